@@ -1,0 +1,776 @@
+//! The wizard's logic: a [`Model`], the [`Action`]s that change it and one
+//! pure [`update`] that returns the [`Effect`]s (save, quit) for the edge
+//! to carry out. No IO happens here; time comes in as an argument.
+
+pub mod keymap;
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use time::{Date, OffsetDateTime};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+use crate::checklist::{Checklist, Item, Section, Severity};
+use crate::state::{ItemRecord, OperatorStatus, State, Waiver};
+use keymap::{Command, command_for};
+
+/// Which pane has the keyboard on the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sections,
+    Items,
+}
+
+/// Which field of the waiver prompt is being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiverField {
+    Reason,
+    Expires,
+}
+
+/// The waiver prompt: a reason and an optional expiry date.
+#[derive(Debug, Clone)]
+pub struct WaiverForm {
+    pub reason: Input,
+    pub expires: Input,
+    pub field: WaiverField,
+    pub error: Option<String>,
+}
+
+/// What occupies the screen.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Browse,
+    Overview {
+        selected: usize,
+    },
+    Help {
+        scroll: u16,
+    },
+    Note {
+        input: Input,
+    },
+    Waiver(WaiverForm),
+    /// Asked once per state file: who is answering.
+    Operator {
+        input: Input,
+        error: Option<String>,
+    },
+}
+
+/// How serious a status-line message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Error,
+}
+
+/// The one-line message under the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+/// A signal that ends the wizard after saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Hangup,
+    Terminate,
+}
+
+impl Signal {
+    /// The conventional exit code, 128 + the signal number.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Hangup => 129,
+            Signal::Terminate => 143,
+        }
+    }
+}
+
+/// Everything that can happen to the wizard.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    Signal(Signal),
+    /// The edge saved the state.
+    Saved,
+    /// The edge could not save; the text says why.
+    SaveFailed(String),
+}
+
+/// How the wizard ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Normal,
+    Signal(Signal),
+}
+
+/// Work for the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Write `model.state` to the state file.
+    Save,
+    Quit(Exit),
+}
+
+/// Where the state lives and what loading it found, for display.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub state_path: String,
+    /// Answers for ids the checklist no longer has (kept in the file).
+    pub orphans: Vec<String>,
+    /// Set when the state was written for another checklist version.
+    pub checklist_changed: bool,
+    /// A notice to show first (a lock taken over, a changed checklist).
+    pub notice: Option<String>,
+}
+
+/// The wizard's whole state.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub checklist: Arc<Checklist>,
+    pub state: State,
+    pub context: Context,
+    pub focus: Focus,
+    pub section: usize,
+    pub item: usize,
+    pub mode: Mode,
+    pub message: Option<Message>,
+    /// The last save failed; answers live only in memory.
+    pub unsaved: bool,
+    /// `q` was pressed once while unsaved.
+    pub quit_armed: bool,
+}
+
+/// Counts of operator statuses over a set of items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub done: usize,
+    pub not_done: usize,
+    pub na: usize,
+    pub waived: usize,
+    pub open: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    /// Done, n/a and waived together.
+    pub fn settled(&self) -> usize {
+        self.done + self.na + self.waived
+    }
+}
+
+impl Model {
+    /// A model positioned where the operator left off: the first open item
+    /// of the first unfinished section.
+    pub fn new(
+        checklist: Arc<Checklist>,
+        state: State,
+        context: Context,
+        default_operator: &str,
+    ) -> Self {
+        let mode = if state.operator.is_none() {
+            Mode::Operator {
+                input: Input::new(default_operator.to_string()),
+                error: None,
+            }
+        } else {
+            Mode::Browse
+        };
+        let message = context.notice.clone().map(|text| Message {
+            kind: MessageKind::Info,
+            text,
+        });
+        let mut m = Model {
+            checklist,
+            state,
+            context,
+            focus: Focus::Items,
+            section: 0,
+            item: 0,
+            mode,
+            message,
+            unsaved: false,
+            quit_armed: false,
+        };
+        m.resume();
+        m
+    }
+
+    fn resume(&mut self) {
+        let found = self
+            .checklist
+            .sections
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.items.iter().any(|i| !self.status(&i.id).is_settled()));
+        match found {
+            Some((si, s)) => {
+                self.section = si;
+                self.item = self.first_open_in(s).unwrap_or(0);
+            }
+            None => {
+                self.section = 0;
+                self.item = 0;
+                if self.message.is_none() && matches!(self.mode, Mode::Browse) {
+                    self.info("Every item is settled. v shows the overview.");
+                }
+            }
+        }
+    }
+
+    fn first_open_in(&self, s: &Section) -> Option<usize> {
+        s.items
+            .iter()
+            .position(|i| self.status(&i.id) == OperatorStatus::Open)
+            .or_else(|| {
+                s.items
+                    .iter()
+                    .position(|i| !self.status(&i.id).is_settled())
+            })
+    }
+
+    /// The operator's status of an item.
+    pub fn status(&self, id: &str) -> OperatorStatus {
+        self.state.status(id)
+    }
+
+    /// The record of an item, if any was stored.
+    pub fn record(&self, id: &str) -> Option<&ItemRecord> {
+        self.state.items.get(id)
+    }
+
+    /// The section under the cursor.
+    pub fn current_section(&self) -> &Section {
+        &self.checklist.sections[self.section]
+    }
+
+    /// The item under the cursor.
+    pub fn current_item(&self) -> &Item {
+        &self.current_section().items[self.item]
+    }
+
+    /// Status counts of one section.
+    pub fn tally(&self, section: &Section) -> Tally {
+        let mut t = Tally::default();
+        for i in &section.items {
+            t.total += 1;
+            match self.status(&i.id) {
+                OperatorStatus::Open => t.open += 1,
+                OperatorStatus::Done => t.done += 1,
+                OperatorStatus::NotDone => t.not_done += 1,
+                OperatorStatus::NotApplicable => t.na += 1,
+                OperatorStatus::Waived => t.waived += 1,
+            }
+        }
+        t
+    }
+
+    /// Status counts of the whole checklist.
+    pub fn total_tally(&self) -> Tally {
+        self.checklist
+            .sections
+            .iter()
+            .map(|s| self.tally(s))
+            .fold(Tally::default(), |a, b| Tally {
+                done: a.done + b.done,
+                not_done: a.not_done + b.not_done,
+                na: a.na + b.na,
+                waived: a.waived + b.waived,
+                open: a.open + b.open,
+                total: a.total + b.total,
+            })
+    }
+
+    /// Critical items not yet done, n/a or waived, in checklist order.
+    pub fn critical_unsettled(&self) -> Vec<&Item> {
+        self.checklist
+            .items()
+            .filter(|i| i.severity == Severity::Critical && !self.status(&i.id).is_settled())
+            .collect()
+    }
+
+    fn operator(&self) -> String {
+        self.state.operator.clone().unwrap_or_default()
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            kind: MessageKind::Info,
+            text: text.into(),
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            kind: MessageKind::Error,
+            text: text.into(),
+        });
+    }
+}
+
+/// Applies one action. Pure: the returned effects are the only way out.
+pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind == KeyEventKind::Release => vec![],
+        Action::Key(key) => on_key(model, key, now),
+        Action::Paste(text) => {
+            paste(model, &text);
+            vec![]
+        }
+        Action::Resize => vec![],
+        Action::Signal(sig) => vec![Effect::Save, Effect::Quit(Exit::Signal(sig))],
+        Action::Saved => {
+            if model.unsaved {
+                model.unsaved = false;
+                model.quit_armed = false;
+                model.info(format!("Saved to {}.", model.context.state_path));
+            }
+            vec![]
+        }
+        Action::SaveFailed(why) => {
+            model.unsaved = true;
+            model.error(format!(
+                "NOT SAVED: {why}. Answers are kept in memory; harden retries on the next change."
+            ));
+            vec![]
+        }
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> {
+    if !matches!(
+        model.message,
+        Some(Message {
+            kind: MessageKind::Error,
+            ..
+        })
+    ) {
+        model.message = None;
+    }
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    match std::mem::replace(&mut model.mode, Mode::Browse) {
+        Mode::Browse => browse_key(model, key, now),
+        Mode::Overview { selected } => overview_key(model, key, selected),
+        Mode::Help { scroll } => {
+            match command_for(&key) {
+                Some(Command::Up) => {
+                    model.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(1),
+                    }
+                }
+                Some(Command::Down) => {
+                    model.mode = Mode::Help {
+                        scroll: scroll.saturating_add(1),
+                    }
+                }
+                Some(Command::Quit) if ctrl_c => return quit(model),
+                _ => {}
+            }
+            vec![]
+        }
+        Mode::Note { mut input } => match key.code {
+            _ if ctrl_c => {
+                model.mode = Mode::Note { input };
+                quit(model)
+            }
+            KeyCode::Esc => {
+                model.info("Note not changed.");
+                vec![]
+            }
+            KeyCode::Enter => {
+                let text = input.value().trim().to_string();
+                let operator = model.operator();
+                let id = model.current_item().id.clone();
+                let rec = model.state.items.entry(id.clone()).or_default();
+                rec.note = (!text.is_empty()).then_some(text);
+                rec.by = Some(operator);
+                rec.at = Some(now);
+                if rec.is_blank() {
+                    model.state.items.remove(&id);
+                }
+                model.info(format!("Note saved for {id}."));
+                vec![Effect::Save]
+            }
+            _ => {
+                if let Some(req) = to_input_request(&Event::Key(key)) {
+                    input.handle(req);
+                }
+                model.mode = Mode::Note { input };
+                vec![]
+            }
+        },
+        Mode::Waiver(form) => waiver_key(model, key, form, now),
+        Mode::Operator { mut input, .. } => match key.code {
+            KeyCode::Enter => {
+                let name = input.value().trim().to_string();
+                if name.is_empty() {
+                    model.mode = Mode::Operator {
+                        input,
+                        error: Some("A name is needed: it is recorded with every answer.".into()),
+                    };
+                    return vec![];
+                }
+                model.state.operator = Some(name.clone());
+                model.info(format!("Answers are recorded as {name}. ? shows the keys."));
+                vec![Effect::Save]
+            }
+            _ if ctrl_c => {
+                model.mode = Mode::Operator { input, error: None };
+                quit(model)
+            }
+            _ => {
+                if let Some(req) = to_input_request(&Event::Key(key)) {
+                    input.handle(req);
+                }
+                model.mode = Mode::Operator { input, error: None };
+                vec![]
+            }
+        },
+    }
+}
+
+fn quit(model: &mut Model) -> Vec<Effect> {
+    if model.unsaved && !model.quit_armed {
+        model.quit_armed = true;
+        model.error(
+            "Answers are NOT saved (see the error above). Press q again to quit and lose them, \
+             or free the disk and make any change to retry.",
+        );
+        return vec![Effect::Save];
+    }
+    vec![Effect::Quit(Exit::Normal)]
+}
+
+fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> {
+    let Some(cmd) = command_for(&key) else {
+        return vec![];
+    };
+    let sections = model.checklist.sections.len();
+    let items = model.current_section().items.len();
+    match cmd {
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Top
+        | Command::Bottom => {
+            let (pos, len) = match model.focus {
+                Focus::Sections => (model.section, sections),
+                Focus::Items => (model.item, items),
+            };
+            let to = step(pos, len, cmd);
+            match model.focus {
+                Focus::Sections => select_section(model, to),
+                Focus::Items => model.item = to,
+            }
+        }
+        Command::SwitchPane => {
+            model.focus = match model.focus {
+                Focus::Sections => Focus::Items,
+                Focus::Items => Focus::Sections,
+            }
+        }
+        Command::Open => model.focus = Focus::Items,
+        Command::Back => model.focus = Focus::Sections,
+        Command::MarkDone => return set_status(model, OperatorStatus::Done, None, now),
+        Command::MarkNotDone => return set_status(model, OperatorStatus::NotDone, None, now),
+        Command::MarkNotApplicable => {
+            return set_status(model, OperatorStatus::NotApplicable, None, now);
+        }
+        Command::Reopen => return set_status(model, OperatorStatus::Open, None, now),
+        Command::Waive => {
+            model.focus = Focus::Items;
+            let existing = model
+                .record(&model.current_item().id)
+                .and_then(|r| r.waiver.clone());
+            let (reason, expires) = match existing {
+                Some(w) => (
+                    w.reason,
+                    w.expires.map(|d| format_date(d)).unwrap_or_default(),
+                ),
+                None => (String::new(), String::new()),
+            };
+            model.mode = Mode::Waiver(WaiverForm {
+                reason: Input::new(reason),
+                expires: Input::new(expires),
+                field: WaiverField::Reason,
+                error: None,
+            });
+        }
+        Command::EditNote => {
+            model.focus = Focus::Items;
+            let note = model
+                .record(&model.current_item().id)
+                .and_then(|r| r.note.clone())
+                .unwrap_or_default();
+            model.mode = Mode::Note {
+                input: Input::new(note),
+            };
+        }
+        Command::NextOpen => next_open(model),
+        Command::NextSection => {
+            if model.section + 1 < sections {
+                select_section(model, model.section + 1);
+                model.focus = Focus::Items;
+            } else {
+                model.info("This is the last section.");
+            }
+        }
+        Command::PrevSection => {
+            if model.section > 0 {
+                select_section(model, model.section - 1);
+                model.focus = Focus::Items;
+            }
+        }
+        Command::Overview => {
+            model.mode = Mode::Overview {
+                selected: model.section,
+            }
+        }
+        Command::Help => model.mode = Mode::Help { scroll: 0 },
+        Command::Quit => return quit(model),
+    }
+    vec![]
+}
+
+fn step(pos: usize, len: usize, cmd: Command) -> usize {
+    let last = len.saturating_sub(1);
+    match cmd {
+        Command::Up => pos.saturating_sub(1),
+        Command::Down => (pos + 1).min(last),
+        Command::PageUp => pos.saturating_sub(10),
+        Command::PageDown => (pos + 10).min(last),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => pos,
+    }
+}
+
+fn select_section(model: &mut Model, index: usize) {
+    model.section = index;
+    let s = &model.checklist.sections[index];
+    model.item = model.first_open_in(s).unwrap_or(0);
+}
+
+fn set_status(
+    model: &mut Model,
+    status: OperatorStatus,
+    waiver: Option<Waiver>,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    model.focus = Focus::Items;
+    let operator = model.operator();
+    let id = model.current_item().id.clone();
+    let rec = model.state.items.entry(id.clone()).or_default();
+    rec.status = status;
+    rec.waiver = waiver;
+    rec.by = Some(operator);
+    rec.at = Some(now);
+    if rec.is_blank() {
+        model.state.items.remove(&id);
+    }
+    if status == OperatorStatus::Open {
+        model.info(format!("{id} is open again."));
+        return vec![Effect::Save];
+    }
+    let items = model.current_section().items.len();
+    if model.item + 1 < items {
+        model.item += 1;
+    }
+    let t = model.tally(model.current_section());
+    if t.settled() == t.total {
+        model.info(format!(
+            "{} is complete. ] goes to the next section.",
+            model.current_section().label()
+        ));
+    } else {
+        model.info(format!("{id}: {}.", status.as_str()));
+    }
+    vec![Effect::Save]
+}
+
+fn next_open(model: &mut Model) {
+    let flat: Vec<(usize, usize)> = model
+        .checklist
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| (0..s.items.len()).map(move |ii| (si, ii)))
+        .collect();
+    let here = flat
+        .iter()
+        .position(|&p| p == (model.section, model.item))
+        .unwrap_or(0);
+    let order = flat[here + 1..].iter().chain(flat[..=here].iter());
+    let mut fallback = None;
+    for &(si, ii) in order {
+        let st = model.status(&model.checklist.sections[si].items[ii].id);
+        if st == OperatorStatus::Open {
+            model.section = si;
+            model.item = ii;
+            model.focus = Focus::Items;
+            return;
+        }
+        if !st.is_settled() && fallback.is_none() {
+            fallback = Some((si, ii));
+        }
+    }
+    match fallback {
+        Some((si, ii)) => {
+            model.section = si;
+            model.item = ii;
+            model.focus = Focus::Items;
+            model.info("No unanswered items left; this one is marked not done.");
+        }
+        None => model.info("Every item is settled. v shows the overview."),
+    }
+}
+
+fn overview_key(model: &mut Model, key: KeyEvent, selected: usize) -> Vec<Effect> {
+    let len = model.checklist.sections.len();
+    match command_for(&key) {
+        Some(
+            cmd @ (Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom),
+        ) => {
+            model.mode = Mode::Overview {
+                selected: step(selected, len, cmd),
+            }
+        }
+        Some(Command::Open) => {
+            select_section(model, selected);
+            model.focus = Focus::Items;
+        }
+        Some(Command::Quit) => {
+            model.mode = Mode::Overview { selected };
+            return quit(model);
+        }
+        Some(Command::Back | Command::Overview) => {}
+        Some(Command::Help) => model.mode = Mode::Help { scroll: 0 },
+        _ => model.mode = Mode::Overview { selected },
+    }
+    vec![]
+}
+
+fn waiver_key(
+    model: &mut Model,
+    key: KeyEvent,
+    mut form: WaiverForm,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.mode = Mode::Waiver(form);
+        return quit(model);
+    }
+    match key.code {
+        KeyCode::Esc => {
+            model.info("Waiver cancelled.");
+            vec![]
+        }
+        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+            form.field = match form.field {
+                WaiverField::Reason => WaiverField::Expires,
+                WaiverField::Expires => WaiverField::Reason,
+            };
+            model.mode = Mode::Waiver(form);
+            vec![]
+        }
+        KeyCode::Enter => match validate_waiver(&form, &model.operator(), now.date()) {
+            Ok(w) => set_status(model, OperatorStatus::Waived, Some(w), now),
+            Err((field, e)) => {
+                form.field = field;
+                form.error = Some(e);
+                model.mode = Mode::Waiver(form);
+                vec![]
+            }
+        },
+        _ => {
+            let input = match form.field {
+                WaiverField::Reason => &mut form.reason,
+                WaiverField::Expires => &mut form.expires,
+            };
+            if let Some(req) = to_input_request(&Event::Key(key)) {
+                input.handle(req);
+            }
+            form.error = None;
+            model.mode = Mode::Waiver(form);
+            vec![]
+        }
+    }
+}
+
+/// Checks the waiver prompt; on error, names the field to fix.
+fn validate_waiver(
+    form: &WaiverForm,
+    owner: &str,
+    today: Date,
+) -> Result<Waiver, (WaiverField, String)> {
+    let reason = form.reason.value().trim();
+    if reason.is_empty() {
+        return Err((WaiverField::Reason, "A waiver needs a reason.".into()));
+    }
+    let raw = form.expires.value().trim();
+    let expires = if raw.is_empty() {
+        None
+    } else {
+        let d = parse_date(raw).ok_or_else(|| {
+            (
+                WaiverField::Expires,
+                format!("`{raw}` is not a date: write YYYY-MM-DD, or leave it empty."),
+            )
+        })?;
+        if d < today {
+            return Err((
+                WaiverField::Expires,
+                format!("{raw} is in the past; a waiver must expire today or later."),
+            ));
+        }
+        Some(d)
+    };
+    Ok(Waiver {
+        reason: reason.to_string(),
+        owner: owner.to_string(),
+        expires,
+    })
+}
+
+fn paste(model: &mut Model, text: &str) {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let input = match &mut model.mode {
+        Mode::Note { input } | Mode::Operator { input, .. } => input,
+        Mode::Waiver(f) => match f.field {
+            WaiverField::Reason => &mut f.reason,
+            WaiverField::Expires => &mut f.expires,
+        },
+        _ => return,
+    };
+    for c in clean.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,11 @@
+//! `harden` walks an operator through a production security checklist in a
+//! terminal wizard and keeps every answer in a TOML state file.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod checklist;
+pub mod cli;
+pub mod state;
+pub mod tui;
+pub mod ui;
+pub mod wizard;

@@ -1,0 +1,9 @@
+//! `harden`: parse the command line and hand off.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    harden::wizard::run(harden::cli::Cli::parse())
+}

@@ -1,0 +1,166 @@
+//! The TOML state file: what the operator answered, item by item, so that a
+//! dropped SSH session or a re-review months later starts where the last
+//! one ended. Saved atomically after every change (see [`store`]) and
+//! guarded by a lock (see [`lock`]). It never holds a secret value.
+
+pub mod lock;
+pub mod store;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::checklist::Checklist;
+
+/// The state schema this build reads and writes.
+pub const SCHEMA: u32 = 1;
+
+/// The operator's word on an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum OperatorStatus {
+    /// Not answered yet (or opened again).
+    #[default]
+    #[serde(rename = "open")]
+    Open,
+    #[serde(rename = "done")]
+    Done,
+    #[serde(rename = "not_done")]
+    NotDone,
+    #[serde(rename = "n/a")]
+    NotApplicable,
+    /// Accepted as open for a reason, by an owner, maybe until a date.
+    #[serde(rename = "waived")]
+    Waived,
+}
+
+impl OperatorStatus {
+    /// Done, n/a or waived: nothing more to do for this review.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            OperatorStatus::Done | OperatorStatus::NotApplicable | OperatorStatus::Waived
+        )
+    }
+
+    /// The word used in the state file and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorStatus::Open => "open",
+            OperatorStatus::Done => "done",
+            OperatorStatus::NotDone => "not done",
+            OperatorStatus::NotApplicable => "n/a",
+            OperatorStatus::Waived => "waived",
+        }
+    }
+}
+
+time::serde::format_description!(ymd, Date, "[year]-[month]-[day]");
+
+/// Why an item is accepted while open, who owns that, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub reason: String,
+    pub owner: String,
+    #[serde(default, with = "ymd::option", skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+}
+
+/// Everything recorded about one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ItemRecord {
+    #[serde(default)]
+    pub status: OperatorStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Operator who last changed the status or note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub at: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Waiver>,
+}
+
+impl ItemRecord {
+    /// True when the record says nothing (open, no note): it need not be stored.
+    pub fn is_blank(&self) -> bool {
+        self.status == OperatorStatus::Open && self.note.is_none() && self.waiver.is_none()
+    }
+}
+
+/// Which checklist a state was written for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistRef {
+    pub id: String,
+    pub sha256: String,
+    /// `embedded` or the path given with `--checklist`.
+    pub source: String,
+}
+
+/// The whole state file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub schema: u32,
+    pub tool_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated: OffsetDateTime,
+    pub checklist: ChecklistRef,
+    /// Answers by item id. Ids the current checklist lacks are kept, not dropped.
+    #[serde(default)]
+    pub items: BTreeMap<String, ItemRecord>,
+}
+
+impl State {
+    /// A fresh state for a checklist.
+    pub fn new(checklist: &Checklist, now: OffsetDateTime) -> Self {
+        State {
+            schema: SCHEMA,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            operator: None,
+            created: now,
+            updated: now,
+            checklist: ChecklistRef {
+                id: checklist.meta.id.clone(),
+                sha256: checklist.sha256.clone(),
+                source: checklist.source.clone(),
+            },
+            items: BTreeMap::new(),
+        }
+    }
+
+    /// The operator's status of an item (open when never answered).
+    pub fn status(&self, id: &str) -> OperatorStatus {
+        self.items.get(id).map(|r| r.status).unwrap_or_default()
+    }
+
+    /// Ids with answers that the checklist does not contain.
+    pub fn orphans(&self, checklist: &Checklist) -> Vec<String> {
+        self.items
+            .keys()
+            .filter(|id| checklist.item(id).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Points the state at the checklist in use (ids are kept as they are).
+    pub fn rebind(&mut self, checklist: &Checklist) {
+        self.checklist = ChecklistRef {
+            id: checklist.meta.id.clone(),
+            sha256: checklist.sha256.clone(),
+            source: checklist.source.clone(),
+        };
+    }
+}

@@ -1,0 +1,850 @@
+//! Pure rendering of a [`Model`]: no IO, no mutation. Three size tiers:
+//! the full layout from 80x24, a compact one down to 60x18, and a "terminal
+//! too small" screen below that.
+
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap,
+};
+use tui_input::Input;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::app::keymap::{BINDINGS, footer_bindings};
+use crate::app::{Focus, MessageKind, Mode, Model, WaiverField, format_date};
+use crate::checklist::{Item, Section, Severity};
+use crate::state::OperatorStatus;
+pub use theme::Theme;
+
+/// Smallest size of the full layout.
+pub const FULL: (u16, u16) = (80, 24);
+/// Smallest size of the compact layout; below it, "terminal too small".
+pub const MIN: (u16, u16) = (60, 18);
+
+/// Which layout a terminal size gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Full,
+    Compact,
+    TooSmall,
+}
+
+impl Tier {
+    /// The tier for an area.
+    pub fn of(area: Rect) -> Tier {
+        if area.width >= FULL.0 && area.height >= FULL.1 {
+            Tier::Full
+        } else if area.width >= MIN.0 && area.height >= MIN.1 {
+            Tier::Compact
+        } else {
+            Tier::TooSmall
+        }
+    }
+}
+
+/// The glyph that shows an operator status, in every theme.
+pub fn glyph(status: OperatorStatus) -> &'static str {
+    match status {
+        OperatorStatus::Open => "[ ]",
+        OperatorStatus::Done => "[✓]",
+        OperatorStatus::NotDone => "[✗]",
+        OperatorStatus::NotApplicable => "[-]",
+        OperatorStatus::Waived => "[w]",
+    }
+}
+
+fn status_style(theme: &Theme, status: OperatorStatus) -> Style {
+    match status {
+        OperatorStatus::Open => theme.base,
+        OperatorStatus::Done => theme.done,
+        OperatorStatus::NotDone => theme.not_done,
+        OperatorStatus::NotApplicable => theme.na,
+        OperatorStatus::Waived => theme.waived,
+    }
+}
+
+/// Two-cell mark of a severity: `!!` critical, `! ` important.
+pub fn severity_mark(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "!!",
+        Severity::Important => "! ",
+        Severity::Normal => "  ",
+    }
+}
+
+fn severity_style(theme: &Theme, sev: Severity) -> Style {
+    match sev {
+        Severity::Critical => theme.critical,
+        Severity::Important => theme.important,
+        Severity::Normal => theme.base,
+    }
+}
+
+/// Draws the whole screen for the model.
+pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
+    let area = frame.area();
+    let tier = Tier::of(area);
+    if tier == Tier::TooSmall {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(frame, header, model, theme);
+    match &model.mode {
+        Mode::Overview { selected } => overview(frame, body, model, *selected, theme),
+        _ => main_panes(frame, body, model, tier, theme),
+    }
+    render_status(frame, status, model, theme);
+    render_footer(frame, footer, model, theme);
+    match &model.mode {
+        Mode::Help { scroll } => help(frame, body, model, *scroll, theme),
+        Mode::Note { input } => note_editor(frame, body, model, input, theme),
+        Mode::Waiver(form) => {
+            let item = model.current_item();
+            let area = popup(body, 72, 9);
+            frame.render_widget(Clear, area);
+            let block = modal_block(format!(" Waive {} ", item.id), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let rows = Layout::vertical([Constraint::Length(1); 7]).split(inner);
+            frame.render_widget(
+                Paragraph::new(Line::styled("Reason (required):", theme.heading)),
+                rows[0],
+            );
+            input_line(
+                frame,
+                rows[1],
+                &form.reason,
+                form.field == WaiverField::Reason,
+                theme,
+            );
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "Expires (YYYY-MM-DD, empty for none):",
+                    theme.heading,
+                )),
+                rows[3],
+            );
+            input_line(
+                frame,
+                rows[4],
+                &form.expires,
+                form.field == WaiverField::Expires,
+                theme,
+            );
+            if let Some(e) = &form.error {
+                frame.render_widget(Paragraph::new(fit(e, rows[6].width, theme.error)), rows[6]);
+            } else {
+                frame.render_widget(
+                    Paragraph::new(fit(
+                        &format!("Owner: {}", model.state.operator.as_deref().unwrap_or("")),
+                        rows[6].width,
+                        theme.dim,
+                    )),
+                    rows[6],
+                );
+            }
+        }
+        Mode::Operator { input, error } => {
+            let area = popup(body, 64, 7);
+            frame.render_widget(Clear, area);
+            let block = modal_block(" Who is answering? ".to_string(), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
+            frame.render_widget(
+                Paragraph::new(fit(
+                    "Your name is recorded with every answer in the state file.",
+                    rows[0].width,
+                    theme.base,
+                )),
+                rows[0],
+            );
+            input_line(frame, rows[2], input, true, theme);
+            if let Some(e) = error {
+                frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
+            }
+        }
+        Mode::Browse | Mode::Overview { .. } => {}
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = Text::from(vec![
+        Line::styled("Terminal too small", theme.heading),
+        Line::raw(format!("{}x{}", area.width, area.height)),
+        Line::raw(format!("harden needs at least {}x{}.", MIN.0, MIN.1)),
+        Line::raw("Enlarge the window, or press q to quit."),
+    ]);
+    let h = (text.height() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let r = Rect::new(area.x, y, area.width, h);
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        r,
+    );
+}
+
+fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let meta = &model.checklist.meta;
+    let t = model.total_tally();
+    let mut right = format!(
+        " {}/{} settled · {} ",
+        t.settled(),
+        t.total,
+        model.state.operator.as_deref().unwrap_or("-")
+    );
+    if model.unsaved {
+        right.insert_str(0, " UNSAVED ·");
+    }
+    let mut left = format!(" harden · {}", meta.title);
+    if let Some(sub) = &meta.subtitle {
+        left.push_str(" · ");
+        left.push_str(sub);
+    }
+    let rw = right.width() as u16;
+    let lw = area.width.saturating_sub(rw);
+    frame.render_widget(
+        Paragraph::new(fit(&left, lw, theme.header)).style(theme.header),
+        Rect::new(area.x, area.y, lw, 1),
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&right, rw.min(area.width), theme.header)).style(theme.header),
+        Rect::new(area.x + lw, area.y, rw.min(area.width), 1),
+    );
+}
+
+fn render_status(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let line = match &model.message {
+        Some(m) => {
+            let st = match m.kind {
+                MessageKind::Info => theme.info,
+                MessageKind::Error => theme.error,
+            };
+            fit(&format!(" {}", m.text), area.width, st)
+        }
+        None => fit(
+            &format!(
+                " State: {} (saved after every answer)",
+                model.context.state_path
+            ),
+            area.width,
+            theme.dim,
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let pairs: Vec<(&str, &str)> = match &model.mode {
+        Mode::Browse => footer_bindings()
+            .into_iter()
+            .map(|b| (first_label(b.label), b.hint))
+            .collect(),
+        Mode::Overview { .. } => vec![
+            ("↑↓", "section"),
+            ("Enter", "open"),
+            ("Esc", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Mode::Help { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
+        Mode::Note { .. } => vec![("Enter", "save note"), ("Esc", "cancel")],
+        Mode::Waiver(_) => vec![("Tab", "field"), ("Enter", "waive"), ("Esc", "cancel")],
+        Mode::Operator { .. } => vec![("Enter", "continue")],
+    };
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (k, h) in pairs {
+        let w = 1 + k.width() + 1 + h.width() + 1;
+        if used + w > area.width as usize {
+            break;
+        }
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(k.to_string(), theme.key));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(h.to_string(), theme.dim));
+        spans.push(Span::raw(" "));
+        used += w;
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `d/Space` shows as `d` in the footer.
+fn first_label(label: &str) -> &str {
+    label.split('/').next().unwrap_or(label)
+}
+
+fn main_panes(frame: &mut Frame, body: Rect, model: &Model, tier: Tier, theme: &Theme) {
+    match tier {
+        Tier::Full => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Length(32), Constraint::Fill(1)]).areas(body);
+            sections_pane(frame, left, model, theme);
+            let detail_h = (body.height * 2 / 5).max(8);
+            let [items, detail] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_h)]).areas(right);
+            items_pane(frame, items, model, theme);
+            detail_pane(frame, detail, model, theme);
+        }
+        _ => {
+            if model.focus == Focus::Sections {
+                sections_pane(frame, body, model, theme);
+            } else {
+                let [items, detail] =
+                    Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).areas(body);
+                items_pane(frame, items, model, theme);
+                detail_pane(frame, detail, model, theme);
+            }
+        }
+    }
+}
+
+fn pane_block(title: String, focused: bool, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .title(Span::styled(
+            title,
+            if focused { theme.heading } else { theme.base },
+        ))
+}
+
+fn sections_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let focused = model.focus == Focus::Sections;
+    let block = pane_block(" Sections ".into(), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let rows: Vec<ListItem> = model
+        .checklist
+        .sections
+        .iter()
+        .map(|s| ListItem::new(section_row(model, s, w, theme)))
+        .collect();
+    let list = List::new(rows).highlight_style(if focused {
+        theme.selected
+    } else {
+        theme.selected_unfocused
+    });
+    let mut st = ListState::default().with_selected(Some(model.section));
+    frame.render_stateful_widget(list, inner, &mut st);
+}
+
+fn section_row(model: &Model, s: &Section, width: usize, theme: &Theme) -> Line<'static> {
+    let t = model.tally(s);
+    let sev = s.max_severity();
+    let num = s
+        .number
+        .map(|n| format!("{n:>2} "))
+        .unwrap_or_else(|| "   ".into());
+    let count = format!(" {}/{}", t.settled(), t.total);
+    let complete = t.settled() == t.total;
+    let title_w = width.saturating_sub(2 + num.width() + count.width());
+    let mut spans = vec![
+        Span::styled(severity_mark(sev), severity_style(theme, sev)),
+        Span::raw(num),
+    ];
+    spans.extend(fit_spans(vec![Span::raw(s.title.clone())], title_w, true));
+    spans.push(Span::styled(
+        count,
+        if complete { theme.done } else { theme.dim },
+    ));
+    Line::from(spans)
+}
+
+fn items_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let s = model.current_section();
+    let t = model.tally(s);
+    let focused = model.focus == Focus::Items;
+    let block = pane_block(
+        format!(" {} · {}/{} ", s.label(), t.settled(), t.total),
+        focused,
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut rows = Vec::new();
+    let mut selected_row = 0;
+    let mut group = usize::MAX;
+    for (i, item) in s.items.iter().enumerate() {
+        if item.group != group {
+            group = item.group;
+            let g = &s.groups[group];
+            let mut spans = vec![Span::styled(format!("{} ", g.title), theme.heading)];
+            match g.severity {
+                Some(Severity::Critical) => spans.push(Span::styled("⚠ CRITICAL", theme.critical)),
+                Some(Severity::Important) => {
+                    spans.push(Span::styled("⚠ IMPORTANT", theme.important))
+                }
+                _ => {}
+            }
+            rows.push(ListItem::new(Line::from(fit_spans(spans, w, false))));
+        }
+        if i == model.item {
+            selected_row = rows.len();
+        }
+        rows.push(ListItem::new(item_row(model, item, w, theme)));
+    }
+    let list = List::new(rows).highlight_style(if focused {
+        theme.selected
+    } else {
+        theme.selected_unfocused
+    });
+    let mut st = ListState::default().with_selected(Some(selected_row));
+    frame.render_stateful_widget(list, inner, &mut st);
+}
+
+fn item_row(model: &Model, item: &Item, width: usize, theme: &Theme) -> Line<'static> {
+    let status = model.status(&item.id);
+    let mut spans = vec![
+        Span::raw("  ".repeat(item.depth)),
+        Span::styled(glyph(status), status_style(theme, status)),
+        Span::raw(" "),
+    ];
+    let has_note = model.record(&item.id).is_some_and(|r| r.note.is_some());
+    let reserved = 2 * item.depth + 4 + if has_note { 2 } else { 0 };
+    let base = if status.is_settled() {
+        theme.dim
+    } else {
+        theme.base
+    };
+    spans.extend(fit_spans(
+        code_spans(&item.text, base, theme.code),
+        width.saturating_sub(reserved),
+        false,
+    ));
+    if has_note {
+        spans.push(Span::styled(" ✎", theme.dim));
+    }
+    Line::from(spans)
+}
+
+fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let item = model.current_item();
+    let s = model.current_section();
+    let block = pane_block(format!(" {} ", item.id), false, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let status = model.status(&item.id);
+    let rec = model.record(&item.id);
+    let mut lines = vec![Line::from(code_spans(
+        &item.text,
+        theme.base.add_modifier(Modifier::BOLD),
+        theme.code.add_modifier(Modifier::BOLD),
+    ))];
+    let mut meta = vec![
+        Span::styled(item.severity.as_str(), severity_style(theme, item.severity)),
+        Span::styled(format!(" · {}", s.groups[item.group].title), theme.dim),
+    ];
+    if item.added {
+        meta.push(Span::styled(" · added by harden", theme.dim));
+    }
+    lines.push(Line::from(meta));
+    let mut st = vec![
+        Span::styled(glyph(status), status_style(theme, status)),
+        Span::styled(format!(" {}", status.as_str()), status_style(theme, status)),
+    ];
+    if let Some(r) = rec {
+        if let Some(by) = &r.by {
+            st.push(Span::styled(format!(" · {by}"), theme.dim));
+        }
+        if let Some(at) = r.at {
+            st.push(Span::styled(
+                format!(
+                    " · {} {:02}:{:02} UTC",
+                    format_date(at.date()),
+                    at.hour(),
+                    at.minute()
+                ),
+                theme.dim,
+            ));
+        }
+    }
+    lines.push(Line::from(st));
+    if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
+        let until = w
+            .expires
+            .map(|d| format!("until {}", format_date(d)))
+            .unwrap_or_else(|| "no expiry".into());
+        lines.push(Line::from(vec![
+            Span::styled("Waiver: ", theme.waived),
+            Span::raw(format!("{} · owner {} · {until}", w.reason, w.owner)),
+        ]));
+    }
+    if let Some(n) = rec.and_then(|r| r.note.as_ref()) {
+        lines.push(Line::from(vec![
+            Span::styled("Note: ", theme.heading),
+            Span::raw(n.clone()),
+        ]));
+    }
+    if let Some(h) = &item.help {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(h.clone()));
+    }
+    if let Some(ex) = &item.example {
+        lines.push(Line::styled(
+            if ex.lang.is_empty() {
+                "Example:".to_string()
+            } else {
+                format!("Example ({}):", ex.lang)
+            },
+            theme.heading,
+        ));
+        for l in ex.code.lines() {
+            lines.push(Line::styled(format!("  {l}"), theme.code));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn overview(frame: &mut Frame, body: Rect, model: &Model, selected: usize, theme: &Theme) {
+    let crit = model.critical_unsettled();
+    let table_h = (model.checklist.sections.len() as u16 + 4).min(body.height * 3 / 5);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(body);
+    let block = pane_block(" Overview ".into(), true, theme);
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    let w = inner.width as usize;
+    let cols = [
+        ("Done", 5),
+        ("Not", 4),
+        ("n/a", 4),
+        ("Waived", 7),
+        ("Open", 5),
+        ("Total", 6),
+    ];
+    let nums_w: usize = cols.iter().map(|c| c.1).sum();
+    let name_w = w.saturating_sub(2 + 3 + nums_w);
+    let row = |mark: Span<'static>, num: String, name: String, vals: [usize; 6], st: Style| {
+        let mut spans = vec![mark, Span::styled(format!("{num:>2} "), st)];
+        spans.extend(fit_spans(vec![Span::styled(name, st)], name_w, true));
+        for (v, (_, cw)) in vals.iter().zip(cols.iter()) {
+            spans.push(Span::styled(format!("{v:>cw$}"), st));
+        }
+        Line::from(spans)
+    };
+    let mut head = vec![Span::raw("     ")];
+    head.extend(fit_spans(
+        vec![Span::styled("Section", theme.heading)],
+        name_w,
+        true,
+    ));
+    for (h, cw) in cols {
+        head.push(Span::styled(format!("{h:>cw$}"), theme.heading));
+    }
+    let header = Paragraph::new(Line::from(head));
+    let [hrow, list_area, total_row] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(header, hrow);
+    let rows: Vec<ListItem> = model
+        .checklist
+        .sections
+        .iter()
+        .map(|s| {
+            let t = model.tally(s);
+            let sev = s.max_severity();
+            ListItem::new(row(
+                Span::styled(severity_mark(sev), severity_style(theme, sev)),
+                s.number.map(|n| n.to_string()).unwrap_or_default(),
+                s.title.clone(),
+                [t.done, t.not_done, t.na, t.waived, t.open, t.total],
+                theme.base,
+            ))
+        })
+        .collect();
+    let mut st = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(rows).highlight_style(theme.selected),
+        list_area,
+        &mut st,
+    );
+    let t = model.total_tally();
+    frame.render_widget(
+        Paragraph::new(row(
+            Span::raw("  "),
+            String::new(),
+            "All sections".into(),
+            [t.done, t.not_done, t.na, t.waived, t.open, t.total],
+            theme.heading,
+        )),
+        total_row,
+    );
+
+    let title = format!(" Critical items still open: {} ", crit.len());
+    let block = pane_block(title, false, theme);
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    let mut lines: Vec<Line> = Vec::new();
+    if !model.context.orphans.is_empty() {
+        lines.push(fit(
+            &format!(
+                "{} answers belong to items not in this checklist (kept in the state file): {}",
+                model.context.orphans.len(),
+                model.context.orphans.join(", ")
+            ),
+            inner.width,
+            theme.error,
+        ));
+    }
+    let room = (inner.height as usize).saturating_sub(lines.len());
+    if crit.is_empty() {
+        lines.push(Line::styled(
+            "None: every critical item is done, n/a or waived.",
+            theme.done,
+        ));
+    }
+    let shown = if crit.len() > room {
+        room.saturating_sub(1)
+    } else {
+        crit.len()
+    };
+    for item in crit.iter().take(shown) {
+        let status = model.status(&item.id);
+        let mut spans = vec![
+            Span::styled(glyph(status), status_style(theme, status)),
+            Span::raw(" "),
+            Span::styled(format!("{} ", item.id), theme.dim),
+        ];
+        let used = 4 + item.id.width() + 1;
+        spans.extend(fit_spans(
+            code_spans(&item.text, theme.base, theme.code),
+            (inner.width as usize).saturating_sub(used),
+            false,
+        ));
+        lines.push(Line::from(spans));
+    }
+    if shown < crit.len() {
+        lines.push(Line::styled(
+            format!("… and {} more", crit.len() - shown),
+            theme.dim,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme) {
+    let area = popup(body, 70, body.height);
+    frame.render_widget(Clear, area);
+    let block = modal_block(" Keys ".into(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut group = "";
+    for b in BINDINGS {
+        if b.group != group {
+            if !group.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            group = b.group;
+            lines.push(Line::styled(group, theme.heading));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10}", b.label), theme.key),
+            Span::raw(b.help),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Status", theme.heading));
+    for st in [
+        OperatorStatus::Open,
+        OperatorStatus::Done,
+        OperatorStatus::NotDone,
+        OperatorStatus::NotApplicable,
+        OperatorStatus::Waived,
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10}", glyph(st)), status_style(theme, st)),
+            Span::raw(st.as_str()),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("  !!        ", theme.critical),
+        Span::raw("critical    "),
+        Span::styled("!  ", theme.important),
+        Span::raw("important    "),
+        Span::styled("✎ ", theme.dim),
+        Span::raw("has a note"),
+    ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("State file", theme.heading));
+    lines.push(Line::raw(format!("  {}", model.context.state_path)));
+    lines.push(Line::raw(
+        "  saved after every answer; the previous version is kept as .bak",
+    ));
+    let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((scroll.min(max_scroll), 0)),
+        inner,
+    );
+}
+
+fn note_editor(frame: &mut Frame, body: Rect, model: &Model, input: &Input, theme: &Theme) {
+    let item = model.current_item();
+    let area = popup(body, 72, 6);
+    frame.render_widget(Clear, area);
+    let block = modal_block(format!(" Note for {} ", item.id), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 4]).split(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(fit_spans(
+            code_spans(&item.text, theme.dim, theme.code),
+            rows[0].width as usize,
+            false,
+        ))),
+        rows[0],
+    );
+    input_line(frame, rows[2], input, true, theme);
+}
+
+fn modal_block(title: String, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.heading))
+}
+
+/// One line of text input, scrolled so the cursor shows; places the
+/// terminal cursor when focused.
+fn input_line(frame: &mut Frame, area: Rect, input: &Input, focused: bool, theme: &Theme) {
+    let width = area.width.max(1) as usize;
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    let style = if focused { theme.input } else { theme.base };
+    frame.render_widget(
+        Paragraph::new(input.value())
+            .style(style)
+            .scroll((0, scroll as u16)),
+        area,
+    );
+    if focused {
+        let x = input.visual_cursor().saturating_sub(scroll) as u16;
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Splits Markdown code spans out of checklist text: `` `KEY` `` is styled as code.
+pub fn code_spans(text: &str, base: Style, code: Style) -> Vec<Span<'static>> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| Span::styled(part.to_string(), if i % 2 == 1 { code } else { base }))
+        .collect()
+}
+
+/// One line cut to `width` cells, with `…` when cut.
+fn fit(text: &str, width: u16, style: Style) -> Line<'static> {
+    Line::from(fit_spans(
+        vec![Span::styled(text.to_string(), style)],
+        width as usize,
+        false,
+    ))
+}
+
+/// Cuts spans to `width` cells, ending with `…` when anything was cut;
+/// with `pad`, fills up to `width` with spaces.
+pub fn fit_spans(spans: Vec<Span<'static>>, width: usize, pad: bool) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= width {
+        let mut out = spans;
+        if pad && total < width {
+            out.push(Span::raw(" ".repeat(width - total)));
+        }
+        return out;
+    }
+    if width == 0 {
+        return vec![];
+    }
+    let mut left = width - 1;
+    let mut out = Vec::new();
+    for s in spans {
+        if left == 0 {
+            break;
+        }
+        let mut cut = String::new();
+        for c in s.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if cw > left {
+                left = 0;
+                break;
+            }
+            left -= cw;
+            cut.push(c);
+        }
+        out.push(Span::styled(cut, s.style));
+    }
+    let pad_w = width - 1 - out.iter().map(|s| s.content.width()).sum::<usize>();
+    out.push(Span::raw(format!("{}…", " ".repeat(pad_w))));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_ellipsis_and_pads() {
+        let s = |t: &str| vec![Span::raw(t.to_string())];
+        let joined = |v: Vec<Span>| v.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(joined(fit_spans(s("abcdef"), 4, false)), "abc…");
+        assert_eq!(joined(fit_spans(s("ab"), 4, true)), "ab  ");
+        assert_eq!(joined(fit_spans(s("日本語"), 4, false)), "日 …");
+        assert_eq!(joined(fit_spans(s("abc"), 0, false)), "");
+    }
+
+    #[test]
+    fn code_spans_alternate() {
+        let v = code_spans("Set `KEY` now", Style::new(), Style::new().bold());
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[1].content, "KEY");
+        assert!(v[1].style.add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn tiers() {
+        assert_eq!(Tier::of(Rect::new(0, 0, 80, 24)), Tier::Full);
+        assert_eq!(Tier::of(Rect::new(0, 0, 79, 24)), Tier::Compact);
+        assert_eq!(Tier::of(Rect::new(0, 0, 60, 18)), Tier::Compact);
+        assert_eq!(Tier::of(Rect::new(0, 0, 59, 18)), Tier::TooSmall);
+        assert_eq!(Tier::of(Rect::new(0, 0, 200, 17)), Tier::TooSmall);
+    }
+}

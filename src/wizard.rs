@@ -1,0 +1,264 @@
+//! The wizard's edge: load the checklist and state, take the lock, own the
+//! terminal, turn keys and signals into actions, run `update`, and carry
+//! out its effects (save after every change, quit).
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{self, Event};
+use time::OffsetDateTime;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::{Action, Context, Effect, Exit, Model, Signal, update};
+use crate::checklist::{self, Checklist};
+use crate::cli::Cli;
+use crate::state::lock::{Acquired, StateLock, holder_text};
+use crate::state::{State, store};
+use crate::tui::TerminalGuard;
+use crate::ui::{self, Theme};
+
+/// Exit code for usage and input errors.
+pub const EXIT_INPUT: u8 = 2;
+
+/// Runs the wizard; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match prepare(&cli) {
+        Ok(p) => p.run(),
+        Err(msg) => {
+            eprintln!("harden: {msg}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+struct Prepared {
+    model: Model,
+    theme: Theme,
+    state_path: std::path::PathBuf,
+    _lock: StateLock,
+}
+
+/// Everything that can fail before the terminal is touched: each failure is
+/// an input error (exit 2) and leaves every file as it was.
+fn prepare(cli: &Cli) -> Result<Prepared, String> {
+    let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
+    let checklist = match &cli.checklist {
+        Some(p) => checklist::load_file(p),
+        None => checklist::load_embedded(),
+    }
+    .map_err(|e| format!("{e}\nThe checklist was not loaded; nothing was written."))?;
+    let checklist = Arc::new(checklist);
+    let state_path = cli.state_path();
+    let loaded = store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
+
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(
+            "the wizard needs a terminal: stdin and stdout must both be a TTY.\n\
+             For CI and scripts, use `harden check`, which runs without one."
+                .into(),
+        );
+    }
+
+    let now = now();
+    let user = std::env::var("USER").unwrap_or_default();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let since = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let holder = holder_text(std::process::id(), &user, host.trim(), &since);
+    let (lock, acquired) = StateLock::acquire(&state_path, &holder).map_err(|e| e.to_string())?;
+    store::remove_stale_temps(&state_path);
+
+    let (model, _) = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    Ok(Prepared {
+        model,
+        theme,
+        state_path,
+        _lock: lock,
+    })
+}
+
+/// The model for a loaded (or absent) state, with what loading found.
+/// Returns the model and the notice shown first.
+pub fn build_model(
+    checklist: Arc<Checklist>,
+    loaded: Option<State>,
+    state_path: &Path,
+    acquired: Acquired,
+    now: OffsetDateTime,
+    user: &str,
+) -> (Model, Option<String>) {
+    let mut notices = Vec::new();
+    if let Acquired::TookOver(who) = &acquired {
+        notices.push(format!(
+            "Took over a lock left by pid {who}, which no longer holds it."
+        ));
+    }
+    let mut checklist_changed = false;
+    let state = match loaded {
+        Some(mut s) => {
+            if s.checklist.sha256 != checklist.sha256 {
+                checklist_changed = true;
+                notices.push(format!(
+                    "The checklist changed since this state was written (sha256 {} → {}); answers were matched by item id.",
+                    short(&s.checklist.sha256),
+                    short(&checklist.sha256)
+                ));
+            }
+            s.rebind(&checklist);
+            s
+        }
+        None => State::new(&checklist, now),
+    };
+    let orphans = state.orphans(&checklist);
+    if !orphans.is_empty() {
+        notices.push(format!(
+            "{} answers are for items this checklist lacks (kept; v lists them).",
+            orphans.len()
+        ));
+    }
+    let notice = (!notices.is_empty()).then(|| notices.join(" "));
+    let context = Context {
+        state_path: state_path.display().to_string(),
+        orphans,
+        checklist_changed,
+        notice: notice.clone(),
+    };
+    let default_operator = if user.is_empty() { "operator" } else { user };
+    (
+        Model::new(checklist, state, context, default_operator),
+        notice,
+    )
+}
+
+/// The current time in UTC, to the second (state files stay readable).
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+impl Prepared {
+    fn run(self) -> ExitCode {
+        let Prepared {
+            mut model,
+            theme,
+            state_path,
+            _lock,
+        } = self;
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("harden: cannot start the event loop: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let result = runtime.block_on(event_loop(&mut model, &theme, &state_path));
+        match result {
+            Ok(Exit::Normal) => ExitCode::SUCCESS,
+            Ok(Exit::Signal(sig)) => ExitCode::from(sig.exit_code()),
+            Err(e) => {
+                eprintln!("harden: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn save(model: &mut Model, path: &Path, now: OffsetDateTime) -> Action {
+    model.state.updated = now;
+    model.state.tool_version = env!("CARGO_PKG_VERSION").to_string();
+    match store::save(path, &model.state) {
+        Ok(()) => Action::Saved,
+        Err(e) => Action::SaveFailed(e.to_string()),
+    }
+}
+
+async fn event_loop(model: &mut Model, theme: &Theme, path: &Path) -> Result<Exit, String> {
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut guard =
+        TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    std::thread::spawn(move || {
+        loop {
+            let action = match event::read() {
+                Ok(Event::Key(k)) => Action::Key(k),
+                Ok(Event::Paste(s)) => Action::Paste(s),
+                Ok(Event::Resize(..)) => Action::Resize,
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(action).is_err() {
+                break;
+            }
+        }
+    });
+    let panic_in_main = debug_panic_hook();
+
+    let draw = |guard: &mut TerminalGuard, model: &Model| {
+        guard
+            .terminal
+            .draw(|f| ui::render(f, model, theme))
+            .map(|_| ())
+    };
+    draw(&mut guard, model).map_err(|e| format!("cannot draw: {e}"))?;
+    if panic_in_main {
+        panic!("HARDEN_DEBUG_PANIC: a panic in the event loop");
+    }
+    loop {
+        let action = tokio::select! {
+            a = rx.recv() => a.unwrap_or(Action::Signal(Signal::Hangup)),
+            _ = hup.recv() => Action::Signal(Signal::Hangup),
+            _ = term.recv() => Action::Signal(Signal::Terminate),
+        };
+        let mut exit = None;
+        for effect in update(model, action, now()) {
+            match effect {
+                Effect::Save => {
+                    let now = now();
+                    let follow = save(model, path, now);
+                    update(model, follow, now);
+                }
+                Effect::Quit(how) => exit = Some(how),
+            }
+        }
+        if let Some(how) = exit {
+            return Ok(how);
+        }
+        if let Err(e) = draw(&mut guard, model) {
+            let follow = save(model, path, now());
+            let saved = matches!(follow, Action::Saved);
+            return Err(format!(
+                "lost the terminal: {e}; answers {}",
+                if saved { "saved" } else { "could not be saved" }
+            ));
+        }
+    }
+}
+
+/// `HARDEN_DEBUG_PANIC=main|task` makes the wizard panic after its first
+/// frame (in the event loop, or in a background task), so tests can prove
+/// the terminal is restored on a panic. Returns true for `main`.
+fn debug_panic_hook() -> bool {
+    match std::env::var("HARDEN_DEBUG_PANIC").as_deref() {
+        Ok("task") => {
+            tokio::spawn(async {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                panic!("HARDEN_DEBUG_PANIC: a panic in a background task");
+            });
+            false
+        }
+        Ok("main") => true,
+        _ => false,
+    }
+}
