@@ -40,9 +40,10 @@ pub struct Binding {
     pub hint: &'static str,
     /// Sentence for the help overlay.
     pub help: &'static str,
-    /// Footer order; 0 keeps it out of the footer. Lower shows first and
-    /// survives narrow terminals longest.
+    /// Footer order; 0 keeps it out of the footer.
     pub footer: u8,
+    /// When the footer is too narrow, lower numbers stay longest.
+    pub keep: u8,
     /// Heading in the help overlay.
     pub group: &'static str,
 }
@@ -60,6 +61,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "up",
         help: "previous item or section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -69,6 +71,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "down",
         help: "next item or section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -78,6 +81,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "page up",
         help: "ten rows up",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -87,6 +91,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "page down",
         help: "ten rows down",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -96,6 +101,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "first",
         help: "first item or section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -105,6 +111,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "last",
         help: "last item or section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -114,6 +121,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "pane",
         help: "switch between the section list and the items",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -123,6 +131,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "open",
         help: "open the selected section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -132,6 +141,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "sections",
         help: "back to the section list",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -141,6 +151,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "next open",
         help: "jump to the next item nobody has answered",
         footer: 6,
+        keep: 7,
         group: NAV,
     },
     Binding {
@@ -150,6 +161,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "next §",
         help: "next section",
         footer: 7,
+        keep: 9,
         group: NAV,
     },
     Binding {
@@ -159,6 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "prev §",
         help: "previous section",
         footer: 0,
+        keep: 0,
         group: NAV,
     },
     Binding {
@@ -168,6 +181,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "done",
         help: "mark the item done",
         footer: 1,
+        keep: 3,
         group: ANSWER,
     },
     Binding {
@@ -177,6 +191,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "not done",
         help: "mark the item not done",
         footer: 2,
+        keep: 4,
         group: ANSWER,
     },
     Binding {
@@ -186,6 +201,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "n/a",
         help: "mark the item not applicable",
         footer: 3,
+        keep: 8,
         group: ANSWER,
     },
     Binding {
@@ -193,8 +209,9 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('w')],
         label: "w",
         hint: "waive",
-        help: "waive the item: asks for a reason and an optional expiry date",
+        help: "waive the item (a reason and an optional expiry date)",
         footer: 4,
+        keep: 5,
         group: ANSWER,
     },
     Binding {
@@ -204,6 +221,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "reopen",
         help: "open the item again (its note is kept)",
         footer: 0,
+        keep: 0,
         group: ANSWER,
     },
     Binding {
@@ -213,6 +231,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "note",
         help: "write or edit the item's note",
         footer: 5,
+        keep: 6,
         group: ANSWER,
     },
     Binding {
@@ -222,6 +241,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "overview",
         help: "totals per section and the critical items still open",
         footer: 8,
+        keep: 10,
         group: VIEW,
     },
     Binding {
@@ -231,6 +251,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "help",
         help: "this help",
         footer: 9,
+        keep: 2,
         group: VIEW,
     },
     Binding {
@@ -240,6 +261,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: "quit",
         help: "quit; every answer is already saved",
         footer: 10,
+        keep: 1,
         group: VIEW,
     },
 ];
@@ -269,6 +291,24 @@ pub fn footer_bindings() -> Vec<&'static Binding> {
     let mut v: Vec<_> = BINDINGS.iter().filter(|b| b.footer > 0).collect();
     v.sort_by_key(|b| b.footer);
     v
+}
+
+/// The footer bindings that fit in `width` cells when each takes
+/// `cost(binding)` cells: the most needed are kept, shown in footer order.
+pub fn fitting_footer(width: usize, cost: impl Fn(&Binding) -> usize) -> Vec<&'static Binding> {
+    let mut by_need = footer_bindings();
+    by_need.sort_by_key(|b| b.keep);
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for b in by_need {
+        let c = cost(b);
+        if used + c <= width {
+            used += c;
+            kept.push(b);
+        }
+    }
+    kept.sort_by_key(|b| b.footer);
+    kept
 }
 
 #[cfg(test)]
@@ -313,6 +353,20 @@ mod tests {
         ] {
             assert!(BINDINGS.iter().any(|b| b.command == c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn narrow_footers_keep_quit_and_help() {
+        let all: usize = footer_bindings().iter().map(|b| b.hint.len() + 4).sum();
+        assert_eq!(
+            fitting_footer(all, |b| b.hint.len() + 4).len(),
+            footer_bindings().len()
+        );
+        let few: Vec<_> = fitting_footer(24, |b| b.hint.len() + 4)
+            .iter()
+            .map(|b| b.command)
+            .collect();
+        assert_eq!(few, [Command::MarkDone, Command::Help, Command::Quit]);
     }
 
     #[test]

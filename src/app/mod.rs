@@ -726,7 +726,7 @@ fn validate_waiver(
         let d = parse_date(raw).ok_or_else(|| {
             (
                 WaiverField::Expires,
-                format!("`{raw}` is not a date: write YYYY-MM-DD, or leave it empty."),
+                format!("{raw} is not a date: write YYYY-MM-DD, or leave it empty."),
             )
         })?;
         if d < today {

@@ -1,1 +1,408 @@
+//! Unit tests of the pure update logic.
 
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+
+use super::*;
+use crate::checklist::load_embedded;
+use crate::state::State;
+
+const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
+
+fn model_with(state: State) -> Model {
+    let c = Arc::new(load_embedded().unwrap());
+    Model::new(c, state, Context::default(), "alice")
+}
+
+fn fresh() -> Model {
+    let c = load_embedded().unwrap();
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    model_with(s)
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(m, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)), NOW)
+}
+
+fn ch(m: &mut Model, c: char) -> Vec<Effect> {
+    key(m, KeyCode::Char(c))
+}
+
+fn typ(m: &mut Model, s: &str) {
+    for c in s.chars() {
+        ch(m, c);
+    }
+}
+
+fn id(m: &Model) -> String {
+    m.current_item().id.clone()
+}
+
+#[test]
+fn first_start_asks_for_the_operator_prefilled() {
+    let c = load_embedded().unwrap();
+    let mut m = model_with(State::new(&c, NOW));
+    let Mode::Operator { input, .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!(input.value(), "alice");
+    // Keys go to the prompt, not to the checklist.
+    ch(&mut m, 'd');
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+    key(&mut m, KeyCode::Backspace);
+    for _ in 0..5 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    assert!(matches!(m.mode, Mode::Operator { error: Some(_), .. }));
+    typ(&mut m, "bob");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Effect::Save]);
+    assert_eq!(m.state.operator.as_deref(), Some("bob"));
+    assert!(matches!(m.mode, Mode::Browse));
+}
+
+#[test]
+fn marking_records_who_and_when_and_walks_forward() {
+    let mut m = fresh();
+    assert_eq!(id(&m), "env.secret_key_strong");
+    assert_eq!(ch(&mut m, 'd'), vec![Effect::Save]);
+    let r = m.record("env.secret_key_strong").unwrap();
+    assert_eq!(r.status, OperatorStatus::Done);
+    assert_eq!(r.by.as_deref(), Some("alice"));
+    assert_eq!(r.at, Some(NOW));
+    assert_eq!(id(&m), "env.secret_key_set");
+    ch(&mut m, 'x');
+    assert_eq!(m.status("env.secret_key_set"), OperatorStatus::NotDone);
+    ch(&mut m, 'a');
+    assert_eq!(
+        m.status("env.secret_key_not_default"),
+        OperatorStatus::NotApplicable
+    );
+    ch(&mut m, ' ');
+    assert_eq!(
+        m.status("env.secret_key_not_committed"),
+        OperatorStatus::Done
+    );
+}
+
+#[test]
+fn reopen_keeps_the_note_and_drops_blank_records() {
+    let mut m = fresh();
+    ch(&mut m, 'd');
+    ch(&mut m, 'k');
+    assert_eq!(ch(&mut m, 'o'), vec![Effect::Save]);
+    assert!(
+        m.record("env.secret_key_strong").is_none(),
+        "blank record removed"
+    );
+    ch(&mut m, 'e');
+    typ(&mut m, "kept");
+    key(&mut m, KeyCode::Enter);
+    ch(&mut m, 'd');
+    ch(&mut m, 'k');
+    ch(&mut m, 'o');
+    let r = m.record("env.secret_key_strong").unwrap();
+    assert_eq!(r.status, OperatorStatus::Open);
+    assert_eq!(r.note.as_deref(), Some("kept"));
+}
+
+#[test]
+fn note_editor_saves_on_enter_and_cancels_on_esc() {
+    let mut m = fresh();
+    assert_eq!(ch(&mut m, 'e'), vec![]);
+    typ(&mut m, "in vault");
+    assert_eq!(key(&mut m, KeyCode::Esc), vec![]);
+    assert!(m.record("env.secret_key_strong").is_none());
+    ch(&mut m, 'e');
+    typ(&mut m, "in vault");
+    update(&mut m, Action::Paste(" \"prod\"\n".into()), NOW);
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Effect::Save]);
+    assert_eq!(
+        m.record("env.secret_key_strong").unwrap().note.as_deref(),
+        Some("in vault \"prod\"")
+    );
+    // The editor opens with the existing note; emptying it removes it.
+    ch(&mut m, 'e');
+    let Mode::Note { input } = &m.mode else {
+        panic!()
+    };
+    assert_eq!(input.value(), "in vault \"prod\"");
+    update(
+        &mut m,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        NOW,
+    );
+    key(&mut m, KeyCode::Enter);
+    assert!(m.record("env.secret_key_strong").is_none());
+    // Letters typed in the editor never act as commands.
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+}
+
+#[test]
+fn waiver_needs_a_reason_and_a_future_or_empty_date() {
+    let mut m = fresh();
+    ch(&mut m, 'w');
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::Waiver(f) = &m.mode else { panic!() };
+    assert_eq!(f.field, WaiverField::Reason);
+    assert!(f.error.as_ref().unwrap().contains("reason"));
+    typ(&mut m, "vendor fix due");
+    key(&mut m, KeyCode::Tab);
+    typ(&mut m, "2026-13-01");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::Waiver(f) = &m.mode else { panic!() };
+    assert_eq!(f.field, WaiverField::Expires);
+    assert!(f.error.as_ref().unwrap().contains("not a date"));
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "2026-11-26");
+    key(&mut m, KeyCode::Enter);
+    let Mode::Waiver(f) = &m.mode else { panic!() };
+    assert!(f.error.as_ref().unwrap().contains("in the past"));
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "2026-11-27");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Effect::Save]);
+    let r = m.record("env.secret_key_strong").unwrap();
+    assert_eq!(r.status, OperatorStatus::Waived);
+    let w = r.waiver.as_ref().unwrap();
+    assert_eq!(w.reason, "vendor fix due");
+    assert_eq!(w.owner, "alice");
+    assert_eq!(w.expires, Some(date!(2026 - 11 - 27)));
+    // Any other status drops the waiver.
+    ch(&mut m, 'k');
+    ch(&mut m, 'd');
+    assert!(m.record("env.secret_key_strong").unwrap().waiver.is_none());
+}
+
+#[test]
+fn waiver_without_expiry_and_esc_cancels() {
+    let mut m = fresh();
+    ch(&mut m, 'w');
+    typ(&mut m, "later");
+    assert_eq!(key(&mut m, KeyCode::Esc), vec![]);
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+    ch(&mut m, 'w');
+    typ(&mut m, "accepted risk");
+    key(&mut m, KeyCode::Enter);
+    let w = m
+        .record("env.secret_key_strong")
+        .unwrap()
+        .waiver
+        .clone()
+        .unwrap();
+    assert_eq!(w.expires, None);
+}
+
+#[test]
+fn next_open_skips_answered_items_and_crosses_sections() {
+    let mut m = fresh();
+    for _ in 0..10 {
+        ch(&mut m, 'd');
+    }
+    // The last item of section 1 is done; the cursor stays on it.
+    assert_eq!(m.section, 0);
+    assert!(m.message.as_ref().unwrap().text.contains("complete"));
+    ch(&mut m, 'n');
+    assert_eq!((m.section, id(&m)), (1, "cors.allowed_hosts".to_string()));
+    ch(&mut m, 'd');
+    ch(&mut m, 'g');
+    ch(&mut m, 'n');
+    assert_eq!(id(&m), "cors.no_dev_origins");
+}
+
+#[test]
+fn next_open_wraps_and_falls_back_to_not_done() {
+    let c = load_embedded().unwrap();
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    for item in c.items() {
+        s.items.insert(
+            item.id.clone(),
+            ItemRecord {
+                status: OperatorStatus::Done,
+                ..Default::default()
+            },
+        );
+    }
+    s.items.get_mut("cors.preflight").unwrap().status = OperatorStatus::NotDone;
+    s.items.get_mut("env.jwt_algorithm").unwrap().status = OperatorStatus::Open;
+    let mut m = model_with(s);
+    assert_eq!(id(&m), "env.jwt_algorithm", "resumes at the open item");
+    ch(&mut m, 'n');
+    assert_eq!(
+        id(&m),
+        "env.jwt_algorithm",
+        "only open item: wraps to itself"
+    );
+    ch(&mut m, 'd');
+    ch(&mut m, 'n');
+    assert_eq!(id(&m), "cors.preflight");
+    assert!(m.message.as_ref().unwrap().text.contains("not done"));
+}
+
+#[test]
+fn resume_goes_to_first_open_item_of_first_unfinished_section() {
+    let c = load_embedded().unwrap();
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    for item in &c.sections[0].items {
+        s.items.insert(
+            item.id.clone(),
+            ItemRecord {
+                status: OperatorStatus::NotApplicable,
+                ..Default::default()
+            },
+        );
+    }
+    for i in ["cors.allowed_hosts", "cors.no_dev_origins"] {
+        s.items.insert(
+            i.into(),
+            ItemRecord {
+                status: OperatorStatus::Done,
+                ..Default::default()
+            },
+        );
+    }
+    s.items.insert(
+        "cors.origins_match".into(),
+        ItemRecord {
+            status: OperatorStatus::NotDone,
+            ..Default::default()
+        },
+    );
+    let m = model_with(s);
+    assert_eq!((m.section, id(&m)), (1, "cors.preflight".to_string()));
+    assert_eq!(m.focus, Focus::Items);
+}
+
+#[test]
+fn section_navigation() {
+    let mut m = fresh();
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.focus, Focus::Sections);
+    ch(&mut m, 'j');
+    ch(&mut m, 'j');
+    assert_eq!((m.section, m.item), (2, 0));
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.focus, Focus::Items);
+    ch(&mut m, ']');
+    assert_eq!(m.section, 3);
+    ch(&mut m, '[');
+    ch(&mut m, '[');
+    assert_eq!(m.section, 1);
+    key(&mut m, KeyCode::Tab);
+    ch(&mut m, 'G');
+    assert_eq!(m.current_section().slug, "signoff");
+    ch(&mut m, ']');
+    assert!(m.message.as_ref().unwrap().text.contains("last section"));
+    key(&mut m, KeyCode::PageUp);
+    assert_eq!(m.section, 8);
+}
+
+#[test]
+fn status_keys_act_on_the_item_even_from_the_section_list() {
+    let mut m = fresh();
+    key(&mut m, KeyCode::Esc);
+    ch(&mut m, 'd');
+    assert_eq!(m.focus, Focus::Items);
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Done);
+}
+
+#[test]
+fn overview_opens_a_section_and_esc_returns() {
+    let mut m = fresh();
+    ch(&mut m, 'v');
+    assert!(matches!(m.mode, Mode::Overview { selected: 0 }));
+    ch(&mut m, 'j');
+    ch(&mut m, 'j');
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(m.current_section().slug, "tls");
+    ch(&mut m, 'v');
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(m.current_section().slug, "tls");
+}
+
+#[test]
+fn critical_unsettled_lists_open_and_not_done_critical_items() {
+    let mut m = fresh();
+    let before = m.critical_unsettled().len();
+    assert_eq!(
+        before,
+        m.checklist
+            .items()
+            .filter(|i| i.severity == crate::checklist::Severity::Critical)
+            .count()
+    );
+    ch(&mut m, 'd');
+    ch(&mut m, 'x');
+    assert_eq!(m.critical_unsettled().len(), before - 1);
+}
+
+#[test]
+fn help_scrolls_and_closes() {
+    let mut m = fresh();
+    ch(&mut m, '?');
+    ch(&mut m, 'j');
+    assert!(matches!(m.mode, Mode::Help { scroll: 1 }));
+    ch(&mut m, 'd');
+    assert!(matches!(m.mode, Mode::Browse), "any other key closes help");
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+}
+
+#[test]
+fn quit_and_signals() {
+    let mut m = fresh();
+    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Exit::Normal)]);
+    assert_eq!(
+        update(&mut m, Action::Signal(Signal::Hangup), NOW),
+        vec![Effect::Save, Effect::Quit(Exit::Signal(Signal::Hangup))]
+    );
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    ch(&mut m, 'e');
+    assert_eq!(
+        update(&mut m, Action::Key(ctrl_c), NOW),
+        vec![Effect::Quit(Exit::Normal)]
+    );
+}
+
+#[test]
+fn a_failed_save_is_shown_and_quit_asks_twice() {
+    let mut m = fresh();
+    ch(&mut m, 'd');
+    update(
+        &mut m,
+        Action::SaveFailed("No space left on device".into()),
+        NOW,
+    );
+    assert!(m.unsaved);
+    let msg = m.message.clone().unwrap();
+    assert_eq!(msg.kind, MessageKind::Error);
+    assert!(msg.text.contains("No space left"));
+    // The error stays through ordinary keys.
+    ch(&mut m, 'j');
+    assert_eq!(m.message.as_ref().unwrap().kind, MessageKind::Error);
+    assert_eq!(ch(&mut m, 'q'), vec![Effect::Save]);
+    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Exit::Normal)]);
+    // A later successful save clears the state.
+    update(&mut m, Action::Saved, NOW);
+    assert!(!m.unsaved);
+    assert_eq!(m.message.as_ref().unwrap().kind, MessageKind::Info);
+}
+
+#[test]
+fn key_release_events_are_ignored() {
+    let mut m = fresh();
+    let mut k = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE);
+    k.kind = KeyEventKind::Release;
+    assert_eq!(update(&mut m, Action::Key(k), NOW), vec![]);
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+}

@@ -291,7 +291,7 @@ mod tests {
         let StateError::Corrupt { line, .. } = &err else {
             panic!("{err}")
         };
-        assert_eq!(*line, 4);
+        assert_eq!(*line, 3);
         assert!(err.hint().contains("mv s.toml s.toml.broken"));
     }
 

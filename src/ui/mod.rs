@@ -14,7 +14,7 @@ use ratatui::widgets::{
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::keymap::{BINDINGS, footer_bindings};
+use crate::app::keymap::{BINDINGS, fitting_footer};
 use crate::app::{Focus, MessageKind, Mode, Model, WaiverField, format_date};
 use crate::checklist::{Item, Section, Severity};
 use crate::state::OperatorStatus;
@@ -248,11 +248,14 @@ fn render_status(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let cost = |k: &str, h: &str| k.width() + 1 + h.width() + 2;
     let pairs: Vec<(&str, &str)> = match &model.mode {
-        Mode::Browse => footer_bindings()
-            .into_iter()
-            .map(|b| (first_label(b.label), b.hint))
-            .collect(),
+        Mode::Browse => fitting_footer(area.width.saturating_sub(1) as usize, |b| {
+            cost(first_label(b.label), b.hint)
+        })
+        .into_iter()
+        .map(|b| (first_label(b.label), b.hint))
+        .collect(),
         Mode::Overview { .. } => vec![
             ("↑↓", "section"),
             ("Enter", "open"),
@@ -265,21 +268,17 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Mode::Waiver(_) => vec![("Tab", "field"), ("Enter", "waive"), ("Esc", "cancel")],
         Mode::Operator { .. } => vec![("Enter", "continue")],
     };
-    let mut spans = Vec::new();
-    let mut used = 0usize;
+    let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {
-        let w = 1 + k.width() + 1 + h.width() + 1;
-        if used + w > area.width as usize {
-            break;
-        }
-        spans.push(Span::raw(" "));
         spans.push(Span::styled(k.to_string(), theme.key));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(h.to_string(), theme.dim));
-        spans.push(Span::raw(" "));
-        used += w;
+        spans.push(Span::raw("  "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(fit_spans(spans, area.width as usize, false))),
+        area,
+    );
 }
 
 /// `d/Space` shows as `d` in the footer.
@@ -651,7 +650,7 @@ fn overview(frame: &mut Frame, body: Rect, model: &Model, selected: usize, theme
 }
 
 fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme) {
-    let area = popup(body, 70, body.height);
+    let area = popup(body, 76, body.height);
     frame.render_widget(Clear, area);
     let block = modal_block(" Keys ".into(), theme);
     let inner = block.inner(area);

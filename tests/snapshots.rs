@@ -1,0 +1,228 @@
+//! Snapshots of every main screen at 80x24 and 60x18, plus the "too small"
+//! screen, rendered with ratatui's TestBackend from a fixed model.
+
+use std::sync::Arc;
+
+use harden::app::{Action, Context, Model, update};
+use harden::checklist::load_embedded;
+use harden::state::{ItemRecord, OperatorStatus, State, Waiver};
+use harden::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+
+const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
+
+fn model(operator: Option<&str>) -> Model {
+    let c = Arc::new(load_embedded().unwrap());
+    let mut s = State::new(&c, NOW);
+    s.operator = operator.map(str::to_string);
+    let rec = |status, note: Option<&str>| ItemRecord {
+        status,
+        note: note.map(str::to_string),
+        by: Some("alice".into()),
+        at: Some(datetime!(2026-11-27 11:30 UTC)),
+        waiver: None,
+    };
+    s.items.insert(
+        "env.secret_key_strong".into(),
+        rec(
+            OperatorStatus::Done,
+            Some("openssl rand -hex 32 on the vault host"),
+        ),
+    );
+    s.items.insert(
+        "env.secret_key_set".into(),
+        rec(OperatorStatus::NotDone, None),
+    );
+    let mut waived = rec(OperatorStatus::Waived, None);
+    waived.waiver = Some(Waiver {
+        reason: "rotation scheduled with the vendor".into(),
+        owner: "alice".into(),
+        expires: Some(date!(2027 - 01 - 31)),
+    });
+    s.items.insert("env.secret_key_not_default".into(), waived);
+    s.items.insert(
+        "cors.documented".into(),
+        rec(OperatorStatus::NotApplicable, None),
+    );
+    let ctx = Context {
+        state_path: ".harden/state.toml".into(),
+        ..Context::default()
+    };
+    Model::new(c, s, ctx, "alice")
+}
+
+fn press(m: &mut Model, keys: &[KeyCode]) {
+    for k in keys {
+        update(m, Action::Key(KeyEvent::new(*k, KeyModifiers::NONE)), NOW);
+    }
+}
+
+fn typed(m: &mut Model, s: &str) {
+    let keys: Vec<_> = s.chars().map(KeyCode::Char).collect();
+    press(m, &keys);
+}
+
+fn draw(m: &Model, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(f, m, theme)).unwrap();
+    t
+}
+
+fn screen(m: &Model, w: u16, h: u16) -> String {
+    draw(m, w, h, &Theme::color()).backend().to_string()
+}
+
+/// Snapshots one screen at both sizes.
+fn both(name: &str, m: &Model) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(m, 80, 24));
+    insta::assert_snapshot!(format!("{name}_60x18"), screen(m, 60, 18));
+}
+
+#[test]
+fn section_list() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Esc, KeyCode::Down]);
+    both("section_list", &m);
+}
+
+#[test]
+fn item_detail() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('g')]);
+    both("item_detail", &m);
+    press(&mut m, &[KeyCode::Char('j'), KeyCode::Char('j')]);
+    both("item_detail_waived", &m);
+}
+
+#[test]
+fn note_editor() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('e')]);
+    typed(&mut m, "kept in the team vault, entry prod/optibid");
+    both("note_editor", &m);
+}
+
+#[test]
+fn waiver_prompt() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('w')]);
+    typed(&mut m, "accepted until the migration");
+    press(&mut m, &[KeyCode::Tab]);
+    typed(&mut m, "2026-02-30");
+    press(&mut m, &[KeyCode::Enter]);
+    both("waiver_prompt", &m);
+}
+
+#[test]
+fn overview() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('v')]);
+    both("overview", &m);
+}
+
+#[test]
+fn help_overlay() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('?')]);
+    both("help", &m);
+}
+
+#[test]
+fn operator_prompt() {
+    let m = model(None);
+    both("operator_prompt", &m);
+}
+
+#[test]
+fn too_small() {
+    let m = model(Some("alice"));
+    insta::assert_snapshot!("too_small_59x18", screen(&m, 59, 18));
+    insta::assert_snapshot!("too_small_40x10", screen(&m, 40, 10));
+}
+
+#[test]
+fn tiny_areas_do_not_panic() {
+    let mut m = model(Some("alice"));
+    for keys in [
+        vec![],
+        vec![KeyCode::Char('v')],
+        vec![KeyCode::Char('?')],
+        vec![KeyCode::Char('e')],
+        vec![KeyCode::Char('w')],
+    ] {
+        press(&mut m, &keys);
+        for (w, h) in [(1, 1), (2, 30), (300, 2), (60, 18), (61, 19), (255, 80)] {
+            let s = screen(&m, w, h);
+            assert_eq!(s.lines().count(), h as usize);
+        }
+        press(&mut m, &[KeyCode::Esc]);
+    }
+}
+
+#[test]
+fn monochrome_theme_sets_no_colour_on_any_cell() {
+    let mut m = model(Some("alice"));
+    for keys in [
+        vec![],
+        vec![KeyCode::Char('v')],
+        vec![KeyCode::Esc, KeyCode::Char('?')],
+        vec![KeyCode::Esc, KeyCode::Char('w')],
+    ] {
+        press(&mut m, &keys);
+        let t = draw(&m, 80, 24, &Theme::mono());
+        for cell in t.backend().buffer().content() {
+            assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+            assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+        }
+        // The colour theme does colour something, so the check above can fail.
+        let t = draw(&m, 80, 24, &Theme::color());
+        assert!(
+            t.backend()
+                .buffer()
+                .content()
+                .iter()
+                .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        );
+    }
+}
+
+#[test]
+fn statuses_show_as_glyphs_without_colour() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('g')]);
+    let s = draw(&m, 80, 24, &Theme::mono()).backend().to_string();
+    for g in [
+        "[✓] Generate",
+        "[✗] Set SECRET_KEY",
+        "[w] Verify SECRET_KEY",
+        "[ ] Ensure",
+    ] {
+        assert!(s.contains(g), "{g} missing from\n{s}");
+    }
+}
+
+#[test]
+fn footer_and_help_come_from_the_key_table() {
+    let mut m = model(Some("alice"));
+    let s = screen(&m, 120, 30);
+    let footer = s.lines().nth(29).unwrap();
+    for b in harden::app::keymap::footer_bindings() {
+        // At 120 columns every footer binding fits.
+        assert!(
+            footer.contains(b.hint),
+            "{} missing from footer {footer}",
+            b.hint
+        );
+    }
+    press(&mut m, &[KeyCode::Char('?')]);
+    let s = screen(&m, 120, 60);
+    for b in harden::app::keymap::BINDINGS {
+        assert!(s.contains(b.help), "{} missing from help", b.help);
+        assert!(s.contains(b.label), "{} missing from help", b.label);
+    }
+}
