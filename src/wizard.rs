@@ -72,7 +72,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     let (lock, acquired) = StateLock::acquire(&state_path, &holder).map_err(|e| e.to_string())?;
     store::remove_stale_temps(&state_path);
 
-    let (model, _) = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    let model = build_model(checklist, loaded, &state_path, acquired, now, &user);
     Ok(Prepared {
         model,
         theme,
@@ -82,7 +82,6 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
 }
 
 /// The model for a loaded (or absent) state, with what loading found.
-/// Returns the model and the notice shown first.
 pub fn build_model(
     checklist: Arc<Checklist>,
     loaded: Option<State>,
@@ -90,11 +89,11 @@ pub fn build_model(
     acquired: Acquired,
     now: OffsetDateTime,
     user: &str,
-) -> (Model, Option<String>) {
+) -> Model {
     let mut notices = Vec::new();
     if let Acquired::TookOver(who) = &acquired {
         notices.push(format!(
-            "Took over a lock left by pid {who}, which no longer holds it."
+            "Took over a lock left by pid {who}: that process no longer holds it."
         ));
     }
     let mut checklist_changed = false;
@@ -103,7 +102,7 @@ pub fn build_model(
             if s.checklist.sha256 != checklist.sha256 {
                 checklist_changed = true;
                 notices.push(format!(
-                    "The checklist changed since this state was written (sha256 {} → {}); answers were matched by item id.",
+                    "The checklist changed since this state was saved (sha256 {} → {}). Answers were matched by item id.",
                     short(&s.checklist.sha256),
                     short(&checklist.sha256)
                 ));
@@ -116,22 +115,19 @@ pub fn build_model(
     let orphans = state.orphans(&checklist);
     if !orphans.is_empty() {
         notices.push(format!(
-            "{} answers are for items this checklist lacks (kept; v lists them).",
-            orphans.len()
+            "{} answers are for items this checklist lacks: {}. They stay in the state file; the overview (v) lists them.",
+            orphans.len(),
+            orphans.join(", ")
         ));
     }
-    let notice = (!notices.is_empty()).then(|| notices.join(" "));
     let context = Context {
         state_path: state_path.display().to_string(),
         orphans,
         checklist_changed,
-        notice: notice.clone(),
+        notices,
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
-    (
-        Model::new(checklist, state, context, default_operator),
-        notice,
-    )
+    Model::new(checklist, state, context, default_operator)
 }
 
 /// The current time in UTC, to the second (state files stay readable).

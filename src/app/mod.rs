@@ -57,6 +57,9 @@ pub enum Mode {
         input: Input,
         error: Option<String>,
     },
+    /// Something found at start that the operator must see (a lock taken
+    /// over, a changed checklist); any key dismisses it.
+    Notice(Vec<String>),
 }
 
 /// How serious a status-line message is.
@@ -126,8 +129,8 @@ pub struct Context {
     pub orphans: Vec<String>,
     /// Set when the state was written for another checklist version.
     pub checklist_changed: bool,
-    /// A notice to show first (a lock taken over, a changed checklist).
-    pub notice: Option<String>,
+    /// Notices to show first (a lock taken over, a changed checklist).
+    pub notices: Vec<String>,
 }
 
 /// The wizard's whole state.
@@ -174,18 +177,19 @@ impl Model {
         context: Context,
         default_operator: &str,
     ) -> Self {
-        let mode = if state.operator.is_none() {
-            Mode::Operator {
-                input: Input::new(default_operator.to_string()),
-                error: None,
-            }
+        let (mode, message) = if state.operator.is_none() {
+            // A new state: the name prompt comes first, a notice goes below.
+            let message = (!context.notices.is_empty()).then(|| Message {
+                kind: MessageKind::Info,
+                text: context.notices.join(" "),
+            });
+            let input = Input::new(default_operator.to_string());
+            (Mode::Operator { input, error: None }, message)
+        } else if !context.notices.is_empty() {
+            (Mode::Notice(context.notices.clone()), None)
         } else {
-            Mode::Browse
+            (Mode::Browse, None)
         };
-        let message = context.notice.clone().map(|text| Message {
-            kind: MessageKind::Info,
-            text,
-        });
         let mut m = Model {
             checklist,
             state,
@@ -356,6 +360,8 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match std::mem::replace(&mut model.mode, Mode::Browse) {
         Mode::Browse => browse_key(model, key, now),
+        Mode::Notice(_) if ctrl_c => quit(model),
+        Mode::Notice(_) => vec![],
         Mode::Overview { selected } => overview_key(model, key, selected),
         Mode::Help { scroll } => {
             match command_for(&key) {

@@ -175,6 +175,24 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
                 frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
             }
         }
+        Mode::Notice(lines) => {
+            let width = 72.min(body.width.saturating_sub(2));
+            let inner_w = width.saturating_sub(2).max(1) as usize;
+            let text: Vec<Line> = lines
+                .iter()
+                .flat_map(|l| [Line::raw(l.clone()), Line::raw("")])
+                .collect();
+            let rows: usize = lines
+                .iter()
+                .map(|l| l.width().div_ceil(inner_w).max(1) + 1)
+                .sum();
+            let area = popup(body, width, rows as u16 + 2);
+            frame.render_widget(Clear, area);
+            let block = modal_block(" Notice ".into(), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        }
         Mode::Browse | Mode::Overview { .. } => {}
     }
 }
@@ -267,6 +285,7 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Mode::Note { .. } => vec![("Enter", "save note"), ("Esc", "cancel")],
         Mode::Waiver(_) => vec![("Tab", "field"), ("Enter", "waive"), ("Esc", "cancel")],
         Mode::Operator { .. } => vec![("Enter", "continue")],
+        Mode::Notice(_) => vec![("any key", "continue")],
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {

@@ -1,0 +1,389 @@
+//! End-to-end tests of the real binary in a real PTY: answers survive a
+//! SIGHUP, the terminal is restored on every way out, and the lock and TTY
+//! rules hold.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Pty, WAIT, bin, fixture, signal};
+use harden::state::OperatorStatus;
+use harden::state::store;
+
+const GAP: Duration = Duration::from_millis(15);
+
+fn state_arg(dir: &std::path::Path) -> String {
+    dir.display().to_string()
+}
+
+/// Row index of the first screen row containing `needle`.
+fn row_of(p: &Pty, needle: &str) -> Option<u16> {
+    p.screen()
+        .lines()
+        .position(|l| l.contains(needle))
+        .map(|r| r as u16)
+}
+
+/// True when the row holding `needle` is drawn in reverse video (the
+/// selection in the focused pane).
+fn is_selected(p: &Pty, needle: &str) -> bool {
+    let Some(row) = row_of(p, needle) else {
+        return false;
+    };
+    let line = p.screen().lines().nth(row as usize).unwrap().to_string();
+    let col = line[..line.find(needle).unwrap()].chars().count() as u16;
+    p.with_screen(|s| s.cell(row, col + 1).is_some_and(|c| c.inverse()))
+}
+
+fn assert_terminal_restored(p: &Pty) {
+    p.with_screen(|s| {
+        assert!(!s.alternate_screen(), "still on the alternate screen");
+        assert!(!s.hide_cursor(), "cursor still hidden");
+    });
+    let out = p.output();
+    let text = String::from_utf8_lossy(&out);
+    // Bracketed paste was turned on, then off again.
+    assert!(text.contains("\x1b[?2004h"));
+    assert!(text.rfind("\x1b[?2004l") > text.rfind("\x1b[?2004h"));
+}
+
+#[test]
+fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    p.wait_for("Answers are recorded as tester", WAIT);
+    p.keys("ddx", GAP);
+    p.keys("]a", GAP);
+    p.keys("e", GAP);
+    p.wait_for("Note for cors.no_dev_origins", WAIT);
+    p.keys("behind the VPN\r", GAP);
+    p.wait_for("Note saved for cors.no_dev_origins", WAIT);
+    signal(p.pid(), "HUP");
+    let st = p.wait_exit(WAIT);
+    assert_eq!(st.exit_code(), 129, "{st:?}");
+    assert_terminal_restored(&p);
+
+    let path = dir.path().join(".harden/state.toml");
+    let s = store::load(&path).unwrap().unwrap();
+    assert_eq!(s.operator.as_deref(), Some("tester"));
+    assert_eq!(s.status("env.secret_key_strong"), OperatorStatus::Done);
+    assert_eq!(s.status("env.secret_key_set"), OperatorStatus::Done);
+    assert_eq!(
+        s.status("env.secret_key_not_default"),
+        OperatorStatus::NotDone
+    );
+    assert_eq!(
+        s.status("cors.allowed_hosts"),
+        OperatorStatus::NotApplicable
+    );
+    assert_eq!(
+        s.items["cors.no_dev_origins"].note.as_deref(),
+        Some("behind the VPN")
+    );
+    assert!(
+        !dir.path().join(".harden/state.toml.lock").exists(),
+        "lock file removed on the way out"
+    );
+
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    let screen = p.wait_for("env.secret_key_not_committed", WAIT);
+    assert!(!screen.contains("Who is answering?"), "asked only once");
+    for g in [
+        "[✓] Generate a strong",
+        "[✓] Set SECRET_KEY",
+        "[✗] Verify SECRET_KEY",
+        "[ ] Ensure SECRET_KEY",
+    ] {
+        assert!(screen.contains(g), "{g} missing:\n{screen}");
+    }
+    assert!(is_selected(&p, "Ensure SECRET_KEY is never"), "{screen}");
+    assert!(!is_selected(&p, "Generate a strong"));
+    p.keys("]", GAP);
+    let screen = p.wait_for("Note: behind the VPN", WAIT);
+    assert!(screen.contains("[-] Update ALLOWED_HOSTS"), "{screen}");
+    assert!(screen.contains("2. CORS Configuration · 1/8"), "{screen}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    assert_terminal_restored(&p);
+}
+
+#[test]
+fn sigterm_saves_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Who is answering?", WAIT);
+    p.keys("\rd", GAP);
+    p.wait_for("[✓] Generate", WAIT);
+    signal(p.pid(), "TERM");
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 143);
+    assert_terminal_restored(&p);
+    let s = store::load(&dir.path().join(".harden/state.toml"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.status("env.secret_key_strong"), OperatorStatus::Done);
+}
+
+/// Runs harden in `sh` so that `stty -a` reports the terminal modes left
+/// behind after it exits.
+fn run_and_stty(env: &[(&str, &str)], project: &str) -> (Pty, u32) {
+    let script = format!(
+        "'{}' --project '{}'; code=$?; stty -a | tr '\\n' ' ' ; echo; echo EXIT=$code",
+        bin().display(),
+        project
+    );
+    let mut p = Pty::spawn(
+        std::path::Path::new("/bin/sh"),
+        &["-c", &script],
+        env,
+        120,
+        40,
+    );
+    p.wait_for("EXIT=", WAIT);
+    let screen = p.screen();
+    let code = screen
+        .split("EXIT=")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("exit code");
+    p.wait_exit(WAIT);
+    (p, code)
+}
+
+fn assert_cooked(screen: &str) {
+    let flat = screen.replace('\n', " ");
+    let words: Vec<&str> = flat.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(words.contains(&mode), "{mode} not restored:\n{screen}");
+    }
+}
+
+#[test]
+fn a_panic_in_a_background_task_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let (p, code) = run_and_stty(&[("HARDEN_DEBUG_PANIC", "task")], &project);
+    assert_eq!(code, 101);
+    let screen = p.screen();
+    let out = String::from_utf8_lossy(&p.output()).to_string();
+    assert!(out.contains("a panic in a background task"), "{out}");
+    assert_cooked(&screen);
+    p.with_screen(|s| {
+        assert!(!s.alternate_screen());
+        assert!(!s.hide_cursor());
+    });
+}
+
+#[test]
+fn a_panic_in_the_event_loop_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let (p, code) = run_and_stty(&[("HARDEN_DEBUG_PANIC", "main")], &project);
+    assert_eq!(code, 101);
+    let screen = p.screen();
+    let out = String::from_utf8_lossy(&p.output()).to_string();
+    assert!(out.contains("a panic in the event loop"), "{out}");
+    assert_cooked(&screen);
+}
+
+#[test]
+fn a_normal_quit_restores_cooked_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let script = format!(
+        "'{}' --project '{}'; code=$?; stty -a | tr '\\n' ' ' ; echo; echo EXIT=$code",
+        bin().display(),
+        project
+    );
+    let mut p = Pty::spawn(
+        std::path::Path::new("/bin/sh"),
+        &["-c", &script],
+        &[],
+        80,
+        24,
+    );
+    p.wait_for("Who is answering?", WAIT);
+    p.keys("\rq", GAP);
+    let screen = p.wait_for("EXIT=0", WAIT);
+    assert_cooked(&screen);
+    p.wait_exit(WAIT);
+}
+
+#[test]
+fn a_second_wizard_on_the_same_state_is_refused_with_the_holders_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut first = Pty::harden(&["--project", &project], 80, 24);
+    first.wait_for("Who is answering?", WAIT);
+    first.keys("\rd", GAP);
+    first.wait_for("[✓] Generate", WAIT);
+    let state = std::fs::read(dir.path().join(".harden/state.toml")).unwrap();
+
+    let mut second = Pty::harden(&["--project", &project], 80, 24);
+    let st = second.wait_exit(WAIT);
+    assert_eq!(st.exit_code(), 2);
+    let out = String::from_utf8_lossy(&second.output()).to_string();
+    assert!(
+        out.contains(&format!("in use by another harden (pid {}", first.pid())),
+        "{out}"
+    );
+    assert!(out.contains("--state OTHER_FILE"), "{out}");
+    assert_eq!(
+        std::fs::read(dir.path().join(".harden/state.toml")).unwrap(),
+        state,
+        "the refused wizard wrote nothing"
+    );
+    // The first one is unaffected and still saves.
+    first.keys("d", GAP);
+    first.wait_for("[✓] Set SECRET_KEY", WAIT);
+    first.keys("q", GAP);
+    assert_eq!(first.wait_exit(WAIT).exit_code(), 0);
+}
+
+#[test]
+fn a_lock_left_by_a_killed_wizard_is_taken_over_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Who is answering?", WAIT);
+    p.keys("\rd", GAP);
+    p.wait_for("[✓] Generate", WAIT);
+    let dead = p.pid();
+    signal(dead, "KILL");
+    p.wait_exit(WAIT);
+    assert!(dir.path().join(".harden/state.toml.lock").exists());
+
+    let mut p = Pty::harden(&["--project", &project], 100, 24);
+    let screen = p.wait_for("Took over a lock", WAIT);
+    assert!(screen.contains(&format!("pid {dead}")), "{screen}");
+    // The first key only dismisses the notice.
+    p.keys("q", GAP);
+    p.wait_for(" d done", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}
+
+#[test]
+fn no_color_gives_a_screen_without_colour_and_no_mouse_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    for (flag, env) in [(true, vec![]), (false, vec![("NO_COLOR", "1")])] {
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let fresh = state_arg(fresh_dir.path());
+        let mut args = vec!["--project", fresh.as_str()];
+        if flag {
+            args.push("--no-color");
+        }
+        let mut p = Pty::spawn(&bin(), &args, &env, 80, 24);
+        p.wait_for("Who is answering?", WAIT);
+        p.keys("\r", GAP);
+        p.wait_for("Sections", WAIT);
+        let out = String::from_utf8_lossy(&p.output()).to_string();
+        // SGR colour codes: 3x/4x/9x/10x foreground/background, or 38;/48; extended.
+        let coloured = out.split("\x1b[").skip(1).any(|seq| {
+            let params: String = seq
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ';')
+                .collect();
+            seq[params.len()..].starts_with('m')
+                && params.split(';').any(|n| {
+                    matches!(
+                        n.parse::<u32>(),
+                        Ok(30..=37 | 40..=47 | 90..=97 | 100..=107 | 38 | 48)
+                    )
+                })
+        });
+        assert!(!coloured, "colour escape in monochrome output");
+        assert!(
+            !out.contains("\x1b[?1000h") && !out.contains("\x1b[?1006h"),
+            "mouse captured"
+        );
+        p.keys("q", GAP);
+        p.wait_exit(WAIT);
+    }
+    // And the colour theme does emit colour, so the check above can fail.
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Sections", WAIT);
+    let out = String::from_utf8_lossy(&p.output()).to_string();
+    assert!(
+        out.contains("\x1b[38;5;") || out.contains("\x1b[3"),
+        "no colour at all?"
+    );
+    p.keys("\rq", GAP);
+    p.wait_exit(WAIT);
+}
+
+#[test]
+fn resize_at_any_time_switches_layouts_and_shows_too_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Who is answering?", WAIT);
+    p.keys("\r", GAP);
+    p.wait_for("Sections", WAIT);
+    p.resize(50, 15);
+    let s = p.wait_for("Terminal too small", WAIT);
+    assert!(s.contains("50x15"), "{s}");
+    p.resize(60, 18);
+    let s = p.wait_for("1. Environment Configuration", WAIT);
+    assert!(
+        !s.contains("Sections"),
+        "compact layout has no section pane:\n{s}"
+    );
+    assert!(!s.contains("too small"), "{s}");
+    // Keys work in every layout: mark an item while compact.
+    p.keys("d", GAP);
+    p.wait_for("[✓] Generate", WAIT);
+    p.resize(100, 30);
+    let s = p.wait_for("Sections", WAIT);
+    assert!(s.contains("[✓] Generate"), "{s}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}
+
+#[test]
+fn a_changed_checklist_keeps_answers_for_items_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 80, 24);
+    p.wait_for("Who is answering?", WAIT);
+    p.keys("\rdd", GAP);
+    p.wait_for("[✓] Set SECRET_KEY", WAIT);
+    p.keys("q", GAP);
+    p.wait_exit(WAIT);
+
+    let small = fixture("checklists/small.toml");
+    let small = small.display().to_string();
+    let mut p = Pty::harden(&["--project", &project, "--checklist", &small], 120, 30);
+    let screen = p.wait_for("answers are for items this checklist lacks", WAIT);
+    assert!(screen.contains("The checklist changed"), "{screen}");
+    assert!(screen.contains("env.secret_key_strong"), "{screen}");
+    p.keys("x", GAP);
+    let screen = p.wait_for(" d done", WAIT);
+    assert!(!screen.contains("Notice"), "{screen}");
+    assert!(
+        screen.contains("[✓] Set SECRET_KEY"),
+        "the dismissing key did nothing else:\n{screen}"
+    );
+    assert!(screen.contains("[ ] An item the embedded"), "{screen}");
+    p.keys("v", GAP);
+    p.wait_for("env.secret_key_strong", WAIT);
+    p.keys("\x1bjd", GAP);
+    p.wait_for("[✓] An item the embedded", WAIT);
+    p.keys("q", GAP);
+    p.wait_exit(WAIT);
+    let s = store::load(&dir.path().join(".harden/state.toml"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.checklist.id, "small");
+    assert_eq!(
+        s.status("env.secret_key_strong"),
+        OperatorStatus::Done,
+        "the orphan is kept"
+    );
+    assert_eq!(s.status("env.new_item"), OperatorStatus::Done);
+}
