@@ -496,10 +496,7 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
                 .record(&model.current_item().id)
                 .and_then(|r| r.waiver.clone());
             let (reason, expires) = match existing {
-                Some(w) => (
-                    w.reason,
-                    w.expires.map(|d| format_date(d)).unwrap_or_default(),
-                ),
+                Some(w) => (w.reason, w.expires.map(format_date).unwrap_or_default()),
                 None => (String::new(), String::new()),
             };
             model.mode = Mode::Waiver(WaiverForm {
