@@ -1,1 +1,127 @@
-fn main() {}
+//! Startup benchmark: time from exec to the first complete frame in a real
+//! PTY, and peak resident memory, for the release binary.
+//!
+//! Run with `cargo bench --bench startup`. Prints figures; asserts nothing.
+//! Targets (issue 2): first frame under 30 ms, RSS under 15 MiB.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use harden::checklist::load_embedded;
+use harden::state::{ItemRecord, OperatorStatus, State, store};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const RUNS: usize = 40;
+
+/// Milliseconds to first frame and peak RSS (KiB) of one run.
+fn one_run(bin: &Path, project: &Path) -> (f64, u64) {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(bin);
+    cmd.args(["--project", &project.display().to_string()]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("USER", "bench");
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut writer = pair.master.take_writer().expect("writer");
+    let (tx, rx) = mpsc::channel();
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 16384];
+        let mut sent = false;
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            // The footer is the last row ratatui writes in a frame.
+            if !sent && seen.windows(4).any(|w| w == b"quit") {
+                let _ = tx.send(start.elapsed());
+                sent = true;
+            }
+        }
+    });
+    let first_frame = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("no first frame");
+    let pid = child.process_id().expect("pid");
+    // Use it a little, then read the high-water mark before quitting.
+    writer.write_all(b"jjjvj?").expect("keys");
+    std::thread::sleep(Duration::from_millis(50));
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    // Esc closes help; a pause keeps Esc and q from reading as Alt+q.
+    writer.write_all(b"\x1b").expect("esc");
+    std::thread::sleep(Duration::from_millis(30));
+    writer.write_all(b"q").expect("quit");
+    child.wait().expect("wait");
+    (first_frame.as_secs_f64() * 1000.0, hwm)
+}
+
+use std::io::Write;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn main() {
+    let bin = Path::new(env!("CARGO_BIN_EXE_harden"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A realistic state: an operator and half the checklist answered.
+    let c = load_embedded().expect("checklist");
+    let mut s = State::new(&c, time::OffsetDateTime::now_utc());
+    s.operator = Some("bench".into());
+    for (i, item) in c.items().enumerate() {
+        if i % 2 == 0 {
+            s.items.insert(
+                item.id.clone(),
+                ItemRecord {
+                    status: OperatorStatus::Done,
+                    note: Some(format!("checked on the staging host, ticket OPS-{i}")),
+                    by: Some("bench".into()),
+                    at: Some(time::OffsetDateTime::now_utc()),
+                    waiver: None,
+                },
+            );
+        }
+    }
+    store::save(&dir.path().join(".harden/state.toml"), &s).expect("state");
+
+    one_run(bin, dir.path()); // warm the page cache
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..RUNS {
+        let (ms, kib) = one_run(bin, dir.path());
+        times.push(ms);
+        peak = peak.max(kib);
+    }
+    times.sort_by(f64::total_cmp);
+    println!("harden startup, {RUNS} runs, 80x24 PTY, state with 113 answers");
+    println!(
+        "  exec to first frame: min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms (target < 30 ms)",
+        times[0],
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        times[times.len() - 1]
+    );
+    println!(
+        "  peak RSS (VmHWM):    {:.1} MiB (target < 15 MiB)",
+        peak as f64 / 1024.0
+    );
+}

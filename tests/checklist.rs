@@ -337,3 +337,16 @@ fn an_empty_file_and_a_file_without_sections_are_refused() {
         .to_string();
     assert!(err.contains("no [[section]]"), "{err}");
 }
+
+#[test]
+fn the_readme_documents_every_key() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for b in harden::app::keymap::BINDINGS {
+        assert!(
+            readme.contains(&format!("`{}`", b.label)),
+            "README lacks the key {}",
+            b.label
+        );
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every check harden's CI runs: formatting, clippy, and all tests.
+# Installs the Debian packages the tests drive when they are missing, so it
+# passes on a fresh machine that has only the Rust toolchain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command -> Debian package that provides it
+declare -A needs=(
+  [setpriv]=util-linux   # read-only-folder test runs harden as an unprivileged user
+  [kill]=procps          # signals for the PTY tests
+  [stty]=coreutils       # terminal modes after exit
+)
+missing=()
+for cmd in "${!needs[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+# A missing or changed snapshot fails instead of being written.
+CI=true INSTA_UPDATE=no cargo test --locked
