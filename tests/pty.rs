@@ -16,6 +16,13 @@ fn state_arg(dir: &std::path::Path) -> String {
     dir.display().to_string()
 }
 
+/// An empty project folder and its path as an argument.
+fn temp_project() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let arg = state_arg(dir.path());
+    (dir, arg)
+}
+
 /// Row index of the first screen row containing `needle`.
 fn row_of(p: &Pty, needle: &str) -> Option<u16> {
     p.screen()
@@ -35,6 +42,15 @@ fn is_selected(p: &Pty, needle: &str) -> bool {
     p.with_screen(|s| s.cell(row, col + 1).is_some_and(|c| c.inverse()))
 }
 
+/// Starts the wizard on a new project and answers the name prompt.
+fn start_new(project: &str, cols: u16, rows: u16) -> Pty {
+    let mut p = Pty::harden(&["--project", project], cols, rows);
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    p.wait_for("Answers are recorded as tester", WAIT);
+    p
+}
+
 fn assert_terminal_restored(p: &Pty) {
     p.with_screen(|s| {
         assert!(!s.alternate_screen(), "still on the alternate screen");
@@ -49,12 +65,8 @@ fn assert_terminal_restored(p: &Pty) {
 
 #[test]
 fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut p = Pty::harden(&["--project", &project], 80, 24);
-    p.wait_for("Who is answering?", WAIT);
-    p.send(b"\r");
-    p.wait_for("Answers are recorded as tester", WAIT);
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
     p.keys("ddx", GAP);
     p.keys("]a", GAP);
     p.keys("e", GAP);
@@ -112,11 +124,9 @@ fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
 
 #[test]
 fn sigterm_saves_and_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut p = Pty::harden(&["--project", &project], 80, 24);
-    p.wait_for("Who is answering?", WAIT);
-    p.keys("\rd", GAP);
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
+    p.keys("d", GAP);
     p.wait_for("[✓] Generate", WAIT);
     signal(p.pid(), "TERM");
     assert_eq!(p.wait_exit(WAIT).exit_code(), 143);
@@ -164,8 +174,7 @@ fn assert_cooked(screen: &str) {
 
 #[test]
 fn a_panic_in_a_background_task_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
+    let (_dir, project) = temp_project();
     let (p, code) = run_and_stty(&[("HARDEN_DEBUG_PANIC", "task")], &project);
     assert_eq!(code, 101);
     let screen = p.screen();
@@ -180,8 +189,7 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
 
 #[test]
 fn a_panic_in_the_event_loop_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
+    let (_dir, project) = temp_project();
     let (p, code) = run_and_stty(&[("HARDEN_DEBUG_PANIC", "main")], &project);
     assert_eq!(code, 101);
     let screen = p.screen();
@@ -192,8 +200,7 @@ fn a_panic_in_the_event_loop_restores_the_terminal() {
 
 #[test]
 fn a_normal_quit_restores_cooked_mode() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
+    let (_dir, project) = temp_project();
     let script = format!(
         "'{}' --project '{}'; code=$?; stty -a | tr '\\n' ' ' ; echo; echo EXIT=$code",
         bin().display(),
@@ -215,11 +222,9 @@ fn a_normal_quit_restores_cooked_mode() {
 
 #[test]
 fn a_second_wizard_on_the_same_state_is_refused_with_the_holders_pid() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut first = Pty::harden(&["--project", &project], 80, 24);
-    first.wait_for("Who is answering?", WAIT);
-    first.keys("\rd", GAP);
+    let (dir, project) = temp_project();
+    let mut first = start_new(&project, 80, 24);
+    first.keys("d", GAP);
     first.wait_for("[✓] Generate", WAIT);
     let state = std::fs::read(dir.path().join(".harden/state.toml")).unwrap();
 
@@ -246,11 +251,9 @@ fn a_second_wizard_on_the_same_state_is_refused_with_the_holders_pid() {
 
 #[test]
 fn a_lock_left_by_a_killed_wizard_is_taken_over_with_a_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut p = Pty::harden(&["--project", &project], 80, 24);
-    p.wait_for("Who is answering?", WAIT);
-    p.keys("\rd", GAP);
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
+    p.keys("d", GAP);
     p.wait_for("[✓] Generate", WAIT);
     let dead = p.pid();
     signal(dead, "KILL");
@@ -269,8 +272,7 @@ fn a_lock_left_by_a_killed_wizard_is_taken_over_with_a_message() {
 
 #[test]
 fn no_color_gives_a_screen_without_colour_and_no_mouse_capture() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
+    let (_dir, project) = temp_project();
     for (flag, env) in [(true, vec![]), (false, vec![("NO_COLOR", "1")])] {
         let fresh_dir = tempfile::tempdir().unwrap();
         let fresh = state_arg(fresh_dir.path());
@@ -319,11 +321,8 @@ fn no_color_gives_a_screen_without_colour_and_no_mouse_capture() {
 
 #[test]
 fn resize_at_any_time_switches_layouts_and_shows_too_small() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut p = Pty::harden(&["--project", &project], 80, 24);
-    p.wait_for("Who is answering?", WAIT);
-    p.keys("\r", GAP);
+    let (_dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
     p.wait_for("Sections", WAIT);
     p.resize(50, 15);
     let s = p.wait_for("Terminal too small", WAIT);
@@ -347,11 +346,9 @@ fn resize_at_any_time_switches_layouts_and_shows_too_small() {
 
 #[test]
 fn a_changed_checklist_keeps_answers_for_items_it_lacks() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = state_arg(dir.path());
-    let mut p = Pty::harden(&["--project", &project], 80, 24);
-    p.wait_for("Who is answering?", WAIT);
-    p.keys("\rdd", GAP);
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
+    p.keys("dd", GAP);
     p.wait_for("[✓] Set SECRET_KEY", WAIT);
     p.keys("q", GAP);
     p.wait_exit(WAIT);

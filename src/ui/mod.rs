@@ -164,7 +164,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
             frame.render_widget(
                 Paragraph::new(fit(
-                    "Your name is recorded with every answer in the state file.",
+                    "Your name is recorded with each answer.",
                     rows[0].width,
                     theme.base,
                 )),
@@ -718,6 +718,20 @@ fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme
         "  saved after every answer; the previous version is kept as .bak",
     ));
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    if max_scroll > 0 {
+        let more = if scroll.min(max_scroll) < max_scroll {
+            " ↓ more "
+        } else {
+            " end "
+        };
+        let w = more.width() as u16;
+        if area.width > w + 2 {
+            frame.render_widget(
+                Paragraph::new(Line::styled(more, theme.heading)),
+                Rect::new(area.x + area.width - w - 2, area.y + area.height - 1, w, 1),
+            );
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll.min(max_scroll), 0)),
         inner,
