@@ -5,6 +5,7 @@
 pub mod app;
 pub mod checklist;
 pub mod cli;
+pub mod detect;
 pub mod state;
 pub mod tui;
 pub mod ui;

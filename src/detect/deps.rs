@@ -1,0 +1,275 @@
+//! Dependencies without running anything: every requirements line pinned
+//! with `==`, a `requirements-core.txt`, and automated scanning configured
+//! (Dependabot, Renovate, or a CI step running pip-audit or safety).
+
+use std::path::{Path, PathBuf};
+
+use super::{Finding, Inputs, Outcome};
+
+/// Items this detector fills.
+pub const ITEMS: &[&str] = &[
+    "deps.pinned",
+    "deps.core_requirements",
+    "deps.automated_scanning",
+];
+
+/// The requirements files of a project: `requirements*.txt` at the top and
+/// every `.txt` in a `requirements/` folder, sorted.
+pub fn requirement_files(project: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(project) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("requirements") && n.ends_with(".txt") && e.path().is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(project.join("requirements")) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") && e.path().is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// An unpinned requirement: where it is and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpinned {
+    pub line: usize,
+    pub requirement: String,
+}
+
+/// The requirement lines of a file that are not pinned with `==`.
+/// Returns (number of requirements, the unpinned ones).
+pub fn unpinned(text: &str) -> (usize, Vec<Unpinned>) {
+    let mut count = 0;
+    let mut out = Vec::new();
+    let mut continued = false;
+    for (i, raw) in text.lines().enumerate() {
+        let was_continued = continued;
+        continued = raw.trim_end().ends_with('\\');
+        if was_continued {
+            continue;
+        }
+        let line = raw.split(" #").next().unwrap_or(raw).trim();
+        let line = line.trim_end_matches('\\').trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        count += 1;
+        let spec = line.split(';').next().unwrap_or(line).trim();
+        let pinned = if spec.contains(" @ ") || spec.contains("://") {
+            // A direct URL pins only with a commit or a hash; treat as unpinned.
+            false
+        } else if spec.contains("===") {
+            true
+        } else {
+            match spec.split_once("==") {
+                Some((_, v)) => {
+                    let v = v.trim();
+                    !v.is_empty() && !v.contains('*') && !v.contains(',') && !v.starts_with('=')
+                }
+                None => false,
+            }
+        };
+        if !pinned {
+            out.push(Unpinned {
+                line: i + 1,
+                requirement: spec.split_whitespace().collect::<Vec<_>>().join(" "),
+            });
+        }
+    }
+    (count, out)
+}
+
+/// Runs the file-only dependency checks.
+pub fn detect(inputs: &Inputs) -> Vec<Finding> {
+    let project = &inputs.project;
+    let files = requirement_files(project);
+    let mut out = Vec::new();
+    if files.is_empty() {
+        out.push(
+            Finding::new(
+                "deps.pinned",
+                Outcome::Unknown,
+                "no requirements*.txt in the project (other dependency formats are not checked yet)",
+            )
+            .fix("Pin dependencies in requirements.txt with name==version."),
+        );
+    } else {
+        let mut total = 0;
+        let mut bad = Vec::new();
+        let mut first = None;
+        let mut unreadable = Vec::new();
+        for f in &files {
+            let shown = inputs.show(f);
+            match std::fs::read(f) {
+                Ok(bytes) => {
+                    let (n, u) = unpinned(&String::from_utf8_lossy(&bytes));
+                    total += n;
+                    for x in u {
+                        first.get_or_insert((shown.clone(), x.line));
+                        bad.push(format!("{shown}:{} {}", x.line, x.requirement));
+                    }
+                }
+                Err(e) => unreadable.push(format!("{shown}: {e}")),
+            }
+        }
+        let names: Vec<String> = files.iter().map(|f| inputs.show(f)).collect();
+        let f = if !unreadable.is_empty() {
+            Finding::new(
+                "deps.pinned",
+                Outcome::Unknown,
+                format!("cannot read {}", unreadable.join("; ")),
+            )
+        } else if bad.is_empty() {
+            Finding::new(
+                "deps.pinned",
+                Outcome::Pass,
+                format!(
+                    "all {total} requirements pinned with == in {}",
+                    names.join(", ")
+                ),
+            )
+        } else {
+            let shown: Vec<&String> = bad.iter().take(20).collect();
+            let more = if bad.len() > 20 {
+                format!(" and {} more", bad.len() - 20)
+            } else {
+                String::new()
+            };
+            let mut f = Finding::new(
+                "deps.pinned",
+                Outcome::Fail,
+                format!(
+                    "{} of {total} requirements not pinned with ==: {}{more}",
+                    bad.len(),
+                    shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .fix("Pin every requirement as name==version (pip-compile or pip freeze can write them).");
+            if let Some((file, line)) = first {
+                f = f.at(file, line);
+            }
+            f
+        };
+        out.push(f);
+    }
+
+    let core = project.join("requirements-core.txt");
+    out.push(if core.is_file() {
+        Finding::new(
+            "deps.core_requirements",
+            Outcome::Pass,
+            "requirements-core.txt is present",
+        )
+    } else {
+        Finding::new(
+            "deps.core_requirements",
+            Outcome::Warn,
+            "no requirements-core.txt",
+        )
+        .fix("Keep the minimal production set in requirements-core.txt.")
+    });
+
+    out.push(scanning(project));
+    out
+}
+
+fn scanning(project: &Path) -> Finding {
+    let mut found = Vec::new();
+    for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
+        if let Ok(t) = std::fs::read_to_string(project.join(f)) {
+            if t.contains("pip") {
+                found.push(format!("Dependabot ({f})"));
+            } else {
+                found.push(format!("Dependabot without a pip ecosystem ({f})"));
+            }
+        }
+    }
+    for f in [
+        "renovate.json",
+        "renovate.json5",
+        ".renovaterc",
+        ".renovaterc.json",
+        ".github/renovate.json",
+        ".github/renovate.json5",
+    ] {
+        if project.join(f).is_file() {
+            found.push(format!("Renovate ({f})"));
+        }
+    }
+    let mut ci_files: Vec<PathBuf> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(project.join(".github/workflows")) {
+        ci_files.extend(entries.flatten().map(|e| e.path()));
+    }
+    for f in [
+        ".gitlab-ci.yml",
+        ".circleci/config.yml",
+        "Jenkinsfile",
+        "azure-pipelines.yml",
+        "bitbucket-pipelines.yml",
+        ".travis.yml",
+    ] {
+        ci_files.push(project.join(f));
+    }
+    ci_files.sort();
+    for f in ci_files {
+        let Ok(t) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let runs = t.lines().any(|l| {
+            let l = l.trim_start();
+            !l.starts_with('#')
+                && (l.contains("pip-audit")
+                    || l.contains("safety check")
+                    || l.contains("safety scan"))
+        });
+        if runs {
+            let rel = f.strip_prefix(project).unwrap_or(&f).display().to_string();
+            found.push(format!("a CI step running pip-audit or safety ({rel})"));
+        }
+    }
+    let real: Vec<&String> = found.iter().filter(|f| !f.contains("without")).collect();
+    if !real.is_empty() {
+        Finding::new(
+            "deps.automated_scanning",
+            Outcome::Pass,
+            real.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    } else if !found.is_empty() {
+        Finding::new("deps.automated_scanning", Outcome::Warn, found.join("; "))
+            .fix("Add the pip ecosystem to dependabot.yml.")
+    } else {
+        Finding::new(
+            "deps.automated_scanning",
+            Outcome::Fail,
+            "no Dependabot or Renovate configuration and no CI step running pip-audit or safety",
+        )
+        .fix("Add .github/dependabot.yml for pip, or a CI job that runs pip-audit.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinning_rules() {
+        let text = "# comment\nfastapi==0.115.0\nuvicorn[standard]==0.30.1 ; python_version >= '3.9'\n\
+                    pydantic>=2\nrequests\nsqlalchemy~=2.0\n-r requirements-core.txt\n--index-url https://x\n\
+                    httpx==0.27.* \ncryptography==43.0.0 \\\n    --hash=sha256:abc\nmylib @ git+https://example.invalid/x.git\nexact===1.0\n";
+        let (n, u) = unpinned(text);
+        let lines: Vec<usize> = u.iter().map(|x| x.line).collect();
+        assert_eq!(n, 9);
+        assert_eq!(lines, vec![4, 5, 6, 9, 12]);
+        assert_eq!(u[0].requirement, "pydantic>=2");
+    }
+}

@@ -1,0 +1,376 @@
+//! Reading an env file as an auditor must: every line judged as written.
+//!
+//! The file is split into logical lines here (so every entry and problem
+//! has its line number, and quoted values may span lines); each logical
+//! line is then decoded by dotenvy, the same grammar the application's
+//! loader follows. Lines that refer to other variables (`$VAR`) are not
+//! handed to dotenvy, which would expand them from the auditor's own
+//! environment; their text is judged as written. Broken lines, duplicate
+//! keys, CRLF endings, a byte-order mark and non-UTF-8 bytes are reported,
+//! never fatal, and never quote a value.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How a value was quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quote {
+    None,
+    Single,
+    Double,
+}
+
+/// One `KEY=value` of the file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    /// The decoded value. Secret: never print it.
+    pub value: String,
+    /// 1-based line where the entry starts.
+    pub line: usize,
+    pub quote: Quote,
+    pub exported: bool,
+    /// The value refers to another variable and was kept as written.
+    pub reference: bool,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("value", &"<redacted>")
+            .field("line", &self.line)
+            .field("quote", &self.quote)
+            .field("exported", &self.exported)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+
+/// Something odd about the file, by line where it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// A parsed env file.
+#[derive(Debug, Clone, Default)]
+pub struct EnvFile {
+    /// Every entry in file order, duplicates included.
+    pub entries: Vec<Entry>,
+    pub issues: Vec<Issue>,
+}
+
+impl EnvFile {
+    /// The entry that wins for a key: the last one, as python-dotenv reads it.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    /// The winning value of a key, trimmed.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.get(key).map(|e| e.value.trim())
+    }
+
+    /// Keys in file order, each once.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.entries
+            .iter()
+            .filter(|e| seen.insert(e.key.as_str()))
+            .map(|e| e.key.as_str())
+            .collect()
+    }
+}
+
+/// Reads and parses an env file.
+///
+/// # Errors
+/// Only when the file cannot be read at all; content problems are issues.
+pub fn read(path: &Path) -> std::io::Result<EnvFile> {
+    Ok(parse(&std::fs::read(path)?))
+}
+
+/// Parses env file bytes. Never fails: problems become [`Issue`]s.
+pub fn parse(bytes: &[u8]) -> EnvFile {
+    let mut out = EnvFile::default();
+    let mut bytes = bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        bytes = rest;
+        out.issues.push(Issue {
+            line: Some(1),
+            message: "starts with a UTF-8 byte-order mark; some loaders then read the first key with an invisible prefix".into(),
+        });
+    }
+    let physical: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let crlf = physical.iter().filter(|l| l.ends_with(b"\r")).count();
+    if crlf > 0 {
+        out.issues.push(Issue {
+            line: None,
+            message: format!(
+                "{crlf} lines end in CRLF (Windows line endings); a loader that keeps the \\r puts it in the value"
+            ),
+        });
+    }
+    let mut lines: Vec<String> = Vec::with_capacity(physical.len());
+    for (i, raw) in physical.iter().enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        match std::str::from_utf8(raw) {
+            Ok(s) => lines.push(s.to_string()),
+            Err(e) => {
+                out.issues.push(Issue {
+                    line: Some(i + 1),
+                    message: format!(
+                        "not valid UTF-8 (byte 0x{:02X} at column {}); read with a replacement character",
+                        raw[e.valid_up_to()],
+                        e.valid_up_to() + 1
+                    ),
+                });
+                lines.push(String::from_utf8_lossy(raw).into_owned());
+            }
+        }
+        if raw.len() > 64 * 1024 {
+            out.issues.push(Issue {
+                line: Some(i + 1),
+                message: format!("is {} bytes long", raw.len()),
+            });
+        }
+    }
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        let first = lines[i].trim_start();
+        i += 1;
+        if first.is_empty() || first.starts_with('#') {
+            continue;
+        }
+        let mut logical = lines[start].clone();
+        // A quoted value may continue on the following lines.
+        if let Some(q) = open_quote(&logical) {
+            while !closes(&logical, q) && i < lines.len() && i - start < 1000 {
+                logical.push('\n');
+                logical.push_str(&lines[i]);
+                i += 1;
+            }
+            if !closes(&logical, q) {
+                out.issues.push(Issue {
+                    line: Some(start + 1),
+                    message: "a quoted value is never closed; the rest of the file was read as part of it".into(),
+                });
+                continue;
+            }
+        }
+        match entry(&logical, start + 1) {
+            Some(e) => out.entries.push(e),
+            None => out.issues.push(Issue {
+                line: Some(start + 1),
+                message: "cannot be parsed as KEY=value".into(),
+            }),
+        }
+    }
+
+    let mut lines_by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for e in &out.entries {
+        lines_by_key.entry(&e.key).or_default().push(e.line);
+    }
+    for (key, at) in lines_by_key {
+        if at.len() > 1 {
+            let list: Vec<String> = at.iter().map(|l| l.to_string()).collect();
+            out.issues.push(Issue {
+                line: at.last().copied(),
+                message: format!(
+                    "{key} is set {} times (lines {}); the last one wins",
+                    at.len(),
+                    list.join(", ")
+                ),
+            });
+        }
+    }
+    out.issues.sort_by_key(|i| i.line.unwrap_or(0));
+    out
+}
+
+/// The quote character a value opens with, if any.
+fn open_quote(line: &str) -> Option<char> {
+    let (_, v) = line.split_once('=')?;
+    let c = v.trim_start().chars().next()?;
+    matches!(c, '"' | '\'').then_some(c)
+}
+
+/// Whether the value's opening quote is closed.
+fn closes(logical: &str, q: char) -> bool {
+    let Some((_, v)) = logical.split_once('=') else {
+        return true;
+    };
+    let v = v.trim_start();
+    let mut escaped = false;
+    for c in v.chars().skip(1) {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        if c == '\\' && q == '"' {
+            escaped = true;
+        } else if c == q {
+            return true;
+        }
+    }
+    false
+}
+
+fn entry(logical: &str, line: usize) -> Option<Entry> {
+    let trimmed = logical.trim_start();
+    let (exported, body) = match trimmed.strip_prefix("export ") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, trimmed),
+    };
+    let (key, raw_value) = body.split_once('=')?;
+    let key = key.trim_end();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        || key.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let value_text = raw_value.trim_start();
+    let quote = match value_text.chars().next() {
+        Some('\'') => Quote::Single,
+        Some('"') => Quote::Double,
+        _ => Quote::None,
+    };
+    let reference = quote != Quote::Single && value_text.contains('$');
+    if reference {
+        // Judged as written: strip quotes and an inline comment, expand nothing.
+        let v = match quote {
+            Quote::Double => value_text
+                .trim_start_matches('"')
+                .rsplit_once('"')
+                .map_or(value_text, |(v, _)| v),
+            _ => value_text
+                .split_once(" #")
+                .map_or(value_text, |(v, _)| v)
+                .trim_end(),
+        };
+        return Some(Entry {
+            key: key.to_string(),
+            value: v.to_string(),
+            line,
+            quote,
+            exported,
+            reference,
+        });
+    }
+    let text = format!("{key}={raw_value}");
+    let mut it = dotenvy::from_read_iter(text.as_bytes());
+    match it.next() {
+        Some(Ok((k, v))) if k == key => Some(Entry {
+            key: k,
+            value: v,
+            line,
+            quote,
+            exported,
+            reference,
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_quoted_exported_and_commented_values() {
+        let f = parse(
+            b"# comment\nA=1\nexport B=two\nC=\"three # not a comment\"\nD='four $X'\nE=five # comment\nF=\n",
+        );
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
+        assert_eq!(f.value("A"), Some("1"));
+        assert_eq!(f.value("B"), Some("two"));
+        assert!(f.get("B").unwrap().exported);
+        assert_eq!(f.value("C"), Some("three # not a comment"));
+        assert_eq!(f.value("D"), Some("four $X"));
+        assert!(!f.get("D").unwrap().reference);
+        assert_eq!(f.value("E"), Some("five"));
+        assert_eq!(f.value("F"), Some(""));
+        assert_eq!(f.get("E").unwrap().line, 6);
+    }
+
+    #[test]
+    fn references_are_not_expanded_from_the_auditors_environment() {
+        // SAFETY of the assertion: HOME is set for any test process.
+        let f = parse(b"A=$HOME/x\nB=\"${HOME}\"\n");
+        assert_eq!(f.value("A"), Some("$HOME/x"));
+        assert_eq!(f.value("B"), Some("${HOME}"));
+        assert!(f.get("A").unwrap().reference);
+    }
+
+    #[test]
+    fn quirks_are_reported_with_lines_and_never_fatal() {
+        let f = parse(b"\xef\xbb\xbfA=1\r\nB=caf\xe9\r\nnot a line\r\nA=2\r\n");
+        assert_eq!(f.value("A"), Some("2"));
+        assert!(f.value("B").is_some());
+        let msgs: Vec<String> = f
+            .issues
+            .iter()
+            .map(|i| format!("{:?}: {}", i.line, i.message))
+            .collect();
+        let all = msgs.join("\n");
+        assert!(
+            all.contains("Some(1): starts with a UTF-8 byte-order mark"),
+            "{all}"
+        );
+        assert!(all.contains("4 lines end in CRLF"), "{all}");
+        assert!(
+            all.contains("Some(2): not valid UTF-8 (byte 0xE9 at column 6)"),
+            "{all}"
+        );
+        assert!(all.contains("Some(3): cannot be parsed"), "{all}");
+        assert!(all.contains("A is set 2 times (lines 1, 4)"), "{all}");
+    }
+
+    #[test]
+    fn multi_line_and_unterminated_quotes() {
+        let f = parse(b"K=\"line one\nline two\"\nN=after\n");
+        assert_eq!(f.value("K"), Some("line one\nline two"));
+        assert_eq!(f.get("N").unwrap().line, 3);
+        let f = parse(b"A=1\nK=\"never closed\nB=2\n");
+        assert_eq!(f.value("A"), Some("1"));
+        assert!(f.get("K").is_none());
+        assert_eq!(f.issues[0].line, Some(2));
+        assert!(f.issues[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn issues_never_quote_values() {
+        let f = parse(
+            b"SECRET=hunter2hunter2 broken \"\nSECRET=hunter2hunter2\nSECRET=hunter2hunter2\n",
+        );
+        for i in &f.issues {
+            assert!(!i.message.contains("hunter2"), "{}", i.message);
+        }
+        assert!(!format!("{:?}", f.entries).contains("hunter2"));
+    }
+
+    #[test]
+    fn a_five_megabyte_line_is_read() {
+        let mut b = b"A=1\nBIG=".to_vec();
+        b.extend(std::iter::repeat_n(b'x', 5 * 1024 * 1024));
+        b.extend_from_slice(b"\nC=3\n");
+        let f = parse(&b);
+        assert_eq!(f.value("C"), Some("3"));
+        assert_eq!(f.get("BIG").unwrap().value.len(), 5 * 1024 * 1024);
+        assert!(
+            f.issues
+                .iter()
+                .any(|i| i.line == Some(2) && i.message == "is 5242884 bytes long")
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! Detection: what harden can find out by itself. Each detector fills a
+//! fixed set of item ids with [`Finding`]s (an outcome, masked evidence,
+//! a remediation line). They run concurrently on tokio, each under a
+//! deadline, and their results stream to whoever asked: the wizard, or
+//! `harden check`. Detectors know nothing of the terminal.
+
+pub mod code;
+pub mod deps;
+pub mod env;
+pub mod envfile;
+pub mod git;
+pub mod pip_audit;
+pub mod proc;
+pub mod secrets;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+/// What a detector concluded about an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Warn,
+    Fail,
+    /// Could not tell; the evidence says why.
+    Unknown,
+    /// Deliberately not checked (offline, not applicable to this project).
+    Skipped,
+}
+
+impl Outcome {
+    /// The word used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Warn => "warn",
+            Outcome::Fail => "fail",
+            Outcome::Unknown => "unknown",
+            Outcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// A place in a project file the finding points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Relative to the project when inside it.
+    pub file: String,
+    pub line: usize,
+}
+
+/// One detector's conclusion about one item. Evidence never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub item: String,
+    pub outcome: Outcome,
+    pub evidence: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remediation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn new(item: &str, outcome: Outcome, evidence: impl Into<String>) -> Self {
+        Finding {
+            item: item.to_string(),
+            outcome,
+            evidence: evidence.into(),
+            remediation: String::new(),
+            location: None,
+        }
+    }
+
+    pub fn fix(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = remediation.into();
+        self
+    }
+
+    pub fn at(mut self, file: impl Into<String>, line: usize) -> Self {
+        self.location = Some(Location {
+            file: file.into(),
+            line,
+        });
+        self
+    }
+}
+
+/// The detectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// The env file, and whether the code reads what it sets.
+    Env,
+    /// Git hygiene and files in the repository.
+    Git,
+    /// Requirements pinning and scanning configuration.
+    Deps,
+    /// pip-audit, run or read from a report.
+    PipAudit,
+}
+
+impl Detector {
+    pub const ALL: [Detector; 4] = [
+        Detector::Env,
+        Detector::Git,
+        Detector::Deps,
+        Detector::PipAudit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Detector::Env => "env file",
+            Detector::Git => "git and files",
+            Detector::Deps => "dependencies",
+            Detector::PipAudit => "pip-audit",
+        }
+    }
+
+    /// The item ids this detector fills.
+    pub fn items(self) -> &'static [&'static str] {
+        match self {
+            Detector::Env => env::ITEMS,
+            Detector::Git => git::ITEMS,
+            Detector::Deps => deps::ITEMS,
+            Detector::PipAudit => &["deps.pip_audit"],
+        }
+    }
+}
+
+/// Everything the detectors may look at.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub project: PathBuf,
+    pub env_file: PathBuf,
+    pub offline: bool,
+    /// A pip-audit JSON report to read instead of running pip-audit.
+    pub pip_audit_json: Option<PathBuf>,
+    /// Deadline of each local detector.
+    pub deadline: Duration,
+    /// Deadline of a pip-audit run (it builds a virtualenv).
+    pub pip_audit_deadline: Duration,
+}
+
+impl Inputs {
+    /// Inputs with the default env file (`PROJECT/.env`) and deadlines.
+    pub fn new(project: &Path) -> Self {
+        Inputs {
+            project: project.to_path_buf(),
+            env_file: project.join(".env"),
+            offline: false,
+            pip_audit_json: None,
+            deadline: Duration::from_secs(10),
+            pip_audit_deadline: Duration::from_secs(300),
+        }
+    }
+
+    /// A path as shown in evidence: relative to the project when inside it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.project)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+/// What one detector produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub detector: Detector,
+    pub findings: Vec<Finding>,
+    /// Short hash prefixes of secret values by key, to notice rotation.
+    pub fingerprints: BTreeMap<String, String>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    fn new(detector: Detector, findings: Vec<Finding>) -> Self {
+        Report {
+            detector,
+            findings,
+            fingerprints: BTreeMap::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Every item of the detector as `unknown`, for a detector that did not finish.
+    fn failed(detector: Detector, why: &str) -> Self {
+        Report::new(
+            detector,
+            detector
+                .items()
+                .iter()
+                .map(|id| Finding::new(id, Outcome::Unknown, why))
+                .collect(),
+        )
+    }
+}
+
+/// Runs one detector under its deadline.
+pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
+    let started = Instant::now();
+    let deadline = match detector {
+        Detector::PipAudit => inputs.pip_audit_deadline + Duration::from_secs(5),
+        _ => inputs.deadline,
+    };
+    let work = async {
+        match detector {
+            Detector::PipAudit => Ok(pip_audit::detect(&inputs).await),
+            _ => {
+                let i = inputs.clone();
+                tokio::task::spawn_blocking(move || match detector {
+                    Detector::Env => env::detect(&i),
+                    Detector::Git => git::detect(&i),
+                    _ => Report::new(Detector::Deps, deps::detect(&i)),
+                })
+                .await
+            }
+        }
+    };
+    let mut report = match tokio::time::timeout(deadline, work).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Report::failed(
+            detector,
+            &format!("the {} detector crashed: {e}", detector.name()),
+        ),
+        Err(_) => Report::failed(
+            detector,
+            &format!(
+                "the {} detector did not finish within {} s",
+                detector.name(),
+                deadline.as_secs()
+            ),
+        ),
+    };
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Starts every detector concurrently; each report is sent as it finishes.
+pub fn spawn_all(
+    inputs: Arc<Inputs>,
+    tx: mpsc::UnboundedSender<Report>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    Detector::ALL
+        .iter()
+        .map(|&d| {
+            let inputs = inputs.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let r = run_one(d, inputs).await;
+                let _ = tx.send(r);
+            })
+        })
+        .collect()
+}
+
+/// Runs every detector and collects the reports (for `check` and tests).
+pub async fn run_all(inputs: Arc<Inputs>) -> Vec<Report> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let handles = spawn_all(inputs, tx);
+    let mut out = Vec::new();
+    while let Some(r) = rx.recv().await {
+        out.push(r);
+    }
+    for h in handles {
+        let _ = h.await;
+    }
+    out.sort_by_key(|r| r.detector);
+    out
+}

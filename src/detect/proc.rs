@@ -1,0 +1,91 @@
+//! Running an outside program from a blocking detector: null stdin, piped
+//! output drained on threads (so a chatty child never blocks), and a
+//! deadline after which the child is killed.
+
+use std::io::{self, Read};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Most bytes kept of a child's stdout; the rest is read and dropped.
+const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+
+/// Runs `cmd` to completion or until `deadline`, then kills it.
+///
+/// # Errors
+/// Spawn failures, and `TimedOut` when the deadline passed.
+pub fn run(mut cmd: Command, deadline: Duration) -> io::Result<Output> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let drain = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(mut r) = r {
+                let mut buf = [0u8; 65536];
+                while let Ok(n) = r.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if kept.len() < MAX_OUTPUT {
+                        kept.extend_from_slice(&buf[..n.min(MAX_OUTPUT - kept.len())]);
+                    }
+                }
+            }
+            kept
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait()? {
+            break st;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("did not finish within {} s", deadline.as_secs_f32()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_and_deadline() {
+        let mut c = Command::new("sh");
+        c.args(["-c", "echo out; echo err >&2"]);
+        let o = run(c, Duration::from_secs(5)).unwrap();
+        assert_eq!(o.stdout, b"out\n");
+        assert_eq!(o.stderr, b"err\n");
+        let mut c = Command::new("sleep");
+        c.arg("10");
+        let t = Instant::now();
+        let e = run(c, Duration::from_millis(100)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(t.elapsed() < Duration::from_secs(5));
+    }
+}
