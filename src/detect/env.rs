@@ -434,7 +434,7 @@ impl Judge<'_> {
                 Outcome::Warn,
                 "Set JWT_ALGORITHM=HS256 so the code default cannot change it.",
             ),
-            Some(v) if v == "HS256" => self.at(
+            Some("HS256") => self.at(
                 "JWT_ALGORITHM",
                 "env.jwt_algorithm",
                 Outcome::Pass,

@@ -162,7 +162,9 @@ pub fn strength(value: &str) -> Strength {
             repetitive: false,
         };
     }
-    let repetitive = (1..=n / 2).any(|p| n % p == 0 && chars.chunks(p).all(|c| c == &chars[..p]));
+    let period =
+        (1..=n / 2).find(|&p| n.is_multiple_of(p) && chars.chunks(p).all(|c| c == &chars[..p]));
+    let repetitive = period.is_some();
     let alphabet = alphabet_size(value);
     // Shannon entropy of the characters used, per character.
     let mut counts = std::collections::HashMap::new();
@@ -192,11 +194,8 @@ pub fn strength(value: &str) -> Strength {
     } else {
         n as f64 * per_char
     };
-    if repetitive {
-        let period = (1..=n / 2)
-            .find(|p| n % p == 0 && chars.chunks(*p).all(|c| c == &chars[..*p]))
-            .unwrap_or(n);
-        bits = bits * period as f64 / n as f64;
+    if let Some(p) = period {
+        bits = bits * p as f64 / n as f64;
     }
     Strength {
         bits,
@@ -224,7 +223,7 @@ fn alphabet_size(value: &str) -> usize {
     if value.chars().any(|c| c.is_ascii_punctuation() || c == ' ') {
         size += 33;
     }
-    if value.chars().any(|c| !c.is_ascii()) {
+    if !value.is_ascii() {
         size += 100;
     }
     size.max(2)
