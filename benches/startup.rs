@@ -97,6 +97,7 @@ fn main() {
                     by: Some("bench".into()),
                     at: Some(time::OffsetDateTime::now_utc()),
                     waiver: None,
+                    overrides: None,
                 },
             );
         }

@@ -1,36 +1,130 @@
 //! The command line. With no subcommand, `harden` runs the wizard.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::FailOn;
 
 /// A terminal wizard that walks an operator through the production security
-/// checklist, section by section, and remembers every answer.
+/// checklist, section by section, detects what it can, and remembers every answer.
 #[derive(Debug, Parser)]
 #[command(name = "harden", version, about, long_about = None)]
 pub struct Cli {
-    /// The project to review (its `.harden/state.toml` holds the answers).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub project: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
 
-    /// The state file [default: PROJECT/.harden/state.toml].
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
-
-    /// A checklist TOML file of the same schema instead of the embedded one.
-    #[arg(long, value_name = "FILE")]
-    pub checklist: Option<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
 
     /// Monochrome screen (also when NO_COLOR is set and not empty).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_color: bool,
 }
 
-impl Cli {
+/// What to review, shared by the wizard and `check`.
+#[derive(Debug, Clone, Args)]
+pub struct Inputs {
+    /// The project to review (its `.harden/state.toml` holds the answers).
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    pub project: PathBuf,
+
+    /// The state file [default: PROJECT/.harden/state.toml].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub state: Option<PathBuf>,
+
+    /// A checklist TOML file of the same schema instead of the embedded one.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub checklist: Option<PathBuf>,
+
+    /// The env file to judge [default: PROJECT/.env; .env.production is offered].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub env_file: Option<PathBuf>,
+
+    /// Run nothing that needs the network (pip-audit and probes are skipped).
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Read this pip-audit JSON report instead of running pip-audit.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub pip_audit_json: Option<PathBuf>,
+
+    /// Deadline of each detector, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10, global = true)]
+    pub timeout: u64,
+
+    /// Deadline of a pip-audit run, in seconds (it builds a virtualenv).
+    #[arg(long, value_name = "SECS", default_value_t = 300, global = true)]
+    pub pip_audit_timeout: u64,
+}
+
+impl Inputs {
     /// The state file this run uses.
     pub fn state_path(&self) -> PathBuf {
         self.state
             .clone()
             .unwrap_or_else(|| self.project.join(".harden").join("state.toml"))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every detector without a terminal and report (for CI).
+    Check(CheckArgs),
+}
+
+/// Report formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Fail (exit 1) on failing items of at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+}
+
+/// Which env file to judge, and a notice when there was a choice:
+/// `--env-file`, else the one the state recorded, else `.env`, else
+/// `.env.production`.
+pub fn resolve_env_file(
+    project: &Path,
+    flag: Option<&Path>,
+    recorded: Option<&str>,
+) -> (PathBuf, Option<String>) {
+    if let Some(f) = flag {
+        return (f.to_path_buf(), None);
+    }
+    if let Some(r) = recorded {
+        let p = Path::new(r);
+        return (
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                project.join(p)
+            },
+            None,
+        );
+    }
+    let env = project.join(".env");
+    let prod = project.join(".env.production");
+    match (env.exists(), prod.exists()) {
+        (true, true) => (
+            env,
+            Some("This project also has .env.production; pass --env-file .env.production to judge it instead.".into()),
+        ),
+        (false, true) => (prod, Some("No .env here; judging .env.production.".into())),
+        _ => (env, None),
     }
 }

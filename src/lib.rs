@@ -3,9 +3,11 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod detect;
+pub mod report;
 pub mod state;
 pub mod tui;
 pub mod ui;

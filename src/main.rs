@@ -5,5 +5,5 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    harden::wizard::run(harden::cli::Cli::parse())
+    harden::wizard::main(harden::cli::Cli::parse())
 }

@@ -23,6 +23,14 @@ use crate::ui::{self, Theme};
 /// Exit code for usage and input errors.
 pub const EXIT_INPUT: u8 = 2;
 
+/// Runs `harden`: the wizard, or the subcommand given.
+pub fn main(cli: Cli) -> ExitCode {
+    match &cli.command {
+        Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
+        None => run(cli),
+    }
+}
+
 /// Runs the wizard; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match prepare(&cli) {
@@ -45,13 +53,13 @@ struct Prepared {
 /// an input error (exit 2) and leaves every file as it was.
 fn prepare(cli: &Cli) -> Result<Prepared, String> {
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
-    let checklist = match &cli.checklist {
+    let checklist = match &cli.inputs.checklist {
         Some(p) => checklist::load_file(p),
         None => checklist::load_embedded(),
     }
     .map_err(|e| format!("{e}\nThe checklist was not loaded; nothing was written."))?;
     let checklist = Arc::new(checklist);
-    let state_path = cli.state_path();
+    let state_path = cli.inputs.state_path();
     let loaded = store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
 
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {

@@ -26,6 +26,7 @@ fn model(operator: Option<&str>) -> Model {
         by: Some("alice".into()),
         at: Some(datetime!(2026-11-27 11:30 UTC)),
         waiver: None,
+        overrides: None,
     };
     s.items.insert(
         "env.secret_key_strong".into(),

@@ -47,7 +47,12 @@ pub struct CodeIndex {
     used_fields: BTreeSet<String>,
     /// Settings fields (lower-cased) declared, with the key an alias maps.
     declared: BTreeMap<String, BTreeSet<String>>,
+    /// Which of [`WATCHED`] appear in code (outside comments).
+    mentions: BTreeSet<&'static str>,
 }
+
+/// Names whose use changes what a setting must look like.
+pub const WATCHED: &[&str] = &["CORSMiddleware", "TrustedHostMiddleware"];
 
 impl CodeIndex {
     /// True when some code reads `key`.
@@ -63,6 +68,11 @@ impl CodeIndex {
         self.declared
             .iter()
             .any(|(field, aliases)| aliases.contains(&upper) && self.used_fields.contains(field))
+    }
+
+    /// True when the code mentions one of [`WATCHED`].
+    pub fn mentions(&self, name: &str) -> bool {
+        self.mentions.contains(name)
     }
 
     /// Where `key` is read directly, if it is.
@@ -120,6 +130,11 @@ pub fn scan(project: &Path) -> CodeIndex {
         for (li, line) in text.lines().enumerate() {
             if line.trim_start().starts_with('#') {
                 continue;
+            }
+            for w in WATCHED {
+                if line.contains(w) {
+                    index.mentions.insert(w);
+                }
             }
             for c in DIRECT.captures_iter(line) {
                 index

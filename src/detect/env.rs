@@ -191,6 +191,7 @@ pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
     let mut j = Judge {
         file,
         shown,
+        index,
         out: Vec::new(),
     };
     j.secret_key();
@@ -208,7 +209,60 @@ pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
     j.verify();
     let mut out = j.out;
     apply_code_reads(&mut out, file, index);
+    refresh_aggregates(&mut out);
     out
+}
+
+/// Parent items and the children they summarise.
+const AGGREGATES: &[(&str, &str, &[&str])] = &[
+    (
+        "auth.mfa_settings",
+        "MFA settings",
+        &[
+            "auth.mfa_issuer_name",
+            "auth.mfa_backup_codes_count",
+            "auth.mfa_rate_limit_attempts",
+            "auth.mfa_rate_limit_window",
+        ],
+    ),
+    (
+        "auth.twilio",
+        "Twilio settings",
+        &[
+            "auth.twilio_account_sid",
+            "auth.twilio_auth_token",
+            "auth.twilio_phone_number",
+        ],
+    ),
+    (
+        "backup.aws_credentials",
+        "AWS credentials",
+        &[
+            "backup.aws_access_key_id",
+            "backup.aws_secret_access_key",
+            "backup.aws_region",
+        ],
+    ),
+];
+
+/// A parent is never better than its children once the code-read check
+/// has had its say.
+fn refresh_aggregates(out: &mut [Finding]) {
+    for (parent, what, children) in AGGREGATES {
+        let kids: Vec<Finding> = out
+            .iter()
+            .filter(|f| children.contains(&f.item.as_str()))
+            .cloned()
+            .collect();
+        let fresh = aggregate(parent, what, &kids);
+        if let Some(p) = out.iter_mut().find(|f| f.item == *parent)
+            && p.outcome != Outcome::Skipped
+            && fresh.outcome > p.outcome
+        {
+            p.outcome = fresh.outcome;
+            p.evidence = fresh.evidence;
+        }
+    }
 }
 
 /// A key that is set but that no code reads turns a pass into a warn.
@@ -240,6 +294,7 @@ fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex) {
 struct Judge<'a> {
     file: &'a EnvFile,
     shown: &'a str,
+    index: &'a CodeIndex,
     out: Vec<Finding>,
 }
 
@@ -620,10 +675,25 @@ impl Judge<'_> {
         } else {
             (Outcome::Pass, format!("{form}: {}", entries.join(", ")))
         };
-        if outcome == Outcome::Pass && (bare == 0 || with_scheme == 0) {
-            evidence.push_str(
-                ". One list cannot feed both CORSMiddleware (needs scheme://host) and TrustedHostMiddleware (needs bare hosts): check which the app passes it to",
-            );
+        let (cors, trusted) = (
+            self.index.mentions("CORSMiddleware"),
+            self.index.mentions("TrustedHostMiddleware"),
+        );
+        let mut outcome = outcome;
+        if outcome == Outcome::Pass && !entries.is_empty() {
+            let uniform = bare == 0 || with_scheme == 0;
+            if cors && with_scheme == 0 {
+                outcome = Outcome::Warn;
+                evidence.push_str(". The code uses CORSMiddleware, and a bare host never matches a browser's Origin (scheme://host)");
+            } else if trusted && bare == 0 {
+                outcome = Outcome::Warn;
+                evidence.push_str(". The code uses TrustedHostMiddleware, which needs bare host names: every request would be rejected");
+            } else if cors && trusted && uniform {
+                outcome = Outcome::Warn;
+                evidence.push_str(". The code uses both CORSMiddleware (scheme://host) and TrustedHostMiddleware (bare hosts): one uniform list cannot satisfy both");
+            } else if !cors && !trusted {
+                evidence.push_str(". No CORSMiddleware or TrustedHostMiddleware found in the code to tell which form it needs");
+            }
         }
         let f = self
             .at(K, "cors.allowed_hosts", outcome, evidence)
@@ -673,6 +743,17 @@ impl Judge<'_> {
                         format!("REDIS_URL is not a URL ({e})"),
                     )
                     .fix("Set REDIS_URL=rediss://:PASSWORD@host:6380/0."),
+                Ok(u) if self.file.get(K).is_some_and(|e| e.reference) => self
+                    .at(
+                        K,
+                        "rate_limit.redis_url",
+                        Outcome::Warn,
+                        format!(
+                            "{}: part of it comes from a variable reference ($…); harden judges the file as written, so that part is not checked",
+                            mask_url(&u)
+                        ),
+                    )
+                    .fix("Check the referenced variable where it is defined."),
                 Ok(u) => {
                     let masked = mask_url(&u);
                     let pw = u.password().map(percent_decode);
@@ -1213,15 +1294,28 @@ impl Judge<'_> {
             }
             return;
         }
+        let role = self.file.value(keys[5]).is_some_and(is_role_arn);
+        let no_static = |key: &str, id: &str| {
+            if role {
+                Finding::new(
+                    id,
+                    Outcome::Pass,
+                    format!(
+                        "{key} is not in {}: credentials come from the role in AWS_BACKUP_ROLE_ARN",
+                        self.shown
+                    ),
+                )
+            } else {
+                Finding::new(
+                    id,
+                    Outcome::Warn,
+                    format!("{key} is not set in {} and no AWS_BACKUP_ROLE_ARN names a role: where do credentials come from?", self.shown),
+                )
+                .fix("Use an IAM role for backups and set AWS_BACKUP_ROLE_ARN.")
+            }
+        };
         let key_id = match self.file.value(keys[0]) {
-            None => Finding::new(
-                ids[1],
-                Outcome::Warn,
-                format!(
-                    "AWS_ACCESS_KEY_ID is not set in {} (an instance role or profile may provide credentials)",
-                    self.shown
-                ),
-            ),
+            None => no_static(keys[0], ids[1]),
             Some(v)
                 if (v.starts_with("AKIA") || v.starts_with("ASIA"))
                     && v.len() == 20
@@ -1256,14 +1350,7 @@ impl Judge<'_> {
                 .fix("Copy the key id from IAM, or use an instance role instead."),
         };
         let secret = match self.file.value(keys[1]) {
-            None => Finding::new(
-                ids[2],
-                Outcome::Warn,
-                format!(
-                    "AWS_SECRET_ACCESS_KEY is not set in {} (an instance role or profile may provide credentials)",
-                    self.shown
-                ),
-            ),
+            None => no_static(keys[1], ids[2]),
             Some(v) => {
                 let d = describe(v);
                 if let Some(why) = placeholder_reason(v) {

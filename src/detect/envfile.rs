@@ -253,10 +253,7 @@ fn entry(logical: &str, line: usize) -> Option<Entry> {
                 .trim_start_matches('"')
                 .rsplit_once('"')
                 .map_or(value_text, |(v, _)| v),
-            _ => value_text
-                .split_once(" #")
-                .map_or(value_text, |(v, _)| v)
-                .trim_end(),
+            _ => strip_inline_comment(value_text).trim_end(),
         };
         return Some(Entry {
             key: key.to_string(),
@@ -278,8 +275,29 @@ fn entry(logical: &str, line: usize) -> Option<Entry> {
             exported,
             reference,
         }),
+        // dotenvy refuses unquoted values with spaces, which python-dotenv
+        // (what the application reads with) takes as the rest of the line.
+        _ if quote == Quote::None => Some(Entry {
+            key: key.to_string(),
+            value: strip_inline_comment(value_text).trim().to_string(),
+            line,
+            quote,
+            exported,
+            reference,
+        }),
         _ => None,
     }
+}
+
+/// An unquoted value without its ` # comment`.
+fn strip_inline_comment(v: &str) -> &str {
+    let b = v.as_bytes();
+    for i in 1..b.len() {
+        if b[i] == b'#' && (b[i - 1] == b' ' || b[i - 1] == b'\t') {
+            return &v[..i - 1];
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -300,6 +318,10 @@ mod tests {
         assert!(!f.get("D").unwrap().reference);
         assert_eq!(f.value("E"), Some("five"));
         assert_eq!(f.value("F"), Some(""));
+        let f = parse(b"NAME=OptiBid Energy Platform  # the brand\nHOSTS= a.io, b.io \n");
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
+        assert_eq!(f.value("NAME"), Some("OptiBid Energy Platform"));
+        assert_eq!(f.value("HOSTS"), Some("a.io, b.io"));
         assert_eq!(f.get("E").unwrap().line, 6);
     }
 

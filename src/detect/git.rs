@@ -238,9 +238,9 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     }
     if !history_commits.is_empty() {
         bad.push(format!(
-            "{} in git history ({} commits, first {})",
+            "{} in git history ({}, first {})",
             history_files.join(", "),
-            history_commits.len(),
+            plural(history_commits.len(), "commit"),
             history_commits.last().unwrap_or(&"")
         ));
     }
@@ -283,8 +283,8 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
             "env.secret_key_not_committed",
             Outcome::Pass,
             format!(
-                "no env file tracked or in history ({} commits, {scanned} tracked files searched); .env is ignored by .gitignore{}",
-                r.commits,
+                "no env file tracked or in history ({}, {scanned} tracked files searched); .env is ignored by .gitignore{}",
+                plural(r.commits, "commit"),
                 if has_docker { " and .dockerignore" } else { "" }
             ),
         )
@@ -314,6 +314,14 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     };
     out.push(f);
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn security_contact(project: &Path) -> Finding {

@@ -196,7 +196,10 @@ fn judge(deps: &[Dep], source: &str, project: &Path) -> Finding {
 fn requirement_line(project: &Path, package: &str) -> Option<(String, usize)> {
     let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '.'], "-");
     let want = norm(package);
-    for f in requirement_files(project) {
+    let mut files = requirement_files(project);
+    // The main file first: that is where an operator pins.
+    files.sort_by_key(|f| f.file_name().is_none_or(|n| n != "requirements.txt"));
+    for f in files {
         let text = std::fs::read_to_string(&f).ok()?;
         for (i, line) in text.lines().enumerate() {
             let name: String = line

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::checklist::Checklist;
+use crate::detect::{Finding, Location, Outcome};
 
 /// The state schema this build reads and writes.
 pub const SCHEMA: u32 = 1;
@@ -86,12 +87,43 @@ pub struct ItemRecord {
     pub at: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Waiver>,
+    /// The detected outcome the operator overrode with this status (a note
+    /// says why). A different detection later makes the override stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Outcome>,
 }
 
 impl ItemRecord {
     /// True when the record says nothing (open, no note): it need not be stored.
     pub fn is_blank(&self) -> bool {
         self.status == OperatorStatus::Open && self.note.is_none() && self.waiver.is_none()
+    }
+}
+
+/// The last detection of an item, as stored: masked evidence only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detection {
+    pub outcome: Outcome,
+    pub evidence: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remediation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+impl Detection {
+    /// A stored detection of a finding.
+    pub fn of(f: &Finding, at: OffsetDateTime) -> Self {
+        Detection {
+            outcome: f.outcome,
+            evidence: f.evidence.clone(),
+            remediation: f.remediation.clone(),
+            location: f.location.clone(),
+            at,
+        }
     }
 }
 
@@ -118,9 +150,18 @@ pub struct State {
     #[serde(with = "time::serde::rfc3339")]
     pub updated: OffsetDateTime,
     pub checklist: ChecklistRef,
+    /// The env file the review judges, relative to the project when inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_file: Option<String>,
     /// Answers by item id. Ids the current checklist lacks are kept, not dropped.
     #[serde(default)]
     pub items: BTreeMap<String, ItemRecord>,
+    /// The last detection of each item.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub detections: BTreeMap<String, Detection>,
+    /// Short hash prefixes of secrets by key, to notice rotation.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl State {
@@ -137,7 +178,10 @@ impl State {
                 sha256: checklist.sha256.clone(),
                 source: checklist.source.clone(),
             },
+            env_file: None,
             items: BTreeMap::new(),
+            detections: BTreeMap::new(),
+            fingerprints: BTreeMap::new(),
         }
     }
 

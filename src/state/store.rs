@@ -253,6 +253,7 @@ mod tests {
                 by: Some("alice".into()),
                 at: Some(datetime!(2026-11-27 10:01 UTC)),
                 waiver: None,
+                overrides: None,
             },
         );
         s

@@ -1,0 +1,141 @@
+//! `harden check`: every detector, no terminal, a report and an exit code
+//! a pipeline can trust (0 pass, 1 fail, 2 input error, 3 could not check).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::checklist::{self, Checklist};
+use crate::cli::{CheckArgs, Format, Inputs, resolve_env_file};
+use crate::detect::{self, Report};
+use crate::report::{self, evaluate, exit_code};
+use crate::state::{Detection, State, store};
+
+/// Runs `check`; returns the exit code.
+pub fn run(inputs: &Inputs, args: &CheckArgs) -> ExitCode {
+    match run_inner(inputs, args) {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("harden check: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The detector inputs for a project, as `check` and the wizard build them.
+pub fn detector_inputs(inputs: &Inputs, env_file: &Path) -> detect::Inputs {
+    let mut d = detect::Inputs::new(&inputs.project);
+    d.env_file = env_file.to_path_buf();
+    d.offline = inputs.offline;
+    d.pip_audit_json = inputs.pip_audit_json.clone();
+    d.deadline = Duration::from_secs(inputs.timeout.max(1));
+    d.pip_audit_deadline = Duration::from_secs(inputs.pip_audit_timeout.max(1));
+    d
+}
+
+/// Findings of the reports for the items the checklist has, as stored detections.
+pub fn detections(
+    checklist: &Checklist,
+    reports: &[Report],
+    at: time::OffsetDateTime,
+) -> BTreeMap<String, Detection> {
+    reports
+        .iter()
+        .flat_map(|r| r.findings.iter())
+        .filter(|f| checklist.item(&f.item).is_some())
+        .map(|f| (f.item.clone(), Detection::of(f, at)))
+        .collect()
+}
+
+fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
+    let started = Instant::now();
+    if !inputs.project.is_dir() {
+        return Err(format!(
+            "project folder {} does not exist",
+            inputs.project.display()
+        ));
+    }
+    let checklist = match &inputs.checklist {
+        Some(p) => checklist::load_file(p),
+        None => checklist::load_embedded(),
+    }
+    .map_err(|e| e.to_string())?;
+    let state_path = inputs.state_path();
+    let state: Option<State> =
+        store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
+    if let Some(p) = &args.output {
+        refuse_symlink(p)?;
+    }
+    let (env_file, notice) = resolve_env_file(
+        &inputs.project,
+        inputs.env_file.as_deref(),
+        state.as_ref().and_then(|s| s.env_file.as_deref()),
+    );
+    if let Some(n) = notice {
+        eprintln!("harden check: {n}");
+    }
+    let d = Arc::new(detector_inputs(inputs, &env_file));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let reports = runtime.block_on(detect::run_all(d));
+    let now = time::OffsetDateTime::now_utc();
+    let found = detections(&checklist, &reports, now);
+    let empty = BTreeMap::new();
+    let records = state.as_ref().map_or(&empty, |s| &s.items);
+    let results = evaluate(&checklist, records, &found);
+    let body = match args.format {
+        Format::Json => {
+            let v = report::json::render(
+                &checklist,
+                &results,
+                &inputs.project.display().to_string(),
+                started.elapsed().as_millis(),
+            );
+            let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+        Format::Text => report::text::render(&results, 120),
+    };
+    match &args.output {
+        Some(p) => write_report(p, &body)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(body.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))?;
+        }
+    }
+    Ok(exit_code(&results, args.fail_on))
+}
+
+fn refuse_symlink(p: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; harden does not write through links",
+            p.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a report through a temp file and a rename.
+fn write_report(path: &Path, body: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write the report in {}: {e}", dir.display()))?;
+    tmp.write_all(body.as_bytes())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    tmp.persist(path)
+        .map_err(|e| format!("cannot write the report to {}: {}", path.display(), e.error))?;
+    Ok(())
+}

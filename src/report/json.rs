@@ -1,0 +1,74 @@
+//! The JSON report of `harden check`, in the shape DESIGN.md fixes
+//! (`"schema": 1`). Evidence is masked before it gets here.
+
+use serde_json::{Value, json};
+
+use super::{ItemResult, SCORE_RULE, summarize};
+use crate::checklist::Checklist;
+use crate::state::OperatorStatus;
+
+/// The report schema version.
+pub const SCHEMA: u32 = 1;
+
+fn operator_word(o: OperatorStatus) -> &'static str {
+    match o {
+        OperatorStatus::Open => "open",
+        OperatorStatus::Done => "done",
+        OperatorStatus::NotDone => "not_done",
+        OperatorStatus::NotApplicable => "n/a",
+        OperatorStatus::Waived => "waived",
+    }
+}
+
+/// Builds the report.
+pub fn render(
+    checklist: &Checklist,
+    results: &[ItemResult],
+    project: &str,
+    duration_ms: u128,
+) -> Value {
+    let summary = summarize(results);
+    let items: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "id": r.item.id,
+                "section": r.section.slug,
+                "severity": r.item.severity.as_str(),
+                "title": r.item.text,
+                "status": r.status.as_str(),
+                "detected": r.detected.map(|d| d.as_str()),
+                "operator": r.operator.map(operator_word),
+                "evidence": r.evidence,
+                "remediation": r.remediation,
+            });
+            if let Some(l) = &r.location {
+                v["location"] = json!({"file": l.file, "line": l.line});
+            }
+            if let Some(n) = &r.note {
+                v["note"] = json!(n);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "schema": SCHEMA,
+        "tool": {"name": "harden", "version": env!("CARGO_PKG_VERSION")},
+        "checklist": {"id": checklist.meta.id, "sha256": checklist.sha256},
+        "project": project,
+        "duration_ms": duration_ms as u64,
+        "summary": {
+            "pass": summary.pass,
+            "fail": summary.fail,
+            "warn": summary.warn,
+            "unknown": summary.unknown,
+            "skipped": summary.skipped,
+            "open": summary.open,
+            "na": summary.na,
+            "waived": summary.waived,
+            "score": summary.score,
+            "score_rule": SCORE_RULE,
+        },
+        "items": items,
+    })
+}

@@ -1,0 +1,561 @@
+//! Detectors over fixture projects shaped like real FastAPI projects: the
+//! exact outcome of every item id on each, pip-audit in every shape and
+//! failure, `harden check` exit codes, and no secret in any output.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use Outcome::*;
+use common::projects::{self, SECRETS};
+use harden::detect::{self, Detector, Finding, Inputs, Outcome};
+
+fn run(project: &Path, pip_audit_json: Option<&str>) -> BTreeMap<String, Finding> {
+    let mut inputs = Inputs::new(project);
+    inputs.offline = pip_audit_json.is_none();
+    inputs.pip_audit_json = pip_audit_json.map(|f| common::fixture(&format!("pip-audit/{f}")));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let reports = rt.block_on(detect::run_all(Arc::new(inputs)));
+    let mut out = BTreeMap::new();
+    for r in reports {
+        for f in r.findings {
+            assert!(
+                out.insert(f.item.clone(), f).is_none(),
+                "an item filled twice"
+            );
+        }
+    }
+    out
+}
+
+fn assert_outcomes(found: &BTreeMap<String, Finding>, expected: &[(&str, Outcome)]) {
+    let mut wrong = Vec::new();
+    for (id, want) in expected {
+        match found.get(*id) {
+            Some(f) if f.outcome == *want => {}
+            Some(f) => wrong.push(format!(
+                "{id}: want {want:?}, got {:?}: {}",
+                f.outcome, f.evidence
+            )),
+            None => wrong.push(format!("{id}: no finding")),
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(found.len(), expected.len(), "every filled item is listed");
+}
+
+/// Every item a detector declares is filled, and only those.
+fn assert_declared(found: &BTreeMap<String, Finding>) {
+    let declared: Vec<&str> = Detector::ALL
+        .iter()
+        .flat_map(|d| d.items().iter().copied())
+        .collect();
+    for id in found.keys() {
+        assert!(
+            declared.contains(&id.as_str()),
+            "{id} filled but not declared"
+        );
+    }
+    assert_eq!(found.len(), declared.len());
+}
+
+const FRESH: &[(&str, Outcome)] = &[
+    ("auth.max_concurrent_sessions", Warn),
+    ("auth.mfa_backup_codes_count", Warn),
+    ("auth.mfa_issuer_name", Warn),
+    ("auth.mfa_rate_limit_attempts", Warn),
+    ("auth.mfa_rate_limit_window", Warn),
+    ("auth.mfa_settings", Warn),
+    ("auth.session_timeout", Warn),
+    ("auth.trusted_device_days", Warn),
+    ("auth.twilio", Fail),
+    ("auth.twilio_account_sid", Fail),
+    ("auth.twilio_auth_token", Fail),
+    ("auth.twilio_phone_number", Warn),
+    ("backup.aws_access_key_id", Fail),
+    ("backup.aws_credentials", Fail),
+    ("backup.aws_region", Warn),
+    ("backup.aws_secret_access_key", Fail),
+    ("backup.cross_region", Fail),
+    ("backup.dr_rpo", Warn),
+    ("backup.dr_rto", Warn),
+    ("backup.retention_days", Warn),
+    ("backup.role_arn", Fail),
+    ("backup.s3_bucket", Warn),
+    ("backup.s3_replication_bucket", Warn),
+    ("compliance.audit_log_encryption", Fail),
+    ("compliance.gdpr_mode", Warn),
+    ("compliance.soc2_mode", Warn),
+    ("cors.allowed_hosts", Fail),
+    ("cors.no_dev_origins", Fail),
+    ("database.password_strong", Fail),
+    ("database.sslmode_require", Fail),
+    ("database.url_tls", Fail),
+    ("deps.automated_scanning", Fail),
+    ("deps.core_requirements", Warn),
+    ("deps.pinned", Fail),
+    ("deps.pip_audit", Pass),
+    ("env.access_token_expiry", Pass),
+    ("env.jwt_algorithm", Pass),
+    ("env.jwt_secret_set", Fail),
+    ("env.refresh_token_expiry", Pass),
+    ("env.secret_key_not_committed", Fail),
+    ("env.secret_key_not_default", Fail),
+    ("env.secret_key_set", Pass),
+    ("env.secret_key_strong", Fail),
+    ("external.key_storage", Fail),
+    ("external.no_secrets_in_repo", Fail),
+    ("incident.security_contact", Fail),
+    ("logging.audit_enabled", Warn),
+    ("logging.audit_encrypted", Fail),
+    ("logging.audit_retention", Fail),
+    ("logging.log_level", Fail),
+    ("rate_limit.enable_redis", Fail),
+    ("rate_limit.redis_url", Fail),
+    ("verify.debug_off", Fail),
+    ("verify.env_reviewed", Pass),
+    ("verify.no_default_credentials", Fail),
+];
+
+const MESSY: &[(&str, Outcome)] = &[
+    ("auth.max_concurrent_sessions", Fail),
+    ("auth.mfa_backup_codes_count", Fail),
+    ("auth.mfa_issuer_name", Fail),
+    ("auth.mfa_rate_limit_attempts", Fail),
+    ("auth.mfa_rate_limit_window", Fail),
+    ("auth.mfa_settings", Fail),
+    ("auth.session_timeout", Fail),
+    ("auth.trusted_device_days", Fail),
+    ("auth.twilio", Skipped),
+    ("auth.twilio_account_sid", Skipped),
+    ("auth.twilio_auth_token", Skipped),
+    ("auth.twilio_phone_number", Skipped),
+    ("backup.aws_access_key_id", Skipped),
+    ("backup.aws_credentials", Skipped),
+    ("backup.aws_region", Skipped),
+    ("backup.aws_secret_access_key", Skipped),
+    ("backup.cross_region", Fail),
+    ("backup.dr_rpo", Warn),
+    ("backup.dr_rto", Warn),
+    ("backup.retention_days", Fail),
+    ("backup.role_arn", Skipped),
+    ("backup.s3_bucket", Skipped),
+    ("backup.s3_replication_bucket", Skipped),
+    ("compliance.audit_log_encryption", Fail),
+    ("compliance.gdpr_mode", Warn),
+    ("compliance.soc2_mode", Warn),
+    ("cors.allowed_hosts", Pass),
+    ("cors.no_dev_origins", Pass),
+    ("database.password_strong", Pass),
+    ("database.sslmode_require", Pass),
+    ("database.url_tls", Pass),
+    ("deps.automated_scanning", Fail),
+    ("deps.core_requirements", Warn),
+    ("deps.pinned", Unknown),
+    ("deps.pip_audit", Pass),
+    ("env.access_token_expiry", Warn),
+    ("env.jwt_algorithm", Warn),
+    ("env.jwt_secret_set", Fail),
+    ("env.refresh_token_expiry", Warn),
+    ("env.secret_key_not_committed", Unknown),
+    ("env.secret_key_not_default", Pass),
+    ("env.secret_key_set", Pass),
+    ("env.secret_key_strong", Pass),
+    ("external.key_storage", Pass),
+    ("external.no_secrets_in_repo", Unknown),
+    ("incident.security_contact", Fail),
+    ("logging.audit_enabled", Fail),
+    ("logging.audit_encrypted", Fail),
+    ("logging.audit_retention", Fail),
+    ("logging.log_level", Pass),
+    ("rate_limit.enable_redis", Pass),
+    ("rate_limit.redis_url", Warn),
+    ("verify.debug_off", Pass),
+    ("verify.env_reviewed", Warn),
+    ("verify.no_default_credentials", Pass),
+];
+
+#[test]
+fn fresh_from_template_project() {
+    let d = projects::fresh();
+    let found = run(d.path(), Some("clean-2x.json"));
+    assert_declared(&found);
+    assert_outcomes(&found, FRESH);
+    let e = |id: &str| found[id].evidence.clone();
+    assert!(
+        e("env.secret_key_not_committed").contains(".env in git history (2 commits"),
+        "{}",
+        e("env.secret_key_not_committed")
+    );
+    assert!(e("database.url_tls").contains("asyncpg does not take sslmode="));
+    assert!(e("database.url_tls").contains("postgres:****@localhost"));
+    assert!(
+        e("cors.no_dev_origins")
+            .contains("http://localhost:3000, http://127.0.0.1:3000, http://0.0.0.0:8000")
+    );
+    assert!(e("deps.pinned").contains("requirements.txt:1 fastapi>=0.110"));
+    assert!(e("verify.debug_off").contains("DEBUG=true"));
+    assert!(
+        e("auth.session_timeout").contains("nothing in the code reads SESSION_TIMEOUT_MINUTES")
+    );
+    assert_eq!(
+        found["env.secret_key_not_default"]
+            .location
+            .as_ref()
+            .map(|l| l.line),
+        Some(6)
+    );
+}
+
+#[test]
+fn hardened_project_passes_every_local_detector() {
+    let d = projects::hardened();
+    let found = run(d.path(), Some("clean-2x.json"));
+    assert_declared(&found);
+    let not_pass: Vec<String> = found
+        .values()
+        .filter(|f| f.outcome != Pass)
+        .map(|f| format!("{} {:?}: {}", f.item, f.outcome, f.evidence))
+        .collect();
+    assert!(not_pass.is_empty(), "{not_pass:#?}");
+    assert!(
+        found["env.secret_key_strong"]
+            .evidence
+            .starts_with("SECRET_KEY set, 64 hex chars, sha256 ")
+    );
+}
+
+#[test]
+fn messy_env_file_is_read_and_its_quirks_reported() {
+    let d = projects::messy();
+    let found = run(d.path(), Some("clean-2x.json"));
+    assert_declared(&found);
+    assert_outcomes(&found, MESSY);
+    let quirks = &found["verify.env_reviewed"].evidence;
+    for q in [
+        "13 lines end in CRLF",
+        "line 1: starts with a UTF-8 byte-order mark",
+        "line 7: not valid UTF-8 (byte 0xE9 at column 38)",
+        "line 8: cannot be parsed as KEY=value",
+        "line 10: SECRET_KEY is set 2 times (lines 2, 10)",
+        "line 11: is 5242884 bytes long",
+        "line 12: LOG_LEVEL is set 2 times (lines 5, 12)",
+    ] {
+        assert!(quirks.contains(q), "{q:?} missing from {quirks}");
+    }
+    assert!(
+        found["rate_limit.redis_url"]
+            .evidence
+            .contains("variable reference")
+    );
+    assert!(
+        found["logging.log_level"]
+            .evidence
+            .contains("LOG_LEVEL=WARNING"),
+        "the last duplicate wins"
+    );
+}
+
+#[test]
+fn pip_audit_reports_in_every_shape() {
+    let d = projects::hardened();
+    let cases = [
+        ("clean-2x.json", Pass, "3 dependencies audited"),
+        (
+            "vulnerable-2x.json",
+            Fail,
+            "3 known vulnerabilities in 2 packages: fastapi 0.109.0: PYSEC-2024-38 (CVE-2024-24762, GHSA-qf9m-vfgh-m389), fixed in 0.109.1",
+        ),
+        (
+            "legacy-list.json",
+            Fail,
+            "jinja2 3.1.2: PYSEC-2024-1, fixed in 3.1.3",
+        ),
+        (
+            "all-skipped.json",
+            Unknown,
+            "audited nothing: all 2 dependencies were skipped",
+        ),
+        (
+            "some-skipped.json",
+            Unknown,
+            "1 of 2 dependencies were not audited (internal-lib)",
+        ),
+        (
+            "malformed.json",
+            Unknown,
+            "malformed.json:3:22: not valid JSON",
+        ),
+        (
+            "wrong-shape.json",
+            Unknown,
+            "dependency #1 is malformed: missing field `name`",
+        ),
+    ];
+    for (file, outcome, needle) in cases {
+        let f = run(d.path(), Some(file)).remove("deps.pip_audit").unwrap();
+        assert_eq!(f.outcome, outcome, "{file}: {}", f.evidence);
+        assert!(f.evidence.contains(needle), "{file}: {}", f.evidence);
+    }
+    let f = run(d.path(), Some("vulnerable-2x.json"))
+        .remove("deps.pip_audit")
+        .unwrap();
+    assert_eq!(
+        f.location.map(|l| (l.file, l.line)),
+        Some(("requirements.txt".to_string(), 2))
+    );
+}
+
+#[test]
+fn offline_skips_pip_audit_unless_a_report_is_given() {
+    let d = projects::hardened();
+    let f = run(d.path(), None).remove("deps.pip_audit").unwrap();
+    assert_eq!(f.outcome, Skipped);
+    assert!(f.evidence.contains("offline"));
+}
+
+/// A folder with a fake `pip-audit` script, and a PATH that finds it first.
+fn fake_pip_audit(script: &str) -> (tempfile::TempDir, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pip-audit");
+    std::fs::write(&p, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", dir.path().display());
+    (dir, path)
+}
+
+/// Runs `harden check --format json` with an environment; returns (exit, report, stderr).
+fn check(
+    project: &Path,
+    args: &[&str],
+    path_env: Option<&str>,
+) -> (i32, serde_json::Value, String) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("report.json");
+    let mut c = Command::new(common::bin());
+    c.arg("check")
+        .arg("--project")
+        .arg(project)
+        .args(["--format", "json", "--output"])
+        .arg(&out)
+        .args(args);
+    if let Some(p) = path_env {
+        c.env("PATH", p);
+    }
+    let o = c.output().unwrap();
+    let report = std::fs::read_to_string(&out)
+        .ok()
+        .map(|t| serde_json::from_str(&t).expect("report is JSON"))
+        .unwrap_or(serde_json::Value::Null);
+    (
+        o.status.code().unwrap_or(-1),
+        report,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn a_fake_pip_audit_is_run_with_the_right_arguments() {
+    let d = projects::hardened();
+    let args_file = d.path().join("args.txt");
+    let clean = common::fixture("pip-audit/vulnerable-2x.json");
+    // Writes its report where -o says, then exits 1 as pip-audit does on findings.
+    let (_bin, path) = fake_pip_audit(&format!(
+        "echo \"$@\" > '{}'\nwhile [ $# -gt 0 ]; do if [ \"$1\" = -o ]; then cp '{}' \"$2\"; fi; shift; done\nexit 1",
+        args_file.display(),
+        clean.display()
+    ));
+    let (code, report, err) = check(d.path(), &[], Some(&path));
+    let args = std::fs::read_to_string(&args_file).unwrap();
+    assert!(args.starts_with("-r "), "{args}");
+    assert!(args.contains("requirements.txt -f json -o "), "{args}");
+    assert!(
+        args.trim_end().ends_with("--progress-spinner off"),
+        "{args}"
+    );
+    let i = item(&report, "deps.pip_audit");
+    assert_eq!(i["status"], "fail", "{i} {err}");
+    assert!(i["evidence"].as_str().unwrap().contains("jinja2 3.1.2"));
+    assert_eq!(
+        code, 0,
+        "deps.pip_audit is not critical, so the default --fail-on passes"
+    );
+}
+
+#[test]
+fn a_pip_audit_that_writes_no_report_failed() {
+    let d = projects::hardened();
+    let (_bin, path) = fake_pip_audit(
+        "echo 'ERROR: cannot reach https://user:hunter2@pypi.internal/simple' >&2\nexit 1",
+    );
+    let (_code, report, _) = check(d.path(), &[], Some(&path));
+    let i = item(&report, "deps.pip_audit");
+    assert_eq!(i["status"], "unknown");
+    let ev = i["evidence"].as_str().unwrap();
+    assert!(
+        ev.contains("exited with code 1 and wrote no report"),
+        "{ev}"
+    );
+    assert!(ev.contains("https://****@pypi.internal"), "{ev}");
+    assert!(!ev.contains("hunter2"), "{ev}");
+}
+
+#[test]
+fn a_hanging_pip_audit_is_killed_at_its_deadline() {
+    let d = projects::hardened();
+    let pid_file = d.path().join("pid");
+    let (_bin, path) = fake_pip_audit(&format!(
+        "echo $$ > '{}'\nexec sleep 60",
+        pid_file.display()
+    ));
+    let t = Instant::now();
+    let (code, report, _) = check(
+        d.path(),
+        &["--pip-audit-timeout", "1", "--fail-on", "any"],
+        Some(&path),
+    );
+    let took = t.elapsed();
+    assert!(took < Duration::from_secs(20), "check took {took:?}");
+    let i = item(&report, "deps.pip_audit");
+    assert_eq!(i["status"], "unknown");
+    assert!(
+        i["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 1 s")
+    );
+    assert_eq!(code, 3, "could not check, nothing failed");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(
+        !Path::new(&format!("/proc/{}", pid.trim())).exists(),
+        "the hung pip-audit was left running"
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    let hardened = projects::hardened();
+    let (code, report, err) = check(hardened.path(), &["--offline", "--fail-on", "any"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(report["schema"], 1);
+    assert_eq!(report["tool"]["name"], "harden");
+    assert_eq!(report["summary"]["fail"], 0);
+    assert_eq!(
+        report["items"].as_array().unwrap().len(),
+        225,
+        "every item is listed"
+    );
+    assert_eq!(
+        item(&report, "docs.rollback")["status"],
+        "open",
+        "manual items are open"
+    );
+    assert_eq!(
+        item(&report, "docs.rollback")["detected"],
+        serde_json::Value::Null
+    );
+
+    let fresh = projects::fresh();
+    let (code, report, _) = check(fresh.path(), &["--offline"], None);
+    assert_eq!(code, 1);
+    let i = item(&report, "env.secret_key_not_default");
+    assert_eq!(
+        (
+            i["status"].as_str(),
+            i["severity"].as_str(),
+            i["section"].as_str()
+        ),
+        (Some("fail"), Some("critical"), Some("env"))
+    );
+
+    let (code, _, err) = check(
+        hardened.path(),
+        &[
+            "--offline",
+            "--checklist",
+            common::fixture("checklists/duplicate_id.toml")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("duplicate_id.toml:17:6"), "{err}");
+    let (code, _, err) = check(&hardened.path().join("missing"), &["--offline"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
+
+    let (code, report, _) = check(
+        hardened.path(),
+        &[
+            "--pip-audit-json",
+            common::fixture("pip-audit/malformed.json")
+                .to_str()
+                .unwrap(),
+            "--fail-on",
+            "any",
+        ],
+        None,
+    );
+    assert_eq!(
+        code, 3,
+        "nothing failed but pip-audit's report could not be read"
+    );
+    assert_eq!(item(&report, "deps.pip_audit")["status"], "unknown");
+}
+
+#[test]
+fn check_refuses_to_write_through_a_symlink() {
+    let d = projects::hardened();
+    let target = d.path().join("elsewhere.json");
+    std::fs::write(&target, "keep").unwrap();
+    let link = d.path().join("report.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = Command::new(common::bin())
+        .args(["check", "--offline", "--format", "json", "--output"])
+        .arg(&link)
+        .arg("--project")
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+}
+
+#[test]
+fn no_secret_reaches_evidence_or_the_reports() {
+    for d in [projects::fresh(), projects::hardened(), projects::messy()] {
+        let found = run(d.path(), Some("vulnerable-2x.json"));
+        let all: String = found.values().map(|f| format!("{f:?}\n")).collect();
+        for (fmt, _) in [("json", ()), ("text", ())] {
+            let o = Command::new(common::bin())
+                .args(["check", "--offline", "--format", fmt, "--project"])
+                .arg(d.path())
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&o.stdout).into_owned()
+                + &String::from_utf8_lossy(&o.stderr);
+            for s in SECRETS {
+                assert!(!out.contains(s), "{s} in the {fmt} report");
+            }
+        }
+        for s in SECRETS {
+            assert!(!all.contains(s), "{s} in evidence");
+        }
+    }
+}
