@@ -318,16 +318,16 @@ mod tests {
         assert!(!f.get("D").unwrap().reference);
         assert_eq!(f.value("E"), Some("five"));
         assert_eq!(f.value("F"), Some(""));
+        assert_eq!(f.get("E").unwrap().line, 6);
         let f = parse(b"NAME=OptiBid Energy Platform  # the brand\nHOSTS= a.io, b.io \n");
         assert!(f.issues.is_empty(), "{:?}", f.issues);
         assert_eq!(f.value("NAME"), Some("OptiBid Energy Platform"));
         assert_eq!(f.value("HOSTS"), Some("a.io, b.io"));
-        assert_eq!(f.get("E").unwrap().line, 6);
     }
 
     #[test]
     fn references_are_not_expanded_from_the_auditors_environment() {
-        // SAFETY of the assertion: HOME is set for any test process.
+        // HOME is set in any test process, so an expansion would show.
         let f = parse(b"A=$HOME/x\nB=\"${HOME}\"\n");
         assert_eq!(f.value("A"), Some("$HOME/x"));
         assert_eq!(f.value("B"), Some("${HOME}"));
