@@ -10,6 +10,7 @@ declare -A needs=(
   [setpriv]=util-linux   # read-only-folder test runs harden as an unprivileged user
   [kill]=procps          # signals for the PTY tests
   [stty]=coreutils       # terminal modes after exit
+  [git]=git              # the detector tests build real repositories
 )
 missing=()
 for cmd in "${!needs[@]}"; do

@@ -46,6 +46,7 @@ struct Prepared {
     model: Model,
     theme: Theme,
     state_path: std::path::PathBuf,
+    inputs: crate::cli::Inputs,
     _lock: StateLock,
 }
 
@@ -80,13 +81,37 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     let (lock, acquired) = StateLock::acquire(&state_path, &holder).map_err(|e| e.to_string())?;
     store::remove_stale_temps(&state_path);
 
-    let model = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    let mut model = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    choose_env_file(&mut model, &cli.inputs);
     Ok(Prepared {
         model,
         theme,
         state_path,
+        inputs: cli.inputs.clone(),
         _lock: lock,
     })
+}
+
+/// Settles which env file the review judges: `--env-file` (recorded), the
+/// recorded choice, or, when the project has both `.env` and
+/// `.env.production`, a question to the operator.
+fn choose_env_file(model: &mut Model, inputs: &crate::cli::Inputs) {
+    let project = &inputs.project;
+    if let Some(f) = &inputs.env_file {
+        let shown = f.strip_prefix(project).unwrap_or(f).display().to_string();
+        model.state.env_file = Some(shown);
+        return;
+    }
+    if model.state.env_file.is_some() {
+        return;
+    }
+    let env = project.join(".env").exists();
+    let prod = project.join(".env.production").exists();
+    if env && prod {
+        model.context.env_choice = true;
+    } else if prod {
+        model.state.env_file = Some(".env.production".into());
+    }
 }
 
 /// The model for a loaded (or absent) state, with what loading found.
@@ -133,6 +158,7 @@ pub fn build_model(
         orphans,
         checklist_changed,
         notices,
+        env_choice: false,
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
     Model::new(checklist, state, context, default_operator)
@@ -154,6 +180,7 @@ impl Prepared {
             mut model,
             theme,
             state_path,
+            inputs,
             _lock,
         } = self;
         let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -166,7 +193,9 @@ impl Prepared {
                 return ExitCode::from(1);
             }
         };
-        let result = runtime.block_on(event_loop(&mut model, &theme, &state_path));
+        let result = runtime.block_on(event_loop(&mut model, &theme, &state_path, &inputs));
+        // Detectors still running (pip-audit) are dropped, which kills their children.
+        runtime.shutdown_background();
         match result {
             Ok(Exit::Normal) => ExitCode::SUCCESS,
             Ok(Exit::Signal(sig)) => ExitCode::from(sig.exit_code()),
@@ -187,12 +216,33 @@ fn save(model: &mut Model, path: &Path, now: OffsetDateTime) -> Action {
     }
 }
 
-async fn event_loop(model: &mut Model, theme: &Theme, path: &Path) -> Result<Exit, String> {
+/// Starts every detector; each report comes back as an action.
+fn run_detectors(
+    model: &Model,
+    inputs: &crate::cli::Inputs,
+    tx: &mpsc::UnboundedSender<Action>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let (env_file, _) =
+        crate::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
+    let d = Arc::new(crate::check::detector_inputs(inputs, &env_file));
+    let tx = tx.clone();
+    crate::detect::spawn_all(d, move |r| {
+        let _ = tx.send(Action::Detected(r));
+    })
+}
+
+async fn event_loop(
+    model: &mut Model,
+    theme: &Theme,
+    path: &Path,
+    inputs: &crate::cli::Inputs,
+) -> Result<Exit, String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut guard =
         TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let keys = tx.clone();
     std::thread::spawn(move || {
         loop {
             let action = match event::read() {
@@ -202,7 +252,7 @@ async fn event_loop(model: &mut Model, theme: &Theme, path: &Path) -> Result<Exi
                 Ok(_) => continue,
                 Err(_) => break,
             };
-            if tx.send(action).is_err() {
+            if keys.send(action).is_err() {
                 break;
             }
         }
@@ -219,14 +269,22 @@ async fn event_loop(model: &mut Model, theme: &Theme, path: &Path) -> Result<Exi
     if panic_in_main {
         panic!("HARDEN_DEBUG_PANIC: a panic in the event loop");
     }
+    let mut detectors: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    let mut pending = model.start();
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(120));
     loop {
-        let action = tokio::select! {
-            a = rx.recv() => a.unwrap_or(Action::Signal(Signal::Hangup)),
-            _ = hup.recv() => Action::Signal(Signal::Hangup),
-            _ = term.recv() => Action::Signal(Signal::Terminate),
-        };
         let mut exit = None;
-        for effect in update(model, action, now()) {
+        let mut effects = std::mem::take(&mut pending);
+        if effects.is_empty() {
+            let action = tokio::select! {
+                a = rx.recv() => a.unwrap_or(Action::Signal(Signal::Hangup)),
+                _ = hup.recv() => Action::Signal(Signal::Hangup),
+                _ = term.recv() => Action::Signal(Signal::Terminate),
+                _ = tick.tick(), if !model.running.is_empty() => Action::Tick,
+            };
+            effects = update(model, action, now());
+        }
+        for effect in effects {
             match effect {
                 Effect::Save => {
                     let now = now();
@@ -234,6 +292,12 @@ async fn event_loop(model: &mut Model, theme: &Theme, path: &Path) -> Result<Exi
                     update(model, follow, now);
                 }
                 Effect::Quit(how) => exit = Some(how),
+                Effect::RunDetectors => {
+                    for h in detectors.drain(..) {
+                        h.abort();
+                    }
+                    detectors = run_detectors(model, inputs, &tx);
+                }
             }
         }
         if let Some(how) = exit {

@@ -559,3 +559,66 @@ fn no_secret_reaches_evidence_or_the_reports() {
         }
     }
 }
+
+#[test]
+fn no_secret_reaches_the_screen_or_the_state_file() {
+    use harden::app::{Action, Context, Model, update};
+    use harden::state::State;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let checklist = Arc::new(harden::checklist::load_embedded().unwrap());
+    for d in [projects::fresh(), projects::hardened(), projects::messy()] {
+        let env = std::fs::read(d.path().join(".env")).unwrap();
+        let env = String::from_utf8_lossy(&env);
+        assert!(
+            SECRETS.iter().any(|s| env.contains(s)),
+            "the fixture holds secrets to leak"
+        );
+        let mut inputs = Inputs::new(d.path());
+        inputs.pip_audit_json = Some(common::fixture("pip-audit/vulnerable-2x.json"));
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let reports = rt.block_on(detect::run_all(Arc::new(inputs)));
+        let now = time::OffsetDateTime::now_utc();
+        let mut s = State::new(&checklist, now);
+        s.operator = Some("tester".into());
+        let mut m = Model::new(checklist.clone(), s, Context::default(), "tester");
+        for r in reports {
+            update(&mut m, Action::Detected(r), now);
+        }
+        let state_text = toml::to_string_pretty(&m.state).unwrap();
+        assert!(state_text.contains("[detections."), "detections are stored");
+        assert!(
+            state_text.contains("[fingerprints]"),
+            "fingerprints are stored"
+        );
+        let mut screens = String::new();
+        let mut term = Terminal::new(TestBackend::new(120, 60)).unwrap();
+        let press = |m: &mut Model, c: KeyCode| {
+            update(m, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)), now);
+        };
+        press(&mut m, KeyCode::Char('g'));
+        for _ in 0..checklist.sections.len() {
+            let n = m.current_section().items.len();
+            for _ in 0..n {
+                term.draw(|f| harden::ui::render(f, &m, &harden::ui::Theme::mono()))
+                    .unwrap();
+                screens.push_str(&term.backend().to_string());
+                press(&mut m, KeyCode::Char('j'));
+            }
+            press(&mut m, KeyCode::Char(']'));
+        }
+        press(&mut m, KeyCode::Char('v'));
+        term.draw(|f| harden::ui::render(f, &m, &harden::ui::Theme::mono()))
+            .unwrap();
+        screens.push_str(&term.backend().to_string());
+        assert!(
+            screens.contains("Detected FAIL"),
+            "the screens show detections"
+        );
+        for s in SECRETS {
+            assert!(!screens.contains(s), "{s} on screen");
+            assert!(!state_text.contains(s), "{s} in the state file");
+        }
+    }
+}

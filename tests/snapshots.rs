@@ -227,3 +227,77 @@ fn footer_and_help_come_from_the_key_table() {
         assert!(s.contains(b.label), "{} missing from help", b.label);
     }
 }
+
+fn with_detections() -> Model {
+    use harden::detect::{Detector, Finding, Outcome, Report};
+    let mut m = model(Some("alice"));
+    let f = |id: &str, o, ev: &str, fix: &str| {
+        let mut f = Finding::new(id, o, ev).fix(fix);
+        f = f.at(".env", 6);
+        f
+    };
+    let r = Report {
+        detector: Detector::Env,
+        findings: vec![
+            f(
+                "env.secret_key_strong",
+                Outcome::Fail,
+                "SECRET_KEY is a `your-…-here` placeholder (set, 41 base64-like chars, sha256 d5bb…)",
+                "Generate one with `openssl rand -hex 32` and set SECRET_KEY to it.",
+            ),
+            f(
+                "env.secret_key_set",
+                Outcome::Pass,
+                "SECRET_KEY set, 41 base64-like chars, sha256 d5bb…",
+                "",
+            ),
+            f(
+                "env.jwt_algorithm",
+                Outcome::Warn,
+                "JWT_ALGORITHM is not set in .env",
+                "Set JWT_ALGORITHM=HS256.",
+            ),
+            f(
+                "env.access_token_expiry",
+                Outcome::Unknown,
+                "no env file",
+                "",
+            ),
+        ],
+        fingerprints: Default::default(),
+        elapsed: std::time::Duration::ZERO,
+    };
+    m.running.insert(Detector::Git);
+    update(&mut m, Action::Detected(r), NOW);
+    press(&mut m, &[KeyCode::Char('g')]);
+    m
+}
+
+#[test]
+fn detections_in_the_list_and_the_detail_pane() {
+    let m = with_detections();
+    both("detected", &m);
+}
+
+#[test]
+fn override_prompt() {
+    let mut m = with_detections();
+    press(&mut m, &[KeyCode::Char('d')]);
+    typed(&mut m, "rotated by hand");
+    both("override_prompt", &m);
+}
+
+#[test]
+fn env_choice_prompt() {
+    let c = std::sync::Arc::new(load_embedded().unwrap());
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    let ctx = Context {
+        state_path: ".harden/state.toml".into(),
+        env_choice: true,
+        ..Context::default()
+    };
+    let mut m = Model::new(c, s, ctx, "alice");
+    m.start();
+    both("env_choice", &m);
+}

@@ -27,11 +27,15 @@ pub enum Command {
     Overview,
     Help,
     Quit,
+    Accept,
+    Rerun,
 }
 
 impl Command {
     /// Every command, for checks that the key table covers them all.
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 23] = [
+        Command::Accept,
+        Command::Rerun,
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -239,6 +243,26 @@ pub const BINDINGS: &[Binding] = &[
         help: "waive the item (a reason and an optional expiry date)",
         footer: 4,
         keep: 5,
+        group: ANSWER,
+    },
+    Binding {
+        command: Command::Accept,
+        keys: &[KeyCode::Char('y')],
+        label: "y",
+        hint: "accept",
+        help: "accept the detection (pass → done, fail or warn → not done)",
+        footer: 1,
+        keep: 3,
+        group: ANSWER,
+    },
+    Binding {
+        command: Command::Rerun,
+        keys: &[KeyCode::Char('r')],
+        label: "r",
+        hint: "re-detect",
+        help: "run the detectors again",
+        footer: 0,
+        keep: 0,
         group: ANSWER,
     },
     Binding {

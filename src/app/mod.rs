@@ -11,8 +11,11 @@ use time::{Date, OffsetDateTime};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
+use std::collections::BTreeSet;
+
 use crate::checklist::{Checklist, Item, Section, Severity};
-use crate::state::{ItemRecord, OperatorStatus, State, Waiver};
+use crate::detect::{Detector, Outcome, Report};
+use crate::state::{Detection, ItemRecord, OperatorStatus, State, Waiver};
 use keymap::{Command, command_for};
 
 /// Which pane has the keyboard on the main screen.
@@ -50,6 +53,7 @@ pub enum Mode {
     },
     Note {
         input: Input,
+        purpose: NotePurpose,
     },
     Waiver(WaiverForm),
     /// Asked once per state file: who is answering.
@@ -60,6 +64,19 @@ pub enum Mode {
     /// Something found at start that the operator must see (a lock taken
     /// over, a changed checklist); any key dismisses it.
     Notice(Vec<String>),
+    /// The project has both `.env` and `.env.production`: which to judge.
+    EnvChoice,
+}
+
+/// Why the note editor is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotePurpose {
+    Edit,
+    /// Setting `status` against a detected `outcome`: a note must say why.
+    Override {
+        status: OperatorStatus,
+        outcome: Outcome,
+    },
 }
 
 /// How serious a status-line message is.
@@ -104,6 +121,10 @@ pub enum Action {
     Saved,
     /// The edge could not save; the text says why.
     SaveFailed(String),
+    /// A detector finished.
+    Detected(Report),
+    /// Time passed while detectors run (moves the spinner).
+    Tick,
 }
 
 /// How the wizard ends.
@@ -114,11 +135,13 @@ pub enum Exit {
 }
 
 /// Work for the edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Write `model.state` to the state file.
     Save,
     Quit(Exit),
+    /// (Re)start every detector on `model.state.env_file`.
+    RunDetectors,
 }
 
 /// Where the state lives and what loading it found, for display.
@@ -131,6 +154,8 @@ pub struct Context {
     pub checklist_changed: bool,
     /// Notices to show first (a lock taken over, a changed checklist).
     pub notices: Vec<String>,
+    /// Both `.env` and `.env.production` exist and nothing chose yet.
+    pub env_choice: bool,
 }
 
 /// The wizard's whole state.
@@ -148,6 +173,10 @@ pub struct Model {
     pub unsaved: bool,
     /// `q` was pressed once while unsaved.
     pub quit_armed: bool,
+    /// Detectors still running.
+    pub running: BTreeSet<Detector>,
+    /// Frames of the running spinner.
+    pub spinner: usize,
 }
 
 /// Counts of operator statuses over a set of items.
@@ -201,9 +230,34 @@ impl Model {
             message,
             unsaved: false,
             quit_armed: false,
+            running: BTreeSet::new(),
+            spinner: 0,
         };
         m.resume();
         m
+    }
+
+    /// What to do once the wizard is on screen: ask which env file, or
+    /// start the detectors.
+    pub fn start(&mut self) -> Vec<Effect> {
+        if self.context.env_choice {
+            if matches!(self.mode, Mode::Browse) {
+                self.mode = Mode::EnvChoice;
+            }
+            return vec![];
+        }
+        self.running = Detector::ALL.iter().copied().collect();
+        vec![Effect::RunDetectors]
+    }
+
+    /// The stored detection of an item.
+    pub fn detection(&self, id: &str) -> Option<&Detection> {
+        self.state.detections.get(id)
+    }
+
+    /// True while a detector that fills this item runs.
+    pub fn detecting(&self, id: &str) -> bool {
+        self.running.iter().any(|d| d.items().contains(&id))
     }
 
     fn resume(&mut self) {
@@ -337,6 +391,11 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             }
             vec![]
         }
+        Action::Tick => {
+            model.spinner = model.spinner.wrapping_add(1);
+            vec![]
+        }
+        Action::Detected(report) => detected(model, report, now),
         Action::SaveFailed(why) => {
             model.unsaved = true;
             model.error(format!(
@@ -361,7 +420,36 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
     match std::mem::replace(&mut model.mode, Mode::Browse) {
         Mode::Browse => browse_key(model, key, now),
         Mode::Notice(_) if ctrl_c => quit(model),
-        Mode::Notice(_) => vec![],
+        Mode::Notice(_) => {
+            if model.context.env_choice {
+                model.mode = Mode::EnvChoice;
+            }
+            vec![]
+        }
+        Mode::EnvChoice => {
+            let choice = match key.code {
+                KeyCode::Char('p') | KeyCode::Char('P') => Some(".env.production"),
+                KeyCode::Char('e') | KeyCode::Char('E') => Some(".env"),
+                _ if ctrl_c => return quit(model),
+                _ => None,
+            };
+            match choice {
+                Some(f) => {
+                    model.state.env_file = Some(f.to_string());
+                    model.context.env_choice = false;
+                    model.info(format!(
+                        "Judging {f}; the choice is kept in the state file."
+                    ));
+                    let mut effects = vec![Effect::Save];
+                    effects.extend(model.start());
+                    effects
+                }
+                None => {
+                    model.mode = Mode::EnvChoice;
+                    vec![]
+                }
+            }
+        }
         Mode::Overview { selected } => overview_key(model, key, selected),
         Mode::Help { scroll } => {
             match command_for(&key) {
@@ -380,34 +468,58 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             }
             vec![]
         }
-        Mode::Note { mut input } => match key.code {
+        Mode::Note { mut input, purpose } => match key.code {
             _ if ctrl_c => {
-                model.mode = Mode::Note { input };
+                model.mode = Mode::Note { input, purpose };
                 quit(model)
             }
             KeyCode::Esc => {
-                model.info("Note not changed.");
+                model.info(match purpose {
+                    NotePurpose::Edit => "Note not changed.",
+                    NotePurpose::Override { .. } => "Override cancelled; nothing changed.",
+                });
                 vec![]
             }
             KeyCode::Enter => {
                 let text = input.value().trim().to_string();
-                let operator = model.operator();
-                let id = model.current_item().id.clone();
-                let rec = model.state.items.entry(id.clone()).or_default();
-                rec.note = (!text.is_empty()).then_some(text);
-                rec.by = Some(operator);
-                rec.at = Some(now);
-                if rec.is_blank() {
-                    model.state.items.remove(&id);
+                match purpose {
+                    NotePurpose::Override { status, outcome } => {
+                        if text.is_empty() {
+                            model.error(
+                                "An override needs a note saying why the detection is wrong.",
+                            );
+                            model.mode = Mode::Note { input, purpose };
+                            return vec![];
+                        }
+                        let id = model.current_item().id.clone();
+                        let rec = model.state.items.entry(id).or_default();
+                        // The reason joins any earlier note; nothing is lost.
+                        rec.note = Some(match rec.note.take() {
+                            Some(old) if !old.is_empty() => format!("{old} | {text}"),
+                            _ => text,
+                        });
+                        apply_status(model, status, None, Some(outcome), now)
+                    }
+                    NotePurpose::Edit => {
+                        let operator = model.operator();
+                        let id = model.current_item().id.clone();
+                        let rec = model.state.items.entry(id.clone()).or_default();
+                        rec.note = (!text.is_empty()).then_some(text);
+                        rec.by = Some(operator);
+                        rec.at = Some(now);
+                        if rec.is_blank() {
+                            model.state.items.remove(&id);
+                        }
+                        model.info(format!("Note saved for {id}."));
+                        vec![Effect::Save]
+                    }
                 }
-                model.info(format!("Note saved for {id}."));
-                vec![Effect::Save]
             }
             _ => {
                 if let Some(req) = to_input_request(&Event::Key(key)) {
                     input.handle(req);
                 }
-                model.mode = Mode::Note { input };
+                model.mode = Mode::Note { input, purpose };
                 vec![]
             }
         },
@@ -514,9 +626,16 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
                 .unwrap_or_default();
             model.mode = Mode::Note {
                 input: Input::new(note),
+                purpose: NotePurpose::Edit,
             };
         }
         Command::NextOpen => next_open(model),
+        Command::Accept => return accept(model, now),
+        Command::Rerun => {
+            model.running = Detector::ALL.iter().copied().collect();
+            model.info("Detecting again…");
+            return vec![Effect::RunDetectors];
+        }
         Command::NextSection => {
             if model.section + 1 < sections {
                 select_section(model, model.section + 1);
@@ -568,11 +687,38 @@ fn set_status(
     now: OffsetDateTime,
 ) -> Vec<Effect> {
     model.focus = Focus::Items;
+    let detected = model.detection(&model.current_item().id).map(|d| d.outcome);
+    let contradicts = matches!(
+        (status, detected),
+        (OperatorStatus::Done, Some(Outcome::Fail | Outcome::Warn))
+            | (OperatorStatus::NotDone, Some(Outcome::Pass))
+    );
+    if let (true, Some(outcome)) = (contradicts, detected) {
+        model.mode = Mode::Note {
+            input: Input::default(),
+            purpose: NotePurpose::Override { status, outcome },
+        };
+        return vec![];
+    }
+    apply_status(model, status, waiver, None, now)
+}
+
+/// Records the operator's status (and the detection it overrides, if any),
+/// then walks forward.
+fn apply_status(
+    model: &mut Model,
+    status: OperatorStatus,
+    waiver: Option<Waiver>,
+    overrides: Option<Outcome>,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    model.focus = Focus::Items;
     let operator = model.operator();
     let id = model.current_item().id.clone();
     let rec = model.state.items.entry(id.clone()).or_default();
     rec.status = status;
     rec.waiver = waiver;
+    rec.overrides = overrides;
     rec.by = Some(operator);
     rec.at = Some(now);
     if rec.is_blank() {
@@ -592,8 +738,86 @@ fn set_status(
             "{} is complete. ] goes to the next section.",
             model.current_section().label()
         ));
+    } else if let Some(o) = overrides {
+        model.info(format!(
+            "{id}: {} (overrides the detected {}).",
+            status.as_str(),
+            o.as_str()
+        ));
     } else {
         model.info(format!("{id}: {}.", status.as_str()));
+    }
+    vec![Effect::Save]
+}
+
+/// Takes the detected result as the operator's answer.
+fn accept(model: &mut Model, now: OffsetDateTime) -> Vec<Effect> {
+    let id = model.current_item().id.clone();
+    if model.detecting(&id) {
+        model.info("Still detecting; accept when the result is in.");
+        return vec![];
+    }
+    match model.detection(&id).map(|d| d.outcome) {
+        Some(Outcome::Pass) => apply_status(model, OperatorStatus::Done, None, None, now),
+        Some(Outcome::Fail | Outcome::Warn) => {
+            apply_status(model, OperatorStatus::NotDone, None, None, now)
+        }
+        Some(o @ (Outcome::Unknown | Outcome::Skipped)) => {
+            model.info(format!(
+                "Detection is {}: nothing to accept; answer it yourself.",
+                o.as_str()
+            ));
+            vec![]
+        }
+        None => {
+            model.info("Nothing detected for this item; answer it yourself.");
+            vec![]
+        }
+    }
+}
+
+/// Stores a detector's findings and notices rotated secrets.
+fn detected(model: &mut Model, report: Report, now: OffsetDateTime) -> Vec<Effect> {
+    model.running.remove(&report.detector);
+    for f in &report.findings {
+        if model.checklist.item(&f.item).is_some() {
+            model
+                .state
+                .detections
+                .insert(f.item.clone(), Detection::of(f, now));
+        }
+    }
+    let mut changed = Vec::new();
+    for (key, fp) in &report.fingerprints {
+        if let Some(old) = model.state.fingerprints.get(key)
+            && old != fp
+        {
+            changed.push(key.clone());
+        }
+        model.state.fingerprints.insert(key.clone(), fp.clone());
+    }
+    if !changed.is_empty() {
+        model.info(format!(
+            "{} changed since the last review.",
+            changed.join(", ")
+        ));
+    } else if model.running.is_empty()
+        && !matches!(
+            model.message,
+            Some(Message {
+                kind: MessageKind::Error,
+                ..
+            })
+        )
+    {
+        let mut counts = [0usize; 5];
+        for d in model.state.detections.values() {
+            counts[d.outcome as usize] += 1;
+        }
+        model.info(format!(
+            "Detection done: {} pass, {} warn, {} fail, {} unknown, {} skipped. y accepts a result.",
+            counts[0], counts[1], counts[2], counts[3], counts[4]
+        ));
     }
     vec![Effect::Save]
 }
@@ -753,7 +977,7 @@ fn paste(model: &mut Model, text: &str) {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let input = match &mut model.mode {
-        Mode::Note { input } | Mode::Operator { input, .. } => input,
+        Mode::Note { input, .. } | Mode::Operator { input, .. } => input,
         Mode::Waiver(f) => match f.field {
             WaiverField::Reason => &mut f.reason,
             WaiverField::Expires => &mut f.expires,

@@ -8,6 +8,7 @@ use time::macros::{date, datetime};
 
 use super::*;
 use crate::checklist::load_embedded;
+use crate::detect::{Detector, Outcome, Report};
 use crate::state::State;
 
 const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
@@ -127,7 +128,7 @@ fn note_editor_saves_on_enter_and_cancels_on_esc() {
     );
     // The editor opens with the existing note; emptying it removes it.
     ch(&mut m, 'e');
-    let Mode::Note { input } = &m.mode else {
+    let Mode::Note { input, .. } = &m.mode else {
         panic!()
     };
     assert_eq!(input.value(), "in vault \"prod\"");
@@ -405,4 +406,209 @@ fn key_release_events_are_ignored() {
     k.kind = KeyEventKind::Release;
     assert_eq!(update(&mut m, Action::Key(k), NOW), vec![]);
     assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+}
+
+fn finding(id: &str, outcome: Outcome) -> crate::detect::Finding {
+    crate::detect::Finding::new(id, outcome, format!("evidence for {id}"))
+}
+
+fn report(detector: Detector, findings: Vec<crate::detect::Finding>) -> Report {
+    Report {
+        detector,
+        findings,
+        fingerprints: Default::default(),
+        elapsed: std::time::Duration::ZERO,
+    }
+}
+
+#[test]
+fn start_runs_detectors_and_reports_fill_items() {
+    let mut m = fresh();
+    assert_eq!(m.start(), vec![Effect::RunDetectors]);
+    assert!(m.detecting("env.secret_key_strong"));
+    assert!(!m.detecting("docs.rollback"), "manual items never spin");
+    update(&mut m, Action::Tick, NOW);
+    assert_eq!(m.spinner, 1);
+    let fx = update(
+        &mut m,
+        Action::Detected(report(
+            Detector::Env,
+            vec![
+                finding("env.secret_key_strong", Outcome::Fail),
+                finding("env.secret_key_set", Outcome::Pass),
+                finding("no.such_item", Outcome::Pass),
+            ],
+        )),
+        NOW,
+    );
+    assert_eq!(fx, vec![Effect::Save]);
+    assert!(!m.running.contains(&Detector::Env));
+    assert!(!m.detecting("env.secret_key_strong"));
+    assert_eq!(
+        m.detection("env.secret_key_strong").unwrap().outcome,
+        Outcome::Fail
+    );
+    assert!(
+        !m.state.detections.contains_key("no.such_item"),
+        "ids outside the checklist are dropped"
+    );
+    for d in [Detector::Git, Detector::Deps, Detector::PipAudit] {
+        update(&mut m, Action::Detected(report(d, vec![])), NOW);
+    }
+    assert!(m.running.is_empty());
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Detection done: 1 pass")
+    );
+}
+
+#[test]
+fn accept_takes_the_detection_as_the_answer() {
+    let mut m = fresh();
+    update(
+        &mut m,
+        Action::Detected(report(
+            Detector::Env,
+            vec![
+                finding("env.secret_key_strong", Outcome::Fail),
+                finding("env.secret_key_set", Outcome::Pass),
+                finding("env.secret_key_not_default", Outcome::Unknown),
+            ],
+        )),
+        NOW,
+    );
+    assert_eq!(ch(&mut m, 'y'), vec![Effect::Save]);
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::NotDone);
+    assert_eq!(ch(&mut m, 'y'), vec![Effect::Save]);
+    assert_eq!(m.status("env.secret_key_set"), OperatorStatus::Done);
+    assert_eq!(ch(&mut m, 'y'), vec![]);
+    assert_eq!(m.status("env.secret_key_not_default"), OperatorStatus::Open);
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing to accept")
+    );
+    ch(&mut m, 'j');
+    assert_eq!(ch(&mut m, 'y'), vec![], "no detection at all");
+}
+
+#[test]
+fn overriding_a_detection_needs_a_note() {
+    let mut m = fresh();
+    update(
+        &mut m,
+        Action::Detected(report(
+            Detector::Env,
+            vec![finding("env.secret_key_strong", Outcome::Fail)],
+        )),
+        NOW,
+    );
+    assert_eq!(ch(&mut m, 'd'), vec![], "not applied yet");
+    let Mode::Note { purpose, .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!(
+        *purpose,
+        NotePurpose::Override {
+            status: OperatorStatus::Done,
+            outcome: Outcome::Fail
+        }
+    );
+    assert_eq!(
+        key(&mut m, KeyCode::Enter),
+        vec![],
+        "an empty note is refused"
+    );
+    assert!(matches!(m.mode, Mode::Note { .. }));
+    assert_eq!(m.message.as_ref().unwrap().kind, MessageKind::Error);
+    typ(&mut m, "rotated in the vault");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Effect::Save]);
+    let r = m.record("env.secret_key_strong").unwrap();
+    assert_eq!(r.status, OperatorStatus::Done);
+    assert_eq!(r.overrides, Some(Outcome::Fail));
+    assert_eq!(r.note.as_deref(), Some("rotated in the vault"));
+    // Agreeing with a Fail (not done) needs no note.
+    ch(&mut m, 'k');
+    assert_eq!(ch(&mut m, 'x'), vec![Effect::Save]);
+    assert_eq!(m.record("env.secret_key_strong").unwrap().overrides, None);
+}
+
+#[test]
+fn not_done_against_a_pass_is_an_override_and_esc_cancels_it() {
+    let mut m = fresh();
+    update(
+        &mut m,
+        Action::Detected(report(
+            Detector::Env,
+            vec![finding("env.secret_key_strong", Outcome::Pass)],
+        )),
+        NOW,
+    );
+    assert_eq!(ch(&mut m, 'x'), vec![]);
+    assert!(matches!(
+        m.mode,
+        Mode::Note {
+            purpose: NotePurpose::Override { .. },
+            ..
+        }
+    ));
+    assert_eq!(key(&mut m, KeyCode::Esc), vec![]);
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+    // Agreeing with the detection needs no note.
+    assert_eq!(ch(&mut m, 'd'), vec![Effect::Save]);
+    assert_eq!(m.record("env.secret_key_strong").unwrap().overrides, None);
+}
+
+#[test]
+fn a_rotated_secret_is_noticed() {
+    let mut m = fresh();
+    m.state
+        .fingerprints
+        .insert("SECRET_KEY".into(), "aaaa".into());
+    let mut r = report(Detector::Env, vec![]);
+    r.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
+    update(&mut m, Action::Detected(r), NOW);
+    assert_eq!(m.state.fingerprints["SECRET_KEY"], "bbbb");
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("SECRET_KEY changed since the last review")
+    );
+    let mut r = report(Detector::Env, vec![]);
+    r.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
+    update(&mut m, Action::Detected(r), NOW);
+    assert!(!m.message.as_ref().unwrap().text.contains("changed"));
+}
+
+#[test]
+fn r_reruns_every_detector() {
+    let mut m = fresh();
+    assert_eq!(ch(&mut m, 'r'), vec![Effect::RunDetectors]);
+    assert_eq!(m.running.len(), Detector::ALL.len());
+}
+
+#[test]
+fn both_env_files_ask_which_one_first() {
+    let c = Arc::new(load_embedded().unwrap());
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    let ctx = Context {
+        env_choice: true,
+        ..Context::default()
+    };
+    let mut m = Model::new(c, s, ctx, "alice");
+    assert_eq!(m.start(), vec![]);
+    assert!(matches!(m.mode, Mode::EnvChoice));
+    assert_eq!(ch(&mut m, 'z'), vec![]);
+    assert!(matches!(m.mode, Mode::EnvChoice));
+    assert_eq!(ch(&mut m, 'p'), vec![Effect::Save, Effect::RunDetectors]);
+    assert_eq!(m.state.env_file.as_deref(), Some(".env.production"));
+    assert!(matches!(m.mode, Mode::Browse));
 }

@@ -243,19 +243,20 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
     report
 }
 
-/// Starts every detector concurrently; each report is sent as it finishes.
-pub fn spawn_all(
-    inputs: Arc<Inputs>,
-    tx: mpsc::UnboundedSender<Report>,
-) -> Vec<tokio::task::JoinHandle<()>> {
+/// Starts every detector concurrently; `sink` gets each report as it finishes.
+pub fn spawn_all<F>(inputs: Arc<Inputs>, sink: F) -> Vec<tokio::task::JoinHandle<()>>
+where
+    F: Fn(Report) + Send + Sync + 'static,
+{
+    let sink = Arc::new(sink);
     Detector::ALL
         .iter()
         .map(|&d| {
             let inputs = inputs.clone();
-            let tx = tx.clone();
+            let sink = sink.clone();
             tokio::spawn(async move {
                 let r = run_one(d, inputs).await;
-                let _ = tx.send(r);
+                sink(r);
             })
         })
         .collect()
@@ -264,7 +265,9 @@ pub fn spawn_all(
 /// Runs every detector and collects the reports (for `check` and tests).
 pub async fn run_all(inputs: Arc<Inputs>) -> Vec<Report> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let handles = spawn_all(inputs, tx);
+    let handles = spawn_all(inputs, move |r| {
+        let _ = tx.send(r);
+    });
     let mut out = Vec::new();
     while let Some(r) = rx.recv().await {
         out.push(r);

@@ -15,8 +15,9 @@ use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::keymap::{BINDINGS, fitting_footer};
-use crate::app::{Focus, MessageKind, Mode, Model, WaiverField, format_date};
+use crate::app::{Focus, MessageKind, Mode, Model, NotePurpose, WaiverField, format_date};
 use crate::checklist::{Item, Section, Severity};
+use crate::detect::Outcome;
 use crate::state::OperatorStatus;
 pub use theme::Theme;
 
@@ -108,7 +109,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_footer(frame, footer, model, theme);
     match &model.mode {
         Mode::Help { scroll } => help(frame, body, model, *scroll, theme),
-        Mode::Note { input } => note_editor(frame, body, model, input, theme),
+        Mode::Note { input, purpose } => note_editor(frame, body, model, input, *purpose, theme),
         Mode::Waiver(form) => {
             let item = model.current_item();
             let area = popup(body, 72, 9);
@@ -193,7 +194,62 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             frame.render_widget(block, area);
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
+        Mode::EnvChoice => {
+            let area = popup(body, 64, 8);
+            frame.render_widget(Clear, area);
+            let block = modal_block(" Which env file is production? ".into(), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let text = vec![
+                Line::raw("This project has both .env and .env.production."),
+                Line::raw("harden judges one of them; the choice is remembered."),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("  p ", theme.key),
+                    Span::raw(".env.production"),
+                ]),
+                Line::from(vec![Span::styled("  e ", theme.key), Span::raw(".env")]),
+            ];
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        }
         Mode::Browse | Mode::Overview { .. } => {}
+    }
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The 4-cell detection badge of an item: PASS, FAIL, WARN, ????, skip, a
+/// spinner while detecting, or blank for items nothing detects.
+pub fn badge(model: &Model, id: &str, theme: &Theme) -> Span<'static> {
+    if model.detecting(id) {
+        return Span::styled(
+            format!("{}   ", SPINNER[model.spinner % SPINNER.len()]),
+            theme.dim,
+        );
+    }
+    match model.detection(id).map(|d| d.outcome) {
+        Some(o) => Span::styled(outcome_word(o), outcome_style(theme, o)),
+        None => Span::raw("    "),
+    }
+}
+
+/// Four letters for an outcome.
+pub fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "PASS",
+        Outcome::Warn => "WARN",
+        Outcome::Fail => "FAIL",
+        Outcome::Unknown => "????",
+        Outcome::Skipped => "skip",
+    }
+}
+
+fn outcome_style(theme: &Theme, o: Outcome) -> Style {
+    match o {
+        Outcome::Pass => theme.done,
+        Outcome::Warn => theme.important,
+        Outcome::Fail => theme.critical,
+        Outcome::Unknown | Outcome::Skipped => theme.dim,
     }
 }
 
@@ -282,10 +338,15 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("q", "quit"),
         ],
         Mode::Help { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
+        Mode::Note {
+            purpose: NotePurpose::Override { .. },
+            ..
+        } => vec![("Enter", "override"), ("Esc", "cancel")],
         Mode::Note { .. } => vec![("Enter", "save note"), ("Esc", "cancel")],
         Mode::Waiver(_) => vec![("Tab", "field"), ("Enter", "waive"), ("Esc", "cancel")],
         Mode::Operator { .. } => vec![("Enter", "continue")],
         Mode::Notice(_) => vec![("any key", "continue")],
+        Mode::EnvChoice => vec![("p", ".env.production"), ("e", ".env")],
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {
@@ -404,6 +465,11 @@ fn items_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
+    // The badge column shows in sections where something is detected.
+    let badges = s
+        .items
+        .iter()
+        .any(|i| model.detecting(&i.id) || model.detection(&i.id).is_some());
     let mut rows = Vec::new();
     let mut selected_row = 0;
     let mut group = usize::MAX;
@@ -424,7 +490,7 @@ fn items_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         if i == model.item {
             selected_row = rows.len();
         }
-        rows.push(ListItem::new(item_row(model, item, w, theme)));
+        rows.push(ListItem::new(item_row(model, item, w, badges, theme)));
     }
     let list = List::new(rows).highlight_style(if focused {
         theme.selected
@@ -435,15 +501,25 @@ fn items_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     frame.render_stateful_widget(list, inner, &mut st);
 }
 
-fn item_row(model: &Model, item: &Item, width: usize, theme: &Theme) -> Line<'static> {
+fn item_row(
+    model: &Model,
+    item: &Item,
+    width: usize,
+    badges: bool,
+    theme: &Theme,
+) -> Line<'static> {
     let status = model.status(&item.id);
     let mut spans = vec![
         Span::raw("  ".repeat(item.depth)),
         Span::styled(glyph(status), status_style(theme, status)),
         Span::raw(" "),
     ];
+    if badges {
+        spans.push(badge(model, &item.id, theme));
+        spans.push(Span::raw(" "));
+    }
     let has_note = model.record(&item.id).is_some_and(|r| r.note.is_some());
-    let reserved = 2 * item.depth + 4 + if has_note { 2 } else { 0 };
+    let reserved = 2 * item.depth + 4 + if badges { 5 } else { 0 } + if has_note { 2 } else { 0 };
     let base = if status.is_settled() {
         theme.dim
     } else {
@@ -502,6 +578,28 @@ fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
     }
     lines.push(Line::from(st));
+    if model.detecting(&item.id) {
+        lines.push(Line::styled("Detecting…", theme.dim));
+    } else if let Some(d) = model.detection(&item.id) {
+        let mut head = vec![
+            Span::styled("Detected ", theme.heading),
+            Span::styled(outcome_word(d.outcome), outcome_style(theme, d.outcome)),
+        ];
+        if let Some(l) = &d.location {
+            head.push(Span::styled(format!(" · {}:{}", l.file, l.line), theme.dim));
+        }
+        if rec.and_then(|r| r.overrides) == Some(d.outcome) {
+            head.push(Span::styled(" · overridden by the operator", theme.waived));
+        }
+        lines.push(Line::from(head));
+        lines.push(Line::raw(d.evidence.clone()));
+        if !d.remediation.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Fix: ", theme.heading),
+                Span::raw(d.remediation.clone()),
+            ]));
+        }
+    }
     if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
         let until = w
             .expires
@@ -738,22 +836,42 @@ fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme
     );
 }
 
-fn note_editor(frame: &mut Frame, body: Rect, model: &Model, input: &Input, theme: &Theme) {
+fn note_editor(
+    frame: &mut Frame,
+    body: Rect,
+    model: &Model,
+    input: &Input,
+    purpose: NotePurpose,
+    theme: &Theme,
+) {
     let item = model.current_item();
     let area = popup(body, 72, 6);
     frame.render_widget(Clear, area);
-    let block = modal_block(format!(" Note for {} ", item.id), theme);
+    let title = match purpose {
+        NotePurpose::Edit => format!(" Note for {} ", item.id),
+        NotePurpose::Override { .. } => format!(" Override {} ", item.id),
+    };
+    let block = modal_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = Layout::vertical([Constraint::Length(1); 4]).split(inner);
-    frame.render_widget(
-        Paragraph::new(Line::from(fit_spans(
+    let first = match purpose {
+        NotePurpose::Edit => Line::from(fit_spans(
             code_spans(&item.text, theme.dim, theme.code),
             rows[0].width as usize,
             false,
-        ))),
-        rows[0],
-    );
+        )),
+        NotePurpose::Override { status, outcome } => fit(
+            &format!(
+                "Detected {}, you say {}: write why (required).",
+                outcome_word(outcome),
+                status.as_str()
+            ),
+            rows[0].width,
+            theme.important,
+        ),
+    };
+    frame.render_widget(Paragraph::new(first), rows[0]);
     input_line(frame, rows[2], input, true, theme);
 }
 
