@@ -384,3 +384,28 @@ fn a_changed_checklist_keeps_answers_for_items_it_lacks() {
     );
     assert_eq!(s.status("env.new_item"), OperatorStatus::Done);
 }
+
+#[test]
+fn detection_results_stream_into_the_wizard_without_secrets() {
+    let d = common::projects::hardened();
+    let project = d.path().display().to_string();
+    let pip = fixture("pip-audit/clean-2x.json").display().to_string();
+    let mut p = Pty::harden(&["--project", &project, "--pip-audit-json", &pip], 100, 30);
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    let screen = p.wait_for("PASS Generate a strong", WAIT);
+    assert!(screen.contains("Detected PASS"), "{screen}");
+    // Accept three results, walking forward.
+    p.keys("yyy", GAP);
+    p.wait_for("[✓] PASS Verify SECRET_KEY is NOT", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let state = std::fs::read_to_string(d.path().join(".harden/state.toml")).unwrap();
+    assert!(state.contains("[detections.\"env.secret_key_strong\"]"), "{state}");
+    assert!(state.contains("[fingerprints]"), "{state}");
+    let out = String::from_utf8_lossy(&p.output()).to_string();
+    for s in common::projects::SECRETS {
+        assert!(!out.contains(s), "{s} reached the terminal");
+        assert!(!state.contains(s), "{s} reached the state file");
+    }
+}
