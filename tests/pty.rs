@@ -401,7 +401,10 @@ fn detection_results_stream_into_the_wizard_without_secrets() {
     p.keys("q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
     let state = std::fs::read_to_string(d.path().join(".harden/state.toml")).unwrap();
-    assert!(state.contains("[detections.\"env.secret_key_strong\"]"), "{state}");
+    assert!(
+        state.contains("[detections.\"env.secret_key_strong\"]"),
+        "{state}"
+    );
     assert!(state.contains("[fingerprints]"), "{state}");
     let out = String::from_utf8_lossy(&p.output()).to_string();
     for s in common::projects::SECRETS {
