@@ -578,6 +578,22 @@ fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
     }
     lines.push(Line::from(st));
+    if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
+        let until = w
+            .expires
+            .map(|d| format!("until {}", format_date(d)))
+            .unwrap_or_else(|| "no expiry".into());
+        lines.push(Line::from(vec![
+            Span::styled("Waiver: ", theme.waived),
+            Span::raw(format!("{} · owner {} · {until}", w.reason, w.owner)),
+        ]));
+    }
+    if let Some(n) = rec.and_then(|r| r.note.as_ref()) {
+        lines.push(Line::from(vec![
+            Span::styled("Note: ", theme.heading),
+            Span::raw(n.clone()),
+        ]));
+    }
     if model.detecting(&item.id) {
         lines.push(Line::styled("Detecting…", theme.dim));
     } else if let Some(d) = model.detection(&item.id) {
@@ -599,22 +615,6 @@ fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 Span::raw(d.remediation.clone()),
             ]));
         }
-    }
-    if let Some(w) = rec.and_then(|r| r.waiver.as_ref()) {
-        let until = w
-            .expires
-            .map(|d| format!("until {}", format_date(d)))
-            .unwrap_or_else(|| "no expiry".into());
-        lines.push(Line::from(vec![
-            Span::styled("Waiver: ", theme.waived),
-            Span::raw(format!("{} · owner {} · {until}", w.reason, w.owner)),
-        ]));
-    }
-    if let Some(n) = rec.and_then(|r| r.note.as_ref()) {
-        lines.push(Line::from(vec![
-            Span::styled("Note: ", theme.heading),
-            Span::raw(n.clone()),
-        ]));
     }
     if let Some(h) = &item.help {
         lines.push(Line::raw(""));

@@ -144,13 +144,15 @@ impl Pty {
         self.raw.lock().unwrap().clone()
     }
 
-    /// Waits until the screen contains `needle`; panics with the screen
-    /// after `timeout`.
+    /// Waits until the screen contains `needle` (as drawn, or with the
+    /// detection badges taken out, see [`without_badges`]); returns the
+    /// screen without badges. Panics with the screen after `timeout`.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
-            let s = self.screen();
-            if s.contains(needle) {
+            let raw = self.screen();
+            let s = without_badges(&raw);
+            if raw.contains(needle) || s.contains(needle) {
                 return s;
             }
             if start.elapsed() > timeout {
@@ -187,6 +189,16 @@ impl Drop for Pty {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The screen with the 5-cell detection badge after each status glyph
+/// removed, so `[✓] Generate` matches `[✓] ???? Generate` too.
+pub fn without_badges(screen: &str) -> String {
+    static BADGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[(.)\] (?:PASS|FAIL|WARN|\?\?\?\?|skip|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]   |    ) ")
+            .expect("regex")
+    });
+    BADGE.replace_all(screen, "[$1] ").into_owned()
 }
 
 /// Sends a signal with kill(1).
