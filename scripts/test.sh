@@ -26,5 +26,6 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
-# A missing or changed snapshot fails instead of being written.
-CI=true INSTA_UPDATE=no cargo test --locked
+# A missing or changed snapshot fails instead of being written; probes dial
+# loopback only, whatever a test forgets to set.
+CI=true INSTA_UPDATE=no HARDEN_LOOPBACK_ONLY=1 cargo test --locked

@@ -31,8 +31,12 @@ pub fn detector_inputs(inputs: &Inputs, env_file: &Path) -> detect::Inputs {
     d.env_file = env_file.to_path_buf();
     d.offline = inputs.offline;
     d.pip_audit_json = inputs.pip_audit_json.clone();
-    d.deadline = Duration::from_secs(inputs.timeout.max(1));
+    d.deadline = Duration::from_secs(inputs.timeout.max(10));
+    d.probe_deadline = Duration::from_secs(inputs.timeout.max(1));
     d.pip_audit_deadline = Duration::from_secs(inputs.pip_audit_timeout.max(1));
+    d.urls = inputs.urls.clone();
+    d.connect_to = inputs.connect_to.clone();
+    d.ca_file = inputs.ca_file.clone();
     d
 }
 

@@ -49,8 +49,20 @@ pub struct Inputs {
     #[arg(long, value_name = "FILE", global = true)]
     pub pip_audit_json: Option<PathBuf>,
 
-    /// Deadline of each detector, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10, global = true)]
+    /// A production URL to probe (repeatable).
+    #[arg(long = "url", value_name = "URL", global = true)]
+    pub urls: Vec<String>,
+
+    /// Send a probe for HOST:PORT to ADDR:PORT2 instead (curl's form, repeatable).
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", global = true)]
+    pub connect_to: Vec<crate::detect::probe::net::ConnectTo>,
+
+    /// Extra trust anchors for the TLS probes (PEM), e.g. an internal CA.
+    #[arg(long, value_name = "PEM", global = true)]
+    pub ca_file: Option<PathBuf>,
+
+    /// Deadline of each probe connection and exchange, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5, global = true)]
     pub timeout: u64,
 
     /// Deadline of a pip-audit run, in seconds (it builds a virtualenv).

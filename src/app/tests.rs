@@ -452,7 +452,7 @@ fn start_runs_detectors_and_reports_fill_items() {
         !m.state.detections.contains_key("no.such_item"),
         "ids outside the checklist are dropped"
     );
-    for d in [Detector::Git, Detector::Deps, Detector::PipAudit] {
+    for d in Detector::ALL.into_iter().filter(|d| *d != Detector::Env) {
         update(&mut m, Action::Detected(report(d, vec![])), NOW);
     }
     assert!(m.running.is_empty());

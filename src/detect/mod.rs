@@ -10,6 +10,7 @@ pub mod env;
 pub mod envfile;
 pub mod git;
 pub mod pip_audit;
+pub mod probe;
 pub mod proc;
 pub mod secrets;
 
@@ -104,14 +105,26 @@ pub enum Detector {
     Deps,
     /// pip-audit, run or read from a report.
     PipAudit,
+    /// The Redis of REDIS_URL, live.
+    Redis,
+    /// The production URLs: TLS, redirect, headers, CORS, security.txt.
+    Web,
+    /// PostgreSQL's TLS, live.
+    Postgres,
+    /// Redis and PostgreSQL ports open on every interface of this host.
+    Ports,
 }
 
 impl Detector {
-    pub const ALL: [Detector; 4] = [
+    pub const ALL: [Detector; 8] = [
         Detector::Env,
         Detector::Git,
         Detector::Deps,
         Detector::PipAudit,
+        Detector::Redis,
+        Detector::Web,
+        Detector::Postgres,
+        Detector::Ports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +133,10 @@ impl Detector {
             Detector::Git => "git and files",
             Detector::Deps => "dependencies",
             Detector::PipAudit => "pip-audit",
+            Detector::Redis => "Redis probe",
+            Detector::Web => "web probe",
+            Detector::Postgres => "PostgreSQL probe",
+            Detector::Ports => "open ports",
         }
     }
 
@@ -130,6 +147,7 @@ impl Detector {
             Detector::Git => git::ITEMS,
             Detector::Deps => deps::ITEMS,
             Detector::PipAudit => &["deps.pip_audit"],
+            d => probe::items(d),
         }
     }
 }
@@ -146,6 +164,16 @@ pub struct Inputs {
     pub deadline: Duration,
     /// Deadline of a pip-audit run (it builds a virtualenv).
     pub pip_audit_deadline: Duration,
+    /// Production URLs to probe (`--url`, and the ones the operator gave).
+    pub urls: Vec<String>,
+    /// `--connect-to` rewrites.
+    pub connect_to: Vec<probe::net::ConnectTo>,
+    /// Extra trust anchors (`--ca-file`).
+    pub ca_file: Option<PathBuf>,
+    /// Deadline of each connection and exchange of a probe.
+    pub probe_deadline: Duration,
+    /// Refuse to dial anything but loopback (`HARDEN_LOOPBACK_ONLY`, for tests).
+    pub loopback_only: bool,
 }
 
 impl Inputs {
@@ -158,6 +186,11 @@ impl Inputs {
             pip_audit_json: None,
             deadline: Duration::from_secs(10),
             pip_audit_deadline: Duration::from_secs(300),
+            urls: Vec::new(),
+            connect_to: Vec::new(),
+            ca_file: None,
+            probe_deadline: Duration::from_secs(5),
+            loopback_only: std::env::var_os("HARDEN_LOOPBACK_ONLY").is_some_and(|v| !v.is_empty()),
         }
     }
 
@@ -181,7 +214,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(detector: Detector, findings: Vec<Finding>) -> Self {
+    pub(crate) fn new(detector: Detector, findings: Vec<Finding>) -> Self {
         Report {
             detector,
             findings,
@@ -208,11 +241,17 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
     let started = Instant::now();
     let deadline = match detector {
         Detector::PipAudit => inputs.pip_audit_deadline + Duration::from_secs(5),
+        Detector::Redis | Detector::Web | Detector::Postgres => {
+            inputs.probe_deadline * 4 + Duration::from_secs(1)
+        }
         _ => inputs.deadline,
     };
     let work = async {
         match detector {
             Detector::PipAudit => Ok(pip_audit::detect(&inputs).await),
+            Detector::Redis | Detector::Web | Detector::Postgres | Detector::Ports => {
+                Ok(probe::detect(detector, &inputs).await)
+            }
             _ => {
                 let i = inputs.clone();
                 tokio::task::spawn_blocking(move || match detector {

@@ -51,6 +51,7 @@ impl Pty {
         cmd.env("USER", "tester");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("HARDEN_DEBUG_PANIC");
+        cmd.env("HARDEN_LOOPBACK_ONLY", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }

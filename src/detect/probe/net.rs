@@ -1,0 +1,427 @@
+//! Connections for the live probes: curl-style `--connect-to` rewriting,
+//! TCP with a connect deadline, and TLS through rustls with a verifier that
+//! records why a chain is bad instead of aborting, so the probe can still
+//! read the certificate and talk HTTP to a server it does not trust.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+/// `HOST:PORT:ADDR:PORT2`: connect to ADDR:PORT2 whenever HOST:PORT is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectTo {
+    pub host: String,
+    pub port: u16,
+    pub addr: String,
+    pub port2: u16,
+}
+
+impl FromStr for ConnectTo {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("--connect-to {s:?}: expected HOST:PORT:ADDR:PORT2");
+        // ADDR may be a bracketed IPv6 address containing colons.
+        let (head, port2) = s.rsplit_once(':').ok_or_else(bad)?;
+        let (head, addr) = if let Some(h) = head.strip_suffix(']') {
+            let (h, a) = h.rsplit_once('[').ok_or_else(bad)?;
+            (h.strip_suffix(':').ok_or_else(bad)?, a.to_string())
+        } else {
+            let (h, a) = head.rsplit_once(':').ok_or_else(bad)?;
+            (h, a.to_string())
+        };
+        let (host, port) = head.rsplit_once(':').ok_or_else(bad)?;
+        if host.is_empty() || addr.is_empty() {
+            return Err(bad());
+        }
+        Ok(ConnectTo {
+            host: host.to_ascii_lowercase(),
+            port: port.parse().map_err(|_| bad())?,
+            addr,
+            port2: port2.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// How probes reach the network.
+#[derive(Clone)]
+pub struct Net {
+    pub connect_to: Vec<ConnectTo>,
+    /// Deadline of each connect, and of each whole probe.
+    pub deadline: Duration,
+    pub roots: Arc<RootCertStore>,
+    /// Refuse every destination but loopback (tests and demos).
+    pub loopback_only: bool,
+}
+
+impl std::fmt::Debug for Net {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Net")
+            .field("connect_to", &self.connect_to)
+            .field("deadline", &self.deadline)
+            .field("roots", &self.roots.len())
+            .finish()
+    }
+}
+
+/// The trust anchors: webpki's roots, the system's, and `--ca-file`.
+///
+/// # Errors
+/// When the CA file cannot be read or holds no certificate.
+pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, String> {
+    let mut store = RootCertStore::empty();
+    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for c in rustls_native_certs::load_native_certs().certs {
+        let _ = store.add(c);
+    }
+    if let Some(p) = ca_file {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(p)
+            .map_err(|e| format!("cannot read --ca-file {}: {e}", p.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("--ca-file {}: {e}", p.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "--ca-file {} holds no PEM certificate",
+                p.display()
+            ));
+        }
+        for c in certs {
+            store
+                .add(c)
+                .map_err(|e| format!("--ca-file {}: {e}", p.display()))?;
+        }
+    }
+    Ok(store)
+}
+
+impl Net {
+    /// The address to dial for `host:port`, after `--connect-to`.
+    pub fn route(&self, host: &str, port: u16) -> (String, u16) {
+        let h = host
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_ascii_lowercase();
+        for c in &self.connect_to {
+            if c.host.trim_matches(|c| c == '[' || c == ']') == h && c.port == port {
+                return (c.addr.clone(), c.port2);
+            }
+        }
+        (h, port)
+    }
+
+    /// A TCP connection to `host:port` within the deadline.
+    ///
+    /// # Errors
+    /// A readable reason: refused, timed out, unresolvable.
+    pub async fn tcp(&self, host: &str, port: u16) -> Result<TcpStream, String> {
+        let (addr, port) = self.route(host, port);
+        if self.loopback_only && !is_loopback(&addr) {
+            return Err(format!(
+                "not dialled: {addr}:{port} is not loopback and HARDEN_LOOPBACK_ONLY is set"
+            ));
+        }
+        let target = if addr.contains(':') {
+            format!("[{addr}]:{port}")
+        } else {
+            format!("{addr}:{port}")
+        };
+        let connect = async {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host(&target)
+                .await
+                .map_err(|e| format!("cannot resolve {target}: {e}"))?
+                .collect();
+            let mut last = format!("no address for {target}");
+            for a in addrs {
+                match TcpStream::connect(a).await {
+                    Ok(s) => {
+                        let _ = s.set_nodelay(true);
+                        return Ok(s);
+                    }
+                    Err(e) => last = describe_io(&e, &target),
+                }
+            }
+            Err(last)
+        };
+        match tokio::time::timeout(self.deadline, connect).await {
+            Ok(r) => r,
+            Err(_) => Err(format!(
+                "no connection to {target} within {} s",
+                self.deadline.as_secs_f32()
+            )),
+        }
+    }
+
+    /// A TLS connection to `host:port` (SNI `host`), whatever the verdict
+    /// on its certificate, which comes back in the [`Handshake`].
+    ///
+    /// # Errors
+    /// A readable reason when TCP or the handshake fails.
+    pub async fn tls(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
+        let tcp = self.tcp(host, port).await?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let inner =
+            WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider.clone())
+                .build()
+                .map_err(|e| format!("cannot build the verifier: {e}"))?;
+        let record = Arc::new(Recording {
+            inner,
+            seen: Mutex::new(None),
+        });
+        let config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .dangerous()
+            .with_custom_certificate_verifier(record.clone())
+            .with_no_client_auth();
+        let name = ServerName::try_from(host.trim_matches(|c| c == '[' || c == ']').to_string())
+            .map_err(|e| format!("{host} is not a valid TLS server name: {e}"))?;
+        let connector = TlsConnector::from(Arc::new(config));
+        let stream = match tokio::time::timeout(self.deadline, connector.connect(name, tcp)).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(format!("TLS handshake with {host}:{port} failed: {e}")),
+            Err(_) => {
+                return Err(format!(
+                    "TLS handshake with {host}:{port} did not finish within {} s",
+                    self.deadline.as_secs_f32()
+                ));
+            }
+        };
+        let (_, conn) = stream.get_ref();
+        let version = conn.protocol_version().map(|v| match v {
+            rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
+            rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
+            other => format!("{other:?}"),
+        });
+        let seen = record.seen.lock().map(|mut s| s.take()).unwrap_or(None);
+        let (chain, verdict) =
+            seen.unwrap_or((Vec::new(), Err("no certificate was presented".into())));
+        Ok((
+            stream,
+            Handshake {
+                version,
+                chain,
+                verdict,
+            },
+        ))
+    }
+}
+
+/// What the TLS handshake showed.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    pub version: Option<String>,
+    /// The server's chain as sent, end entity first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The verifier's verdict on the chain and name.
+    pub verdict: Result<(), String>,
+}
+
+/// `localhost` or a loopback address literal.
+pub fn is_loopback(addr: &str) -> bool {
+    addr.eq_ignore_ascii_case("localhost")
+        || addr
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn describe_io(e: &io::Error, target: &str) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => format!("connection to {target} refused"),
+        _ => format!("cannot connect to {target}: {e}"),
+    }
+}
+
+/// A chain and the verdict on it.
+type Seen = (Vec<CertificateDer<'static>>, Result<(), String>);
+
+/// Wraps the WebPKI verifier: keeps the chain and the verdict, and lets
+/// the handshake go on so the probe can still look at the server.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<WebPkiServerVerifier>,
+    seen: Mutex<Option<Seen>>,
+}
+
+fn explain(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::UnknownIssuer => "untrusted: the chain does not lead to a trusted root".into(),
+            C::Expired | C::ExpiredContext { .. } => "expired".into(),
+            C::NotValidYet | C::NotValidYetContext { .. } => "not valid yet".into(),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "no name in the certificate matches the host".into()
+            }
+            C::Revoked => "revoked".into(),
+            C::BadSignature => "a signature in the chain is bad".into(),
+            other => format!("invalid: {other:?}"),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            .map(|_| ())
+            .map_err(|e| explain(&e));
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        if let Ok(mut s) = self.seen.lock() {
+            *s = Some((chain, verdict));
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Most bytes kept of any reply.
+pub const MAX_REPLY: usize = 256 * 1024;
+
+/// Reads until `done(buffer)` says enough, EOF, `limit` bytes, or the deadline.
+///
+/// # Errors
+/// On IO errors, the deadline, or more than `limit` bytes without `done`.
+pub async fn read_until<S: AsyncRead + Unpin>(
+    s: &mut S,
+    buf: &mut Vec<u8>,
+    limit: usize,
+    deadline: Duration,
+    done: impl Fn(&[u8]) -> bool,
+) -> Result<(), String> {
+    let work = async {
+        let mut chunk = [0u8; 8192];
+        loop {
+            if done(buf) {
+                return Ok(());
+            }
+            if buf.len() >= limit {
+                return Err(format!(
+                    "the reply grew past {} KiB without ending",
+                    limit / 1024
+                ));
+            }
+            let n = s
+                .read(&mut chunk)
+                .await
+                .map_err(|e| format!("read failed: {e}"))?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n.min(limit - buf.len())]);
+        }
+    };
+    match tokio::time::timeout(deadline, work).await {
+        Ok(r) => r,
+        Err(_) => Err(format!(
+            "no complete reply within {} s ({} bytes so far)",
+            deadline.as_secs_f32(),
+            buf.len()
+        )),
+    }
+}
+
+/// Writes all of `bytes` within the deadline.
+///
+/// # Errors
+/// On IO errors or the deadline.
+pub async fn send<S: AsyncWrite + Unpin>(
+    s: &mut S,
+    bytes: &[u8],
+    deadline: Duration,
+) -> Result<(), String> {
+    match tokio::time::timeout(deadline, async {
+        s.write_all(bytes).await?;
+        s.flush().await
+    })
+    .await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("write failed: {e}")),
+        Err(_) => Err("the server did not take the request in time".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_to_forms() {
+        let c: ConnectTo = "api.example.com:443:127.0.0.1:8443".parse().unwrap();
+        assert_eq!(
+            c,
+            ConnectTo {
+                host: "api.example.com".into(),
+                port: 443,
+                addr: "127.0.0.1".into(),
+                port2: 8443
+            }
+        );
+        let c: ConnectTo = "api.example.com:80:[::1]:8080".parse().unwrap();
+        assert_eq!((c.addr.as_str(), c.port2), ("::1", 8080));
+        for bad in ["", "a:1:b", "a:x:b:1", "a:1:b:99999", ":1:b:2"] {
+            assert!(bad.parse::<ConnectTo>().is_err(), "{bad}");
+        }
+        let net = Net {
+            connect_to: vec![c],
+            deadline: Duration::from_secs(1),
+            roots: Arc::new(RootCertStore::empty()),
+            loopback_only: true,
+        };
+        assert!(is_loopback("127.0.0.2") && is_loopback("[::1]") && is_loopback("localhost"));
+        assert!(!is_loopback("10.0.0.1") && !is_loopback("example.com"));
+        assert_eq!(net.route("API.example.com", 80), ("::1".into(), 8080));
+        assert_eq!(
+            net.route("api.example.com", 443),
+            ("api.example.com".into(), 443)
+        );
+    }
+}
