@@ -11,6 +11,9 @@ declare -A needs=(
   [kill]=procps          # signals for the PTY tests
   [stty]=coreutils       # terminal modes after exit
   [git]=git              # the detector tests build real repositories
+  [redis-server]=redis-server  # the Redis probe tests start their own servers
+  [nginx]=nginx          # one probe test checks a real nginx end to end
+  [openssl]=openssl      # the probe benchmark compares with openssl s_client
 )
 missing=()
 for cmd in "${!needs[@]}"; do
@@ -21,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 cargo fmt --all -- --check

@@ -238,3 +238,4 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 pub const WAIT: Duration = Duration::from_secs(10);
 
 pub mod projects;
+pub mod servers;

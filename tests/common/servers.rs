@@ -1,0 +1,395 @@
+//! Servers the probe tests start on loopback: a TLS + HTTP site with
+//! configurable certificate and behaviour (tokio-rustls, rcgen), a plain
+//! HTTP side, a PostgreSQL SSLRequest responder, a black hole and a
+//! garbage speaker.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::{Duration, OffsetDateTime};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// The host name every test site claims.
+pub const HOST: &str = "api.example.com";
+/// The production front end named in ALLOWED_HOSTS, served by the same site.
+pub const FRONT: &str = "app.example.com";
+
+/// Which certificate the site presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertKind {
+    Valid,
+    Expired,
+    ExpiringSoon,
+    WrongHost,
+    SelfSigned,
+}
+
+/// A test CA (written as PEM for --ca-file) and a leaf of the asked kind.
+pub struct Certs {
+    pub dir: tempfile::TempDir,
+    pub ca_pem: PathBuf,
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key: Vec<u8>,
+    pub cert_pem: PathBuf,
+    pub key_pem: PathBuf,
+}
+
+pub fn certs(kind: CertKind) -> Certs {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "harden test CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let name = if kind == CertKind::WrongHost {
+        "other.example.org"
+    } else {
+        HOST
+    };
+    let mut sans = vec![name.to_string()];
+    if kind != CertKind::WrongHost {
+        sans.push(FRONT.to_string());
+    }
+    let mut p = CertificateParams::new(sans).unwrap();
+    p.distinguished_name.push(DnType::CommonName, name);
+    let now = OffsetDateTime::now_utc();
+    match kind {
+        CertKind::Expired => {
+            p.not_before = now - Duration::days(400);
+            p.not_after = now - Duration::days(3);
+        }
+        CertKind::ExpiringSoon => {
+            p.not_before = now - Duration::days(80);
+            p.not_after = now + Duration::days(10);
+        }
+        _ => {
+            p.not_before = now - Duration::days(1);
+            p.not_after = now + Duration::days(200);
+        }
+    }
+    let key = KeyPair::generate().unwrap();
+    let (leaf, chain_pem) = if kind == CertKind::SelfSigned {
+        let c = p.self_signed(&key).unwrap();
+        let pem = c.pem();
+        (c, pem)
+    } else {
+        let c = p.signed_by(&key, &ca).unwrap();
+        let pem = format!("{}{}", c.pem(), ca.pem());
+        (c, pem)
+    };
+    let ca_pem = dir.path().join("ca.pem");
+    std::fs::write(&ca_pem, ca.pem()).unwrap();
+    let cert_pem = dir.path().join("cert.pem");
+    std::fs::write(&cert_pem, chain_pem).unwrap();
+    let key_pem = dir.path().join("key.pem");
+    std::fs::write(&key_pem, key.serialize_pem()).unwrap();
+    let mut chain = vec![leaf.der().clone()];
+    if kind != CertKind::SelfSigned {
+        chain.push(ca.der().clone());
+    }
+    Certs {
+        dir,
+        ca_pem,
+        chain,
+        key: key.serialize_der(),
+        cert_pem,
+        key_pem,
+    }
+}
+
+/// How the site answers CORS preflights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cors {
+    /// No Access-Control-Allow-Origin, except for these origins.
+    Allow(Vec<String>),
+    Star,
+    Reflect,
+    ReflectWithCredentials,
+}
+
+/// How plain HTTP answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plain {
+    /// A redirect with this code to https://$host$request_uri.
+    Redirect(u16),
+    Ok,
+}
+
+/// What the site sends.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub headers: Vec<(String, String)>,
+    pub cors: Cors,
+    pub plain: Plain,
+    pub security_txt: Option<String>,
+    pub docs: bool,
+}
+
+impl Site {
+    /// A site that does everything the checklist asks.
+    pub fn good() -> Site {
+        let expires = OffsetDateTime::now_utc() + Duration::days(300);
+        let expires = expires
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        Site {
+            headers: vec![
+                (
+                    "Strict-Transport-Security".into(),
+                    "max-age=31536000; includeSubDomains; preload".into(),
+                ),
+                ("X-Content-Type-Options".into(), "nosniff".into()),
+                ("X-Frame-Options".into(), "DENY".into()),
+                ("X-XSS-Protection".into(), "1; mode=block".into()),
+                (
+                    "Content-Security-Policy".into(),
+                    "default-src 'self'; report-to csp".into(),
+                ),
+                ("X-RateLimit-Limit".into(), "100".into()),
+                ("X-RateLimit-Remaining".into(), "99".into()),
+            ],
+            cors: Cors::Allow(vec!["https://app.example.com".into()]),
+            plain: Plain::Redirect(308),
+            security_txt: Some(format!(
+                "Contact: mailto:security@example.com\nExpires: {expires}\n"
+            )),
+            docs: false,
+        }
+    }
+
+    /// A site that does nothing right.
+    pub fn bad() -> Site {
+        Site {
+            headers: vec![
+                ("Server".into(), "nginx/1.22.1".into()),
+                ("X-Powered-By".into(), "FastAPI".into()),
+            ],
+            cors: Cors::ReflectWithCredentials,
+            plain: Plain::Ok,
+            security_txt: None,
+            docs: true,
+        }
+    }
+}
+
+/// Ports of a running site.
+pub struct Running {
+    pub https: u16,
+    pub http: u16,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+fn answer(site: &Site, req: &Req, tls: bool) -> Vec<u8> {
+    let (method, path, origin) = (
+        req.method.as_str(),
+        req.path.as_str(),
+        req.origin.as_deref(),
+    );
+    let (status, mut headers, body): (u16, Vec<(String, String)>, String) = if !tls {
+        match &site.plain {
+            Plain::Redirect(code) => (
+                *code,
+                vec![("Location".into(), format!("https://{}{path}", req.host))],
+                String::new(),
+            ),
+            Plain::Ok => (200, site.headers.clone(), "plain".into()),
+        }
+    } else if path == "/.well-known/security.txt" {
+        match &site.security_txt {
+            Some(t) => (
+                200,
+                vec![("Content-Type".into(), "text/plain".into())],
+                t.clone(),
+            ),
+            None => (404, site.headers.clone(), "not found".into()),
+        }
+    } else if path == "/docs" {
+        (
+            if site.docs { 200 } else { 404 },
+            site.headers.clone(),
+            "docs".into(),
+        )
+    } else {
+        let mut h = site.headers.clone();
+        if method == "OPTIONS"
+            && let Some(o) = origin
+        {
+            match &site.cors {
+                Cors::Allow(list) if list.iter().any(|a| a == o) => {
+                    h.push(("Access-Control-Allow-Origin".into(), o.to_string()));
+                }
+                Cors::Allow(_) => {}
+                Cors::Star => h.push(("Access-Control-Allow-Origin".into(), "*".into())),
+                Cors::Reflect => h.push(("Access-Control-Allow-Origin".into(), o.to_string())),
+                Cors::ReflectWithCredentials => {
+                    h.push(("Access-Control-Allow-Origin".into(), o.to_string()));
+                    h.push(("Access-Control-Allow-Credentials".into(), "true".into()));
+                }
+            }
+            return response(
+                if matches!(&site.cors, Cors::Allow(l) if !l.iter().any(|a| a == o)) {
+                    400
+                } else {
+                    200
+                },
+                &h,
+                "",
+            );
+        }
+        (200, h, "{\"status\":\"ok\"}".into())
+    };
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
+    response(status, &headers, &body)
+}
+
+fn response(status: u16, headers: &[(String, String)], body: &str) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} X\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    out.push_str(body);
+    out.into_bytes()
+}
+
+struct Req {
+    method: String,
+    path: String,
+    origin: Option<String>,
+    host: String,
+}
+
+async fn serve_conn<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut s: S,
+    site: &Site,
+    tls: bool,
+) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let mut hs = [httparse::EMPTY_HEADER; 32];
+    let mut req = httparse::Request::new(&mut hs);
+    if req.parse(&buf).is_err() {
+        return;
+    }
+    let header = |n: &str| {
+        req.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(n))
+            .map(|h| String::from_utf8_lossy(h.value).into_owned())
+    };
+    let r = Req {
+        method: req.method.unwrap_or("GET").to_string(),
+        path: req.path.unwrap_or("/").to_string(),
+        origin: header("origin"),
+        host: header("host").unwrap_or_default(),
+    };
+    let out = answer(site, &r, tls);
+    let _ = s.write_all(&out).await;
+    let _ = s.shutdown().await;
+}
+
+/// Starts the site on two loopback ports (HTTPS and plain HTTP).
+pub async fn serve(c: &Certs, site: Site) -> Running {
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key.clone()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(c.chain.clone(), key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let https = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (hp, p) = (
+        https.local_addr().unwrap().port(),
+        http.local_addr().unwrap().port(),
+    );
+    let site = Arc::new(site);
+    let s1 = site.clone();
+    let t1 = tokio::spawn(async move {
+        while let Ok((tcp, _)) = https.accept().await {
+            let (acc, site) = (acceptor.clone(), s1.clone());
+            tokio::spawn(async move {
+                if let Ok(t) = acc.accept(tcp).await {
+                    serve_conn(t, &site, true).await;
+                }
+            });
+        }
+    });
+    let t2 = tokio::spawn(async move {
+        while let Ok((tcp, _)) = http.accept().await {
+            let site = site.clone();
+            tokio::spawn(async move { serve_conn(tcp, &site, false).await });
+        }
+    });
+    Running {
+        https: hp,
+        http: p,
+        tasks: vec![t1, t2],
+    }
+}
+
+/// A listener that accepts and never says a word; returns its port.
+pub async fn black_hole() -> (u16, tokio::task::JoinHandle<()>) {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let t = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = l.accept().await {
+            held.push(s);
+        }
+    });
+    (port, t)
+}
+
+/// A listener that answers anything with `reply` and closes.
+pub async fn speaker(reply: &'static [u8]) -> (u16, tokio::task::JoinHandle<()>) {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let t = tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                let mut b = [0u8; 1024];
+                let _ = tokio::time::timeout(std::time::Duration::from_millis(200), s.read(&mut b))
+                    .await;
+                let _ = s.write_all(reply).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    (port, t)
+}
+
+/// A free loopback port (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -1,0 +1,478 @@
+//! Live probes against real servers on loopback, started by the tests: an
+//! in-process TLS site (valid, expired, soon-expiring, wrong-host and
+//! self-signed certificates; good and bad behaviour), redis-server with and
+//! without a password and with AOF, a PostgreSQL SSLRequest responder, a
+//! black hole and a garbage speaker. Each asserts the exact outcome of
+//! every item.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use Outcome::*;
+use common::servers::{self, CertKind, Cors, HOST, Plain, Site};
+use harden::detect::probe::net::ConnectTo;
+use harden::detect::{self, Detector, Inputs, Outcome};
+
+fn inputs(project: &Path) -> Inputs {
+    let mut i = Inputs::new(project);
+    i.loopback_only = true;
+    i.probe_deadline = Duration::from_secs(2);
+    i
+}
+
+fn map(host_port: u16, to: u16) -> ConnectTo {
+    map_host(HOST, host_port, to)
+}
+
+fn map_host(host: &str, host_port: u16, to: u16) -> ConnectTo {
+    ConnectTo {
+        host: host.into(),
+        port: host_port,
+        addr: "127.0.0.1".into(),
+        port2: to,
+    }
+}
+
+async fn web(site: Site, kind: CertKind, env: &str) -> BTreeMap<String, (Outcome, String)> {
+    let certs = servers::certs(kind);
+    let running = servers::serve(&certs, site).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), env).unwrap();
+    let mut i = inputs(dir.path());
+    i.urls = vec![format!("https://{HOST}")];
+    i.connect_to = vec![
+        map(443, running.https),
+        map(80, running.http),
+        map_host(servers::FRONT, 443, running.https),
+        map_host(servers::FRONT, 80, running.http),
+    ];
+    i.ca_file = Some(certs.ca_pem.clone());
+    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+    r.findings
+        .into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect()
+}
+
+fn check(found: &BTreeMap<String, (Outcome, String)>, expected: &[(&str, Outcome)]) {
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(id, o)| found.get(*id).map(|f| f.0) != Some(*o))
+        .map(|(id, o)| format!("{id}: want {o:?}, got {:?}", found.get(*id)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+}
+
+const PRODUCTION_ENV: &str = "ALLOWED_HOSTS=https://app.example.com\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_well_configured_site_passes_every_web_item() {
+    let f = web(Site::good(), CertKind::Valid, PRODUCTION_ENV).await;
+    let all: Vec<(&str, Outcome)> = detect::probe::web::ITEMS
+        .iter()
+        .map(|id| (*id, Pass))
+        .collect();
+    check(&f, &all);
+    assert!(
+        f["tls.cert_valid"].1.contains("issuer CN=harden test CA"),
+        "{}",
+        f["tls.cert_valid"].1
+    );
+    assert!(
+        f["tls.cert_valid"]
+            .1
+            .contains("SANs api.example.com, app.example.com")
+    );
+    assert!(
+        f["tls.cert_valid"].1.contains("app.example.com: trusted"),
+        "both targets are probed"
+    );
+    assert!(f["tls.protocols"].1.contains("TLS 1.3"));
+    assert!(
+        f["tls.https_redirect"]
+            .1
+            .contains("308 → https://api.example.com/")
+    );
+    assert!(
+        f["cors.preflight"]
+            .1
+            .contains("1 production origins allowed"),
+        "{}",
+        f["cors.preflight"].1
+    );
+    assert!(
+        f["headers.xss_protection"]
+            .1
+            .contains("OWASP guidance is 0")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_badly_configured_site_fails_where_it_should() {
+    let f = web(Site::bad(), CertKind::Expired, PRODUCTION_ENV).await;
+    check(
+        &f,
+        &[
+            ("tls.cert_valid", Fail),
+            ("tls.cert_expiry", Fail),
+            ("tls.protocols", Pass),
+            ("tls.https_redirect", Fail),
+            ("tls.hsts", Fail),
+            ("tls.hsts_max_age", Fail),
+            ("tls.hsts_include_subdomains", Fail),
+            ("tls.hsts_preload", Warn),
+            ("headers.present", Fail),
+            ("headers.nosniff", Fail),
+            ("headers.frame_options", Fail),
+            ("headers.xss_protection", Fail),
+            ("headers.hsts", Fail),
+            ("headers.csp", Fail),
+            ("headers.csp_reporting", Fail),
+            ("cors.preflight", Fail),
+            ("rate_limit.headers", Fail),
+            ("incident.security_txt", Fail),
+        ],
+    );
+    assert!(
+        f["tls.cert_valid"].1.contains(": expired: subject"),
+        "{}",
+        f["tls.cert_valid"].1
+    );
+    assert!(f["tls.cert_expiry"].1.contains("expired on"));
+    assert!(
+        f["headers.present"]
+            .1
+            .contains("version leaks: server: nginx/1.22.1, x-powered-by: FastAPI"),
+        "{}",
+        f["headers.present"].1
+    );
+    assert!(f["cors.preflight"].1.contains("Allow-Credentials: true"));
+    assert!(f["cors.preflight"].1.contains(".invalid"));
+    assert!(
+        f["tls.hsts"]
+            .1
+            .contains("no Strict-Transport-Security header"),
+        "{}",
+        f["tls.hsts"].1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_wrong_host_self_signed_and_expiring() {
+    let f = web(Site::good(), CertKind::WrongHost, "").await;
+    assert_eq!(f["tls.cert_valid"].0, Fail);
+    assert!(
+        f["tls.cert_valid"]
+            .1
+            .contains("no name in the certificate matches"),
+        "{}",
+        f["tls.cert_valid"].1
+    );
+    assert!(f["tls.cert_valid"].1.contains("SANs other.example.org"));
+    assert_eq!(f["tls.cert_expiry"].0, Pass);
+
+    let f = web(Site::good(), CertKind::SelfSigned, "").await;
+    assert_eq!(f["tls.cert_valid"].0, Fail);
+    assert!(
+        f["tls.cert_valid"].1.starts_with("self-signed (untrusted"),
+        "{}",
+        f["tls.cert_valid"].1
+    );
+
+    let f = web(Site::good(), CertKind::ExpiringSoon, "").await;
+    assert_eq!(f["tls.cert_valid"].0, Pass);
+    assert_eq!(f["tls.cert_expiry"].0, Warn);
+    assert!(
+        f["tls.cert_expiry"].1.contains("days left, under 30"),
+        "{}",
+        f["tls.cert_expiry"].1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_star_reflection_and_temporary_redirects() {
+    let mut s = Site::good();
+    s.cors = Cors::Star;
+    s.plain = Plain::Redirect(302);
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["cors.preflight"].0, Warn);
+    assert_eq!(f["tls.https_redirect"].0, Warn);
+    let mut s = Site::good();
+    s.cors = Cors::Reflect;
+    let f = web(s, CertKind::Valid, PRODUCTION_ENV).await;
+    assert_eq!(f["cors.preflight"].0, Warn, "{}", f["cors.preflight"].1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swagger_docs_with_a_strict_csp_are_called_out() {
+    let mut s = Site::good();
+    s.docs = true;
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.csp"].0, Pass);
+    assert!(
+        f["headers.csp"].1.contains("Swagger UI"),
+        "{}",
+        f["headers.csp"].1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_hole_and_a_garbage_server_end_unknown_within_the_deadline() {
+    let (hole, _t) = servers::black_hole().await;
+    let (junk, _t2) = servers::speaker(b"\x16\x03\x01garbage that is not TLS at all\r\n\r\n").await;
+    for port in [hole, junk] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut i = inputs(dir.path());
+        i.urls = vec![format!("https://{HOST}")];
+        i.connect_to = vec![map(443, port), map(80, port)];
+        let t = Instant::now();
+        let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            t.elapsed()
+        );
+        for f in &r.findings {
+            assert_eq!(f.outcome, Unknown, "{}: {}", f.item, f.evidence);
+        }
+        assert_eq!(r.findings.len(), detect::probe::web::ITEMS.len());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_to_probe_or_offline_is_skipped_never_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in [Detector::Web, Detector::Redis, Detector::Postgres] {
+        let r = detect::run_one(d, Arc::new(inputs(dir.path()))).await;
+        assert!(
+            r.findings.iter().all(|f| f.outcome == Skipped),
+            "{:?}",
+            r.findings
+        );
+    }
+    let mut i = inputs(dir.path());
+    i.offline = true;
+    i.urls = vec![format!("https://{HOST}")];
+    for d in [Detector::Web, Detector::Ports] {
+        let r = detect::run_one(d, Arc::new(i.clone())).await;
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.outcome == Skipped && f.evidence.contains("offline"))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loopback_only_refuses_other_destinations() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut i = inputs(dir.path());
+    i.urls = vec!["https://api.example.com".into()];
+    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.outcome == Unknown && f.evidence.contains("not loopback"))
+    );
+}
+
+async fn postgres(reply: &'static [u8]) -> (Outcome, String) {
+    let (port, _t) = servers::speaker(reply).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("DATABASE_URL=postgresql://app:pw@127.0.0.1:{port}/db\n"),
+    )
+    .unwrap();
+    let r = detect::run_one(Detector::Postgres, Arc::new(inputs(dir.path()))).await;
+    (r.findings[0].outcome, r.findings[0].evidence.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_ssl_request_answers() {
+    assert_eq!(postgres(b"S").await.0, Pass);
+    let (o, e) = postgres(b"N").await;
+    assert_eq!(o, Fail);
+    assert!(e.contains("refuses TLS"), "{e}");
+    assert_eq!(
+        postgres(b"HTTP/1.1 400 Bad Request\r\n\r\n").await.0,
+        Unknown
+    );
+    let (port, _t) = servers::black_hole().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("DATABASE_URL=postgresql://127.0.0.1:{port}/db\n"),
+    )
+    .unwrap();
+    let t = Instant::now();
+    let r = detect::run_one(Detector::Postgres, Arc::new(inputs(dir.path()))).await;
+    assert_eq!(r.findings[0].outcome, Unknown);
+    assert!(t.elapsed() < Duration::from_secs(4));
+}
+
+/// A redis-server of the test's own, on a free loopback port.
+struct Redis {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn redis(extra_conf: &str) -> Redis {
+    let dir = tempfile::tempdir().unwrap();
+    let port = servers::free_port();
+    let conf = dir.path().join("redis.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "port {port}\nbind 127.0.0.1\ndaemonize no\nprotected-mode no\ndir {}\nsave \"\"\nappendonly no\nlogfile \"\"\n{extra_conf}\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let exe = which::which("redis-server").expect("redis-server is installed by scripts/test.sh");
+    let child = Command::new(exe)
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "redis-server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Redis {
+        child,
+        port,
+        _dir: dir,
+    }
+}
+
+async fn redis_probe(url: &str) -> BTreeMap<String, (Outcome, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), format!("REDIS_URL={url}\n")).unwrap();
+    let r = detect::run_one(Detector::Redis, Arc::new(inputs(dir.path()))).await;
+    r.findings
+        .into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_without_a_password() {
+    let r = redis("");
+    let f = redis_probe(&format!("redis://127.0.0.1:{}/0", r.port)).await;
+    check(
+        &f,
+        &[
+            ("rate_limit.redis_reachable", Pass),
+            ("rate_limit.redis_auth", Fail),
+            ("rate_limit.redis_persistence", Fail),
+        ],
+    );
+    assert!(
+        f["rate_limit.redis_auth"]
+            .1
+            .contains("PONG without a password")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_with_requirepass_and_aof() {
+    let r = redis("requirepass Zq8vP2kLm4Xw9Rt6\nappendonly yes\n");
+    let f = redis_probe(&format!("redis://:Zq8vP2kLm4Xw9Rt6@127.0.0.1:{}/0", r.port)).await;
+    check(
+        &f,
+        &[
+            ("rate_limit.redis_reachable", Pass),
+            ("rate_limit.redis_auth", Pass),
+            ("rate_limit.redis_persistence", Pass),
+        ],
+    );
+    assert!(f["rate_limit.redis_persistence"].1.contains("AOF"));
+    for (_, e) in f.values() {
+        assert!(!e.contains("Zq8vP2kLm4Xw9Rt6"), "the password leaked: {e}");
+    }
+    // A wrong password, and no password at all.
+    let f = redis_probe(&format!("redis://:wrong@127.0.0.1:{}/0", r.port)).await;
+    assert_eq!(f["rate_limit.redis_reachable"].0, Fail);
+    assert_eq!(f["rate_limit.redis_auth"].0, Pass);
+    let f = redis_probe(&format!("redis://127.0.0.1:{}/0", r.port)).await;
+    assert_eq!(f["rate_limit.redis_persistence"].0, Unknown);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_rdb_snapshots_and_an_acl_that_refuses() {
+    let r =
+        redis("save 3600 1\nuser default off\nuser app on >Ap9xQ2vL7mKw3Rz8 ~* +@all -config\n");
+    let f = redis_probe(&format!(
+        "redis://app:Ap9xQ2vL7mKw3Rz8@127.0.0.1:{}/0",
+        r.port
+    ))
+    .await;
+    assert_eq!(
+        f["rate_limit.redis_auth"].0, Pass,
+        "{:?}",
+        f["rate_limit.redis_auth"]
+    );
+    assert_eq!(
+        f["rate_limit.redis_reachable"].0, Pass,
+        "{:?}",
+        f["rate_limit.redis_reachable"]
+    );
+    assert_eq!(
+        f["rate_limit.redis_persistence"].0, Unknown,
+        "{:?}",
+        f["rate_limit.redis_persistence"]
+    );
+    assert!(f["rate_limit.redis_persistence"].1.contains("refused"));
+    let r = redis("save 3600 1\n");
+    let f = redis_probe(&format!("redis://127.0.0.1:{}/0", r.port)).await;
+    assert_eq!(f["rate_limit.redis_persistence"].0, Pass);
+    assert!(
+        f["rate_limit.redis_persistence"]
+            .1
+            .contains("RDB snapshots (save 3600 1")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_garbage_endless_bulk_and_silence_are_unknown() {
+    let (junk, _a) = servers::speaker(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    let (endless, _b) = servers::speaker(b"$999999999999\r\nAAAA").await;
+    let (hole, _c) = servers::black_hole().await;
+    let refused = servers::free_port();
+    for (port, want) in [
+        (junk, Unknown),
+        (endless, Unknown),
+        (hole, Unknown),
+        (refused, Fail),
+    ] {
+        let t = Instant::now();
+        let f = redis_probe(&format!("redis://127.0.0.1:{port}/0")).await;
+        assert!(
+            t.elapsed() < Duration::from_secs(8),
+            "took {:?}",
+            t.elapsed()
+        );
+        assert_eq!(f["rate_limit.redis_reachable"].0, want, "{port}: {:?}", f);
+        assert_eq!(f["rate_limit.redis_persistence"].0, Unknown);
+    }
+}
