@@ -81,7 +81,11 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     if let Some(n) = notice {
         eprintln!("harden check: {n}");
     }
-    let d = Arc::new(detector_inputs(inputs, &env_file));
+    let mut d = detector_inputs(inputs, &env_file);
+    if let Some(s) = &state {
+        d.urls.extend(s.urls.iter().cloned());
+    }
+    let d = Arc::new(d);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -224,7 +224,9 @@ fn run_detectors(
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let (env_file, _) =
         crate::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
-    let d = Arc::new(crate::check::detector_inputs(inputs, &env_file));
+    let mut d = crate::check::detector_inputs(inputs, &env_file);
+    d.urls.extend(model.state.urls.iter().cloned());
+    let d = Arc::new(d);
     let tx = tx.clone();
     crate::detect::spawn_all(d, move |r| {
         let _ = tx.send(Action::Detected(r));

@@ -29,11 +29,13 @@ pub enum Command {
     Quit,
     Accept,
     Rerun,
+    Urls,
 }
 
 impl Command {
     /// Every command, for checks that the key table covers them all.
-    pub const ALL: [Command; 23] = [
+    pub const ALL: [Command; 24] = [
+        Command::Urls,
         Command::Accept,
         Command::Rerun,
         Command::Up,
@@ -264,6 +266,16 @@ pub const BINDINGS: &[Binding] = &[
         footer: 0,
         keep: 0,
         group: ANSWER,
+    },
+    Binding {
+        command: Command::Urls,
+        keys: &[KeyCode::Char('u')],
+        label: "u",
+        hint: "URLs",
+        help: "set the production URLs to probe (https://…)",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
     },
     Binding {
         command: Command::Reopen,

@@ -66,6 +66,8 @@ pub enum Mode {
     Notice(Vec<String>),
     /// The project has both `.env` and `.env.production`: which to judge.
     EnvChoice,
+    /// The production URLs to probe, comma-separated.
+    Urls { input: Input, error: Option<String> },
 }
 
 /// Why the note editor is open.
@@ -524,6 +526,33 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             }
         },
         Mode::Waiver(form) => waiver_key(model, key, form, now),
+        Mode::Urls { mut input, .. } => match key.code {
+            _ if ctrl_c => quit(model),
+            KeyCode::Esc => {
+                model.info("URLs not changed.");
+                vec![]
+            }
+            KeyCode::Enter => match parse_urls(input.value()) {
+                Ok(urls) => {
+                    let n = urls.len();
+                    model.state.urls = urls;
+                    model.running = Detector::ALL.iter().copied().collect();
+                    model.info(format!("{n} production URLs; probing again…"));
+                    vec![Effect::Save, Effect::RunDetectors]
+                }
+                Err(e) => {
+                    model.mode = Mode::Urls { input, error: Some(e) };
+                    vec![]
+                }
+            },
+            _ => {
+                if let Some(req) = to_input_request(&Event::Key(key)) {
+                    input.handle(req);
+                }
+                model.mode = Mode::Urls { input, error: None };
+                vec![]
+            }
+        },
         Mode::Operator { mut input, .. } => match key.code {
             KeyCode::Enter => {
                 let name = input.value().trim().to_string();
@@ -631,6 +660,12 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
         }
         Command::NextOpen => next_open(model),
         Command::Accept => return accept(model, now),
+        Command::Urls => {
+            model.mode = Mode::Urls {
+                input: Input::new(model.state.urls.join(", ")),
+                error: None,
+            }
+        }
         Command::Rerun => {
             model.running = Detector::ALL.iter().copied().collect();
             model.info("Detecting again…");
@@ -977,7 +1012,7 @@ fn paste(model: &mut Model, text: &str) {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let input = match &mut model.mode {
-        Mode::Note { input, .. } | Mode::Operator { input, .. } => input,
+        Mode::Note { input, .. } | Mode::Operator { input, .. } | Mode::Urls { input, .. } => input,
         Mode::Waiver(f) => match f.field {
             WaiverField::Reason => &mut f.reason,
             WaiverField::Expires => &mut f.expires,
@@ -987,6 +1022,23 @@ fn paste(model: &mut Model, text: &str) {
     for c in clean.chars() {
         input.handle(tui_input::InputRequest::InsertChar(c));
     }
+}
+
+/// Parses a comma- or space-separated list of https URLs.
+///
+/// # Errors
+/// Names the first entry that is not an https URL with a host.
+pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for part in text.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        match url::Url::parse(part) {
+            Ok(u) if u.scheme() == "https" && u.host_str().is_some() && u.password().is_none() => {
+                out.push(u.to_string().trim_end_matches('/').to_string());
+            }
+            _ => return Err(format!("{part} is not an https:// URL with a host (and no password)")),
+        }
+    }
+    Ok(out)
 }
 
 /// `YYYY-MM-DD`.

@@ -612,3 +612,31 @@ fn both_env_files_ask_which_one_first() {
     assert_eq!(m.state.env_file.as_deref(), Some(".env.production"));
     assert!(matches!(m.mode, Mode::Browse));
 }
+
+#[test]
+fn production_urls_are_asked_checked_and_kept() {
+    let mut m = fresh();
+    assert_eq!(ch(&mut m, 'u'), vec![]);
+    typ(&mut m, "http://api.example.com");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::Urls { error, .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert!(error.as_ref().unwrap().contains("not an https:// URL"));
+    update(
+        &mut m,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        NOW,
+    );
+    typ(&mut m, "https://api.example.com, https://app.example.com:8443/");
+    assert_eq!(
+        key(&mut m, KeyCode::Enter),
+        vec![Effect::Save, Effect::RunDetectors]
+    );
+    assert_eq!(
+        m.state.urls,
+        vec!["https://api.example.com", "https://app.example.com:8443"]
+    );
+    assert_eq!(m.running.len(), Detector::ALL.len());
+    assert!(parse_urls("https://user:pw@x.example").is_err(), "no passwords in URLs");
+}

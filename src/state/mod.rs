@@ -153,6 +153,9 @@ pub struct State {
     /// The env file the review judges, relative to the project when inside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_file: Option<String>,
+    /// Production URLs the operator asked to probe.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
     /// Answers by item id. Ids the current checklist lacks are kept, not dropped.
     #[serde(default)]
     pub items: BTreeMap<String, ItemRecord>,
@@ -179,6 +182,7 @@ impl State {
                 source: checklist.source.clone(),
             },
             env_file: None,
+            urls: Vec::new(),
             items: BTreeMap::new(),
             detections: BTreeMap::new(),
             fingerprints: BTreeMap::new(),

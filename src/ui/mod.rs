@@ -194,6 +194,26 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             frame.render_widget(block, area);
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
+        Mode::Urls { input, error } => {
+            let area = popup(body, 72, 7);
+            frame.render_widget(Clear, area);
+            let block = modal_block(" Production URLs to probe ".into(), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
+            frame.render_widget(
+                Paragraph::new(fit(
+                    "https:// URLs, separated by commas; kept in the state file.",
+                    rows[0].width,
+                    theme.base,
+                )),
+                rows[0],
+            );
+            input_line(frame, rows[2], input, true, theme);
+            if let Some(e) = error {
+                frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
+            }
+        }
         Mode::EnvChoice => {
             let area = popup(body, 64, 8);
             frame.render_widget(Clear, area);
@@ -347,6 +367,7 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Mode::Operator { .. } => vec![("Enter", "continue")],
         Mode::Notice(_) => vec![("any key", "continue")],
         Mode::EnvChoice => vec![("p", ".env.production"), ("e", ".env")],
+        Mode::Urls { .. } => vec![("Enter", "save and probe"), ("Esc", "cancel")],
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {
