@@ -92,7 +92,10 @@ http {{
     let t = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", https)).is_err() {
         let log = std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
-        assert!(t.elapsed() < Duration::from_secs(10), "nginx did not start: {log}");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "nginx did not start: {log}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let project = tempfile::tempdir().unwrap();
@@ -111,8 +114,11 @@ http {{
         })
         .collect();
     let r = detect::run_one(Detector::Web, Arc::new(i)).await;
-    let f: std::collections::BTreeMap<String, (Outcome, String)> =
-        r.findings.into_iter().map(|f| (f.item, (f.outcome, f.evidence))).collect();
+    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
+        .findings
+        .into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect();
     use Outcome::*;
     let expected = [
         ("tls.cert_valid", Pass),
@@ -141,6 +147,10 @@ http {{
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert_eq!(f.len(), expected.len());
-    assert!(f["tls.https_redirect"].1.contains("308 → https://api.example.com/"));
+    assert!(
+        f["tls.https_redirect"]
+            .1
+            .contains("308 → https://api.example.com/")
+    );
     assert!(f["tls.hsts"].1.contains("max-age=63072000"));
 }

@@ -67,7 +67,10 @@ pub enum Mode {
     /// The project has both `.env` and `.env.production`: which to judge.
     EnvChoice,
     /// The production URLs to probe, comma-separated.
-    Urls { input: Input, error: Option<String> },
+    Urls {
+        input: Input,
+        error: Option<String>,
+    },
 }
 
 /// Why the note editor is open.
@@ -541,7 +544,10 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
                     vec![Effect::Save, Effect::RunDetectors]
                 }
                 Err(e) => {
-                    model.mode = Mode::Urls { input, error: Some(e) };
+                    model.mode = Mode::Urls {
+                        input,
+                        error: Some(e),
+                    };
                     vec![]
                 }
             },
@@ -1030,12 +1036,20 @@ fn paste(model: &mut Model, text: &str) {
 /// Names the first entry that is not an https URL with a host.
 pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    for part in text.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match url::Url::parse(part) {
             Ok(u) if u.scheme() == "https" && u.host_str().is_some() && u.password().is_none() => {
                 out.push(u.to_string().trim_end_matches('/').to_string());
             }
-            _ => return Err(format!("{part} is not an https:// URL with a host (and no password)")),
+            _ => {
+                return Err(format!(
+                    "{part} is not an https:// URL with a host (and no password)"
+                ));
+            }
         }
     }
     Ok(out)

@@ -628,7 +628,10 @@ fn production_urls_are_asked_checked_and_kept() {
         Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
         NOW,
     );
-    typ(&mut m, "https://api.example.com, https://app.example.com:8443/");
+    typ(
+        &mut m,
+        "https://api.example.com, https://app.example.com:8443/",
+    );
     assert_eq!(
         key(&mut m, KeyCode::Enter),
         vec![Effect::Save, Effect::RunDetectors]
@@ -638,5 +641,8 @@ fn production_urls_are_asked_checked_and_kept() {
         vec!["https://api.example.com", "https://app.example.com:8443"]
     );
     assert_eq!(m.running.len(), Detector::ALL.len());
-    assert!(parse_urls("https://user:pw@x.example").is_err(), "no passwords in URLs");
+    assert!(
+        parse_urls("https://user:pw@x.example").is_err(),
+        "no passwords in URLs"
+    );
 }
