@@ -63,7 +63,7 @@ fn sigkill_while_saving_never_leaves_an_unloadable_state() {
             .map(|_| keys[rng.next(keys.len() as u64) as usize])
             .collect();
         p.send(burst.as_bytes());
-        std::thread::sleep(Duration::from_micros(rng.next(25_000)));
+        std::thread::sleep(Duration::from_micros(rng.next(80_000)));
         signal(p.pid(), "KILL");
         let st = p.wait_exit(WAIT);
         assert!(!st.success(), "round {round}: {st:?}");
