@@ -413,3 +413,56 @@ fn detection_results_stream_into_the_wizard_without_secrets() {
         assert!(!state.contains(s), "{s} reached the state file");
     }
 }
+
+#[test]
+fn keys_are_answered_while_probes_wait_on_a_black_hole() {
+    // A loopback listener that accepts and never speaks.
+    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = hole.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in hole.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let (_dir, project) = temp_project();
+    let connect = format!("api.example.com:443:127.0.0.1:{port}");
+    let mut p = Pty::harden(
+        &[
+            "--project",
+            &project,
+            "--url",
+            "https://api.example.com",
+            "--connect-to",
+            &connect,
+            "--timeout",
+            "6",
+        ],
+        80,
+        24,
+    );
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    p.wait_for("y accept", WAIT);
+    let started = std::time::Instant::now();
+    p.keys("]]", GAP);
+    let spinning = p.wait_for("3. HTTPS/TLS Configuration", WAIT);
+    let raw = p.screen();
+    assert!(
+        raw.chars().any(|c| ('⠀'..='⣿').contains(&c)),
+        "a spinner on the TLS items while the probe waits:\n{raw}"
+    );
+    p.keys("d", GAP);
+    p.wait_for("[✓] Obtain SSL/TLS", WAIT);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "keys were answered while the probe still waited ({:?})",
+        started.elapsed()
+    );
+    assert!(spinning.contains("Obtain SSL/TLS"));
+    // When the deadline passes, the probe ends as unknown, never pass.
+    let s = p.wait_for("????", std::time::Duration::from_secs(20));
+    assert!(!s.contains("PASS Obtain"), "{s}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}
