@@ -156,26 +156,16 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
                 );
             }
         }
-        Mode::Operator { input, error } => {
-            let area = popup(body, 64, 7);
-            frame.render_widget(Clear, area);
-            let block = modal_block(" Who is answering? ".to_string(), theme);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
-            frame.render_widget(
-                Paragraph::new(fit(
-                    "Your name is recorded with each answer.",
-                    rows[0].width,
-                    theme.base,
-                )),
-                rows[0],
-            );
-            input_line(frame, rows[2], input, true, theme);
-            if let Some(e) = error {
-                frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
-            }
-        }
+        Mode::Operator { input, error } => prompt(
+            frame,
+            body,
+            64,
+            " Who is answering? ",
+            "Your name is recorded with each answer.",
+            input,
+            error.as_deref(),
+            theme,
+        ),
         Mode::Notice(lines) => {
             let width = 72.min(body.width.saturating_sub(2));
             let inner_w = width.saturating_sub(2).max(1) as usize;
@@ -194,26 +184,16 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             frame.render_widget(block, area);
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
-        Mode::Urls { input, error } => {
-            let area = popup(body, 72, 7);
-            frame.render_widget(Clear, area);
-            let block = modal_block(" Production URLs to probe ".into(), theme);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
-            frame.render_widget(
-                Paragraph::new(fit(
-                    "https:// URLs, separated by commas; kept in the state file.",
-                    rows[0].width,
-                    theme.base,
-                )),
-                rows[0],
-            );
-            input_line(frame, rows[2], input, true, theme);
-            if let Some(e) = error {
-                frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
-            }
-        }
+        Mode::Urls { input, error } => prompt(
+            frame,
+            body,
+            72,
+            " Production URLs to probe ",
+            "https:// URLs, separated by commas; kept in the state file.",
+            input,
+            error.as_deref(),
+            theme,
+        ),
         Mode::EnvChoice => {
             let area = popup(body, 64, 8);
             frame.render_widget(Clear, area);
@@ -894,6 +874,34 @@ fn note_editor(
     };
     frame.render_widget(Paragraph::new(first), rows[0]);
     input_line(frame, rows[2], input, true, theme);
+}
+
+/// A one-field dialog: a title, a line of explanation, the input, an error.
+#[allow(clippy::too_many_arguments)]
+fn prompt(
+    frame: &mut Frame,
+    body: Rect,
+    width: u16,
+    title: &str,
+    explain: &str,
+    input: &Input,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let area = popup(body, width, 7);
+    frame.render_widget(Clear, area);
+    let block = modal_block(title.to_string(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
+    frame.render_widget(
+        Paragraph::new(fit(explain, rows[0].width, theme.base)),
+        rows[0],
+    );
+    input_line(frame, rows[2], input, true, theme);
+    if let Some(e) = error {
+        frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
+    }
 }
 
 fn modal_block(title: String, theme: &Theme) -> Block<'static> {
