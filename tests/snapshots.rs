@@ -301,3 +301,10 @@ fn env_choice_prompt() {
     m.start();
     both("env_choice", &m);
 }
+
+#[test]
+fn item_view_shows_everything() {
+    let mut m = with_detections();
+    press(&mut m, &[KeyCode::Enter]);
+    both("item_view", &m);
+}

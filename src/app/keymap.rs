@@ -162,7 +162,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Enter, KeyCode::Right, KeyCode::Char('l')],
         label: "Enter/→",
         hint: "open",
-        help: "open the selected section",
+        help: "open the section; on an item, show all of it",
         footer: 0,
         keep: 0,
         group: NAV,

@@ -51,6 +51,10 @@ pub enum Mode {
     Help {
         scroll: u16,
     },
+    /// The current item in full, scrollable.
+    Item {
+        scroll: u16,
+    },
     Note {
         input: Input,
         purpose: NotePurpose,
@@ -456,18 +460,17 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             }
         }
         Mode::Overview { selected } => overview_key(model, key, selected),
-        Mode::Help { scroll } => {
+        mode @ (Mode::Help { .. } | Mode::Item { .. }) => {
+            let (scroll, rebuild): (u16, fn(u16) -> Mode) = match mode {
+                Mode::Help { scroll } => (scroll, |s| Mode::Help { scroll: s }),
+                Mode::Item { scroll } => (scroll, |s| Mode::Item { scroll: s }),
+                _ => (0, |s| Mode::Help { scroll: s }),
+            };
             match command_for(&key) {
-                Some(Command::Up) => {
-                    model.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
-                    }
-                }
-                Some(Command::Down) => {
-                    model.mode = Mode::Help {
-                        scroll: scroll.saturating_add(1),
-                    }
-                }
+                Some(Command::Up) => model.mode = rebuild(scroll.saturating_sub(1)),
+                Some(Command::Down) => model.mode = rebuild(scroll.saturating_add(1)),
+                Some(Command::PageUp) => model.mode = rebuild(scroll.saturating_sub(10)),
+                Some(Command::PageDown) => model.mode = rebuild(scroll.saturating_add(10)),
                 Some(Command::Quit) if ctrl_c => return quit(model),
                 _ => {}
             }
@@ -629,6 +632,7 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
                 Focus::Items => Focus::Sections,
             }
         }
+        Command::Open if model.focus == Focus::Items => model.mode = Mode::Item { scroll: 0 },
         Command::Open => model.focus = Focus::Items,
         Command::Back => model.focus = Focus::Sections,
         Command::MarkDone => return set_status(model, OperatorStatus::Done, None, now),

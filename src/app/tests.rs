@@ -646,3 +646,22 @@ fn production_urls_are_asked_checked_and_kept() {
         "no passwords in URLs"
     );
 }
+
+#[test]
+fn enter_on_an_item_shows_all_of_it_and_scrolls() {
+    let mut m = fresh();
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(m.mode, Mode::Browse),
+        "Enter on a section opens it"
+    );
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Item { scroll: 0 }));
+    ch(&mut m, 'j');
+    key(&mut m, KeyCode::PageDown);
+    assert!(matches!(m.mode, Mode::Item { scroll: 11 }));
+    key(&mut m, KeyCode::Esc);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+}

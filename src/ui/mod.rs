@@ -109,6 +109,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_footer(frame, footer, model, theme);
     match &model.mode {
         Mode::Help { scroll } => help(frame, body, model, *scroll, theme),
+        Mode::Item { scroll } => item_view(frame, body, model, *scroll, theme),
         Mode::Note { input, purpose } => note_editor(frame, body, model, input, *purpose, theme),
         Mode::Waiver(form) => {
             let item = model.current_item();
@@ -337,7 +338,7 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("?", "help"),
             ("q", "quit"),
         ],
-        Mode::Help { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
+        Mode::Help { .. } | Mode::Item { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
         Mode::Note {
             purpose: NotePurpose::Override { .. },
             ..
@@ -539,10 +540,54 @@ fn item_row(
 
 fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let item = model.current_item();
-    let s = model.current_section();
     let block = pane_block(format!(" {} ", item.id), false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let lines = detail_lines(model, theme);
+    let more = wrapped_height(&lines, inner.width);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if more > inner.height as usize && inner.width > 20 {
+        let hint = " Enter: all ";
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme.heading)),
+            Rect::new(
+                area.x + area.width - hint.width() as u16 - 2,
+                area.y + area.height - 1,
+                hint.width() as u16,
+                1,
+            ),
+        );
+    }
+}
+
+/// The whole item, scrollable, over the panes.
+fn item_view(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme) {
+    let item = model.current_item();
+    frame.render_widget(Clear, body);
+    let block = pane_block(format!(" {} ", item.id), true, theme);
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let lines = detail_lines(model, theme);
+    // Word wrapping can take a few more rows than the estimate: allow them.
+    let max = (wrapped_height(&lines, inner.width) as u16 + 3).saturating_sub(inner.height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll.min(max), 0)),
+        inner,
+    );
+}
+
+/// About how many rows `lines` take when wrapped at `width`.
+fn wrapped_height(lines: &[Line], width: u16) -> usize {
+    let w = width.max(1) as usize;
+    lines.iter().map(|l| l.width().div_ceil(w).max(1)).sum()
+}
+
+/// Everything known about the current item, as lines.
+fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let item = model.current_item();
+    let s = model.current_section();
     let status = model.status(&item.id);
     let rec = model.record(&item.id);
     let mut lines = vec![Line::from(code_spans(
@@ -634,7 +679,7 @@ fn detail_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             lines.push(Line::styled(format!("  {l}"), theme.code));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    lines
 }
 
 fn overview(frame: &mut Frame, body: Rect, model: &Model, selected: usize, theme: &Theme) {
