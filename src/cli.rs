@@ -83,6 +83,27 @@ impl Inputs {
 pub enum Command {
     /// Run every detector without a terminal and report (for CI).
     Check(CheckArgs),
+    /// Write the hardened configuration for the answers given (diffs first).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// The answers file (see examples/answers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// The folder to write into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Write the files; without it, only the plan and the diffs are shown.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Generate new secrets instead of keeping the ones already written.
+    #[arg(long)]
+    pub rotate_secrets: bool,
 }
 
 /// Report formats of `check`.

@@ -27,6 +27,7 @@ pub const EXIT_INPUT: u8 = 2;
 pub fn main(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
+        Some(crate::cli::Command::Generate(args)) => crate::generate::command::run(args),
         None => run(cli),
     }
 }

@@ -769,6 +769,12 @@ impl Judge<'_> {
                                 format!("{masked}: the password is {}", placeholder_reason(p).unwrap_or("a default")),
                             )
                             .fix("Use a generated password: openssl rand -hex 32."),
+                        ("redis", Some(p)) if u.host_str().is_some_and(super::probe::net::is_loopback) => self.at(
+                            K,
+                            "rate_limit.redis_url",
+                            Outcome::Pass,
+                            format!("{masked}: password {} on loopback, where TLS adds nothing", describe(p)),
+                        ),
                         ("redis", Some(p)) => self
                             .at(
                                 K,
