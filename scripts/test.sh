@@ -14,6 +14,7 @@ declare -A needs=(
   [redis-server]=redis-server  # the Redis probe tests start their own servers
   [nginx]=nginx          # one probe test checks a real nginx end to end
   [openssl]=openssl      # the probe benchmark compares with openssl s_client
+  [python3]=python3      # generate's tests py_compile the generated middleware
 )
 missing=()
 for cmd in "${!needs[@]}"; do

@@ -201,30 +201,63 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
         err(e.span().map_or(0, |s| s.start), msg)
     })?;
     let at = |needle: &str| text.find(needle).unwrap_or(0);
-    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    };
     if !word(&a.project.slug) {
-        return Err(err(at("slug"), "project.slug must be lowercase letters, digits, - and _".into()));
+        return Err(err(
+            at("slug"),
+            "project.slug must be lowercase letters, digits, - and _".into(),
+        ));
     }
     if a.domains.api.is_empty() || a.domains.api.contains('/') || a.domains.api.contains(':') {
-        return Err(err(at("api"), format!("domains.api {:?} must be a bare host name", a.domains.api)));
+        return Err(err(
+            at("api"),
+            format!("domains.api {:?} must be a bare host name", a.domains.api),
+        ));
     }
     if a.domains.origins.is_empty() {
-        return Err(err(at("origins"), "domains.origins needs at least one https:// origin".into()));
+        return Err(err(
+            at("origins"),
+            "domains.origins needs at least one https:// origin".into(),
+        ));
     }
     for o in &a.domains.origins {
-        let ok = url::Url::parse(o).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some() && u.path() == "/");
+        let ok = url::Url::parse(o)
+            .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some() && u.path() == "/");
         if !ok || crate::detect::env::is_dev_origin(o) || o.ends_with('/') {
-            return Err(err(at(o), format!("domains.origins: {o:?} is not a production https://host[:port] origin")));
+            return Err(err(
+                at(o),
+                format!("domains.origins: {o:?} is not a production https://host[:port] origin"),
+            ));
         }
     }
-    if a.app.upstream.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err()) {
-        return Err(err(at("upstream"), format!("app.upstream {:?} must be host:port", a.app.upstream)));
+    if a.app
+        .upstream
+        .rsplit_once(':')
+        .is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err())
+    {
+        return Err(err(
+            at("upstream"),
+            format!("app.upstream {:?} must be host:port", a.app.upstream),
+        ));
     }
     if !matches!(a.logging.level.as_str(), "INFO" | "WARNING") {
-        return Err(err(at("level"), format!("logging.level {:?}: the checklist asks INFO or WARNING", a.logging.level)));
+        return Err(err(
+            at("level"),
+            format!(
+                "logging.level {:?}: the checklist asks INFO or WARNING",
+                a.logging.level
+            ),
+        ));
     }
     if a.logging.audit_retention_days < 2555 {
-        return Err(err(at("audit_retention_days"), "logging.audit_retention_days: the checklist asks at least 2555 (7 years)".into()));
+        return Err(err(
+            at("audit_retention_days"),
+            "logging.audit_retention_days: the checklist asks at least 2555 (7 years)".into(),
+        ));
     }
     if a.redis.user.is_empty() || !word(&a.redis.user) {
         return Err(err(at("user"), "redis.user must be a plain name".into()));
@@ -249,18 +282,37 @@ mod tests {
     fn a_missing_answer_is_named() {
         let text = EXAMPLE.replace("rto_minutes = 120\n", "");
         let e = parse(&text, "a.toml").unwrap_err();
-        assert!(e.to_string().contains("missing answer `rto_minutes`"), "{e}");
+        assert!(
+            e.to_string().contains("missing answer `rto_minutes`"),
+            "{e}"
+        );
         assert!(e.line > 0);
     }
 
     #[test]
     fn bad_answers_say_what_and_where() {
         for (from, to, needle) in [
-            ("\"https://app.example.com\", ", "\"http://localhost:3000\", ", "not a production"),
+            (
+                "\"https://app.example.com\", ",
+                "\"http://localhost:3000\", ",
+                "not a production",
+            ),
             ("level = \"INFO\"", "level = \"DEBUG\"", "INFO or WARNING"),
-            ("audit_retention_days = 2555", "audit_retention_days = 90", "2555"),
-            ("upstream = \"127.0.0.1:8000\"", "upstream = \"somewhere\"", "host:port"),
-            ("driver = \"asyncpg\"", "driver = \"mysql\"", "unknown variant `mysql`"),
+            (
+                "audit_retention_days = 2555",
+                "audit_retention_days = 90",
+                "2555",
+            ),
+            (
+                "upstream = \"127.0.0.1:8000\"",
+                "upstream = \"somewhere\"",
+                "host:port",
+            ),
+            (
+                "driver = \"asyncpg\"",
+                "driver = \"mysql\"",
+                "unknown variant `mysql`",
+            ),
             ("[ci]", "[ci]\nextra = 1", "unknown field `extra`"),
         ] {
             let text = EXAMPLE.replace(from, to);

@@ -33,7 +33,10 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
     let a = answers::load(&args.answers).map_err(|e| e.to_string())?;
     let out = &args.out;
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(format!("{} is a symbolic link; harden does not write through links", out.display()));
+        return Err(format!(
+            "{} is a symbolic link; harden does not write through links",
+            out.display()
+        ));
     }
     let (secrets, kept) = if args.rotate_secrets {
         (Secrets::generate(), false)
@@ -66,9 +69,20 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
             Change::Changed => "changed",
             Change::Unchanged => "unchanged",
         };
-        say!("  {word:<9} {}{}", f.path, if f.secret { "  (0600, holds secrets)" } else { "" });
+        say!(
+            "  {word:<9} {}{}",
+            f.path,
+            if f.secret {
+                "  (0600, holds secrets)"
+            } else {
+                ""
+            }
+        );
     }
-    let to_write = planned.iter().filter(|p| p.change != Change::Unchanged).count();
+    let to_write = planned
+        .iter()
+        .filter(|p| p.change != Change::Unchanged)
+        .count();
     if !args.yes {
         for p in &planned {
             if !p.diff.is_empty() {
@@ -81,7 +95,9 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
         return Ok(0);
     }
     let stamp = now
-        .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]"))
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]"
+        ))
         .unwrap_or_default();
     let backups = write(out, &files, &planned, &stamp)?;
     say!("Wrote {to_write} files.");
@@ -104,7 +120,10 @@ fn close_the_loop(env_file: &Path) -> u8 {
         .map(|f| f.item.as_str())
         .collect();
     let pass = found.iter().filter(|f| f.outcome == Outcome::Pass).count();
-    let skipped = found.iter().filter(|f| f.outcome == Outcome::Skipped).count();
+    let skipped = found
+        .iter()
+        .filter(|f| f.outcome == Outcome::Skipped)
+        .count();
     say!(
         "Checked {ENV_FILE} with the env detectors: {pass} of {} items pass, {skipped} skipped (not configured){}.",
         found.len(),
