@@ -269,13 +269,52 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = include_str!("../../examples/answers.toml");
+    const EXAMPLE: &str = EXAMPLE_TEXT;
 
     #[test]
     fn the_example_parses() {
         let a = parse(EXAMPLE, "answers.toml").unwrap();
         assert_eq!(a.domains.api, "api.example.com");
         assert_eq!(a.database.driver, Driver::Asyncpg);
+    }
+
+    #[test]
+    fn drafts_take_what_the_env_file_says() {
+        let env = crate::detect::envfile::parse(
+            b"ALLOWED_HOSTS=https://shop.acme.test,http://localhost:3000\nDATABASE_URL=postgresql+psycopg2://u:p@db.acme.test:6432/shop?sslmode=require\nREDIS_URL=redis://:x@10.0.0.5:6380/0\nDR_RTO_MINUTES=90\nMFA_ISSUER_NAME=your-issuer-here\n",
+        );
+        let a = draft(&env, &["https://api.acme.test".to_string()]);
+        assert_eq!(a.domains.origins, vec!["https://shop.acme.test"]);
+        assert_eq!(a.domains.api, "api.acme.test");
+        assert_eq!(
+            (a.database.host.as_str(), a.database.port, a.database.driver),
+            ("db.acme.test", 6432, Driver::Psycopg2)
+        );
+        assert_eq!((a.redis.host.as_str(), a.redis.port), ("10.0.0.5", 6380));
+        assert_eq!(a.dr.rto_minutes, 90);
+        assert_eq!(a.mfa.issuer, "OptiBid Energy", "placeholders are not taken");
+    }
+
+    #[test]
+    fn fields_round_trip_and_check() {
+        let a = parse(EXAMPLE, "x").unwrap();
+        let mut f = fields(&a);
+        assert!(f.iter().any(|(k, v)| k == "domains.origins"
+            && v == "https://app.example.com, https://www.example.com"));
+        assert_eq!(from_fields(&a, &f).unwrap(), a);
+        for (k, v) in f.iter_mut() {
+            if k == "dr.rto_minutes" {
+                *v = "soon".into();
+            }
+        }
+        assert!(from_fields(&a, &f).unwrap_err().contains("dr.rto_minutes"));
+        let mut f = fields(&a);
+        for (k, v) in f.iter_mut() {
+            if k == "logging.level" {
+                *v = "DEBUG".into();
+            }
+        }
+        assert!(from_fields(&a, &f).unwrap_err().contains("INFO or WARNING"));
     }
 
     #[test]
@@ -322,4 +361,170 @@ mod tests {
             assert!(e.line > 1, "{from}: {e}");
         }
     }
+}
+
+/// Answers prefilled from what the project already says: the env file's
+/// origins, database, Redis, logging, backup and DR settings, and the URLs
+/// the operator gave. Everything else is the example's value, to review.
+pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers {
+    let mut a =
+        parse(EXAMPLE_TEXT, "examples/answers.toml").unwrap_or_else(|_| unreachable_example());
+    let v = |k: &str| env.value(k).map(str::to_string).filter(|s| !s.is_empty());
+    if let Some(h) = v("ALLOWED_HOSTS") {
+        let origins: Vec<String> = h
+            .split(',')
+            .map(|e| e.trim().trim_end_matches('/').to_string())
+            .filter(|e| e.starts_with("https://") && !crate::detect::env::is_dev_origin(e))
+            .collect();
+        if !origins.is_empty() {
+            a.domains.origins = origins;
+        }
+    }
+    if let Some(host) = urls
+        .first()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+    {
+        a.domains.api = host;
+    }
+    if let Some(u) = v("DATABASE_URL").and_then(|d| url::Url::parse(&d).ok()) {
+        if let Some(h) = u.host_str() {
+            a.database.host = h.to_string();
+        }
+        if let Some(p) = u.port() {
+            a.database.port = p;
+        }
+        if !u.username().is_empty() {
+            a.database.user = u.username().to_string();
+        }
+        let name = u.path().trim_start_matches('/');
+        if !name.is_empty() {
+            a.database.name = name.to_string();
+        }
+        a.database.driver = match u.scheme() {
+            s if s.contains("asyncpg") => Driver::Asyncpg,
+            s if s.contains("psycopg2") => Driver::Psycopg2,
+            s if s.contains("psycopg") => Driver::Psycopg,
+            _ => a.database.driver,
+        };
+    }
+    if let Some(u) = v("REDIS_URL").and_then(|r| url::Url::parse(&r).ok()) {
+        if let Some(h) = u.host_str() {
+            a.redis.host = h.to_string();
+        }
+        if let Some(p) = u.port() {
+            a.redis.port = p;
+        }
+    }
+    if let Some(l) = v("LOG_LEVEL")
+        .map(|l| l.to_ascii_uppercase())
+        .filter(|l| l == "INFO" || l == "WARNING")
+    {
+        a.logging.level = l;
+    }
+    let num = |k: &str| v(k).and_then(|x| x.parse::<u32>().ok());
+    if let Some(n) = num("AUDIT_LOG_RETENTION_DAYS").filter(|n| *n >= 2555) {
+        a.logging.audit_retention_days = n;
+    }
+    if let Some(n) = num("BACKUP_RETENTION_DAYS") {
+        a.backup.retention_days = n;
+    }
+    if let Some(n) = num("DR_RTO_MINUTES") {
+        a.dr.rto_minutes = n;
+    }
+    if let Some(n) = num("DR_RPO_MINUTES") {
+        a.dr.rpo_minutes = n;
+    }
+    for (k, slot) in [
+        ("S3_BACKUP_BUCKET", &mut a.backup.bucket),
+        (
+            "S3_BACKUP_REPLICATION_BUCKET",
+            &mut a.backup.replication_bucket,
+        ),
+        ("AWS_REGION", &mut a.backup.region),
+        ("AWS_BACKUP_ROLE_ARN", &mut a.backup.role_arn),
+        ("MFA_ISSUER_NAME", &mut a.mfa.issuer),
+    ] {
+        if let Some(x) = v(k).filter(|x| crate::detect::secrets::placeholder_reason(x).is_none()) {
+            *slot = x;
+        }
+    }
+    a
+}
+
+/// The example answers, compiled in for drafts.
+pub const EXAMPLE_TEXT: &str = include_str!("../../examples/answers.toml");
+
+fn unreachable_example() -> Answers {
+    // The example is parsed by a test; reaching this is a build defect.
+    panic!("examples/answers.toml does not parse")
+}
+
+/// The answers as editable fields: `section.key` and the value as text
+/// (strings bare, lists comma-separated).
+pub fn fields(a: &Answers) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Ok(toml::Value::Table(t)) = toml::Value::try_from(a) else {
+        return out;
+    };
+    for (section, v) in &t {
+        if let toml::Value::Table(inner) = v {
+            for (k, val) in inner {
+                let text = match val {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Array(xs) => xs
+                        .iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                out.push((format!("{section}.{k}"), text));
+            }
+        }
+    }
+    out
+}
+
+/// Rebuilds answers from edited fields, typed like `like`, then checks them.
+///
+/// # Errors
+/// The first field that does not fit, named.
+pub fn from_fields(like: &Answers, edited: &[(String, String)]) -> Result<Answers, String> {
+    let Ok(toml::Value::Table(mut t)) = toml::Value::try_from(like) else {
+        return Err("cannot serialise the answers".into());
+    };
+    for (name, text) in edited {
+        let Some((section, key)) = name.split_once('.') else {
+            continue;
+        };
+        let Some(toml::Value::Table(inner)) = t.get_mut(section) else {
+            continue;
+        };
+        let Some(old) = inner.get(key) else { continue };
+        let new = match old {
+            toml::Value::String(_) => toml::Value::String(text.trim().to_string()),
+            toml::Value::Array(_) => toml::Value::Array(
+                text.split(',')
+                    .map(|x| x.trim())
+                    .filter(|x| !x.is_empty())
+                    .map(|x| toml::Value::String(x.to_string()))
+                    .collect(),
+            ),
+            toml::Value::Integer(_) => toml::Value::Integer(
+                text.trim()
+                    .parse()
+                    .map_err(|_| format!("{name}: {text:?} is not a whole number"))?,
+            ),
+            toml::Value::Boolean(_) => toml::Value::Boolean(match text.trim() {
+                "true" | "yes" => true,
+                "false" | "no" => false,
+                _ => return Err(format!("{name}: write true or false")),
+            }),
+            other => other.clone(),
+        };
+        inner.insert(key.to_string(), new);
+    }
+    let text = toml::to_string(&t).map_err(|e| e.to_string())?;
+    parse(&text, "the answers").map_err(|e| e.message)
 }
