@@ -273,6 +273,11 @@ async fn event_loop(
         panic!("HARDEN_DEBUG_PANIC: a panic in the event loop");
     }
     let mut detectors: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    // Rendered files (with their secrets) wait here, never in the model.
+    let mut generation: Option<(
+        Vec<crate::generate::Rendered>,
+        Vec<crate::generate::Planned>,
+    )> = None;
     let mut pending = model.start();
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(120));
     loop {
@@ -295,6 +300,41 @@ async fn event_loop(
                     update(model, follow, now);
                 }
                 Effect::Quit(how) => exit = Some(how),
+                Effect::DraftAnswers => {
+                    let (env_file, _) = crate::cli::resolve_env_file(
+                        &inputs.project,
+                        None,
+                        model.state.env_file.as_deref(),
+                    );
+                    let env = crate::detect::envfile::read(&env_file).unwrap_or_default();
+                    let mut urls = inputs.urls.clone();
+                    urls.extend(model.state.urls.iter().cloned());
+                    let draft = crate::generate::answers::draft(&env, &urls);
+                    update(model, Action::AnswersDraft(Box::new(draft)), now());
+                }
+                Effect::PlanGenerate => {
+                    let out = inputs.project.join(".harden").join("generated");
+                    let planned = plan_generation(model, &out);
+                    let follow = match planned {
+                        Ok((view, work)) => {
+                            generation = Some(work);
+                            Action::Planned(Ok(view))
+                        }
+                        Err(e) => Action::Planned(Err(e)),
+                    };
+                    update(model, follow, now());
+                }
+                Effect::WriteGenerated => {
+                    let out = inputs.project.join(".harden").join("generated");
+                    let follow = match generation.take() {
+                        Some((files, plan)) => {
+                            Action::Generated(write_generation(&out, &files, &plan))
+                        }
+                        None => Action::Generated(Err("nothing planned".into())),
+                    };
+                    update(model, follow, now());
+                    pending.push(Effect::Save);
+                }
                 Effect::RunDetectors => {
                     for h in detectors.drain(..) {
                         h.abort();
@@ -315,6 +355,61 @@ async fn event_loop(
             ));
         }
     }
+}
+
+type Work = (
+    Vec<crate::generate::Rendered>,
+    Vec<crate::generate::Planned>,
+);
+
+/// Renders and plans the files of the model's answers; the view has
+/// masked diffs, the work keeps the contents for writing.
+fn plan_generation(model: &Model, out: &Path) -> Result<(crate::app::GenerateView, Work), String> {
+    use crate::generate::{Secrets, plan, render};
+    let a = model.state.answers.as_ref().ok_or("no answers yet")?;
+    let (secrets, _) = Secrets::kept_or_new(out);
+    let files = render(a, &secrets, &crate::app::format_date(now().date()))?;
+    let planned = plan(out, &files, &secrets)?;
+    let view = crate::app::GenerateView {
+        out: out.display().to_string(),
+        files: files
+            .iter()
+            .zip(&planned)
+            .map(|(f, p)| crate::app::PlannedFile {
+                path: f.path.to_string(),
+                change: p.change,
+                diff: p.diff.clone(),
+                secret: f.secret,
+            })
+            .collect(),
+        selected: 0,
+        scroll: 0,
+        confirm: false,
+    };
+    Ok((view, (files, planned)))
+}
+
+fn write_generation(
+    out: &Path,
+    files: &[crate::generate::Rendered],
+    plan: &[crate::generate::Planned],
+) -> Result<crate::app::Generated, String> {
+    use crate::generate::{Change, ENV_FILE, command::check_env, write};
+    let stamp = now()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]"
+        ))
+        .unwrap_or_default();
+    let backups = write(out, files, plan, &stamp)?;
+    let (written, unchanged): (Vec<_>, Vec<_>) =
+        plan.iter().partition(|p| p.change != Change::Unchanged);
+    Ok(crate::app::Generated {
+        out: out.display().to_string(),
+        written: written.iter().map(|p| p.path.to_string()).collect(),
+        unchanged: unchanged.iter().map(|p| p.path.to_string()).collect(),
+        backups: backups.iter().map(|b| b.display().to_string()).collect(),
+        env_check: check_env(&out.join(ENV_FILE)).unwrap_or((0, 0)),
+    })
 }
 
 /// `HARDEN_DEBUG_PANIC=main|task` makes the wizard panic after its first

@@ -350,3 +350,15 @@ fn the_readme_documents_every_key() {
         );
     }
 }
+
+#[test]
+fn every_item_a_generated_file_addresses_exists() {
+    let c = load_embedded().unwrap();
+    for p in harden::generate::paths() {
+        let ids = harden::generate::addressed(p);
+        assert!(!ids.is_empty(), "{p} addresses nothing");
+        for id in ids {
+            assert!(c.item(id).is_some(), "{p}: no item {id}");
+        }
+    }
+}

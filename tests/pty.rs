@@ -466,3 +466,57 @@ fn keys_are_answered_while_probes_wait_on_a_black_hole() {
     p.keys("q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
 }
+
+#[test]
+fn the_wizard_generates_the_files_and_keeps_secrets_off_screen_and_out_of_state() {
+    let d = common::projects::fresh();
+    let project = d.path().display().to_string();
+    let mut p = Pty::harden(&["--project", &project, "--offline"], 100, 30);
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    p.wait_for("y accept", WAIT);
+    p.keys("c", GAP);
+    let s = p.wait_for("Answers for generate", WAIT);
+    assert!(s.contains("project.name"), "{s}");
+    p.keys("g", GAP);
+    let s = p.wait_for("Generated files", WAIT);
+    assert!(s.contains("new  .env.production"), "{s}");
+    assert!(
+        s.contains("‹generated secret›"),
+        "diffs mask the secrets:\n{s}"
+    );
+    p.keys("w", GAP);
+    p.wait_for("y writes", WAIT);
+    p.keys("y", GAP);
+    let s = p.wait_for("Wrote 11 files", WAIT);
+    assert!(s.contains("env items pass, 0 fail"), "{s}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+
+    let out = d.path().join(".harden/generated");
+    use std::os::unix::fs::PermissionsExt;
+    let env_mode = std::fs::metadata(out.join(".env.production"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(env_mode, 0o600);
+    let env = harden::detect::envfile::read(&out.join(".env.production")).unwrap();
+    let secret = env.value("SECRET_KEY").unwrap().to_string();
+    assert_eq!(secret.len(), 64);
+    let state = std::fs::read_to_string(d.path().join(".harden/state.toml")).unwrap();
+    assert!(state.contains("[answers.domains]"), "the answers are kept");
+    assert!(
+        state.contains("[generated]"),
+        "the addressed items are marked"
+    );
+    assert!(
+        !state.contains(&secret),
+        "a generated secret reached the state file"
+    );
+    let screen = String::from_utf8_lossy(&p.output()).to_string();
+    assert!(
+        !screen.contains(&secret),
+        "a generated secret reached the screen"
+    );
+}

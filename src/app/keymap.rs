@@ -30,11 +30,13 @@ pub enum Command {
     Accept,
     Rerun,
     Urls,
+    Generate,
 }
 
 impl Command {
     /// Every command, for checks that the key table covers them all.
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 25] = [
+        Command::Generate,
         Command::Urls,
         Command::Accept,
         Command::Rerun,
@@ -273,6 +275,16 @@ pub const BINDINGS: &[Binding] = &[
         label: "u",
         hint: "URLs",
         help: "set the production URLs to probe (https://…)",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
+        command: Command::Generate,
+        keys: &[KeyCode::Char('c')],
+        label: "c",
+        hint: "generate",
+        help: "create the hardened files: answers, diffs, then write",
         footer: 0,
         keep: 0,
         group: VIEW,

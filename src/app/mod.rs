@@ -75,6 +75,50 @@ pub enum Mode {
         input: Input,
         error: Option<String>,
     },
+    /// The answers `generate` needs, one field at a time.
+    Answers(Box<AnswersForm>),
+    /// The generated files with their diffs, before writing.
+    Generate(GenerateView),
+}
+
+/// The answers form.
+#[derive(Debug, Clone)]
+pub struct AnswersForm {
+    pub base: crate::generate::Answers,
+    pub fields: Vec<(String, String)>,
+    pub selected: usize,
+    pub editing: Option<Input>,
+    pub error: Option<String>,
+}
+
+/// One generated file as the wizard shows it (secrets masked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    pub path: String,
+    pub change: crate::generate::Change,
+    pub diff: String,
+    pub secret: bool,
+}
+
+/// The plan of generated files.
+#[derive(Debug, Clone)]
+pub struct GenerateView {
+    pub out: String,
+    pub files: Vec<PlannedFile>,
+    pub selected: usize,
+    pub scroll: u16,
+    pub confirm: bool,
+}
+
+/// What writing the generated files did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub out: String,
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub backups: Vec<String>,
+    /// The env detectors on the generated env file: (pass, fail).
+    pub env_check: (usize, usize),
 }
 
 /// Why the note editor is open.
@@ -132,6 +176,12 @@ pub enum Action {
     SaveFailed(String),
     /// A detector finished.
     Detected(Report),
+    /// Answers drafted from the project, to review.
+    AnswersDraft(Box<crate::generate::Answers>),
+    /// The plan of generated files, or why there is none.
+    Planned(Result<GenerateView, String>),
+    /// The generated files were written, or why not.
+    Generated(Result<Generated, String>),
     /// Time passed while detectors run (moves the spinner).
     Tick,
 }
@@ -151,6 +201,12 @@ pub enum Effect {
     Quit(Exit),
     /// (Re)start every detector on `model.state.env_file`.
     RunDetectors,
+    /// Draft answers from the env file (delivered as `AnswersDraft`).
+    DraftAnswers,
+    /// Render and plan the files for `model.state.answers`.
+    PlanGenerate,
+    /// Write the planned files.
+    WriteGenerated,
 }
 
 /// Where the state lives and what loading it found, for display.
@@ -405,6 +461,41 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             vec![]
         }
         Action::Detected(report) => detected(model, report, now),
+        Action::AnswersDraft(a) => {
+            open_answers(model, *a);
+            vec![]
+        }
+        Action::Planned(Ok(view)) => {
+            model.mode = Mode::Generate(view);
+            vec![]
+        }
+        Action::Planned(Err(e)) | Action::Generated(Err(e)) => {
+            model.error(format!("generate: {e}"));
+            vec![]
+        }
+        Action::Generated(Ok(g)) => {
+            for p in g.written.iter().chain(&g.unchanged) {
+                for id in crate::generate::addressed(p) {
+                    model
+                        .state
+                        .generated
+                        .insert((*id).to_string(), format!("{}/{p}", g.out));
+                }
+            }
+            model.mode = Mode::Browse;
+            let (pass, fail) = g.env_check;
+            let backups = if g.backups.is_empty() {
+                String::new()
+            } else {
+                format!(", {} backed up", g.backups.len())
+            };
+            model.info(format!(
+                "Wrote {} files; its .env.production: {pass} env items pass, {fail} fail; in {}{backups}.",
+                g.written.len(),
+                g.out
+            ));
+            vec![Effect::Save]
+        }
         Action::SaveFailed(why) => {
             model.unsaved = true;
             model.error(format!(
@@ -532,6 +623,8 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             }
         },
         Mode::Waiver(form) => waiver_key(model, key, form, now),
+        Mode::Answers(form) => answers_key(model, key, *form),
+        Mode::Generate(view) => generate_key(model, key, view),
         Mode::Urls { mut input, .. } => match key.code {
             _ if ctrl_c => quit(model),
             KeyCode::Esc => {
@@ -670,6 +763,15 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
         }
         Command::NextOpen => next_open(model),
         Command::Accept => return accept(model, now),
+        Command::Generate => {
+            return match model.state.answers.clone() {
+                Some(a) => {
+                    open_answers(model, a);
+                    vec![]
+                }
+                None => vec![Effect::DraftAnswers],
+            };
+        }
         Command::Urls => {
             model.mode = Mode::Urls {
                 input: Input::new(model.state.urls.join(", ")),
@@ -1023,6 +1125,10 @@ fn paste(model: &mut Model, text: &str) {
         .collect();
     let input = match &mut model.mode {
         Mode::Note { input, .. } | Mode::Operator { input, .. } | Mode::Urls { input, .. } => input,
+        Mode::Answers(form) if form.editing.is_some() => match form.editing.as_mut() {
+            Some(input) => input,
+            None => return,
+        },
         Mode::Waiver(f) => match f.field {
             WaiverField::Reason => &mut f.reason,
             WaiverField::Expires => &mut f.expires,
@@ -1032,6 +1138,130 @@ fn paste(model: &mut Model, text: &str) {
     for c in clean.chars() {
         input.handle(tui_input::InputRequest::InsertChar(c));
     }
+}
+
+fn open_answers(model: &mut Model, a: crate::generate::Answers) {
+    model.mode = Mode::Answers(Box::new(AnswersForm {
+        fields: crate::generate::answers::fields(&a),
+        base: a,
+        selected: 0,
+        editing: None,
+        error: None,
+    }));
+}
+
+fn answers_key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.mode = Mode::Answers(Box::new(form));
+        return quit(model);
+    }
+    if let Some(mut input) = form.editing.take() {
+        match key.code {
+            KeyCode::Enter => {
+                if let Some(f) = form.fields.get_mut(form.selected) {
+                    f.1 = input.value().to_string();
+                }
+                form.error = None;
+            }
+            KeyCode::Esc => {}
+            _ => {
+                if let Some(req) = to_input_request(&Event::Key(key)) {
+                    input.handle(req);
+                }
+                form.editing = Some(input);
+            }
+        }
+        model.mode = Mode::Answers(Box::new(form));
+        return vec![];
+    }
+    let last = form.fields.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc => {
+            model.info("Answers not saved.");
+            return vec![];
+        }
+        KeyCode::Up | KeyCode::Char('k') => form.selected = form.selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => form.selected = (form.selected + 1).min(last),
+        KeyCode::PageUp => form.selected = form.selected.saturating_sub(10),
+        KeyCode::PageDown => form.selected = (form.selected + 10).min(last),
+        KeyCode::Enter => {
+            let value = form
+                .fields
+                .get(form.selected)
+                .map(|f| f.1.clone())
+                .unwrap_or_default();
+            form.editing = Some(Input::new(value));
+        }
+        KeyCode::Char('g') => match crate::generate::answers::from_fields(&form.base, &form.fields)
+        {
+            Ok(a) => {
+                model.state.answers = Some(a);
+                model.info("Answers saved; rendering the files…");
+                return vec![Effect::Save, Effect::PlanGenerate];
+            }
+            Err(e) => form.error = Some(e),
+        },
+        _ => {}
+    }
+    model.mode = Mode::Answers(Box::new(form));
+    vec![]
+}
+
+fn generate_key(model: &mut Model, key: KeyEvent, mut view: GenerateView) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.mode = Mode::Generate(view);
+        return quit(model);
+    }
+    let to_write = view
+        .files
+        .iter()
+        .filter(|f| f.change != crate::generate::Change::Unchanged)
+        .count();
+    if view.confirm {
+        match key.code {
+            KeyCode::Char('y') => {
+                model.mode = Mode::Generate(view);
+                return vec![Effect::WriteGenerated];
+            }
+            _ => view.confirm = false,
+        }
+        model.mode = Mode::Generate(view);
+        return vec![];
+    }
+    let last = view.files.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => {
+            model.info("Nothing written.");
+            return vec![];
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            view.selected = view.selected.saturating_sub(1);
+            view.scroll = 0;
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            view.selected = (view.selected + 1).min(last);
+            view.scroll = 0;
+        }
+        KeyCode::PageDown | KeyCode::Char(' ') => view.scroll = view.scroll.saturating_add(10),
+        KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
+        KeyCode::Char('a') => {
+            if let Some(a) = model.state.answers.clone() {
+                open_answers(model, a);
+                return vec![];
+            }
+        }
+        KeyCode::Char('w') if to_write > 0 => {
+            view.confirm = true;
+            model.info(format!(
+                "Write {to_write} files to {}? Existing ones are backed up first. y writes, any other key cancels.",
+                view.out
+            ));
+        }
+        KeyCode::Char('w') => model.info("Every file is already up to date."),
+        _ => {}
+    }
+    model.mode = Mode::Generate(view);
+    vec![]
 }
 
 /// Parses a comma- or space-separated list of https URLs.

@@ -665,3 +665,118 @@ fn enter_on_an_item_shows_all_of_it_and_scrolls() {
     assert!(matches!(m.mode, Mode::Browse));
     assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
 }
+
+#[test]
+fn generate_asks_answers_then_shows_the_plan_then_writes_on_y() {
+    let mut m = fresh();
+    assert_eq!(
+        ch(&mut m, 'c'),
+        vec![Effect::DraftAnswers],
+        "no answers yet: draft them"
+    );
+    let draft =
+        crate::generate::answers::parse(crate::generate::answers::EXAMPLE_TEXT, "x").unwrap();
+    update(&mut m, Action::AnswersDraft(Box::new(draft.clone())), NOW);
+    let Mode::Answers(form) = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!(
+        form.fields[0].0, "project.name",
+        "fields in the file's order"
+    );
+    // Edit dr.rto_minutes to something that is not a number: g refuses.
+    let rto = form
+        .fields
+        .iter()
+        .position(|(k, _)| k == "dr.rto_minutes")
+        .unwrap();
+    for _ in 0..rto {
+        ch(&mut m, 'j');
+    }
+    key(&mut m, KeyCode::Enter);
+    update(
+        &mut m,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        NOW,
+    );
+    typ(&mut m, "soon");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(ch(&mut m, 'g'), vec![]);
+    let Mode::Answers(form) = &m.mode else {
+        panic!()
+    };
+    assert!(form.error.as_ref().unwrap().contains("dr.rto_minutes"));
+    key(&mut m, KeyCode::Enter);
+    update(
+        &mut m,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        NOW,
+    );
+    typ(&mut m, "90");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(ch(&mut m, 'g'), vec![Effect::Save, Effect::PlanGenerate]);
+    assert_eq!(m.state.answers.as_ref().unwrap().dr.rto_minutes, 90);
+
+    let view = GenerateView {
+        out: "/p/.harden/generated".into(),
+        files: vec![
+            PlannedFile {
+                path: ".env.production".into(),
+                change: crate::generate::Change::New,
+                diff: "+SECRET_KEY=‹generated secret›\n".into(),
+                secret: true,
+            },
+            PlannedFile {
+                path: "nginx/site.conf".into(),
+                change: crate::generate::Change::Unchanged,
+                diff: String::new(),
+                secret: false,
+            },
+        ],
+        selected: 0,
+        scroll: 0,
+        confirm: false,
+    };
+    update(&mut m, Action::Planned(Ok(view)), NOW);
+    assert!(matches!(m.mode, Mode::Generate(_)));
+    ch(&mut m, 'j');
+    assert_eq!(ch(&mut m, 'w'), vec![]);
+    assert!(m.message.as_ref().unwrap().text.contains("Write 1 files"));
+    assert_eq!(ch(&mut m, 'n'), vec![], "any other key cancels");
+    ch(&mut m, 'w');
+    assert_eq!(ch(&mut m, 'y'), vec![Effect::WriteGenerated]);
+    let fx = update(
+        &mut m,
+        Action::Generated(Ok(Generated {
+            out: "/p/.harden/generated".into(),
+            written: vec![".env.production".into()],
+            unchanged: vec!["nginx/site.conf".into()],
+            backups: vec![],
+            env_check: (43, 0),
+        })),
+        NOW,
+    );
+    assert_eq!(fx, vec![Effect::Save]);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(
+        m.state
+            .generated
+            .get("env.secret_key_strong")
+            .map(String::as_str),
+        Some("/p/.harden/generated/.env.production")
+    );
+    assert!(
+        m.state.generated.contains_key("tls.hsts"),
+        "unchanged files still address their items"
+    );
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("43 env items pass, 0 fail")
+    );
+    // With answers kept, c opens them directly.
+    assert_eq!(ch(&mut m, 'c'), vec![]);
+    assert!(matches!(m.mode, Mode::Answers(_)));
+}

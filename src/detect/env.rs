@@ -1765,7 +1765,8 @@ fn db_tls(u: &Url) -> ((Outcome, String), String) {
     }
 }
 
-fn is_aws_region(v: &str) -> bool {
+/// `eu-west-1` and the like.
+pub fn is_aws_region(v: &str) -> bool {
     let parts: Vec<&str> = v.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
@@ -1777,7 +1778,8 @@ fn is_aws_region(v: &str) -> bool {
         && !parts[parts.len() - 1].is_empty()
 }
 
-fn is_bucket_name(v: &str) -> bool {
+/// A valid S3 bucket name.
+pub fn is_bucket_name(v: &str) -> bool {
     (3..=63).contains(&v.len())
         && v.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
@@ -1786,7 +1788,8 @@ fn is_bucket_name(v: &str) -> bool {
         && !v.contains("..")
 }
 
-fn is_role_arn(v: &str) -> bool {
+/// `arn:aws:iam::<12 digits>:role/<name>`.
+pub fn is_role_arn(v: &str) -> bool {
     let Some(rest) = v
         .strip_prefix("arn:aws:iam::")
         .or_else(|| v.strip_prefix("arn:aws-cn:iam::"))

@@ -272,8 +272,8 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
             "env.secret_key_not_committed",
             Outcome::Warn,
             format!(
-                "never committed ({} commits searched), but {}",
-                r.commits,
+                "never committed ({} searched), but {}",
+                plural(r.commits, "commit"),
                 gaps.join(" and ")
             ),
         )

@@ -259,108 +259,46 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
             "logging.audit_retention_days: the checklist asks at least 2555 (7 years)".into(),
         ));
     }
+    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    if !is_role_arn(&a.backup.role_arn) {
+        return Err(err(
+            at("role_arn"),
+            format!(
+                "backup.role_arn {:?} is not arn:aws:iam::<12 digits>:role/<name>",
+                a.backup.role_arn
+            ),
+        ));
+    }
+    for (name, v) in [
+        ("backup.bucket", &a.backup.bucket),
+        ("backup.replication_bucket", &a.backup.replication_bucket),
+    ] {
+        if !is_bucket_name(v) {
+            return Err(err(
+                at(v),
+                format!("{name} {v:?} is not a valid S3 bucket name"),
+            ));
+        }
+    }
+    if a.backup.bucket == a.backup.replication_bucket {
+        return Err(err(
+            at("replication_bucket"),
+            "backup.replication_bucket must differ from backup.bucket".into(),
+        ));
+    }
+    if !is_aws_region(&a.backup.region) {
+        return Err(err(
+            at("region"),
+            format!(
+                "backup.region {:?} is not a region like eu-west-1",
+                a.backup.region
+            ),
+        ));
+    }
     if a.redis.user.is_empty() || !word(&a.redis.user) {
         return Err(err(at("user"), "redis.user must be a plain name".into()));
     }
     Ok(a)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EXAMPLE: &str = EXAMPLE_TEXT;
-
-    #[test]
-    fn the_example_parses() {
-        let a = parse(EXAMPLE, "answers.toml").unwrap();
-        assert_eq!(a.domains.api, "api.example.com");
-        assert_eq!(a.database.driver, Driver::Asyncpg);
-    }
-
-    #[test]
-    fn drafts_take_what_the_env_file_says() {
-        let env = crate::detect::envfile::parse(
-            b"ALLOWED_HOSTS=https://shop.acme.test,http://localhost:3000\nDATABASE_URL=postgresql+psycopg2://u:p@db.acme.test:6432/shop?sslmode=require\nREDIS_URL=redis://:x@10.0.0.5:6380/0\nDR_RTO_MINUTES=90\nMFA_ISSUER_NAME=your-issuer-here\n",
-        );
-        let a = draft(&env, &["https://api.acme.test".to_string()]);
-        assert_eq!(a.domains.origins, vec!["https://shop.acme.test"]);
-        assert_eq!(a.domains.api, "api.acme.test");
-        assert_eq!(
-            (a.database.host.as_str(), a.database.port, a.database.driver),
-            ("db.acme.test", 6432, Driver::Psycopg2)
-        );
-        assert_eq!((a.redis.host.as_str(), a.redis.port), ("10.0.0.5", 6380));
-        assert_eq!(a.dr.rto_minutes, 90);
-        assert_eq!(a.mfa.issuer, "OptiBid Energy", "placeholders are not taken");
-    }
-
-    #[test]
-    fn fields_round_trip_and_check() {
-        let a = parse(EXAMPLE, "x").unwrap();
-        let mut f = fields(&a);
-        assert!(f.iter().any(|(k, v)| k == "domains.origins"
-            && v == "https://app.example.com, https://www.example.com"));
-        assert_eq!(from_fields(&a, &f).unwrap(), a);
-        for (k, v) in f.iter_mut() {
-            if k == "dr.rto_minutes" {
-                *v = "soon".into();
-            }
-        }
-        assert!(from_fields(&a, &f).unwrap_err().contains("dr.rto_minutes"));
-        let mut f = fields(&a);
-        for (k, v) in f.iter_mut() {
-            if k == "logging.level" {
-                *v = "DEBUG".into();
-            }
-        }
-        assert!(from_fields(&a, &f).unwrap_err().contains("INFO or WARNING"));
-    }
-
-    #[test]
-    fn a_missing_answer_is_named() {
-        let text = EXAMPLE.replace("rto_minutes = 120\n", "");
-        let e = parse(&text, "a.toml").unwrap_err();
-        assert!(
-            e.to_string().contains("missing answer `rto_minutes`"),
-            "{e}"
-        );
-        assert!(e.line > 0);
-    }
-
-    #[test]
-    fn bad_answers_say_what_and_where() {
-        for (from, to, needle) in [
-            (
-                "\"https://app.example.com\", ",
-                "\"http://localhost:3000\", ",
-                "not a production",
-            ),
-            ("level = \"INFO\"", "level = \"DEBUG\"", "INFO or WARNING"),
-            (
-                "audit_retention_days = 2555",
-                "audit_retention_days = 90",
-                "2555",
-            ),
-            (
-                "upstream = \"127.0.0.1:8000\"",
-                "upstream = \"somewhere\"",
-                "host:port",
-            ),
-            (
-                "driver = \"asyncpg\"",
-                "driver = \"mysql\"",
-                "unknown variant `mysql`",
-            ),
-            ("[ci]", "[ci]\nextra = 1", "unknown field `extra`"),
-        ] {
-            let text = EXAMPLE.replace(from, to);
-            assert_ne!(text, EXAMPLE, "{from}");
-            let e = parse(&text, "a.toml").unwrap_err();
-            assert!(e.message.contains(needle), "{from}: {e}");
-            assert!(e.line > 1, "{from}: {e}");
-        }
-    }
 }
 
 /// Answers prefilled from what the project already says: the env file's
@@ -435,19 +373,24 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
     if let Some(n) = num("DR_RPO_MINUTES") {
         a.dr.rpo_minutes = n;
     }
-    for (k, slot) in [
-        ("S3_BACKUP_BUCKET", &mut a.backup.bucket),
-        (
-            "S3_BACKUP_REPLICATION_BUCKET",
-            &mut a.backup.replication_bucket,
-        ),
-        ("AWS_REGION", &mut a.backup.region),
-        ("AWS_BACKUP_ROLE_ARN", &mut a.backup.role_arn),
-        ("MFA_ISSUER_NAME", &mut a.mfa.issuer),
-    ] {
-        if let Some(x) = v(k).filter(|x| crate::detect::secrets::placeholder_reason(x).is_none()) {
-            *slot = x;
-        }
+    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    let valid = |k: &str, ok: fn(&str) -> bool| {
+        v(k).filter(|x| ok(x) && crate::detect::secrets::placeholder_reason(x).is_none())
+    };
+    if let Some(x) = valid("S3_BACKUP_BUCKET", is_bucket_name) {
+        a.backup.bucket = x;
+    }
+    if let Some(x) = valid("S3_BACKUP_REPLICATION_BUCKET", is_bucket_name) {
+        a.backup.replication_bucket = x;
+    }
+    if let Some(x) = valid("AWS_REGION", is_aws_region) {
+        a.backup.region = x;
+    }
+    if let Some(x) = valid("AWS_BACKUP_ROLE_ARN", is_role_arn) {
+        a.backup.role_arn = x;
+    }
+    if let Some(x) = valid("MFA_ISSUER_NAME", |x| !x.contains(['"', '\n'])) {
+        a.mfa.issuer = x;
     }
     a
 }
@@ -483,6 +426,28 @@ pub fn fields(a: &Answers) -> Vec<(String, String)> {
             }
         }
     }
+    // The order of the answers file, not the alphabet.
+    const ORDER: [&str; 13] = [
+        "project",
+        "domains",
+        "app",
+        "tls",
+        "redis",
+        "database",
+        "logging",
+        "compliance",
+        "mfa",
+        "backup",
+        "dr",
+        "incident",
+        "ci",
+    ];
+    out.sort_by_key(|(k, _)| {
+        ORDER
+            .iter()
+            .position(|s| k.split('.').next() == Some(s))
+            .unwrap_or(99)
+    });
     out
 }
 
@@ -527,4 +492,114 @@ pub fn from_fields(like: &Answers, edited: &[(String, String)]) -> Result<Answer
     }
     let text = toml::to_string(&t).map_err(|e| e.to_string())?;
     parse(&text, "the answers").map_err(|e| e.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = EXAMPLE_TEXT;
+
+    #[test]
+    fn the_example_parses() {
+        let a = parse(EXAMPLE, "answers.toml").unwrap();
+        assert_eq!(a.domains.api, "api.example.com");
+        assert_eq!(a.database.driver, Driver::Asyncpg);
+    }
+
+    #[test]
+    fn drafts_take_what_the_env_file_says() {
+        let env = crate::detect::envfile::parse(
+            b"ALLOWED_HOSTS=https://shop.acme.test,http://localhost:3000\nDATABASE_URL=postgresql+psycopg2://u:p@db.acme.test:6432/shop?sslmode=require\nREDIS_URL=redis://:x@10.0.0.5:6380/0\nDR_RTO_MINUTES=90\nMFA_ISSUER_NAME=your-issuer-here\nAWS_BACKUP_ROLE_ARN=arn:aws:iam::ACCOUNT_ID:role/x\n",
+        );
+        let a = draft(&env, &["https://api.acme.test".to_string()]);
+        assert_eq!(a.domains.origins, vec!["https://shop.acme.test"]);
+        assert_eq!(a.domains.api, "api.acme.test");
+        assert_eq!(
+            (a.database.host.as_str(), a.database.port, a.database.driver),
+            ("db.acme.test", 6432, Driver::Psycopg2)
+        );
+        assert_eq!((a.redis.host.as_str(), a.redis.port), ("10.0.0.5", 6380));
+        assert_eq!(a.dr.rto_minutes, 90);
+        assert_eq!(a.mfa.issuer, "OptiBid Energy", "placeholders are not taken");
+        assert_eq!(
+            a.backup.role_arn, "arn:aws:iam::123456789012:role/optibid-backup",
+            "malformed values are not taken"
+        );
+        let text = toml::to_string(&a).unwrap();
+        assert!(parse(&text, "draft").is_ok(), "a draft always validates");
+    }
+
+    #[test]
+    fn fields_round_trip_and_check() {
+        let a = parse(EXAMPLE, "x").unwrap();
+        let mut f = fields(&a);
+        assert!(f.iter().any(|(k, v)| k == "domains.origins"
+            && v == "https://app.example.com, https://www.example.com"));
+        assert_eq!(from_fields(&a, &f).unwrap(), a);
+        for (k, v) in f.iter_mut() {
+            if k == "dr.rto_minutes" {
+                *v = "soon".into();
+            }
+        }
+        assert!(from_fields(&a, &f).unwrap_err().contains("dr.rto_minutes"));
+        let mut f = fields(&a);
+        for (k, v) in f.iter_mut() {
+            if k == "logging.level" {
+                *v = "DEBUG".into();
+            }
+        }
+        assert!(from_fields(&a, &f).unwrap_err().contains("INFO or WARNING"));
+    }
+
+    #[test]
+    fn a_missing_answer_is_named() {
+        let text = EXAMPLE.replace("rto_minutes = 120\n", "");
+        let e = parse(&text, "a.toml").unwrap_err();
+        assert!(
+            e.to_string().contains("missing answer `rto_minutes`"),
+            "{e}"
+        );
+        assert!(e.line > 0);
+    }
+
+    #[test]
+    fn bad_answers_say_what_and_where() {
+        for (from, to, needle) in [
+            (
+                "\"https://app.example.com\", ",
+                "\"http://localhost:3000\", ",
+                "not a production",
+            ),
+            ("level = \"INFO\"", "level = \"DEBUG\"", "INFO or WARNING"),
+            (
+                "audit_retention_days = 2555",
+                "audit_retention_days = 90",
+                "2555",
+            ),
+            (
+                "upstream = \"127.0.0.1:8000\"",
+                "upstream = \"somewhere\"",
+                "host:port",
+            ),
+            (
+                "driver = \"asyncpg\"",
+                "driver = \"mysql\"",
+                "unknown variant `mysql`",
+            ),
+            ("[ci]", "[ci]\nextra = 1", "unknown field `extra`"),
+            ("role/optibid-backup", "role/", "not arn:aws:iam"),
+            (
+                "region = \"eu-west-1\"",
+                "region = \"Europe\"",
+                "not a region",
+            ),
+        ] {
+            let text = EXAMPLE.replace(from, to);
+            assert_ne!(text, EXAMPLE, "{from}");
+            let e = parse(&text, "a.toml").unwrap_err();
+            assert!(e.message.contains(needle), "{from}: {e}");
+            assert!(e.line > 1, "{from}: {e}");
+        }
+    }
 }

@@ -107,6 +107,16 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
     Ok(close_the_loop(&out.join(ENV_FILE)))
 }
 
+/// The env detectors on a generated env file: (pass, fail); None when unreadable.
+pub fn check_env(env_file: &Path) -> Option<(usize, usize)> {
+    let file = envfile::read(env_file).ok()?;
+    let found = env::judge(&file, ENV_FILE, &CodeIndex::default());
+    Some((
+        found.iter().filter(|f| f.outcome == Outcome::Pass).count(),
+        found.iter().filter(|f| f.outcome == Outcome::Fail).count(),
+    ))
+}
+
 /// Judges the generated env file with the env detectors; 0 when nothing fails.
 fn close_the_loop(env_file: &Path) -> u8 {
     let Ok(file) = envfile::read(env_file) else {

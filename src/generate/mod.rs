@@ -208,6 +208,97 @@ const SPECS: &[Spec] = &[
     },
 ];
 
+/// The checklist items each generated file addresses.
+pub fn addressed(path: &str) -> &'static [&'static str] {
+    match path {
+        ENV_FILE => &[
+            "env.secret_key_strong",
+            "env.secret_key_set",
+            "env.secret_key_not_default",
+            "env.jwt_secret_set",
+            "env.jwt_algorithm",
+            "env.access_token_expiry",
+            "env.refresh_token_expiry",
+            "cors.allowed_hosts",
+            "cors.no_dev_origins",
+            "rate_limit.redis_url",
+            "rate_limit.enable_redis",
+            "database.url_tls",
+            "database.sslmode_require",
+            "database.password_strong",
+            "auth.mfa_settings",
+            "auth.session_timeout",
+            "auth.max_concurrent_sessions",
+            "auth.trusted_device_days",
+            "logging.audit_enabled",
+            "logging.audit_encrypted",
+            "logging.audit_retention",
+            "logging.log_level",
+            "compliance.gdpr_mode",
+            "compliance.soc2_mode",
+            "compliance.audit_log_encryption",
+            "backup.retention_days",
+            "backup.cross_region",
+            "backup.s3_bucket",
+            "backup.s3_replication_bucket",
+            "backup.role_arn",
+            "backup.dr_rto",
+            "backup.dr_rpo",
+            "verify.no_default_credentials",
+            "verify.debug_off",
+        ],
+        "nginx/site.conf" => &[
+            "tls.web_server",
+            "tls.https_redirect",
+            "tls.hsts",
+            "tls.hsts_max_age",
+            "tls.hsts_include_subdomains",
+            "headers.present",
+            "headers.nosniff",
+            "headers.frame_options",
+            "headers.xss_protection",
+            "headers.hsts",
+            "headers.csp",
+            "rate_limit.per_endpoint",
+            "rate_limit.auth_limit",
+            "rate_limit.read_limit",
+            "rate_limit.write_limit",
+            "rate_limit.admin_limit",
+            "api.request_size_limits",
+        ],
+        "redis/redis.conf" => &[
+            "rate_limit.redis_deployed",
+            "rate_limit.redis_auth",
+            "rate_limit.redis_persistence",
+            "network.redis_not_public",
+        ],
+        "app/security_middleware.py" => &[
+            "headers.middleware",
+            "cors.restrict_methods",
+            "cors.restrict_headers",
+        ],
+        ".github/workflows/dependency-scan.yml" => &["deps.automated_scanning"],
+        "logrotate/app" => &["logging.rotation"],
+        "docs/security-architecture.md" => &["docs.security_architecture"],
+        "docs/rate-limits.md" => &["docs.rate_limiting", "rate_limit.documented"],
+        "docs/incident-response.md" => &[
+            "docs.incident_response",
+            "docs.security_contacts",
+            "incident.categories",
+            "incident.procedures",
+            "incident.escalation",
+        ],
+        "docs/disaster-recovery.md" => &["backup.dr_documented", "backup.documented"],
+        "docs/deployment-and-rollback.md" => &["docs.deployment_steps", "docs.rollback"],
+        _ => &[],
+    }
+}
+
+/// Every path `generate` writes.
+pub fn paths() -> Vec<&'static str> {
+    SPECS.iter().map(|s| s.path).collect()
+}
+
 /// A rendered file.
 #[derive(Clone)]
 pub struct Rendered {

@@ -165,6 +165,12 @@ pub struct State {
     /// Short hash prefixes of secrets by key, to notice rotation.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fingerprints: BTreeMap<String, String>,
+    /// The answers `generate` uses (none of them secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<crate::generate::Answers>,
+    /// Items a generated file addresses, with the file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub generated: BTreeMap<String, String>,
 }
 
 impl State {
@@ -186,6 +192,8 @@ impl State {
             items: BTreeMap::new(),
             detections: BTreeMap::new(),
             fingerprints: BTreeMap::new(),
+            answers: None,
+            generated: BTreeMap::new(),
         }
     }
 

@@ -213,8 +213,138 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             ];
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
         }
+        Mode::Answers(form) => answers_form(frame, body, form, theme),
+        Mode::Generate(view) => generate_view(frame, body, view, theme),
         Mode::Browse | Mode::Overview { .. } => {}
     }
+}
+
+fn answers_form(frame: &mut Frame, body: Rect, form: &crate::app::AnswersForm, theme: &Theme) {
+    frame.render_widget(Clear, body);
+    let block = pane_block(
+        " Answers for generate (no secrets here) ".into(),
+        true,
+        theme,
+    );
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let [list, foot] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    let key_w = form
+        .fields
+        .iter()
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(10)
+        .min(32);
+    let rows: Vec<ListItem> = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            let shown = match (&form.editing, i == form.selected) {
+                (Some(input), true) => format!("{}▏", input.value()),
+                _ => v.clone(),
+            };
+            let mut spans = fit_spans(vec![Span::styled(k.clone(), theme.dim)], key_w, true);
+            spans.push(Span::raw("  "));
+            spans.extend(fit_spans(
+                vec![Span::raw(shown)],
+                (list.width as usize).saturating_sub(key_w + 2),
+                false,
+            ));
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut st = ListState::default().with_selected(Some(form.selected));
+    frame.render_stateful_widget(
+        List::new(rows).highlight_style(theme.selected),
+        list,
+        &mut st,
+    );
+    let line = match &form.error {
+        Some(e) => fit(e, foot.width, theme.error),
+        None => fit(
+            "Prefilled from the env file; check each value. g renders the files.",
+            foot.width,
+            theme.dim,
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), foot);
+}
+
+fn generate_view(frame: &mut Frame, body: Rect, view: &crate::app::GenerateView, theme: &Theme) {
+    use crate::generate::Change;
+    frame.render_widget(Clear, body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(36), Constraint::Fill(1)]).areas(body);
+    let block = pane_block(" Generated files ".into(), true, theme);
+    let inner = block.inner(left);
+    frame.render_widget(block, left);
+    let rows: Vec<ListItem> = view
+        .files
+        .iter()
+        .map(|f| {
+            let (tag, st) = match f.change {
+                Change::New => ("new ", theme.done),
+                Change::Changed => ("chg ", theme.important),
+                Change::Unchanged => ("same", theme.dim),
+            };
+            let mut spans = vec![Span::styled(tag, st), Span::raw(" ")];
+            spans.extend(fit_spans(
+                vec![Span::raw(f.path.clone())],
+                (inner.width as usize).saturating_sub(7),
+                false,
+            ));
+            if f.secret {
+                spans.push(Span::styled(" 🔒", theme.dim));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut st = ListState::default().with_selected(Some(view.selected));
+    frame.render_stateful_widget(
+        List::new(rows).highlight_style(theme.selected),
+        inner,
+        &mut st,
+    );
+    let Some(f) = view.files.get(view.selected) else {
+        return;
+    };
+    let title = if f.secret {
+        format!(" {} · 0600 · secrets masked ", f.path)
+    } else {
+        format!(" {} ", f.path)
+    };
+    let block = pane_block(title, false, theme);
+    let inner = block.inner(right);
+    frame.render_widget(block, right);
+    let lines: Vec<Line> = if f.diff.is_empty() {
+        vec![Line::styled(
+            "Unchanged: the file on disk already says this.",
+            theme.dim,
+        )]
+    } else {
+        f.diff
+            .lines()
+            .map(|l| {
+                let st = if l.starts_with('+') {
+                    theme.done
+                } else if l.starts_with('-') {
+                    theme.not_done
+                } else if l.starts_with("@@") {
+                    theme.heading
+                } else {
+                    theme.base
+                };
+                Line::styled(l.to_string(), st)
+            })
+            .collect()
+    };
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((view.scroll.min(max), 0)),
+        inner,
+    );
 }
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -349,6 +479,21 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Mode::Notice(_) => vec![("any key", "continue")],
         Mode::EnvChoice => vec![("p", ".env.production"), ("e", ".env")],
         Mode::Urls { .. } => vec![("Enter", "save and probe"), ("Esc", "cancel")],
+        Mode::Answers(f) if f.editing.is_some() => vec![("Enter", "keep"), ("Esc", "undo")],
+        Mode::Answers(_) => vec![
+            ("↑↓", "answer"),
+            ("Enter", "edit"),
+            ("g", "render files"),
+            ("Esc", "cancel"),
+        ],
+        Mode::Generate(v) if v.confirm => vec![("y", "write now"), ("any key", "cancel")],
+        Mode::Generate(_) => vec![
+            ("↑↓", "file"),
+            ("PgDn/PgUp", "scroll"),
+            ("w", "write"),
+            ("a", "answers"),
+            ("Esc", "close"),
+        ],
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {
@@ -638,6 +783,12 @@ fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![
             Span::styled("Note: ", theme.heading),
             Span::raw(n.clone()),
+        ]));
+    }
+    if let Some(file) = model.state.generated.get(&item.id) {
+        lines.push(Line::from(vec![
+            Span::styled("Generated: ", theme.heading),
+            Span::raw(format!("{file} addresses this item")),
         ]));
     }
     if model.detecting(&item.id) {
