@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use common::servers::{self, CertKind, HOST};
 use harden::detect::code::CodeIndex;
-use harden::detect::probe::net::ConnectTo;
 use harden::detect::{self, Detector, Inputs, Outcome, env, envfile};
 use harden::generate::answers::{self, Answers, Listen};
 use harden::generate::{self, Change, Rendered, Secrets};
@@ -127,20 +126,7 @@ async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let project = tempfile::tempdir().unwrap();
-    let mut i = Inputs::new(project.path());
-    i.loopback_only = true;
-    i.probe_deadline = Duration::from_secs(3);
-    i.urls = vec![format!("https://{HOST}")];
-    i.ca_file = Some(certs.ca_pem.clone());
-    i.connect_to = [(443, https), (80, http)]
-        .iter()
-        .map(|(p, to)| ConnectTo {
-            host: HOST.into(),
-            port: *p,
-            addr: "127.0.0.1".into(),
-            port2: *to,
-        })
-        .collect();
+    let i = servers::web_inputs(project.path(), https, http, &certs.ca_pem);
     let r = detect::run_one(Detector::Web, Arc::new(i)).await;
     for id in [
         "tls.cert_valid",

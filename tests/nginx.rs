@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::servers::{self, CertKind, HOST};
-use harden::detect::probe::net::ConnectTo;
-use harden::detect::{self, Detector, Inputs, Outcome};
+use harden::detect::{self, Detector, Outcome};
 
 struct Nginx(Child);
 
@@ -99,20 +98,7 @@ http {{
         std::thread::sleep(Duration::from_millis(20));
     }
     let project = tempfile::tempdir().unwrap();
-    let mut i = Inputs::new(project.path());
-    i.loopback_only = true;
-    i.probe_deadline = Duration::from_secs(3);
-    i.urls = vec![format!("https://{HOST}")];
-    i.ca_file = Some(certs.ca_pem.clone());
-    i.connect_to = [(443, https), (80, http)]
-        .iter()
-        .map(|(p, to)| ConnectTo {
-            host: HOST.into(),
-            port: *p,
-            addr: "127.0.0.1".into(),
-            port2: *to,
-        })
-        .collect();
+    let i = servers::web_inputs(project.path(), https, http, &certs.ca_pem);
     let r = detect::run_one(Detector::Web, Arc::new(i)).await;
     let f: std::collections::BTreeMap<String, (Outcome, String)> = r
         .findings

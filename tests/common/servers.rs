@@ -393,3 +393,29 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// Probe inputs for https://HOST on a loopback site: its HTTPS and plain
+/// ports mapped with --connect-to, the test CA trusted, loopback only.
+pub fn web_inputs(
+    project: &std::path::Path,
+    https: u16,
+    http: u16,
+    ca: &std::path::Path,
+) -> harden::detect::Inputs {
+    use harden::detect::probe::net::ConnectTo;
+    let mut i = harden::detect::Inputs::new(project);
+    i.loopback_only = true;
+    i.probe_deadline = std::time::Duration::from_secs(3);
+    i.urls = vec![format!("https://{HOST}")];
+    i.ca_file = Some(ca.to_path_buf());
+    i.connect_to = [(443, https), (80, http)]
+        .iter()
+        .map(|(p, to)| ConnectTo {
+            host: HOST.into(),
+            port: *p,
+            addr: "127.0.0.1".into(),
+            port2: *to,
+        })
+        .collect();
+    i
+}
