@@ -96,7 +96,7 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     let found = detections(&checklist, &reports, now);
     let empty = BTreeMap::new();
     let records = state.as_ref().map_or(&empty, |s| &s.items);
-    let results = evaluate(&checklist, records, &found);
+    let results = evaluate(&checklist, records, &found, now.date());
     let body = match args.format {
         Format::Json => {
             let v = report::json::render(

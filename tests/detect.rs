@@ -668,3 +668,58 @@ fn no_secret_reaches_the_screen_or_the_state_file() {
         "the hardened and messy fixtures hold secrets to leak"
     );
 }
+
+#[test]
+fn a_waived_item_does_not_fail_check_but_an_expired_waiver_does() {
+    use harden::state::{ItemRecord, OperatorStatus, State, Waiver, store};
+    let d = projects::fresh();
+    let c = harden::checklist::load_embedded().unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let waive_all = |expires: time::Date| {
+        let mut s = State::new(&c, time::OffsetDateTime::now_utc());
+        s.operator = Some("tester".into());
+        for item in c
+            .items()
+            .filter(|i| i.severity == harden::checklist::Severity::Critical)
+        {
+            s.items.insert(
+                item.id.clone(),
+                ItemRecord {
+                    status: OperatorStatus::Waived,
+                    waiver: Some(Waiver {
+                        reason: "accepted until the migration".into(),
+                        owner: "tester".into(),
+                        expires: Some(expires),
+                    }),
+                    ..ItemRecord::default()
+                },
+            );
+        }
+        store::save(&d.path().join(".harden/state.toml"), &s).unwrap();
+    };
+    // Every critical item waived until next month: the failing template passes.
+    waive_all(today + time::Duration::days(30));
+    let (code, report, err) = check(d.path(), &["--offline"], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        item(&report, "env.secret_key_not_default")["status"],
+        "waived"
+    );
+    assert_eq!(
+        item(&report, "env.secret_key_not_default")["detected"],
+        "fail"
+    );
+    // The same waivers, expired yesterday: check fails and says why.
+    waive_all(today - time::Duration::days(1));
+    let (code, report, _) = check(d.path(), &["--offline"], None);
+    assert_eq!(code, 1);
+    let i = item(&report, "env.secret_key_not_default");
+    assert_eq!(i["status"], "fail");
+    assert!(
+        i["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("the waiver expired on"),
+        "{i}"
+    );
+}

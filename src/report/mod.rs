@@ -90,6 +90,8 @@ pub struct ItemResult<'a> {
     pub remediation: String,
     pub location: Option<Location>,
     pub note: Option<String>,
+    /// A waiver whose date has passed: the item fails, whatever its severity.
+    pub waiver_expired: bool,
 }
 
 /// Results of every item of the checklist, in checklist order.
@@ -97,22 +99,45 @@ pub fn evaluate<'a>(
     checklist: &'a Checklist,
     records: &'a BTreeMap<String, ItemRecord>,
     detections: &'a BTreeMap<String, Detection>,
+    today: time::Date,
 ) -> Vec<ItemResult<'a>> {
     let mut out = Vec::with_capacity(checklist.len());
     for section in &checklist.sections {
         for item in &section.items {
             let rec = records.get(&item.id);
             let det = detections.get(&item.id);
+            let expired = rec
+                .filter(|r| r.status == OperatorStatus::Waived)
+                .and_then(|r| r.waiver.as_ref())
+                .and_then(|w| w.expires)
+                .filter(|d| *d < today);
+            let mut evidence = det.map(|d| d.evidence.clone()).unwrap_or_default();
+            let status = match expired {
+                Some(d) => {
+                    evidence = format!(
+                        "the waiver expired on {}{}",
+                        crate::app::format_date(d),
+                        if evidence.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; {evidence}")
+                        }
+                    );
+                    Status::Fail
+                }
+                None => combine(det.map(|d| d.outcome), rec),
+            };
             out.push(ItemResult {
                 item,
                 section,
-                status: combine(det.map(|d| d.outcome), rec),
+                status,
                 detected: det.map(|d| d.outcome),
                 operator: rec.map(|r| r.status).filter(|s| *s != OperatorStatus::Open),
-                evidence: det.map(|d| d.evidence.clone()).unwrap_or_default(),
+                evidence,
                 remediation: det.map(|d| d.remediation.clone()).unwrap_or_default(),
                 location: det.and_then(|d| d.location.clone()),
                 note: rec.and_then(|r| r.note.clone()),
+                waiver_expired: expired.is_some(),
             });
         }
     }
@@ -198,9 +223,12 @@ impl FailOn {
     }
 }
 
-/// Exit code of `check`: 1 when an item at or above the threshold fails,
-/// else 3 when one could not be checked, else 0.
+/// Exit code of `check`: 1 when a waiver expired or an item at or above
+/// the threshold fails, else 3 when one could not be checked, else 0.
 pub fn exit_code(results: &[ItemResult], fail_on: FailOn) -> u8 {
+    if results.iter().any(|r| r.waiver_expired) {
+        return 1;
+    }
     let counted = results.iter().filter(|r| fail_on.includes(r.item.severity));
     let mut unknown = false;
     for r in counted {
