@@ -67,6 +67,20 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         None => checklist::load_embedded(),
     }
     .map_err(|e| e.to_string())?;
+    for o in &args.only {
+        if !checklist.sections.iter().any(|s| &s.slug == o) {
+            let slugs: Vec<&str> = checklist.sections.iter().map(|s| s.slug.as_str()).collect();
+            return Err(format!(
+                "--only {o}: no such section (sections: {})",
+                slugs.join(", ")
+            ));
+        }
+    }
+    for id in &args.skip {
+        if checklist.item(id).is_none() {
+            return Err(format!("--skip {id}: no such item in the checklist"));
+        }
+    }
     let state_path = inputs.state_path();
     let state: Option<State> =
         store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
@@ -96,7 +110,11 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     let found = detections(&checklist, &reports, now);
     let empty = BTreeMap::new();
     let records = state.as_ref().map_or(&empty, |s| &s.items);
-    let results = evaluate(&checklist, records, &found, now.date());
+    let mut results = evaluate(&checklist, records, &found, now.date());
+    results.retain(|r| {
+        (args.only.is_empty() || args.only.contains(&r.section.slug))
+            && !args.skip.contains(&r.item.id)
+    });
     let body = match args.format {
         Format::Json => {
             let v = report::json::render(

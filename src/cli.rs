@@ -126,6 +126,14 @@ pub struct CheckArgs {
     /// Fail (exit 1) on failing items of at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Critical)]
     pub fail_on: FailOn,
+
+    /// Report only this section (its slug, e.g. `tls`; repeatable).
+    #[arg(long = "only", value_name = "SECTION")]
+    pub only: Vec<String>,
+
+    /// Leave this item out (its id, e.g. `tls.hsts_preload`; repeatable).
+    #[arg(long = "skip", value_name = "ID")]
+    pub skip: Vec<String>,
 }
 
 /// Which env file to judge, and a notice when there was a choice:

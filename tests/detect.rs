@@ -723,3 +723,43 @@ fn a_waived_item_does_not_fail_check_but_an_expired_waiver_does() {
         "{i}"
     );
 }
+
+#[test]
+fn only_and_skip_narrow_the_report_and_the_exit_code() {
+    let d = projects::fresh();
+    let (code, report, err) = check(
+        d.path(),
+        &["--offline", "--only", "deps", "--fail-on", "any"],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    let items = report["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|i| i["section"] == "deps"));
+    let (code, report, _) = check(
+        d.path(),
+        &[
+            "--offline",
+            "--only",
+            "deps",
+            "--skip",
+            "deps.pinned",
+            "--skip",
+            "deps.automated_scanning",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "no critical item left");
+    assert!(
+        report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != "deps.pinned")
+    );
+    let (code, _, err) = check(d.path(), &["--offline", "--only", "nope"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such section"), "{err}");
+    let (code, _, err) = check(d.path(), &["--offline", "--skip", "tls.nope"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such item"), "{err}");
+}
