@@ -84,8 +84,11 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     let state_path = inputs.state_path();
     let state: Option<State> =
         store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
-    if let Some(p) = &args.output {
-        refuse_symlink(p)?;
+    let destinations = args.reports()?;
+    for (_, out) in &destinations {
+        if let Some(p) = out {
+            refuse_symlink(p)?;
+        }
     }
     let (env_file, notice) = resolve_env_file(
         &inputs.project,
@@ -115,27 +118,36 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         (args.only.is_empty() || args.only.contains(&r.section.slug))
             && !args.skip.contains(&r.item.id)
     });
-    let body = match args.format {
-        Format::Json => {
-            let v = report::json::render(
-                &checklist,
-                &results,
-                &inputs.project.display().to_string(),
-                started.elapsed().as_millis(),
-            );
-            let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-            s.push('\n');
-            s
-        }
-        Format::Text => report::text::render(&results, 120),
-    };
-    match &args.output {
-        Some(p) => write_report(p, &body)?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(body.as_bytes())
-                .and_then(|()| out.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))?;
+    for (format, out) in destinations {
+        let body = match format {
+            Format::Json => {
+                let v = report::json::render(
+                    &checklist,
+                    &results,
+                    &inputs.project.display().to_string(),
+                    started.elapsed().as_millis(),
+                );
+                let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
+            }
+            Format::Sarif => {
+                let mut s = serde_json::to_string_pretty(&report::sarif::render(&results))
+                    .map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
+            }
+            Format::Junit => report::junit::render(&results, started.elapsed().as_secs_f64()),
+            Format::Text => report::text::render(&results, 120),
+        };
+        match &out {
+            Some(p) => write_report(p, &body)?,
+            None => {
+                let mut o = std::io::stdout().lock();
+                o.write_all(body.as_bytes())
+                    .and_then(|()| o.flush())
+                    .map_err(|e| format!("cannot write the report: {e}"))?;
+            }
         }
     }
     Ok(exit_code(&results, args.fail_on))

@@ -111,17 +111,52 @@ pub struct GenerateArgs {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Junit,
+}
+
+impl CheckArgs {
+    /// The (format, destination) pairs of this run; `None` is stdout.
+    ///
+    /// # Errors
+    /// More outputs than formats, or two formats left for stdout.
+    pub fn reports(&self) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+        let formats = if self.format.is_empty() {
+            vec![Format::Text]
+        } else {
+            self.format.clone()
+        };
+        if self.output.len() > formats.len() {
+            return Err(format!(
+                "{} --output but {} --format: give a --format for each --output",
+                self.output.len(),
+                formats.len()
+            ));
+        }
+        if formats.len() > self.output.len() + 1 {
+            return Err(
+                "only one report can go to stdout: give an --output to each --format but one"
+                    .into(),
+            );
+        }
+        Ok(formats
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (f, self.output.get(i).cloned()))
+            .collect())
+    }
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format (repeatable; each pairs with the `--output` at the same
+    /// place; a format without one goes to stdout) [default: text].
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
 
-    /// Write the report here instead of stdout.
+    /// Write the report here instead of stdout (repeatable, see --format).
     #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
 
     /// Fail (exit 1) on failing items of at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Critical)]

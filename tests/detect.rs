@@ -763,3 +763,157 @@ fn only_and_skip_narrow_the_report_and_the_exit_code() {
     assert_eq!(code, 2);
     assert!(err.contains("no such item"), "{err}");
 }
+
+/// Runs check with several --format/--output pairs; returns (code, dir).
+fn check_many(project: &Path, formats: &[&str]) -> (i32, tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Command::new(common::bin());
+    c.env("HARDEN_LOOPBACK_ONLY", "1")
+        .args(["check", "--offline", "--project"])
+        .arg(project);
+    for f in formats {
+        c.args(["--format", f, "--output"])
+            .arg(dir.path().join(format!("report.{f}")));
+    }
+    let o = c.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        dir,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn several_formats_in_one_run_and_sarif_follows_the_spec() {
+    let d = projects::fresh();
+    let (code, dir, err) = check_many(d.path(), &["json", "sarif", "junit", "text"]);
+    assert_eq!(code, 1, "{err}");
+    for f in ["json", "sarif", "junit", "text"] {
+        let t = std::fs::read_to_string(dir.path().join(format!("report.{f}"))).unwrap();
+        for s in SECRETS {
+            assert!(!t.contains(s), "{s} in the {f} report");
+        }
+    }
+    // SARIF 2.1.0: the properties the specification requires, checked one by one.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "harden");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 225, "one rule per item id");
+    let mut ids = std::collections::HashSet::new();
+    for r in rules {
+        assert!(
+            ids.insert(r["id"].as_str().unwrap().to_string()),
+            "rule ids are unique"
+        );
+        assert!(r["shortDescription"]["text"].is_string());
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[idx]["id"], r["ruleId"],
+            "ruleIndex points at its rule"
+        );
+        assert!(matches!(
+            r["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
+        assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        if let Some(locs) = r.get("locations") {
+            let region = &locs[0]["physicalLocation"]["region"];
+            assert!(region["startLine"].as_u64().unwrap() >= 1);
+            assert!(locs[0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
+        }
+    }
+    let secret = results
+        .iter()
+        .find(|r| r["ruleId"] == "env.secret_key_not_default")
+        .unwrap();
+    assert_eq!(secret["level"], "error");
+    assert_eq!(
+        secret["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".env"
+    );
+    assert_eq!(
+        secret["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+    let pinned = results
+        .iter()
+        .find(|r| r["ruleId"] == "deps.pinned")
+        .unwrap();
+    assert_eq!(
+        pinned["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "requirements.txt"
+    );
+    assert!(
+        results.iter().all(|r| r["ruleId"] != "env.secret_key_set"),
+        "passes are not results"
+    );
+
+    // JUnit: parses, one testcase per item, failures and skips counted.
+    let xml = std::fs::read_to_string(dir.path().join("report.junit")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 225);
+    let failures = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .count();
+    assert_eq!(
+        root.attribute("failures")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
+        failures
+    );
+    let case = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("env.secret_key_not_default"))
+        .unwrap();
+    assert!(case.children().any(|n| n.has_tag_name("failure")));
+    let manual = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("docs.rollback"))
+        .unwrap();
+    assert!(manual.children().any(|n| n.has_tag_name("skipped")));
+}
+
+#[test]
+fn reports_are_written_even_when_everything_passes_and_pairs_are_checked() {
+    let d = projects::hardened();
+    let (code, dir, err) = check_many(d.path(), &["sarif", "junit"]);
+    assert_eq!(code, 0, "{err}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
+    assert!(dir.path().join("report.junit").exists());
+    let o = Command::new(common::bin())
+        .args([
+            "check",
+            "--offline",
+            "--output",
+            "a.json",
+            "--output",
+            "b.json",
+            "--format",
+            "json",
+            "--project",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give a --format for each --output"));
+}

@@ -3,6 +3,8 @@
 //! report format renders these results.
 
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,73 @@
+//! SARIF 2.1.0: one rule per item id, a result for every fail and warn
+//! (and unknown, as a note), located at the env file or requirements line
+//! when the detector knew it.
+
+use serde_json::{Value, json};
+
+use super::{ItemResult, Status};
+use crate::checklist::Severity;
+
+/// The SARIF schema this output follows.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Renders the results as a SARIF log.
+pub fn render(results: &[ItemResult]) -> Value {
+    let rules: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.item.id,
+                "name": r.item.id.replace('.', "/"),
+                "shortDescription": {"text": r.item.text.replace('`', "")},
+                "fullDescription": {"text": format!("{} — {}", r.section.label(), r.section.groups[r.item.group].title)},
+                "defaultConfiguration": {"level": match r.item.severity {
+                    Severity::Critical => "error",
+                    Severity::Important => "warning",
+                    Severity::Normal => "note",
+                }},
+                "properties": {"severity": r.item.severity.as_str(), "section": r.section.slug},
+            })
+        })
+        .collect();
+    let out: Vec<Value> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.status, Status::Fail | Status::Warn | Status::Unknown))
+        .map(|(i, r)| {
+            let level = match r.status {
+                Status::Fail => "error",
+                Status::Warn => "warning",
+                _ => "note",
+            };
+            let text = if r.evidence.is_empty() { r.item.text.replace('`', "") } else { r.evidence.clone() };
+            let mut v = json!({
+                "ruleId": r.item.id,
+                "ruleIndex": i,
+                "level": level,
+                "message": {"text": if r.remediation.is_empty() { text } else { format!("{text}. Fix: {}", r.remediation) }},
+                "properties": {"status": r.status.as_str()},
+            });
+            if let Some(l) = &r.location {
+                v["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": l.file},
+                        "region": {"startLine": l.line.max(1)},
+                    }
+                }]);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "harden",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": out,
+        }],
+    })
+}
