@@ -139,6 +139,9 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
             }
             Format::Junit => report::junit::render(&results, started.elapsed().as_secs_f64()),
             Format::Text => report::text::render(&results, 120),
+            Format::Markdown => {
+                report::markdown::render(&results, &inputs.project.display().to_string())
+            }
         };
         match &out {
             Some(p) => write_report(p, &body)?,

@@ -111,6 +111,7 @@ pub struct GenerateArgs {
 pub enum Format {
     Text,
     Json,
+    Markdown,
     Sarif,
     Junit,
 }

@@ -786,9 +786,15 @@ fn check_many(project: &Path, formats: &[&str]) -> (i32, tempfile::TempDir, Stri
 #[test]
 fn several_formats_in_one_run_and_sarif_follows_the_spec() {
     let d = projects::fresh();
-    let (code, dir, err) = check_many(d.path(), &["json", "sarif", "junit", "text"]);
+    let (code, dir, err) = check_many(d.path(), &["json", "sarif", "junit", "text", "markdown"]);
     assert_eq!(code, 1, "{err}");
-    for f in ["json", "sarif", "junit", "text"] {
+    let md = std::fs::read_to_string(dir.path().join("report.markdown")).unwrap();
+    assert!(md.contains("## 1. Environment Configuration"), "{md}");
+    assert!(
+        md.contains("| `env.secret_key_not_default` | critical | **fail** |"),
+        "{md}"
+    );
+    for f in ["json", "sarif", "junit", "text", "markdown"] {
         let t = std::fs::read_to_string(dir.path().join(format!("report.{f}"))).unwrap();
         for s in SECRETS {
             assert!(!t.contains(s), "{s} in the {f} report");

@@ -1,0 +1,50 @@
+//! The Markdown summary `check --format markdown` writes: totals, then a
+//! table per section of every item that was detected or answered.
+
+use std::fmt::Write;
+
+use super::{ItemResult, SCORE_RULE, Status, summarize};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the summary.
+pub fn render(results: &[ItemResult], project: &str) -> String {
+    let s = summarize(results);
+    let mut m = String::new();
+    let _ = writeln!(m, "# harden check: {}\n", cell(project));
+    let _ = writeln!(
+        m,
+        "**{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived.** Score {} (rule {SCORE_RULE}).\n",
+        s.pass, s.fail, s.warn, s.unknown, s.skipped, s.open, s.na, s.waived, s.score
+    );
+    let mut section = "";
+    for r in results
+        .iter()
+        .filter(|r| r.status != Status::Open || r.detected.is_some())
+    {
+        if r.section.slug != section {
+            section = &r.section.slug;
+            let _ = writeln!(m, "\n## {}\n", cell(&r.section.label()));
+            let _ = writeln!(
+                m,
+                "| item | severity | status | evidence |\n|---|---|---|---|"
+            );
+        }
+        let ev = if r.evidence.is_empty() {
+            r.note.clone().unwrap_or_default()
+        } else {
+            r.evidence.clone()
+        };
+        let _ = writeln!(
+            m,
+            "| `{}` | {} | **{}** | {} |",
+            r.item.id,
+            r.item.severity.as_str(),
+            r.status.as_str(),
+            cell(&ev)
+        );
+    }
+    m
+}
