@@ -68,6 +68,10 @@ pub fn render(
             "waived": summary.waived,
             "score": summary.score,
             "score_rule": SCORE_RULE,
+            "grade": summary.grade.to_string(),
+            "critical_failures": summary.critical_failures,
+            "excluded": summary.excluded,
+            "sections": summary.sections.iter().map(|(k, v)| json!({"section": k, "score": v})).collect::<Vec<_>>(),
         },
         "items": items,
     })

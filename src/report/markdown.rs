@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, SCORE_RULE, Status, summarize};
+use super::{ItemResult, Status, score_line, summarize};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -16,9 +16,21 @@ pub fn render(results: &[ItemResult], project: &str) -> String {
     let _ = writeln!(m, "# harden check: {}\n", cell(project));
     let _ = writeln!(
         m,
-        "**{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived.** Score {} (rule {SCORE_RULE}).\n",
-        s.pass, s.fail, s.warn, s.unknown, s.skipped, s.open, s.na, s.waived, s.score
+        "**{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived.** {}.\n",
+        s.pass,
+        s.fail,
+        s.warn,
+        s.unknown,
+        s.skipped,
+        s.open,
+        s.na,
+        s.waived,
+        score_line(&s)
     );
+    let _ = writeln!(m, "| section | score |\n|---|---|");
+    for (slug, score) in &s.sections {
+        let _ = writeln!(m, "| {slug} | {score} |");
+    }
     let mut section = "";
     for r in results
         .iter()

@@ -160,17 +160,66 @@ pub struct Summary {
     pub waived: usize,
     /// Severity-weighted share of passing items, 0 to 100.
     pub score: u32,
+    /// A to F; a failing critical item caps it at D.
+    pub grade: char,
+    /// Critical items that fail (they cap the grade).
+    pub critical_failures: usize,
+    /// Items that left the denominator (n/a, waived, skipped).
+    pub excluded: Vec<String>,
+    /// Each section's score, in checklist order.
+    pub sections: Vec<(String, u32)>,
 }
 
 /// Version of the scoring rule below, printed with every score.
-pub const SCORE_RULE: u32 = 0;
+pub const SCORE_RULE: u32 = 1;
 
-/// Summarises results. Score (rule 0): weights critical 3, important 2,
-/// normal 1; pass counts fully, warn half; n/a, waived and skipped items
-/// leave the denominator.
+fn weight(s: Severity) -> f64 {
+    match s {
+        Severity::Critical => 3.0,
+        Severity::Important => 2.0,
+        Severity::Normal => 1.0,
+    }
+}
+
+/// Points earned and possible for one result; None when it leaves the denominator.
+fn points(r: &ItemResult) -> Option<(f64, f64)> {
+    let w = weight(r.item.severity);
+    match r.status {
+        Status::Na | Status::Waived | Status::Skipped => None,
+        Status::Pass => Some((w, w)),
+        Status::Warn => Some((w / 2.0, w)),
+        _ => Some((0.0, w)),
+    }
+}
+
+fn percent(got: f64, total: f64) -> u32 {
+    if total > 0.0 {
+        (100.0 * got / total).round() as u32
+    } else {
+        0
+    }
+}
+
+/// The letter of a score: A from 90, B from 75, C from 60, D from 40, else F.
+pub fn grade(score: u32) -> char {
+    match score {
+        90.. => 'A',
+        75..=89 => 'B',
+        60..=74 => 'C',
+        40..=59 => 'D',
+        _ => 'F',
+    }
+}
+
+/// Summarises results. Score rule 1: weights critical 3, important 2,
+/// normal 1; pass earns the weight, warn half of it, fail, unknown and
+/// open nothing; n/a, waived and skipped items leave the denominator (and
+/// are listed); per section and overall; any failing critical item caps
+/// the overall grade at D.
 pub fn summarize(results: &[ItemResult]) -> Summary {
     let mut s = Summary::default();
     let (mut got, mut total) = (0.0f64, 0.0f64);
+    let mut per: Vec<(String, f64, f64)> = Vec::new();
     for r in results {
         match r.status {
             Status::Pass => s.pass += 1,
@@ -182,30 +231,52 @@ pub fn summarize(results: &[ItemResult]) -> Summary {
             Status::Na => s.na += 1,
             Status::Waived => s.waived += 1,
         }
-        let w = match r.item.severity {
-            Severity::Critical => 3.0,
-            Severity::Important => 2.0,
-            Severity::Normal => 1.0,
-        };
-        match r.status {
-            Status::Na | Status::Waived | Status::Skipped => {}
-            Status::Pass => {
-                got += w;
-                total += w;
+        if r.status == Status::Fail && r.item.severity == Severity::Critical {
+            s.critical_failures += 1;
+        }
+        if per
+            .last()
+            .is_none_or(|(slug, _, _)| *slug != r.section.slug)
+        {
+            per.push((r.section.slug.clone(), 0.0, 0.0));
+        }
+        match points(r) {
+            Some((g, t)) => {
+                got += g;
+                total += t;
+                if let Some(last) = per.last_mut() {
+                    last.1 += g;
+                    last.2 += t;
+                }
             }
-            Status::Warn => {
-                got += w / 2.0;
-                total += w;
-            }
-            _ => total += w,
+            None => s.excluded.push(r.item.id.clone()),
         }
     }
-    s.score = if total > 0.0 {
-        (100.0 * got / total).round() as u32
-    } else {
-        0
-    };
+    s.score = percent(got, total);
+    s.grade = grade(s.score);
+    if s.critical_failures > 0 && s.grade < 'D' {
+        s.grade = 'D';
+    }
+    s.sections = per
+        .into_iter()
+        .map(|(slug, g, t)| (slug, percent(g, t)))
+        .collect();
     s
+}
+
+/// `Score 72/100, grade D (capped: 3 critical items fail), rule 1`.
+pub fn score_line(s: &Summary) -> String {
+    let cap = if s.critical_failures > 0 {
+        format!(" (capped: {} critical items fail)", s.critical_failures)
+    } else {
+        String::new()
+    };
+    format!(
+        "Score {}/100, grade {}{cap}, scoring rule {SCORE_RULE}; {} items excluded (n/a, waived, skipped)",
+        s.score,
+        s.grade,
+        s.excluded.len()
+    )
 }
 
 /// The severity threshold of `--fail-on`.
@@ -254,6 +325,40 @@ mod tests {
             overrides,
             ..ItemRecord::default()
         }
+    }
+
+    #[test]
+    fn score_rule_1_weights_excludes_and_caps() {
+        let c = crate::checklist::load_embedded().unwrap();
+        let mut records = BTreeMap::new();
+        for i in c.items() {
+            records.insert(i.id.clone(), rec(OperatorStatus::Done, None));
+        }
+        let none = BTreeMap::new();
+        let today = time::macros::date!(2026 - 11 - 27);
+        let s = summarize(&evaluate(&c, &records, &none, today));
+        assert_eq!((s.score, s.grade, s.critical_failures), (100, 'A', 0));
+        assert!(s.sections.iter().all(|(_, v)| *v == 100));
+        records.insert(
+            "docs.rollback".into(),
+            rec(OperatorStatus::NotApplicable, None),
+        );
+        records.insert(
+            "env.secret_key_strong".into(),
+            rec(OperatorStatus::NotDone, None),
+        );
+        let s = summarize(&evaluate(&c, &records, &none, today));
+        assert_eq!(s.excluded, vec!["docs.rollback".to_string()]);
+        assert_eq!(s.critical_failures, 1);
+        assert!(s.score >= 98, "{}", s.score);
+        assert_eq!(s.grade, 'D', "a failing critical item caps the grade");
+        let env = s.sections.iter().find(|(k, _)| k == "env").unwrap().1;
+        assert!(env < 100 && env > 50, "{env}");
+        assert!(score_line(&s).contains("grade D (capped: 1 critical items fail), scoring rule 1"));
+        assert_eq!(
+            [grade(95), grade(80), grade(65), grade(45), grade(10)],
+            ['A', 'B', 'C', 'D', 'F']
+        );
     }
 
     #[test]
