@@ -81,6 +81,10 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
             return Err(format!("--skip {id}: no such item in the checklist"));
         }
     }
+    let file_waivers = match &args.waivers {
+        Some(w) => crate::report::waivers::load(w, &checklist)?,
+        None => BTreeMap::new(),
+    };
     let state_path = inputs.state_path();
     let state: Option<State> =
         store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
@@ -111,8 +115,9 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     let reports = runtime.block_on(detect::run_all(d));
     let now = time::OffsetDateTime::now_utc();
     let found = detections(&checklist, &reports, now);
-    let empty = BTreeMap::new();
-    let records = state.as_ref().map_or(&empty, |s| &s.items);
+    let mut records = state.as_ref().map(|s| s.items.clone()).unwrap_or_default();
+    records.extend(file_waivers);
+    let records = &records;
     let mut results = evaluate(&checklist, records, &found, now.date());
     results.retain(|r| {
         (args.only.is_empty() || args.only.contains(&r.section.slug))

@@ -170,6 +170,10 @@ pub struct CheckArgs {
     /// Leave this item out (its id, e.g. `tls.hsts_preload`; repeatable).
     #[arg(long = "skip", value_name = "ID")]
     pub skip: Vec<String>,
+
+    /// Waivers kept in a file ([[waiver]] item, reason, owner, expires).
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 /// Which env file to judge, and a notice when there was a choice:

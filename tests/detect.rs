@@ -923,3 +923,50 @@ fn reports_are_written_even_when_everything_passes_and_pairs_are_checked() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("give a --format for each --output"));
 }
+
+#[test]
+fn a_waivers_file_waives_and_its_expired_entries_fail() {
+    let d = projects::fresh();
+    let w = |f: &str| {
+        common::fixture(&format!("waivers/{f}"))
+            .display()
+            .to_string()
+    };
+    let (_, report, err) = check(
+        d.path(),
+        &["--offline", "--waivers", &w("valid.toml")],
+        None,
+    );
+    let i = item(&report, "env.secret_key_not_default");
+    assert_eq!(i["status"], "waived", "{err}");
+    assert_eq!(i["operator"], "waived");
+    let (code, report, _) = check(
+        d.path(),
+        &[
+            "--offline",
+            "--waivers",
+            &w("expired.toml"),
+            "--only",
+            "deps",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "an expired waiver fails check, whatever --fail-on");
+    assert!(
+        item(&report, "deps.pinned")["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("the waiver expired on 2020-01-31")
+    );
+    for (f, needle) in [
+        (
+            "unknown_item.toml",
+            "unknown_item.toml:2:8: no item tls.nope",
+        ),
+        ("bad_date.toml", "bad_date.toml:5:11:"),
+    ] {
+        let (code, _, err) = check(d.path(), &["--offline", "--waivers", &w(f)], None);
+        assert_eq!(code, 2, "{f}");
+        assert!(err.contains(needle), "{f}: {err}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+pub mod waivers;
 
 use std::collections::BTreeMap;
 
