@@ -161,7 +161,7 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     Ok(exit_code(&results, args.fail_on))
 }
 
-fn refuse_symlink(p: &Path) -> Result<(), String> {
+pub(crate) fn refuse_symlink(p: &Path) -> Result<(), String> {
     match std::fs::symlink_metadata(p) {
         Ok(m) if m.file_type().is_symlink() => Err(format!(
             "{} is a symbolic link; harden does not write through links",
@@ -172,7 +172,7 @@ fn refuse_symlink(p: &Path) -> Result<(), String> {
 }
 
 /// Writes a report through a temp file and a rename.
-fn write_report(path: &Path, body: &str) -> Result<(), String> {
+pub(crate) fn write_report(path: &Path, body: &str) -> Result<(), String> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -184,4 +184,52 @@ fn write_report(path: &Path, body: &str) -> Result<(), String> {
     tmp.persist(path)
         .map_err(|e| format!("cannot write the report to {}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+/// Runs `report`; returns the exit code.
+pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
+    let run = || -> Result<(), String> {
+        let checklist = match &inputs.checklist {
+            Some(p) => checklist::load_file(p),
+            None => checklist::load_embedded(),
+        }
+        .map_err(|e| e.to_string())?;
+        let path = inputs.state_path();
+        let state = store::load(&path)
+            .map_err(|e| format!("{e}\n{}", e.hint()))?
+            .ok_or_else(|| {
+                format!(
+                    "no state file at {}: the wizard writes one as you answer",
+                    path.display()
+                )
+            })?;
+        if let Some(p) = &args.output {
+            refuse_symlink(p)?;
+        }
+        let body = match args.format {
+            crate::cli::ReportFormat::Markdown => report::document::markdown(&checklist, &state),
+            crate::cli::ReportFormat::Html => report::document::html(&checklist, &state),
+            crate::cli::ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
+            }
+        };
+        match &args.output {
+            Some(p) => write_report(p, &body),
+            None => {
+                let mut o = std::io::stdout().lock();
+                o.write_all(body.as_bytes())
+                    .and_then(|()| o.flush())
+                    .map_err(|e| format!("cannot write the report: {e}"))
+            }
+        }
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("harden report: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

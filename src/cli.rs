@@ -85,6 +85,27 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the hardened configuration for the answers given (diffs first).
     Generate(GenerateArgs),
+    /// The checklist as reviewed, from the state file: Markdown, HTML or JSON.
+    Report(ReportArgs),
+}
+
+/// Formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+
+    /// Write the report here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -28,6 +28,7 @@ pub fn main(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
         Some(crate::cli::Command::Generate(args)) => crate::generate::command::run(args),
+        Some(crate::cli::Command::Report(args)) => crate::check::report(&cli.inputs, args),
         None => run(cli),
     }
 }

@@ -2,6 +2,7 @@
 //! the operator said, and the summary and exit code built from them. Every
 //! report format renders these results.
 
+pub mod document;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -1,0 +1,171 @@
+//! `harden report`: the seed checklist in its own layout, filled in from a
+//! state; the same as a self-contained HTML page; the state as JSON.
+
+mod common;
+
+use std::process::Command;
+
+use harden::checklist::load_embedded;
+use harden::detect::{Finding, Outcome};
+use harden::state::{Detection, ItemRecord, OperatorStatus, State, Waiver, store};
+use time::macros::{date, datetime};
+
+fn state() -> State {
+    let c = load_embedded().unwrap();
+    let at = datetime!(2026-11-27 10:00 UTC);
+    let mut s = State::new(&c, at);
+    s.operator = Some("alice".into());
+    let rec = |status, note: Option<&str>| ItemRecord {
+        status,
+        note: note.map(str::to_string),
+        by: Some("alice".into()),
+        at: Some(at),
+        ..ItemRecord::default()
+    };
+    s.items.insert(
+        "env.secret_key_strong".into(),
+        rec(
+            OperatorStatus::Done,
+            Some("openssl rand -hex 32 on the vault host"),
+        ),
+    );
+    s.items.insert(
+        "rate_limit.auth_limit".into(),
+        rec(OperatorStatus::Done, None),
+    );
+    s.items.insert(
+        "compliance.cookie_consent".into(),
+        rec(
+            OperatorStatus::NotApplicable,
+            Some("no cookies beyond the session"),
+        ),
+    );
+    let mut w = rec(OperatorStatus::Waived, None);
+    w.waiver = Some(Waiver {
+        reason: "preload after the www migration".into(),
+        owner: "ops@example.com".into(),
+        expires: Some(date!(2027 - 03 - 31)),
+    });
+    s.items.insert("tls.hsts_preload".into(), w);
+    s.detections.insert(
+        "env.secret_key_strong".into(),
+        Detection::of(
+            &Finding::new(
+                "env.secret_key_strong",
+                Outcome::Pass,
+                "SECRET_KEY set, 64 hex chars, sha256 3f2a…",
+            ),
+            at,
+        ),
+    );
+    s
+}
+
+fn seed_lines() -> Vec<String> {
+    std::fs::read_to_string(common::fixture("seed/PRODUCTION_SECURITY_CHECKLIST.md"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn markdown_keeps_the_seed_layout_and_fills_it_in() {
+    let c = load_embedded().unwrap();
+    let md = harden::report::document::markdown(&c, &state());
+    insta::assert_snapshot!("report_markdown", md);
+    // Every checkbox and heading of the seed is there, in order, with its indentation.
+    let report: Vec<&str> = md.lines().collect();
+    let mut at = 0;
+    let mut boxes = 0;
+    for line in seed_lines() {
+        let wanted = if line.trim_start().starts_with("- [ ] ")
+            || line.starts_with("## ")
+            || line.starts_with("### ")
+        {
+            line.clone()
+        } else {
+            continue;
+        };
+        let alt = wanted.replacen("- [ ] ", "- [x] ", 1);
+        let found = report[at..]
+            .iter()
+            .position(|l| **l == wanted || **l == alt);
+        let Some(i) = found else {
+            panic!("{wanted:?} missing (or out of order) in the report");
+        };
+        at += i + 1;
+        boxes += usize::from(wanted.trim_start().starts_with("- [ ]"));
+    }
+    assert_eq!(boxes, 224);
+    assert!(md.contains("- [x] Generate a strong, random SECRET_KEY"));
+    assert!(
+        md.contains("\n  - [x] Authentication: 5 requests/minute"),
+        "nested items keep their indent"
+    );
+    assert!(md.contains("> n/a: no cookies beyond the session"));
+    assert!(md.contains(
+        "> waived: preload after the www migration (owner ops@example.com, until 2027-03-31)"
+    ));
+    assert!(md.contains("> detected pass: SECRET_KEY set, 64 hex chars"));
+    assert!(
+        md.contains("env.secret_key_strong: openssl rand -hex 32 on the vault host"),
+        "notes block"
+    );
+    assert!(md.contains("**Reviewed By:**"));
+}
+
+#[test]
+fn html_is_one_self_contained_page() {
+    let c = load_embedded().unwrap();
+    let h = harden::report::document::html(&c, &state());
+    for banned in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(!h.contains(banned), "external asset: {banned}");
+    }
+    assert!(h.starts_with("<!DOCTYPE html>"));
+    assert_eq!(h.matches("type=\"checkbox\"").count(), 225);
+    assert_eq!(h.matches(" checked>").count(), 2);
+    assert!(h.contains("Set <code>SECRET_KEY</code> in production"));
+    assert!(
+        h.contains("&quot;your-secret-key-here-change-in-production&quot;"),
+        "text is escaped"
+    );
+}
+
+#[test]
+fn the_command_writes_each_format_and_refuses_without_a_state() {
+    let d = tempfile::tempdir().unwrap();
+    store::save(&d.path().join(".harden/state.toml"), &state()).unwrap();
+    let out = d.path().join("r");
+    for (fmt, needle) in [
+        ("markdown", "# Production Security Checklist"),
+        ("html", "<!DOCTYPE html>"),
+        ("json", "\"schema\": 1"),
+    ] {
+        let o = Command::new(common::bin())
+            .args(["report", "--format", fmt, "--output"])
+            .arg(&out)
+            .arg("--project")
+            .arg(d.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{fmt}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let t = std::fs::read_to_string(&out).unwrap();
+        assert!(t.starts_with(needle) || t.contains(needle), "{fmt}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["items"]["tls.hsts_preload"]["status"], "waived");
+    let empty = tempfile::tempdir().unwrap();
+    let o = Command::new(common::bin())
+        .args(["report", "--project"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no state file"));
+}
