@@ -104,4 +104,33 @@ fn main() {
         v.sort_by(f64::total_cmp);
         println!("  {name:<14} median {:.1} ms", percentile(&v, 0.5));
     }
+
+    // The whole command a pipeline runs: process start, every detector
+    // (no network), the JSON report.
+    let bin = env!("CARGO_BIN_EXE_harden");
+    let out = dir.path().join("report.json");
+    let mut whole = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let st = Command::new(bin)
+            .args(["check", "--offline", "--format", "json", "--output"])
+            .arg(&out)
+            .arg("--project")
+            .arg(dir.path())
+            .env("HARDEN_LOOPBACK_ONLY", "1")
+            .status()
+            .expect("harden check");
+        assert_eq!(
+            st.code(),
+            Some(1),
+            "the fresh fixture fails its critical items"
+        );
+        whole.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    whole.sort_by(f64::total_cmp);
+    println!(
+        "  harden check --offline --format json, whole process: median {:.1} ms, p95 {:.1} ms (target < 100 ms)",
+        percentile(&whole, 0.5),
+        percentile(&whole, 0.95)
+    );
 }
