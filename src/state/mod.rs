@@ -4,6 +4,7 @@
 //! guarded by a lock (see [`lock`]). It never holds a secret value.
 
 pub mod lock;
+pub mod signoff;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -171,6 +172,9 @@ pub struct State {
     /// Items a generated file addresses, with the file.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub generated: BTreeMap<String, String>,
+    /// Every sign-off, oldest first; the last one is the current.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signoffs: Vec<signoff::Signoff>,
 }
 
 impl State {
@@ -194,6 +198,7 @@ impl State {
             fingerprints: BTreeMap::new(),
             answers: None,
             generated: BTreeMap::new(),
+            signoffs: Vec::new(),
         }
     }
 
