@@ -233,3 +233,40 @@ pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
         }
     }
 }
+
+/// Runs `diff OLD NEW`: 1 on a regression, 2 on bad input, else 0.
+pub fn diff(inputs: &Inputs, old: &Path, new: &Path) -> ExitCode {
+    let run = || -> Result<u8, String> {
+        let checklist = match &inputs.checklist {
+            Some(p) => checklist::load_file(p),
+            None => checklist::load_embedded(),
+        }
+        .map_err(|e| e.to_string())?;
+        let load = |p: &Path| {
+            store::load(p)
+                .map_err(|e| format!("{e}\n{}", e.hint()))?
+                .ok_or_else(|| format!("no state file at {}", p.display()))
+        };
+        let (a, b) = (load(old)?, load(new)?);
+        let today = time::OffsetDateTime::now_utc().date();
+        let base = crate::state::signoff::snapshot(&checklist, &a, today);
+        let ch = crate::state::signoff::changes(&checklist, &base, &b, today);
+        let lines = crate::state::signoff::describe(&ch);
+        let mut o = std::io::stdout().lock();
+        let _ = writeln!(o, "{} → {}", old.display(), new.display());
+        if lines.is_empty() {
+            let _ = writeln!(o, "no change");
+        }
+        for l in lines {
+            let _ = writeln!(o, "{l}");
+        }
+        Ok(u8::from(ch.regression()))
+    };
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("harden diff: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -87,6 +87,13 @@ pub enum Command {
     Generate(GenerateArgs),
     /// The checklist as reviewed, from the state file: Markdown, HTML or JSON.
     Report(ReportArgs),
+    /// Compare two state files, regressions first (exit 1 on a regression).
+    Diff {
+        /// The earlier state file.
+        old: PathBuf,
+        /// The later state file.
+        new: PathBuf,
+    },
 }
 
 /// Formats of `report`.

@@ -29,6 +29,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
         Some(crate::cli::Command::Generate(args)) => crate::generate::command::run(args),
         Some(crate::cli::Command::Report(args)) => crate::check::report(&cli.inputs, args),
+        Some(crate::cli::Command::Diff { old, new }) => crate::check::diff(&cli.inputs, old, new),
         None => run(cli),
     }
 }

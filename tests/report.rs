@@ -169,3 +169,69 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no state file"));
 }
+
+#[test]
+fn diff_puts_regressions_first_and_exits_1_on_one() {
+    let d = tempfile::tempdir().unwrap();
+    let old = d.path().join("old.toml");
+    let new = d.path().join("new.toml");
+    let mut a = state();
+    a.items.insert(
+        "tls.cert_valid".into(),
+        ItemRecord {
+            status: OperatorStatus::Done,
+            ..ItemRecord::default()
+        },
+    );
+    a.fingerprints.insert("SECRET_KEY".into(), "aaaa".into());
+    store::save(&old, &a).unwrap();
+    let mut b = a.clone();
+    b.items.get_mut("tls.cert_valid").unwrap().status = OperatorStatus::NotDone;
+    b.items.insert(
+        "docs.rollback".into(),
+        ItemRecord {
+            status: OperatorStatus::Done,
+            ..ItemRecord::default()
+        },
+    );
+    b.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
+    store::save(&new, &b).unwrap();
+    let run = |x: &std::path::Path, y: &std::path::Path| {
+        let o = Command::new(common::bin())
+            .arg("diff")
+            .arg(x)
+            .arg(y)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(&old, &new);
+    assert_eq!(code, Some(1), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].starts_with("REGRESSED  tls.cert_valid: pass → fail"),
+        "{out}"
+    );
+    assert!(out.contains("ROTATED    SECRET_KEY"), "{out}");
+    assert!(
+        out.contains("IMPROVED   docs.rollback: open → pass"),
+        "{out}"
+    );
+    let (code, out) = run(&new, &old);
+    assert_eq!(code, Some(1), "an answer taken back is a regression too: {out}");
+    assert!(out.contains("REGRESSED  docs.rollback: pass → open"), "{out}");
+    let (code, out) = run(&old, &old);
+    assert_eq!(code, Some(0));
+    assert!(!out.contains("REGRESSED"));
+    std::fs::write(d.path().join("bad.toml"), "schema = 1\nitems = [\n").unwrap();
+    let o = Command::new(common::bin())
+        .arg("diff")
+        .arg(&old)
+        .arg(d.path().join("bad.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

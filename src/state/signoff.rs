@@ -109,6 +109,71 @@ pub fn sign(
     Ok(())
 }
 
+/// The snapshot a sign-off would take of `s`, without the names.
+pub fn snapshot(c: &Checklist, s: &State, today: Date) -> Signoff {
+    Signoff {
+        reviewed_by: String::new(),
+        reviewed_date: today,
+        approved_by: String::new(),
+        approved_date: today,
+        at: s.updated,
+        checklist_sha256: s.checklist.sha256.clone(),
+        digest: String::new(),
+        statuses: evaluate(c, &s.items, &s.detections, today)
+            .iter()
+            .map(|r| (r.item.id.clone(), r.status.as_str().to_string()))
+            .collect(),
+        detected: s
+            .detections
+            .iter()
+            .map(|(k, d)| (k.clone(), d.outcome))
+            .collect(),
+        fingerprints: s.fingerprints.clone(),
+    }
+}
+
+/// The changes as text lines, regressions first.
+pub fn describe(ch: &Changes) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, a, b) in &ch.regressed {
+        out.push(format!("REGRESSED  {id}: {a} → {b}"));
+    }
+    for (id, d) in &ch.waivers_expired {
+        out.push(format!(
+            "EXPIRED    {id}: the waiver ran out on {}",
+            crate::app::format_date(*d)
+        ));
+    }
+    for k in &ch.rotated {
+        out.push(format!("ROTATED    {k} changed since"));
+    }
+    for (id, a, b) in &ch.detection {
+        out.push(format!("DETECTED   {id}: {a} → {b}"));
+    }
+    for (id, d) in &ch.waivers_expiring {
+        out.push(format!(
+            "EXPIRING   {id}: the waiver runs out on {}",
+            crate::app::format_date(*d)
+        ));
+    }
+    for (id, a, b) in &ch.improved {
+        out.push(format!("IMPROVED   {id}: {a} → {b}"));
+    }
+    for id in &ch.added {
+        out.push(format!("ADDED      {id} is new in the checklist"));
+    }
+    for id in &ch.removed {
+        out.push(format!("REMOVED    {id} is no longer in the checklist"));
+    }
+    if ch.unconfirmed > 0 {
+        out.push(format!(
+            "OPEN       {} items were never answered",
+            ch.unconfirmed
+        ));
+    }
+    out
+}
+
 /// What changed since a sign-off, regressions first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
