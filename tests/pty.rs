@@ -520,3 +520,62 @@ fn the_wizard_generates_the_files_and_keeps_secrets_off_screen_and_out_of_state(
         "a generated secret reached the screen"
     );
 }
+
+#[test]
+fn sign_off_is_refused_then_accepted_and_the_re_review_shows_a_rotated_secret() {
+    use harden::state::{ItemRecord, State, store};
+    let d = common::projects::hardened();
+    let project = d.path().display().to_string();
+    let c = harden::checklist::load_embedded().unwrap();
+    let mut s = State::new(&c, time::OffsetDateTime::now_utc());
+    s.operator = Some("tester".into());
+    for i in c
+        .items()
+        .filter(|i| i.severity == harden::checklist::Severity::Critical)
+    {
+        if i.id != "env.secret_key_strong" {
+            s.items.insert(
+                i.id.clone(),
+                ItemRecord {
+                    status: OperatorStatus::Done,
+                    ..ItemRecord::default()
+                },
+            );
+        }
+    }
+    store::save(&d.path().join(".harden/state.toml"), &s).unwrap();
+
+    let mut p = Pty::harden(&["--project", &project, "--offline"], 100, 30);
+    p.wait_for("PASS Generate a strong", WAIT);
+    p.keys("S", GAP);
+    let screen = p.wait_for("Sign-off refused", WAIT);
+    assert!(screen.contains("env.secret_key_strong (open)"), "{screen}");
+    p.keys("d", GAP);
+    p.wait_for("[✓] PASS Generate a strong", WAIT);
+    p.keys("S", GAP);
+    p.wait_for("Security review sign-off", WAIT);
+    p.keys("\t\tGrace\r", GAP);
+    p.wait_for("Signed off: reviewed by tester, approved by Grace", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let saved = store::load(&d.path().join(".harden/state.toml"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.signoffs.len(), 1);
+    assert_eq!(saved.signoffs[0].approved_by, "Grace");
+
+    // Rotate SECRET_KEY; the next session opens on what changed.
+    let env = std::fs::read_to_string(d.path().join(".env"))
+        .unwrap()
+        .replace(
+            "44d8fdeabfefda14af859517cea67333c10ad0f1edb52834774ee54f1d0a1a5f",
+            "5b2f0c7e9a1d4e6f8a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f",
+        );
+    std::fs::write(d.path().join(".env"), env).unwrap();
+    let mut p = Pty::harden(&["--project", &project, "--offline"], 100, 30);
+    let screen = p.wait_for("ROTATED    SECRET_KEY", WAIT);
+    assert!(screen.contains("Since the sign-off of"), "{screen}");
+    assert!(screen.contains("approved by Grace"), "{screen}");
+    p.keys(" q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}

@@ -221,8 +221,15 @@ fn diff_puts_regressions_first_and_exits_1_on_one() {
         "{out}"
     );
     let (code, out) = run(&new, &old);
-    assert_eq!(code, Some(1), "an answer taken back is a regression too: {out}");
-    assert!(out.contains("REGRESSED  docs.rollback: pass → open"), "{out}");
+    assert_eq!(
+        code,
+        Some(1),
+        "an answer taken back is a regression too: {out}"
+    );
+    assert!(
+        out.contains("REGRESSED  docs.rollback: pass → open"),
+        "{out}"
+    );
     let (code, out) = run(&old, &old);
     assert_eq!(code, Some(0));
     assert!(!out.contains("REGRESSED"));

@@ -31,11 +31,15 @@ pub enum Command {
     Rerun,
     Urls,
     Generate,
+    SignOff,
+    Rereview,
 }
 
 impl Command {
     /// Every command, for checks that the key table covers them all.
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 27] = [
+        Command::SignOff,
+        Command::Rereview,
         Command::Generate,
         Command::Urls,
         Command::Accept,
@@ -285,6 +289,26 @@ pub const BINDINGS: &[Binding] = &[
         label: "c",
         hint: "generate",
         help: "create the hardened files: answers, diffs, then write",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
+        command: Command::SignOff,
+        keys: &[KeyCode::Char('S')],
+        label: "S",
+        hint: "sign off",
+        help: "sign off (refused while a critical item is open or failing)",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
+        command: Command::Rereview,
+        keys: &[KeyCode::Char('R')],
+        label: "R",
+        hint: "since sign-off",
+        help: "what changed since the last sign-off",
         footer: 0,
         keep: 0,
         group: VIEW,

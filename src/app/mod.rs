@@ -77,9 +77,27 @@ pub enum Mode {
     },
     /// The answers `generate` needs, one field at a time.
     Answers(Box<AnswersForm>),
+    /// Reviewer, approver and their dates.
+    SignOff(Box<SignOffForm>),
+    /// What changed since the last sign-off (shown first on a re-review).
+    Rereview {
+        scroll: u16,
+    },
     /// The generated files with their diffs, before writing.
     Generate(GenerateView),
 }
+
+/// The sign-off form: reviewer, date, approver, date.
+#[derive(Debug, Clone)]
+pub struct SignOffForm {
+    pub inputs: [Input; 4],
+    pub field: usize,
+    pub error: Option<String>,
+}
+
+/// The labels of the sign-off form's fields.
+pub const SIGNOFF_LABELS: [&str; 4] =
+    ["Reviewed by", "Review date", "Approved by", "Approval date"];
 
 /// The answers form.
 #[derive(Debug, Clone)]
@@ -242,6 +260,8 @@ pub struct Model {
     pub running: BTreeSet<Detector>,
     /// Frames of the running spinner.
     pub spinner: usize,
+    /// Today, as the last action saw it (for waiver expiry and re-reviews).
+    pub today: Date,
 }
 
 /// Counts of operator statuses over a set of items.
@@ -297,8 +317,12 @@ impl Model {
             quit_armed: false,
             running: BTreeSet::new(),
             spinner: 0,
+            today: OffsetDateTime::now_utc().date(),
         };
         m.resume();
+        if !m.state.signoffs.is_empty() && matches!(m.mode, Mode::Browse) {
+            m.mode = Mode::Rereview { scroll: 0 };
+        }
         m
     }
 
@@ -439,6 +463,7 @@ impl Model {
 
 /// Applies one action. Pure: the returned effects are the only way out.
 pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Effect> {
+    model.today = now.date();
     match action {
         Action::Key(key) if key.kind == KeyEventKind::Release => vec![],
         Action::Key(key) => on_key(model, key, now),
@@ -624,6 +649,26 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         },
         Mode::Waiver(form) => waiver_key(model, key, form, now),
         Mode::Answers(form) => answers_key(model, key, *form),
+        Mode::SignOff(form) => signoff_key(model, key, *form, now),
+        Mode::Rereview { scroll } => {
+            match command_for(&key) {
+                Some(Command::Up) => {
+                    model.mode = Mode::Rereview {
+                        scroll: scroll.saturating_sub(1),
+                    }
+                }
+                Some(Command::Down) => {
+                    model.mode = Mode::Rereview {
+                        scroll: scroll.saturating_add(1),
+                    }
+                }
+                Some(Command::Quit) if ctrl_c => return quit(model),
+                _ => {
+                    model.info("R shows what changed since the sign-off again; S signs off again.")
+                }
+            }
+            vec![]
+        }
         Mode::Generate(view) => generate_key(model, key, view),
         Mode::Urls { mut input, .. } => match key.code {
             _ if ctrl_c => quit(model),
@@ -763,6 +808,32 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
         }
         Command::NextOpen => next_open(model),
         Command::Accept => return accept(model, now),
+        Command::SignOff => {
+            let blockers =
+                crate::state::signoff::blockers(&model.checklist, &model.state, now.date());
+            if !blockers.is_empty() {
+                let shown: Vec<&str> = blockers.iter().take(4).map(String::as_str).collect();
+                model.error(format!(
+                    "Sign-off refused: {} critical items are open or failing: {}{} (v lists them)",
+                    blockers.len(),
+                    shown.join(", "),
+                    if blockers.len() > 4 { ", …" } else { "" }
+                ));
+                return vec![];
+            }
+            let today = format_date(now.date());
+            model.mode = Mode::SignOff(Box::new(SignOffForm {
+                inputs: [
+                    Input::new(model.operator()),
+                    Input::new(today.clone()),
+                    Input::default(),
+                    Input::new(today),
+                ],
+                field: 0,
+                error: None,
+            }));
+        }
+        Command::Rereview => model.mode = Mode::Rereview { scroll: 0 },
         Command::Generate => {
             return match model.state.answers.clone() {
                 Some(a) => {
@@ -1125,6 +1196,10 @@ fn paste(model: &mut Model, text: &str) {
         .collect();
     let input = match &mut model.mode {
         Mode::Note { input, .. } | Mode::Operator { input, .. } | Mode::Urls { input, .. } => input,
+        Mode::SignOff(form) => {
+            let f = form.field;
+            &mut form.inputs[f]
+        }
         Mode::Answers(form) if form.editing.is_some() => match form.editing.as_mut() {
             Some(input) => input,
             None => return,
@@ -1138,6 +1213,69 @@ fn paste(model: &mut Model, text: &str) {
     for c in clean.chars() {
         input.handle(tui_input::InputRequest::InsertChar(c));
     }
+}
+
+fn signoff_key(
+    model: &mut Model,
+    key: KeyEvent,
+    mut form: SignOffForm,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.mode = Mode::SignOff(Box::new(form));
+        return quit(model);
+    }
+    match key.code {
+        KeyCode::Esc => {
+            model.info("Not signed off.");
+            return vec![];
+        }
+        KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 4,
+        KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 3) % 4,
+        KeyCode::Enter => {
+            let v = |i: usize| form.inputs[i].value().trim().to_string();
+            let dates = (parse_date(&v(1)), parse_date(&v(3)));
+            match dates {
+                (Some(rd), Some(ad)) => {
+                    let c = model.checklist.clone();
+                    match crate::state::signoff::sign(
+                        &c,
+                        &mut model.state,
+                        &v(0),
+                        rd,
+                        &v(2),
+                        ad,
+                        now,
+                    ) {
+                        Ok(()) => {
+                            let digest = model
+                                .state
+                                .signoffs
+                                .last()
+                                .map(|s| s.digest[..12].to_string())
+                                .unwrap_or_default();
+                            model.info(format!(
+                                "Signed off: reviewed by {}, approved by {} (digest {digest}…).",
+                                v(0),
+                                v(2)
+                            ));
+                            return vec![Effect::Save];
+                        }
+                        Err(e) => form.error = Some(e),
+                    }
+                }
+                _ => form.error = Some("dates are YYYY-MM-DD".into()),
+            }
+        }
+        _ => {
+            if let Some(req) = to_input_request(&Event::Key(key)) {
+                form.inputs[form.field].handle(req);
+            }
+            form.error = None;
+        }
+    }
+    model.mode = Mode::SignOff(Box::new(form));
+    vec![]
 }
 
 fn open_answers(model: &mut Model, a: crate::generate::Answers) {

@@ -141,9 +141,18 @@ pub fn markdown(c: &Checklist, state: &State) -> String {
     m
 }
 
-/// A sign-off field's value (sign-off lands with a later change; blank until then).
-fn state_field(_state: &State, _key: &str) -> String {
-    "___________________________".into()
+/// A sign-off field's value from the last sign-off, or a blank line.
+fn state_field(state: &State, key: &str) -> String {
+    let Some(s) = state.signoffs.last() else {
+        return "___________________________".into();
+    };
+    match key {
+        "reviewed_by" => s.reviewed_by.clone(),
+        "reviewed_date" => crate::app::format_date(s.reviewed_date),
+        "approved_by" => s.approved_by.clone(),
+        "approved_date" => crate::app::format_date(s.approved_date),
+        _ => String::new(),
+    }
 }
 
 fn esc(s: &str) -> String {

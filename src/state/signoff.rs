@@ -40,20 +40,35 @@ pub struct Signoff {
     pub fingerprints: BTreeMap<String, String>,
 }
 
-/// Critical items that block a sign-off: open, not done, failing or
-/// unknown, unless waived or n/a.
+/// Critical items that block a sign-off: not confirmed by the operator
+/// (open or not done), or failing or unknown by detection; waived and n/a
+/// items never block.
 pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<String> {
     evaluate(c, &s.items, &s.detections, today)
         .iter()
         .filter(|r| r.item.severity == Severity::Critical)
-        .filter(|r| {
-            matches!(
-                r.status,
-                Status::Open | Status::Fail | Status::Unknown | Status::Skipped
-            )
+        .filter_map(|r| {
+            let op = s
+                .items
+                .get(&r.item.id)
+                .map(|x| x.status)
+                .unwrap_or_default();
+            if matches!(
+                op,
+                super::OperatorStatus::Waived | super::OperatorStatus::NotApplicable
+            ) && r.status != Status::Fail
+            {
+                return None;
+            }
+            if matches!(r.status, Status::Fail | Status::Unknown) {
+                return Some(format!("{} ({})", r.item.id, r.status.as_str()));
+            }
+            match op {
+                super::OperatorStatus::Done => None,
+                super::OperatorStatus::NotDone => Some(format!("{} (not done)", r.item.id)),
+                _ => Some(format!("{} (open)", r.item.id)),
+            }
         })
-        .filter(|r| !(r.status == Status::Skipped && r.operator.is_some()))
-        .map(|r| format!("{} ({})", r.item.id, r.status.as_str()))
         .collect()
 }
 

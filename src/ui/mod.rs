@@ -214,9 +214,102 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
         }
         Mode::Answers(form) => answers_form(frame, body, form, theme),
+        Mode::SignOff(form) => {
+            let area = popup(body, 66, 11);
+            frame.render_widget(Clear, area);
+            let block = modal_block(" Security review sign-off ".into(), theme);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let rows = Layout::vertical([Constraint::Length(1); 9]).split(inner);
+            for (i, label) in crate::app::SIGNOFF_LABELS.iter().enumerate() {
+                let [l, r] = Layout::horizontal([Constraint::Length(15), Constraint::Fill(1)])
+                    .areas(rows[i * 2]);
+                frame.render_widget(
+                    Paragraph::new(Line::styled(format!("{label}:"), theme.heading)),
+                    l,
+                );
+                input_line(frame, r, &form.inputs[i], form.field == i, theme);
+            }
+            let msg = match &form.error {
+                Some(e) => fit(e, rows[8].width, theme.error),
+                None => fit(
+                    "Records the checklist sha256 and a digest of every status.",
+                    rows[8].width,
+                    theme.dim,
+                ),
+            };
+            frame.render_widget(Paragraph::new(msg), rows[8]);
+        }
+        Mode::Rereview { scroll } => rereview(frame, body, model, *scroll, theme),
         Mode::Generate(view) => generate_view(frame, body, view, theme),
         Mode::Browse | Mode::Overview { .. } => {}
     }
+}
+
+fn rereview(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &Theme) {
+    frame.render_widget(Clear, body);
+    let Some(last) = model.state.signoffs.last() else {
+        frame.render_widget(
+            Paragraph::new("No sign-off yet: S signs off once every critical item is settled."),
+            body,
+        );
+        return;
+    };
+    let title = format!(
+        " Since the sign-off of {} (reviewed by {}, approved by {}) ",
+        format_date(last.approved_date),
+        last.reviewed_by,
+        last.approved_by
+    );
+    let block = pane_block(title, true, theme);
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let ch = crate::state::signoff::changes(&model.checklist, last, &model.state, model.today);
+    let mut lines: Vec<Line> = crate::state::signoff::describe(&ch)
+        .into_iter()
+        .map(|l| {
+            let st = if l.starts_with("REGRESSED") || l.starts_with("EXPIRED") {
+                theme.critical
+            } else if l.starts_with("IMPROVED") {
+                theme.done
+            } else if l.starts_with("ROTATED")
+                || l.starts_with("EXPIRING")
+                || l.starts_with("DETECTED")
+            {
+                theme.important
+            } else {
+                theme.base
+            };
+            Line::styled(l, st)
+        })
+        .collect();
+    if model.checklist.sha256 != last.checklist_sha256 {
+        lines.insert(
+            0,
+            Line::styled(
+                "The checklist itself changed since the sign-off.",
+                theme.important,
+            ),
+        );
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            "Nothing changed since the sign-off.",
+            theme.done,
+        ));
+    }
+    if !model.running.is_empty() {
+        lines.push(Line::styled(
+            "Detection is still running; this list updates as results arrive.",
+            theme.dim,
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
 
 fn answers_form(frame: &mut Frame, body: Rect, form: &crate::app::AnswersForm, theme: &Theme) {
@@ -479,6 +572,8 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Mode::Notice(_) => vec![("any key", "continue")],
         Mode::EnvChoice => vec![("p", ".env.production"), ("e", ".env")],
         Mode::Urls { .. } => vec![("Enter", "save and probe"), ("Esc", "cancel")],
+        Mode::SignOff(_) => vec![("Tab", "field"), ("Enter", "sign"), ("Esc", "cancel")],
+        Mode::Rereview { .. } => vec![("↑↓", "scroll"), ("any key", "continue")],
         Mode::Answers(f) if f.editing.is_some() => vec![("Enter", "keep"), ("Esc", "undo")],
         Mode::Answers(_) => vec![
             ("↑↓", "answer"),
