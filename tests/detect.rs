@@ -970,3 +970,35 @@ fn a_waivers_file_waives_and_its_expired_entries_fail() {
         assert!(err.contains(needle), "{f}: {err}");
     }
 }
+
+#[test]
+fn check_refuses_a_corrupt_state_with_exit_2() {
+    let d = projects::hardened();
+    std::fs::create_dir_all(d.path().join(".harden")).unwrap();
+    std::fs::write(
+        d.path().join(".harden/state.toml"),
+        "schema = 1\nitems = [\n",
+    )
+    .unwrap();
+    let (code, _, err) = check(d.path(), &["--offline"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("state.toml:"), "{err}");
+}
+
+#[test]
+fn golden_json_report_of_the_fresh_project() {
+    let d = projects::fresh();
+    let (_, report, _) = check(d.path(), &["--offline"], None);
+    let mut text = serde_json::to_string_pretty(&report).unwrap();
+    // Filter what changes from run to run: the temp folder, durations, commit ids.
+    text = text.replace(&d.path().display().to_string(), "[project]");
+    let dur = regex::Regex::new(r#""duration_ms": \d+"#).unwrap();
+    text = dur.replace_all(&text, "\"duration_ms\": 0").into_owned();
+    let commit = regex::Regex::new(r"first [0-9a-f]{7,}").unwrap();
+    text = commit.replace_all(&text, "first [commit]").into_owned();
+    let version = regex::Regex::new(r#""version": "[^"]+""#).unwrap();
+    text = version
+        .replace_all(&text, "\"version\": \"[version]\"")
+        .into_owned();
+    insta::assert_snapshot!("check_fresh_json", text);
+}
