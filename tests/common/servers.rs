@@ -419,3 +419,79 @@ pub fn web_inputs(
         .collect();
     i
 }
+
+/// A listener that sends `reply` one byte every `gap`.
+pub async fn dripper(
+    reply: &'static [u8],
+    gap: std::time::Duration,
+) -> (u16, tokio::task::JoinHandle<()>) {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let t = tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                for b in reply.iter().cycle() {
+                    if s.write_all(&[*b]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(gap).await;
+                }
+            });
+        }
+    });
+    (port, t)
+}
+
+/// A TLS listener (valid test-CA certificate) that answers every request
+/// with `reply`, written as fast as the client reads.
+pub async fn tls_speaker(c: &Certs, reply: Vec<u8>) -> (u16, tokio::task::JoinHandle<()>) {
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key.clone()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(c.chain.clone(), key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let reply = Arc::new(reply);
+    let t = tokio::spawn(async move {
+        while let Ok((tcp, _)) = l.accept().await {
+            let (acc, reply) = (acceptor.clone(), reply.clone());
+            tokio::spawn(async move {
+                if let Ok(mut s) = acc.accept(tcp).await {
+                    let mut b = [0u8; 4096];
+                    let _ = s.read(&mut b).await;
+                    let _ = s.write_all(&reply).await;
+                    let _ = s.shutdown().await;
+                }
+            });
+        }
+    });
+    (port, t)
+}
+
+/// A TLS site whose chain holds `n` certificates (a leaf, then n-1
+/// intermediates that chain to nothing useful).
+pub fn long_chain(n: usize) -> Certs {
+    let mut c = certs(CertKind::Valid);
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let mut extra = Vec::new();
+    for i in 0..n.saturating_sub(c.chain.len()) {
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        p.distinguished_name
+            .push(DnType::CommonName, format!("filler {i}"));
+        extra.push(
+            p.self_signed(&KeyPair::generate().unwrap())
+                .unwrap()
+                .der()
+                .clone(),
+        );
+    }
+    c.chain.extend(extra);
+    c
+}
