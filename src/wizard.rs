@@ -243,6 +243,11 @@ async fn event_loop(
     inputs: &crate::cli::Inputs,
 ) -> Result<Exit, String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    // With a file-size limit (RLIMIT_FSIZE), a write past it raises SIGXFSZ,
+    // which kills by default. Handling it turns that into an EFBIG error:
+    // the save fails, the wizard says so and keeps running.
+    #[cfg(target_os = "linux")]
+    let _xfsz = signal(SignalKind::from_raw(25)).ok();
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut guard =
         TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;

@@ -579,3 +579,44 @@ fn sign_off_is_refused_then_accepted_and_the_re_review_shows_a_rotated_secret() 
     p.keys(" q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
 }
+
+#[test]
+fn a_save_that_fails_half_way_keeps_the_previous_state_and_the_wizard_running() {
+    use harden::state::{State, store};
+    let (dir, project) = temp_project();
+    let c = harden::checklist::load_embedded().unwrap();
+    let mut s = State::new(&c, time::OffsetDateTime::now_utc());
+    s.operator = Some("tester".into());
+    let path = dir.path().join(".harden/state.toml");
+    store::save(&path, &s).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    // A file-size limit just above the current state: the next save with
+    // detections and answers fails half way, as on a full disk.
+    let limit = format!("--fsize={}", before.len() + 200);
+    let bin = bin().display().to_string();
+    let mut p = Pty::spawn(
+        std::path::Path::new("/usr/bin/prlimit"),
+        &[&limit, "--", &bin, "--project", &project, "--offline"],
+        &[],
+        100,
+        30,
+    );
+    let screen = p.wait_for("NOT SAVED", WAIT);
+    assert!(
+        screen.contains("(writing the temp file): File too lar"),
+        "{screen}"
+    );
+    // Still running: keys are answered, and the error stays visible.
+    p.keys("v", GAP);
+    p.wait_for("Overview", WAIT);
+    p.keys("\x1b", GAP);
+    // The file on disk is the previous version, whole.
+    let after = std::fs::read(&path).unwrap();
+    assert_eq!(after, before, "the failed save left the previous state");
+    assert!(store::load(&path).unwrap().is_some());
+    // q asks twice while answers are unsaved.
+    p.keys("q", GAP);
+    p.wait_for("q again", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}

@@ -523,9 +523,15 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
         }
         Action::SaveFailed(why) => {
             model.unsaved = true;
-            model.error(format!(
-                "NOT SAVED: {why}. Answers are kept in memory; harden retries on the next change."
-            ));
+            if model.quit_armed {
+                model.error(format!(
+                    "NOT SAVED, q again quits and loses the unsaved answers: {why}"
+                ));
+            } else {
+                model.error(format!(
+                    "NOT SAVED: {why}. Answers are kept in memory; harden retries on the next change."
+                ));
+            }
             vec![]
         }
     }
