@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package that provides it
 declare -A needs=(
   [setpriv]=util-linux   # read-only-folder test runs harden as an unprivileged user
+  [prlimit]=util-linux   # the full-disk test runs harden under a file-size limit
   [kill]=procps          # signals for the PTY tests
   [stty]=coreutils       # terminal modes after exit
   [git]=git              # the detector tests build real repositories
