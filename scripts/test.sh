@@ -16,10 +16,13 @@ declare -A needs=(
   [nginx]=nginx          # one probe test checks a real nginx end to end
   [openssl]=openssl      # the probe benchmark compares with openssl s_client
   [python3]=python3      # generate's tests py_compile the generated middleware
+  [sshd]=openssh-server  # the dropped-SSH test runs its own sshd
+  [ssh]=openssh-client
+  [pgrep]=procps
 )
 missing=()
 for cmd in "${!needs[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${needs[$cmd]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

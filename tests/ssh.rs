@@ -1,0 +1,243 @@
+//! A real SSH session that drops: sshd (Debian's openssh-server) on a
+//! loopback port with a throwaway host key and an authorized test key, all
+//! in a temp folder made by the test; `ssh -tt` runs harden in a PTY; the
+//! session's sshd child is killed from the server side, as a dropped Wi-Fi
+//! would; a new session finds every confirmed answer, a valid state, no lock
+//! in its way, and a clean terminal.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Pty, WAIT, bin};
+use harden::state::{OperatorStatus, store};
+
+struct Sshd {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn user() -> String {
+    String::from_utf8_lossy(&Command::new("id").arg("-un").output().unwrap().stdout)
+        .trim()
+        .to_string()
+}
+
+fn start_sshd() -> Sshd {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for k in ["host_key", "client_key"] {
+        run(Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(d.join(k)));
+    }
+    std::fs::copy(d.join("client_key.pub"), d.join("authorized_keys")).unwrap();
+    let root = user() == "root";
+    if root {
+        // sshd's privilege separation folder.
+        std::fs::create_dir_all("/run/sshd").unwrap();
+    }
+    let port = common::servers::free_port();
+    let conf = d.join("sshd_config");
+    std::fs::write(
+        &conf,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nPidFile {d}/sshd.pid\n\
+             AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nUsePAM no\n\
+             PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
+             PermitRootLogin {permit}\nAllowUsers {user}\nLogLevel ERROR\nPrintMotd no\nPrintLastLog no\n",
+            host = d.join("host_key").display(),
+            d = d.display(),
+            permit = if root { "yes" } else { "no" },
+            user = user(),
+        ),
+    )
+    .unwrap();
+    let sshd = which::which("sshd")
+        .ok()
+        .or_else(|| Some(PathBuf::from("/usr/sbin/sshd")).filter(|p| p.exists()))
+        .expect("sshd is installed by scripts/test.sh (openssh-server)");
+    let child = Command::new(sshd)
+        .args(["-D", "-e", "-f"])
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(t.elapsed() < Duration::from_secs(10), "sshd did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Sshd { child, port, dir }
+}
+
+/// `ssh -tt` to the test sshd, running harden on `project`, in a local PTY.
+fn ssh_harden(s: &Sshd, project: &Path) -> Pty {
+    let remote = format!(
+        "env TERM=xterm-256color USER=tester HARDEN_LOOPBACK_ONLY=1 '{}' --project '{}' --offline",
+        bin().display(),
+        project.display()
+    );
+    let key = s.dir.path().join("client_key").display().to_string();
+    let port = s.port.to_string();
+    let target = format!("{}@127.0.0.1", user());
+    Pty::spawn(
+        Path::new("ssh"),
+        &[
+            "-tt",
+            "-p",
+            &port,
+            "-i",
+            &key,
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            &target,
+            &remote,
+        ],
+        &[],
+        100,
+        30,
+    )
+}
+
+/// Every process below `pid`.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        let o = Command::new("pgrep")
+            .arg("-P")
+            .arg(p.to_string())
+            .output()
+            .unwrap();
+        for c in String::from_utf8_lossy(&o.stdout).split_whitespace() {
+            if let Ok(c) = c.parse() {
+                out.push(c);
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_ssh_session_that_drops_loses_no_confirmed_answer() {
+    let sshd = start_sshd();
+    let project = tempfile::tempdir().unwrap();
+    let gap = Duration::from_millis(40);
+
+    let mut p = ssh_harden(&sshd, project.path());
+    p.wait_for("Who is answering?", WAIT);
+    p.send(b"\r");
+    p.wait_for("y accept", WAIT);
+    p.keys("dd", gap);
+    p.keys("]a", gap);
+    p.wait_for("[-] Update ALLOWED_HOSTS", WAIT);
+    // Half a note, never confirmed with Enter.
+    p.keys("e", gap);
+    p.wait_for("Note for cors.no_dev_origins", WAIT);
+    p.keys("half a no", gap);
+    std::thread::sleep(Duration::from_millis(200));
+
+    // The connection dies on the server side: kill the session's sshd.
+    let sessions = Command::new("pgrep")
+        .arg("-P")
+        .arg(sshd.child.id().to_string())
+        .output()
+        .unwrap();
+    let session: u32 = String::from_utf8_lossy(&sessions.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a session sshd")
+        .parse()
+        .unwrap();
+    let below = descendants(session);
+    common::signal(session, "KILL");
+    p.wait_exit(WAIT);
+    // harden, below the session, notices the hang-up, saves and exits.
+    let t = Instant::now();
+    while below.iter().any(|pid| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit(')')
+                    .next()
+                    .map(|r| !r.trim_start().starts_with('Z'))
+            })
+            .unwrap_or(false)
+    }) {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "harden did not end after the drop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let state = store::load(&project.path().join(".harden/state.toml"))
+        .expect("the state file is valid")
+        .expect("the state file exists");
+    assert_eq!(state.status("env.secret_key_strong"), OperatorStatus::Done);
+    assert_eq!(state.status("env.secret_key_set"), OperatorStatus::Done);
+    assert_eq!(
+        state.status("cors.allowed_hosts"),
+        OperatorStatus::NotApplicable
+    );
+    assert!(
+        state
+            .items
+            .get("cors.no_dev_origins")
+            .is_none_or(|r| r.note.is_none()),
+        "an unconfirmed note is not an answer"
+    );
+
+    // A new session: no lock in the way, every answer back, a clean exit.
+    let mut p = ssh_harden(&sshd, project.path());
+    let screen = p.wait_for("y accept", WAIT);
+    assert!(!screen.contains("in use by another harden"), "{screen}");
+    assert!(
+        screen.contains("[✓] Generate a strong") || screen.contains("[✓] ???? Generate a strong"),
+        "{screen}"
+    );
+    assert!(
+        common::without_badges(&screen).contains("[✓] Set SECRET_KEY"),
+        "{screen}"
+    );
+    p.keys("]", gap);
+    p.wait_for("[-] Update ALLOWED_HOSTS", WAIT);
+    p.keys("q", gap);
+    let st = p.wait_exit(WAIT);
+    assert!(st.success(), "{st:?}");
+    p.with_screen(|s| {
+        assert!(
+            !s.alternate_screen(),
+            "the terminal of the new session is clean"
+        );
+        assert!(!s.hide_cursor());
+    });
+}
