@@ -227,7 +227,17 @@ fn a_second_wizard_on_the_same_state_is_refused_with_the_holders_pid() {
     let mut first = start_new(&project, 80, 24);
     first.keys("d", GAP);
     first.wait_for("[✓] Generate", WAIT);
-    let state = std::fs::read(dir.path().join(".harden/state.toml")).unwrap();
+    // Let the first wizard's detection saves settle before taking the snapshot.
+    let path = dir.path().join(".harden/state.toml");
+    let mut state = std::fs::read(&path).unwrap();
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = std::fs::read(&path).unwrap();
+        if now == state {
+            break;
+        }
+        state = now;
+    }
 
     let mut second = Pty::harden(&["--project", &project], 80, 24);
     let st = second.wait_exit(WAIT);
