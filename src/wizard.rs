@@ -50,7 +50,8 @@ struct Prepared {
     theme: Theme,
     state_path: std::path::PathBuf,
     inputs: crate::cli::Inputs,
-    _lock: StateLock,
+    lock: StateLock,
+    holder: String,
 }
 
 /// Everything that can fail before the terminal is touched: each failure is
@@ -91,7 +92,8 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         theme,
         state_path,
         inputs: cli.inputs.clone(),
-        _lock: lock,
+        lock,
+        holder,
     })
 }
 
@@ -184,7 +186,8 @@ impl Prepared {
             theme,
             state_path,
             inputs,
-            _lock,
+            mut lock,
+            holder,
         } = self;
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -196,7 +199,12 @@ impl Prepared {
                 return ExitCode::from(1);
             }
         };
-        let result = runtime.block_on(event_loop(&mut model, &theme, &state_path, &inputs));
+        let mut saver = Saver {
+            path: &state_path,
+            lock: &mut lock,
+            holder: &holder,
+        };
+        let result = runtime.block_on(event_loop(&mut model, &theme, &mut saver, &inputs));
         // Detectors still running (pip-audit) are dropped, which kills their children.
         runtime.shutdown_background();
         match result {
@@ -210,12 +218,25 @@ impl Prepared {
     }
 }
 
-fn save(model: &mut Model, path: &Path, now: OffsetDateTime) -> Action {
-    model.state.updated = now;
-    model.state.tool_version = env!("CARGO_PKG_VERSION").to_string();
-    match store::save(path, &model.state) {
-        Ok(()) => Action::Saved,
-        Err(e) => Action::SaveFailed(e.to_string()),
+/// Where and under which lock the state is saved.
+struct Saver<'a> {
+    path: &'a Path,
+    lock: &'a mut StateLock,
+    holder: &'a str,
+}
+
+impl Saver<'_> {
+    fn save(&mut self, model: &mut Model, now: OffsetDateTime) -> Action {
+        // The folder may have been deleted under us: lock again first.
+        if let Err(e) = self.lock.ensure(self.holder) {
+            return Action::SaveFailed(e);
+        }
+        model.state.updated = now;
+        model.state.tool_version = env!("CARGO_PKG_VERSION").to_string();
+        match store::save(self.path, &model.state) {
+            Ok(()) => Action::Saved,
+            Err(e) => Action::SaveFailed(e.to_string()),
+        }
     }
 }
 
@@ -239,7 +260,7 @@ fn run_detectors(
 async fn event_loop(
     model: &mut Model,
     theme: &Theme,
-    path: &Path,
+    saver: &mut Saver<'_>,
     inputs: &crate::cli::Inputs,
 ) -> Result<Exit, String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
@@ -303,7 +324,7 @@ async fn event_loop(
             match effect {
                 Effect::Save => {
                     let now = now();
-                    let follow = save(model, path, now);
+                    let follow = saver.save(model, now);
                     update(model, follow, now);
                 }
                 Effect::Quit(how) => exit = Some(how),
@@ -354,7 +375,7 @@ async fn event_loop(
             return Ok(how);
         }
         if let Err(e) = draw(&mut guard, model) {
-            let follow = save(model, path, now());
+            let follow = saver.save(model, now());
             let saved = matches!(follow, Action::Saved);
             return Err(format!(
                 "lost the terminal: {e}; answers {}",

@@ -630,3 +630,35 @@ fn a_save_that_fails_half_way_keeps_the_previous_state_and_the_wizard_running() 
     p.keys("q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
 }
+
+#[test]
+fn the_state_folder_deleted_while_the_wizard_runs_is_written_again_and_stays_locked() {
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
+    p.keys("d", GAP);
+    p.wait_for("[✓] Generate", WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::remove_dir_all(dir.path().join(".harden")).unwrap();
+    p.keys("d", GAP);
+    p.wait_for("[✓] Set SECRET_KEY", WAIT);
+    let path = dir.path().join(".harden/state.toml");
+    let t = std::time::Instant::now();
+    while !path.exists() {
+        assert!(t.elapsed() < WAIT, "the state was not written again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let s = store::load(&path).unwrap().unwrap();
+    assert_eq!(
+        s.status("env.secret_key_strong"),
+        OperatorStatus::Done,
+        "the whole state, not just the last answer"
+    );
+    assert_eq!(s.status("env.secret_key_set"), OperatorStatus::Done);
+    // The lock was taken again: a second wizard is still refused.
+    let mut second = Pty::harden(&["--project", &project], 80, 24);
+    assert_eq!(second.wait_exit(WAIT).exit_code(), 2);
+    let out = String::from_utf8_lossy(&second.output()).to_string();
+    assert!(out.contains(&format!("pid {}", p.pid())), "{out}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}

@@ -126,6 +126,35 @@ impl StateLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Makes sure the lock file on disk is still the one this process
+    /// holds; if it (or its folder) was deleted, locks a new one. Call
+    /// before every save.
+    ///
+    /// # Errors
+    /// When another harden holds the new lock file: this one must not write.
+    pub fn ensure(&mut self, holder: &str) -> Result<(), String> {
+        let ours = self.file.metadata().ok().map(|m| (m.dev(), m.ino()));
+        let on_disk = fs::metadata(&self.path).ok().map(|m| (m.dev(), m.ino()));
+        if ours.is_some() && ours == on_disk {
+            return Ok(());
+        }
+        let state = self.path.with_extension("");
+        match StateLock::acquire(&state, holder) {
+            Ok((fresh, _)) => {
+                // The old handle locked a deleted file. Its Drop would remove
+                // the new lock file (same path), so it is only forgotten.
+                let old = std::mem::replace(self, fresh);
+                std::mem::forget(old);
+                Ok(())
+            }
+            Err(LockError::Held { holder, .. }) => Err(format!(
+                "the lock file {} was removed and another harden (pid {holder}) now holds the state; this session no longer saves",
+                self.path.display()
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
 }
 
 impl Drop for StateLock {
@@ -183,6 +212,22 @@ mod tests {
         assert!(!lock_path(&state).exists());
         let (_again, how) = StateLock::acquire(&state, "pid=2\n").unwrap();
         assert_eq!(how, Acquired::Fresh);
+    }
+
+    #[test]
+    fn a_deleted_lock_is_locked_again_unless_someone_else_took_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("sub/state.toml");
+        let (mut lock, _) = StateLock::acquire(&state, "pid=1\n").unwrap();
+        lock.ensure("pid=1\n").unwrap();
+        fs::remove_dir_all(dir.path().join("sub")).unwrap();
+        lock.ensure("pid=1\n").unwrap();
+        assert!(lock_path(&state).exists(), "locked again");
+        assert!(StateLock::acquire(&state, "pid=2\n").is_err(), "and held");
+        fs::remove_file(lock_path(&state)).unwrap();
+        let (_other, _) = StateLock::acquire(&state, "pid=3\n").unwrap();
+        let e = lock.ensure("pid=1\n").unwrap_err();
+        assert!(e.contains("pid 3"), "{e}");
     }
 
     #[test]
