@@ -7,6 +7,7 @@ pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod detect;
+pub mod fuzzing;
 pub mod generate;
 pub mod report;
 pub mod state;
