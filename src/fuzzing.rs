@@ -15,7 +15,8 @@ pub fn state_toml(data: &[u8]) {
     if let Ok(s) = crate::state::store::parse(data, "state.toml") {
         // Whatever loads must save and load back the same.
         let text = toml::to_string_pretty(&s).expect("a loaded state serialises");
-        let again = crate::state::store::parse(text.as_bytes(), "state.toml").expect("and loads again");
+        let again =
+            crate::state::store::parse(text.as_bytes(), "state.toml").expect("and loads again");
         assert_eq!(again, s);
     }
 }
@@ -32,7 +33,11 @@ pub fn env_file(data: &[u8]) {
 
 /// A pip-audit JSON report.
 pub fn pip_audit_json(data: &[u8]) {
-    let _ = crate::detect::pip_audit::judge_report(data, "report.json", std::path::Path::new("/nonexistent"));
+    let _ = crate::detect::pip_audit::judge_report(
+        data,
+        "report.json",
+        std::path::Path::new("/nonexistent"),
+    );
 }
 
 /// Answers TOML.

@@ -4,10 +4,13 @@
 
 use std::path::Path;
 
+/// A fuzz target: its corpus directory name and its entry point.
+type Target = (&'static str, fn(&[u8]));
+
 #[test]
 fn every_corpus_file_goes_through_its_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-    let targets: [(&str, fn(&[u8])); 8] = [
+    let targets: [Target; 8] = [
         ("checklist_toml", harden::fuzzing::checklist_toml),
         ("state_toml", harden::fuzzing::state_toml),
         ("env_file", harden::fuzzing::env_file),

@@ -9,27 +9,20 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::servers::{self, CertKind, HOST};
-use harden::detect::probe::net::ConnectTo;
+use common::servers::{self, CertKind};
 use harden::detect::{self, Detector, Inputs, Outcome};
 
 fn web_inputs(port443: u16, port80: u16, ca: Option<&std::path::Path>) -> Inputs {
     let dir = std::env::temp_dir();
-    let mut i = Inputs::new(&dir);
+    let mut i = servers::web_inputs(
+        &dir,
+        port443,
+        port80,
+        ca.unwrap_or(std::path::Path::new("/nonexistent")),
+    );
     i.env_file = dir.join("harden-no-such-env-file");
-    i.loopback_only = true;
     i.probe_deadline = Duration::from_secs(2);
-    i.urls = vec![format!("https://{HOST}")];
     i.ca_file = ca.map(|p| p.to_path_buf());
-    i.connect_to = [(443, port443), (80, port80)]
-        .iter()
-        .map(|(p, to)| ConnectTo {
-            host: HOST.into(),
-            port: *p,
-            addr: "127.0.0.1".into(),
-            port2: *to,
-        })
-        .collect();
     i
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, Status, score_line, summarize};
+use super::{ItemResult, Status, counts_line, score_line, summarize};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -16,15 +16,9 @@ pub fn render(results: &[ItemResult], project: &str) -> String {
     let _ = writeln!(m, "# harden check: {}\n", cell(project));
     let _ = writeln!(
         m,
-        "**{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived.** {}.\n",
-        s.pass,
-        s.fail,
-        s.warn,
-        s.unknown,
-        s.skipped,
-        s.open,
-        s.na,
-        s.waived,
+        "**{}.** {}.
+",
+        counts_line(&s),
         score_line(&s)
     );
     let _ = writeln!(m, "| section | score |\n|---|---|");

@@ -266,6 +266,14 @@ pub fn summarize(results: &[ItemResult]) -> Summary {
     s
 }
 
+/// `5 pass, 1 fail, …, 0 waived`.
+pub fn counts_line(s: &Summary) -> String {
+    format!(
+        "{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived",
+        s.pass, s.fail, s.warn, s.unknown, s.skipped, s.open, s.na, s.waived
+    )
+}
+
 /// `Score 72/100, grade D (capped: 3 critical items fail), rule 1`.
 pub fn score_line(s: &Summary) -> String {
     let cap = if s.critical_failures > 0 {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, Status, score_line, summarize};
+use super::{ItemResult, Status, counts_line, score_line, summarize};
 
 fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -52,15 +52,9 @@ pub fn render(results: &[ItemResult], width: usize) -> String {
     let s = summarize(results);
     let _ = writeln!(
         out,
-        "\n{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived. {}.",
-        s.pass,
-        s.fail,
-        s.warn,
-        s.unknown,
-        s.skipped,
-        s.open,
-        s.na,
-        s.waived,
+        "
+{}. {}.",
+        counts_line(&s),
         score_line(&s)
     );
     out

@@ -311,8 +311,8 @@ async fn serve_conn<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     let _ = s.shutdown().await;
 }
 
-/// Starts the site on two loopback ports (HTTPS and plain HTTP).
-pub async fn serve(c: &Certs, site: Site) -> Running {
+/// A TLS acceptor presenting the certificate chain of `c`.
+fn acceptor(c: &Certs) -> tokio_rustls::TlsAcceptor {
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key.clone()));
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -322,7 +322,12 @@ pub async fn serve(c: &Certs, site: Site) -> Running {
     .with_no_client_auth()
     .with_single_cert(c.chain.clone(), key)
     .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// Starts the site on two loopback ports (HTTPS and plain HTTP).
+pub async fn serve(c: &Certs, site: Site) -> Running {
+    let acceptor = acceptor(c);
     let https = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (hp, p) = (
@@ -445,16 +450,7 @@ pub async fn dripper(
 /// A TLS listener (valid test-CA certificate) that answers every request
 /// with `reply`, written as fast as the client reads.
 pub async fn tls_speaker(c: &Certs, reply: Vec<u8>) -> (u16, tokio::task::JoinHandle<()>) {
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key.clone()));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(c.chain.clone(), key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = acceptor(c);
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = l.local_addr().unwrap().port();
     let reply = Arc::new(reply);
