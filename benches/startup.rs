@@ -6,7 +6,8 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use harden::checklist::load_embedded;
@@ -113,6 +114,7 @@ fn main() {
         peak = peak.max(kib);
     }
     times.sort_by(f64::total_cmp);
+    let mut per_key = key_bytes(bin, dir.path());
     println!("harden startup, {RUNS} runs, 80x24 PTY, state with 113 answers");
     println!(
         "  exec to first frame: min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms (target < 30 ms)",
@@ -125,4 +127,88 @@ fn main() {
         "  peak RSS (VmHWM):    {:.1} MiB (target < 15 MiB)",
         peak as f64 / 1024.0
     );
+    let mut moves: Vec<usize> = NAV_KEYS
+        .iter()
+        .zip(&per_key)
+        .filter(|(k, _)| matches!(**k, b"j" | b"k" | b"\x1b[A" | b"\x1b[B"))
+        .map(|(_, n)| *n)
+        .collect();
+    moves.sort_unstable();
+    per_key.sort_unstable();
+    println!(
+        "  bytes to the terminal per navigation key, {} keys: median {}, max {} (target < 600)",
+        per_key.len(),
+        per_key[per_key.len() / 2],
+        per_key[per_key.len() - 1]
+    );
+    println!(
+        "    of which one-line moves (j, k, arrows), {} keys: median {}, max {}",
+        moves.len(),
+        moves[moves.len() / 2],
+        moves[moves.len() - 1]
+    );
+}
+
+/// The navigation keys measured: down and up through the list, a page, a
+/// section jump, the pane switch and back.
+const NAV_KEYS: &[&[u8]] = &[
+    b"j", b"j", b"j", b"j", b"j", b"j", b"j", b"j", b"k", b"k", b"k", b"k", b"\x1b[B", b"\x1b[B",
+    b"\x1b[A", b"\x1b[6~", b"\x1b[5~", b"]", b"]", b"[", b"n", b"n", b"\t", b"\t", b"G", b"g",
+];
+
+/// Bytes the wizard writes to the PTY master for each navigation key, in
+/// one 80x24 session: send a key, wait until the output has been quiet for
+/// 60 ms, count what arrived.
+fn key_bytes(bin: &Path, project: &Path) -> Vec<usize> {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(bin);
+    cmd.args(["--project", &project.display().to_string()]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("USER", "bench");
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut writer = pair.master.take_writer().expect("writer");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    let total = Arc::new(AtomicUsize::new(0));
+    let counter = total.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16384];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            counter.fetch_add(n, Ordering::SeqCst);
+        }
+    });
+    let settle = |total: &AtomicUsize| {
+        let mut last = total.load(Ordering::SeqCst);
+        loop {
+            std::thread::sleep(Duration::from_millis(60));
+            let now = total.load(Ordering::SeqCst);
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+    };
+    // First frame and detector results first, so they are not counted.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut before = settle(&total);
+    let mut out = Vec::new();
+    for key in NAV_KEYS {
+        writer.write_all(key).expect("key");
+        let after = settle(&total);
+        out.push(after - before);
+        before = after;
+    }
+    writer.write_all(b"q").expect("quit");
+    child.wait().expect("wait");
+    out
 }
