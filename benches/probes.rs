@@ -1,5 +1,6 @@
 //! Probe benchmark. Starts, on loopback: a redis-server with a password and
-//! AOF, a TLS site (rcgen certificate of a test CA) and an SSLRequest
+//! AOF, Debian's nginx with TLS (rcgen certificate of a test CA), the
+//! checklist's headers and redirect, and an SSLRequest
 //! responder. Then, in one run, prints:
 //!
 //! 1. the wall time of harden's Redis, web and PostgreSQL probes, run
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use harden::detect::probe::net::ConnectTo;
 use harden::detect::{self, Detector, Inputs};
-use servers::{CertKind, HOST, Site};
+use servers::{CertKind, HOST};
 
 const RUNS: usize = 10;
 
@@ -74,11 +75,11 @@ fn main() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let certs = servers::certs(CertKind::Valid);
-    let (site, pg, hole) = rt.block_on(async {
-        let site = servers::serve(&certs, Site::good()).await;
+    let site = servers::nginx(&certs);
+    let (pg, hole) = rt.block_on(async {
         let (pg, _) = servers::speaker(b"S").await;
         let (hole, _) = servers::black_hole().await;
-        (site, pg, hole)
+        (pg, hole)
     });
     let project = tempfile::tempdir().expect("project");
     std::fs::write(
@@ -229,7 +230,7 @@ fn main() {
 
     let (o, s) = (median(ours), median(theirs));
     println!(
-        "harden live probes, {RUNS} runs each, loopback servers (redis-server with requirepass+AOF, TLS site, SSLRequest responder)"
+        "harden live probes, {RUNS} runs each, loopback servers (redis-server with requirepass+AOF, nginx with TLS, SSLRequest responder)"
     );
     println!("  harden, Redis + web + PostgreSQL probes concurrently: median {o:.1} ms");
     println!(

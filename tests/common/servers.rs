@@ -491,3 +491,100 @@ pub fn long_chain(n: usize) -> Certs {
     c.chain.extend(extra);
     c
 }
+
+/// A real nginx (Debian's package) on two loopback ports, configured as the
+/// checklist asks: redirect, HSTS, security headers, security.txt. Stopped
+/// when dropped.
+pub struct Nginx {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    pub https: u16,
+    pub http: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts nginx with the certificate of `certs` and waits until it listens.
+pub fn nginx(certs: &Certs) -> Nginx {
+    let binary = which::which("nginx")
+        .ok()
+        .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.exists()))
+        .expect("nginx is installed by scripts/test.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let (https, http) = (free_port(), free_port());
+    let d = dir.path().display();
+    let conf = format!(
+        r#"
+daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    server_tokens off;
+    client_body_temp_path {d}/body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    server {{
+        listen 127.0.0.1:{http};
+        server_name {HOST};
+        return 308 https://$host$request_uri;
+    }}
+    server {{
+        listen 127.0.0.1:{https} ssl;
+        server_name {HOST};
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;
+        add_header X-Content-Type-Options nosniff always;
+        add_header X-Frame-Options DENY always;
+        add_header X-XSS-Protection "1; mode=block" always;
+        add_header Content-Security-Policy "default-src 'self'" always;
+        location = /.well-known/security.txt {{
+            default_type text/plain;
+            return 200 "Contact: mailto:security@example.com\nExpires: 2099-01-01T00:00:00Z\n";
+        }}
+        location / {{ return 200 "ok\n"; }}
+    }}
+}}
+"#,
+        cert = certs.cert_pem.display(),
+        key = certs.key_pem.display(),
+    );
+    std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+    let child = std::process::Command::new(binary)
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let n = Nginx {
+        child,
+        _dir: dir,
+        https,
+        http,
+    };
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", https)).is_err() {
+        let log = std::fs::read_to_string(n._dir.path().join("error.log")).unwrap_or_default();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "nginx did not start: {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    n
+}
