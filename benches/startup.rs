@@ -16,8 +16,11 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const RUNS: usize = 40;
 
-/// Milliseconds to first frame and peak RSS (KiB) of one run.
-fn one_run(bin: &Path, project: &Path) -> (f64, u64) {
+type Child = Box<dyn portable_pty::Child + Send + Sync>;
+
+/// The wizard on `project` in a fresh 80x24 PTY: the child, the master's
+/// reader and writer.
+fn spawn(bin: &Path, project: &Path) -> (Child, Box<dyn Read + Send>, Box<dyn Write + Send>) {
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -30,12 +33,17 @@ fn one_run(bin: &Path, project: &Path) -> (f64, u64) {
     cmd.args(["--project", &project.display().to_string()]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("USER", "bench");
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
+    let reader = pair.master.try_clone_reader().expect("reader");
+    let writer = pair.master.take_writer().expect("writer");
+    let child = pair.slave.spawn_command(cmd).expect("spawn");
+    (child, reader, writer)
+}
+
+/// Milliseconds to first frame and peak RSS (KiB) of one run.
+fn one_run(bin: &Path, project: &Path) -> (f64, u64) {
     let (tx, rx) = mpsc::channel();
     let start = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
+    let (mut child, mut reader, mut writer) = spawn(bin, project);
     std::thread::spawn(move || {
         let mut seen = Vec::new();
         let mut buf = [0u8; 16384];
@@ -160,22 +168,7 @@ const NAV_KEYS: &[&[u8]] = &[
 /// one 80x24 session: send a key, wait until the output has been quiet for
 /// 60 ms, count what arrived.
 fn key_bytes(bin: &Path, project: &Path) -> Vec<usize> {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
-    let mut cmd = CommandBuilder::new(bin);
-    cmd.args(["--project", &project.display().to_string()]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("USER", "bench");
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
+    let (mut child, mut reader, mut writer) = spawn(bin, project);
     let total = Arc::new(AtomicUsize::new(0));
     let counter = total.clone();
     std::thread::spawn(move || {
