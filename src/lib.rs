@@ -13,4 +13,5 @@ pub mod report;
 pub mod state;
 pub mod tui;
 pub mod ui;
+pub mod util;
 pub mod wizard;

@@ -1,0 +1,396 @@
+//! The one masking path. Everything harden prints or stores (evidence, the
+//! state file, the screen, every report format, generate's diffs, error
+//! messages) goes through [`redact`], which
+//! - replaces every secret value harden has seen in this process (env file
+//!   values of secret-bearing keys, URL passwords, generated secrets) with
+//!   [`MASK`],
+//! - masks URL credentials whatever their shape (everything between `://`
+//!   and the last `@` of the URL, except a user name before a `:`) and the
+//!   values of query parameters that carry secrets,
+//! - and escapes terminal control characters (ESC, CSI, OSC, C1), so a
+//!   certificate subject or a note cannot drive the operator's terminal.
+//!
+//! Secrets are remembered in a process-wide set: the detectors, the wizard
+//! and `generate` all feed it, and every output edge reads it.
+
+use std::collections::BTreeSet;
+use std::sync::RwLock;
+
+/// What a secret is replaced with.
+pub const MASK: &str = "‹secret›";
+
+/// Shortest value remembered as a secret: shorter ones would mask honest
+/// words, and are flagged as weak by the detectors anyway.
+pub const MIN_SECRET: usize = 8;
+
+static KNOWN: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+
+/// Remembers a secret value, so that no output ever shows it.
+pub fn remember(value: &str) {
+    let v = value.trim();
+    if v.chars().count() < MIN_SECRET || v.chars().all(|c| c.is_ascii_digit()) {
+        return;
+    }
+    if let Ok(mut k) = KNOWN.write() {
+        k.insert(v.to_string());
+    }
+}
+
+/// Key names whose values are secrets (case-insensitive parts).
+const SECRET_KEY_PARTS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "PRIVATE",
+    "CREDENTIAL",
+    "API_KEY",
+    "APIKEY",
+    "ACCESS_KEY",
+    "AUTH",
+    "SALT",
+    "SIGNING",
+    "_KEY",
+    "DSN",
+];
+
+/// Key names that match a part above but hold no secret.
+const NOT_SECRET: &[&str] = &[
+    "_EXPIRE",
+    "_MINUTES",
+    "_DAYS",
+    "_HOURS",
+    "_ALGORITHM",
+    "_ID",
+    "_ENABLED",
+    "_PATH",
+    "_FILE",
+];
+
+/// True when a setting named `key` holds a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    if k == "SECRET_KEY" || k.ends_with("PASSWORD") || k.ends_with("SECRET") {
+        return true;
+    }
+    SECRET_KEY_PARTS.iter().any(|p| k.contains(p)) && !NOT_SECRET.iter().any(|n| k.ends_with(n))
+}
+
+/// Remembers what a `KEY=value` setting holds that is secret: the whole
+/// value of a secret-bearing key, and the credentials of any URL in it.
+pub fn remember_setting(key: &str, value: &str) {
+    if is_secret_key(key) {
+        remember(value);
+    }
+    remember_url_parts(value);
+}
+
+/// Query parameter names that carry secrets (case-insensitive).
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "pass",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "api_key",
+    "apikey",
+    "access_token",
+    "refresh_token",
+    "auth",
+    "sig",
+    "signature",
+    "client_secret",
+    "x-amz-signature",
+    "x-amz-credential",
+];
+
+fn secret_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    SECRET_PARAMS.contains(&n.as_str())
+        || n.ends_with("_token")
+        || n.ends_with("_secret")
+        || n.ends_with("_key")
+        || n.ends_with("password")
+}
+
+/// Remembers the credentials of every URL in `text`: the user-info part
+/// (and the password alone) and secret query values.
+pub fn remember_url_parts(text: &str) {
+    for (start, end) in url_spans(text) {
+        let url = &text[start..end];
+        if let Some((info, _)) = userinfo(url) {
+            remember(info);
+            if let Some((_, pw)) = info.split_once(':') {
+                remember(pw);
+                remember(&percent_decode(pw));
+            } else {
+                remember(&percent_decode(info));
+            }
+        }
+        if let Some(q) = url.split_once('?').map(|(_, q)| q) {
+            for pair in q.split(['&', ';']) {
+                if let Some((k, v)) = pair.split_once('=')
+                    && secret_param(k)
+                {
+                    let v = v.split('#').next().unwrap_or(v);
+                    remember(v);
+                    remember(&percent_decode(v));
+                }
+            }
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// True when `text` holds a secret value harden knows of.
+pub fn holds_known_secret(text: &str) -> bool {
+    KNOWN
+        .read()
+        .map(|k| k.iter().any(|s| text.contains(s.as_str())))
+        .unwrap_or(false)
+}
+
+/// Characters that end a URL in running text.
+fn url_end(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\'' | '<' | '>' | '`' | ',' | ')' | ']' | '}' | '|' | '\\'
+        )
+}
+
+/// Byte spans of URL-like tokens (`scheme://…`).
+fn url_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("://") {
+        let at = from + i;
+        // The scheme: letters, digits, + - . before `://`.
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .last()
+            .map_or(at, |(j, _)| j);
+        let rest = &text[at + 3..];
+        let len = rest.find(url_end).unwrap_or(rest.len());
+        let end = at + 3 + len;
+        out.push((start, end));
+        from = end.max(at + 3);
+    }
+    out
+}
+
+/// The user-info of a URL (between `://` and its last `@` before the
+/// path's first `?`/`#`), with its byte range in `url`.
+fn userinfo(url: &str) -> Option<(&str, std::ops::Range<usize>)> {
+    let s = url.find("://")? + 3;
+    let tail = &url[s..];
+    let stop = tail.find(['?', '#']).unwrap_or(tail.len());
+    let at = tail[..stop].rfind('@')?;
+    (at > 0).then(|| (&tail[..at], s..s + at))
+}
+
+/// Masks one URL: its credentials and secret query values.
+fn mask_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest_from = 0;
+    if let Some((info, range)) = userinfo(url) {
+        out.push_str(&url[..range.start]);
+        match info.split_once(':') {
+            Some((user, _)) if !user.is_empty() => {
+                out.push_str(user);
+                out.push_str(":****");
+            }
+            _ => out.push_str("****"),
+        }
+        rest_from = range.end;
+    }
+    let rest = &url[rest_from..];
+    match rest.split_once('?') {
+        None => out.push_str(rest),
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let (query, frag) = match query.split_once('#') {
+                Some((q, f)) => (q, Some(f)),
+                None => (query, None),
+            };
+            let mut first = true;
+            for pair in query.split('&') {
+                if !first {
+                    out.push('&');
+                }
+                first = false;
+                match pair.split_once('=') {
+                    Some((k, _)) if secret_param(k) => {
+                        out.push_str(k);
+                        out.push_str("=****");
+                    }
+                    _ => out.push_str(pair),
+                }
+            }
+            if let Some(f) = frag {
+                out.push('#');
+                out.push_str(f);
+            }
+        }
+    }
+    out
+}
+
+/// Escapes control characters (keeps newline and tab): ESC becomes `\e`,
+/// others `\u{..}`; C1 controls and DEL too.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) {
+            if c == '\u{1b}' {
+                out.push_str("\\e");
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one masking function: known secrets, URL credentials and secret
+/// query values masked, control characters escaped.
+pub fn redact(text: &str) -> String {
+    let mut t = escape_controls(text);
+    if let Ok(k) = KNOWN.read() {
+        // Longest first, so a secret containing another is masked whole.
+        let mut list: Vec<&String> = k.iter().filter(|s| t.contains(s.as_str())).collect();
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for s in list {
+            t = t.replace(s.as_str(), MASK);
+        }
+    }
+    if !t.contains("://") {
+        return t;
+    }
+    let spans = url_spans(&t);
+    let mut out = String::with_capacity(t.len());
+    let mut last = 0;
+    for (s, e) in spans {
+        out.push_str(&t[last..s]);
+        out.push_str(&mask_url(&t[s..e]));
+        last = e;
+    }
+    out.push_str(&t[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_credentials_in_every_shape() {
+        for (input, want) in [
+            ("redis://:s3cr3tpw@h:6379/0", "redis://****@h:6379/0"),
+            ("redis://TOKENONLYx1@h", "redis://****@h"),
+            (
+                "postgresql://app:p/a@ss@db:5432/x",
+                "postgresql://app:****@db:5432/x",
+            ),
+            (
+                "see https://u:pw@x.test/a?b=1 now",
+                "see https://u:****@x.test/a?b=1 now",
+            ),
+            (
+                "https://h.test/cb?Token=abc&x=1&API_KEY=zz#f",
+                "https://h.test/cb?Token=****&x=1&API_KEY=****#f",
+            ),
+            // The last `@` wins, even in a path: masking too much is the safe side.
+            ("https://h.test/path@v2", "https://****@v2"),
+            ("no url", "no url"),
+        ] {
+            assert_eq!(redact(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn known_secrets_are_masked_and_found() {
+        remember("zq8Lk2PwVx9RtYb4");
+        remember("short");
+        let t = "the key zq8Lk2PwVx9RtYb4 and short";
+        assert_eq!(redact(t), format!("the key {MASK} and short"));
+        assert!(holds_known_secret("…zq8Lk2PwVx9RtYb4…"));
+        assert!(!holds_known_secret("short"));
+    }
+
+    #[test]
+    fn url_parts_are_remembered() {
+        remember_url_parts("x redis://:Pw%2Fwith%2Fslash99@h/0 y");
+        assert!(holds_known_secret("Pw/with/slash99"));
+        remember_url_parts("https://h/x?access_token=AbCdEfGh1234&n=2");
+        assert!(holds_known_secret("AbCdEfGh1234"));
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            redact("a\u{1b}]0;pwn\u{7}b\nc\u{9b}d"),
+            "a\\e]0;pwn\\u{7}b\nc\\u{9b}d"
+        );
+    }
+
+    #[test]
+    fn secret_keys_by_name() {
+        for k in [
+            "SECRET_KEY",
+            "JWT_SECRET_KEY",
+            "SMTP_PASSWORD",
+            "TWILIO_AUTH_TOKEN",
+            "STRIPE_API_KEY",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in [
+            "ACCESS_TOKEN_EXPIRE_MINUTES",
+            "JWT_ALGORITHM",
+            "AWS_ACCESS_KEY_ID",
+            "LOG_LEVEL",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+}
