@@ -13,13 +13,15 @@ use crate::cli::{CheckArgs, Format, Inputs, resolve_env_file};
 use crate::detect::{self, Report};
 use crate::report::{self, evaluate, exit_code};
 use crate::state::{Detection, State, store};
+use crate::util::fsio;
+use crate::util::redact::redact;
 
 /// Runs `check`; returns the exit code.
 pub fn run(inputs: &Inputs, args: &CheckArgs) -> ExitCode {
     match run_inner(inputs, args) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
-            eprintln!("harden check: {msg}");
+            eprintln!("harden check: {}", redact(&msg));
             ExitCode::from(2)
         }
     }
@@ -56,12 +58,7 @@ pub fn detections(
 
 fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     let started = Instant::now();
-    if !inputs.project.is_dir() {
-        return Err(format!(
-            "project folder {} does not exist",
-            inputs.project.display()
-        ));
-    }
+    inputs.validate()?;
     let checklist = match &inputs.checklist {
         Some(p) => checklist::load_file(p),
         None => checklist::load_embedded(),
@@ -86,21 +83,25 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         None => BTreeMap::new(),
     };
     let state_path = inputs.state_path();
+    if let Some(w) = fsio::world_writable_warning(fsio::parent(&state_path)) {
+        eprintln!("harden check: warning: {}", redact(&w));
+    }
     let state: Option<State> =
         store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
     let destinations = args.reports()?;
-    for (_, out) in &destinations {
-        if let Some(p) = out {
-            refuse_symlink(p)?;
-        }
-    }
     let (env_file, notice) = resolve_env_file(
         &inputs.project,
         inputs.env_file.as_deref(),
         state.as_ref().and_then(|s| s.env_file.as_deref()),
     );
+    let own = own_inputs(inputs, &env_file, args.waivers.as_deref());
+    let own: Vec<(&str, &Path)> = own.iter().map(|(w, p)| (*w, p.as_path())).collect();
+    for p in destinations.iter().filter_map(|(_, o)| o.as_ref()) {
+        fsio::sink(p)?;
+        fsio::refuse_inputs(p, &own)?;
+    }
     if let Some(n) = notice {
-        eprintln!("harden check: {n}");
+        eprintln!("harden check: {}", redact(&n));
     }
     let mut d = detector_inputs(inputs, &env_file);
     if let Some(s) = &state {
@@ -148,42 +149,42 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
                 report::markdown::render(&results, &inputs.project.display().to_string())
             }
         };
-        match &out {
-            Some(p) => write_report(p, &body)?,
-            None => {
-                let mut o = std::io::stdout().lock();
-                o.write_all(body.as_bytes())
-                    .and_then(|()| o.flush())
-                    .map_err(|e| format!("cannot write the report: {e}"))?;
-            }
-        }
+        write_report(out.as_deref(), &body)?;
     }
     Ok(exit_code(&results, args.fail_on))
 }
 
-pub(crate) fn refuse_symlink(p: &Path) -> Result<(), String> {
-    match std::fs::symlink_metadata(p) {
-        Ok(m) if m.file_type().is_symlink() => Err(format!(
-            "{} is a symbolic link; harden does not write through links",
-            p.display()
-        )),
-        _ => Ok(()),
+/// harden's own inputs for this run, which no `--output` may name.
+fn own_inputs(
+    inputs: &Inputs,
+    env_file: &Path,
+    waivers: Option<&Path>,
+) -> Vec<(&'static str, std::path::PathBuf)> {
+    let state = inputs.state_path();
+    let mut v = vec![
+        ("the env file", env_file.to_path_buf()),
+        ("the state file", state.clone()),
+        ("the state's backup", store::backup_path(&state)),
+        ("the state's lock", crate::state::lock::lock_path(&state)),
+    ];
+    if let Some(c) = &inputs.checklist {
+        v.push(("the checklist", c.clone()));
     }
+    if let Some(w) = waivers {
+        v.push(("the waivers file", w.to_path_buf()));
+    }
+    if let Some(j) = &inputs.pip_audit_json {
+        v.push(("the pip-audit report", j.clone()));
+    }
+    v
 }
 
-/// Writes a report through a temp file and a rename.
-pub(crate) fn write_report(path: &Path, body: &str) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write the report in {}: {e}", dir.display()))?;
-    tmp.write_all(body.as_bytes())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
-    tmp.persist(path)
-        .map_err(|e| format!("cannot write the report to {}: {}", path.display(), e.error))?;
-    Ok(())
+/// Writes a report, masked by the one masking path: to stdout (`None`,
+/// `-`, `/dev/stdout`), a device or FIFO in place, or a file through a
+/// temp file and a rename.
+pub(crate) fn write_report(path: Option<&Path>, body: &str) -> Result<(), String> {
+    let body = redact(body);
+    fsio::write_output(path.unwrap_or(Path::new("-")), body.as_bytes())
 }
 
 /// Runs `report`; returns the exit code.
@@ -204,7 +205,13 @@ pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
                 )
             })?;
         if let Some(p) = &args.output {
-            refuse_symlink(p)?;
+            fsio::sink(p)?;
+            let own = [
+                ("the state file", path.as_path()),
+                ("the state's backup", &store::backup_path(&path)),
+                ("the state's lock", &crate::state::lock::lock_path(&path)),
+            ];
+            fsio::refuse_inputs(p, &own)?;
         }
         let body = match args.format {
             crate::cli::ReportFormat::Markdown => report::document::markdown(&checklist, &state),
@@ -215,20 +222,12 @@ pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
                 s
             }
         };
-        match &args.output {
-            Some(p) => write_report(p, &body),
-            None => {
-                let mut o = std::io::stdout().lock();
-                o.write_all(body.as_bytes())
-                    .and_then(|()| o.flush())
-                    .map_err(|e| format!("cannot write the report: {e}"))
-            }
-        }
+        write_report(args.output.as_deref(), &body)
     };
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("harden report: {e}");
+            eprintln!("harden report: {}", redact(&e));
             ExitCode::from(2)
         }
     }
@@ -258,14 +257,14 @@ pub fn diff(inputs: &Inputs, old: &Path, new: &Path) -> ExitCode {
             let _ = writeln!(o, "no change");
         }
         for l in lines {
-            let _ = writeln!(o, "{l}");
+            let _ = writeln!(o, "{}", redact(&l));
         }
         Ok(u8::from(ch.regression()))
     };
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("harden diff: {e}");
+            eprintln!("harden diff: {}", redact(&e));
             ExitCode::from(2)
         }
     }

@@ -71,6 +71,40 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// Checks the inputs that are wrong whatever the command: the project
+    /// must be a folder, each `--url` an `https://` URL, and `--url` does
+    /// not go with `--offline`.
+    ///
+    /// # Errors
+    /// The first bad input, named.
+    pub fn validate(&self) -> Result<(), String> {
+        match std::fs::metadata(&self.project) {
+            Err(_) => {
+                return Err(format!(
+                    "project folder {} does not exist",
+                    self.project.display()
+                ));
+            }
+            Ok(m) if !m.is_dir() => {
+                return Err(format!(
+                    "--project {} is a file, not a folder: give the folder that holds the application",
+                    self.project.display()
+                ));
+            }
+            Ok(_) => {}
+        }
+        for u in &self.urls {
+            check_url(u)?;
+        }
+        if self.offline && !self.urls.is_empty() {
+            return Err(
+                "--url and --offline together: --offline sends nothing, so the URL would not be probed; drop one"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The state file this run uses.
     pub fn state_path(&self) -> PathBuf {
         self.state
@@ -168,6 +202,23 @@ impl CheckArgs {
                     .into(),
             );
         }
+        for (i, a) in self.output.iter().enumerate() {
+            for b in &self.output[..i] {
+                if a == b
+                    || (a.as_os_str() != "-"
+                        && crate::util::fsio::same_file(a, b)
+                        && !matches!(
+                            crate::util::fsio::sink(a),
+                            Ok(crate::util::fsio::Sink::InPlace(_))
+                        ))
+                {
+                    return Err(format!(
+                        "--output {} is given for two formats; give each format its own file",
+                        a.display()
+                    ));
+                }
+            }
+        }
         Ok(formats
             .into_iter()
             .enumerate()
@@ -202,6 +253,24 @@ pub struct CheckArgs {
     /// Waivers kept in a file ([[waiver]] item, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+}
+
+/// Checks one production URL: `https://` with a host, nothing else.
+///
+/// # Errors
+/// Names the value and what is wrong with it.
+pub fn check_url(u: &str) -> Result<(), String> {
+    let shown = crate::util::redact::redact(u);
+    match url::Url::parse(u) {
+        Ok(p) if p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(p) => Err(format!(
+            "--url {shown:?}: the scheme is {}, harden probes https:// URLs only (https://HOST[:PORT][/PATH])",
+            p.scheme()
+        )),
+        Err(e) => Err(format!(
+            "--url {shown:?} is not a URL ({e}); give https://HOST[:PORT][/PATH]"
+        )),
+    }
 }
 
 /// Which env file to judge, and a notice when there was a choice:

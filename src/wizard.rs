@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match prepare(&cli) {
         Ok(p) => p.run(),
         Err(msg) => {
-            eprintln!("harden: {msg}");
+            eprintln!("harden: {}", crate::util::redact::redact(&msg));
             ExitCode::from(EXIT_INPUT)
         }
     }
@@ -57,6 +57,7 @@ struct Prepared {
 /// Everything that can fail before the terminal is touched: each failure is
 /// an input error (exit 2) and leaves every file as it was.
 fn prepare(cli: &Cli) -> Result<Prepared, String> {
+    cli.inputs.validate()?;
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
     let checklist = match &cli.inputs.checklist {
         Some(p) => checklist::load_file(p),
@@ -86,6 +87,9 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     store::remove_stale_temps(&state_path);
 
     let mut model = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    if let Some(w) = crate::util::fsio::world_writable_warning(crate::util::fsio::parent(&state_path)) {
+        model.context.notices.push(w);
+    }
     choose_env_file(&mut model, &cli.inputs);
     Ok(Prepared {
         model,
@@ -211,7 +215,7 @@ impl Prepared {
             Ok(Exit::Normal) => ExitCode::SUCCESS,
             Ok(Exit::Signal(sig)) => ExitCode::from(sig.exit_code()),
             Err(e) => {
-                eprintln!("harden: {e}");
+                eprintln!("harden: {}", crate::util::redact::redact(&e.to_string()));
                 ExitCode::from(1)
             }
         }
@@ -428,7 +432,9 @@ fn write_generation(
             "[year][month][day]T[hour][minute][second]"
         ))
         .unwrap_or_default();
-    let backups = write(out, files, plan, &stamp)?;
+    let lock = crate::generate::GenerateLock::acquire(out)?;
+    crate::generate::recover(out, &lock)?;
+    let backups = write(out, files, plan, &stamp, &lock)?;
     let (written, unchanged): (Vec<_>, Vec<_>) =
         plan.iter().partition(|p| p.change != Change::Unchanged);
     Ok(crate::app::Generated {

@@ -167,7 +167,8 @@ async fn redis_conf_refuses_strangers_and_admits_the_generated_user() {
     let s = Secrets::generate();
     let files = generate::render(&a, &s, "2026-01-01").unwrap();
     let plan = generate::plan(out.path(), &files, &s).unwrap();
-    generate::write(out.path(), &files, &plan, "x").unwrap();
+    let lock = generate::GenerateLock::acquire(out.path()).unwrap();
+    generate::write(out.path(), &files, &plan, "x", &lock).unwrap();
     let _redis = Kill(
         Command::new(which::which("redis-server").expect("redis-server"))
             .arg(out.path().join("redis/redis.conf"))
@@ -343,7 +344,7 @@ fn without_yes_nothing_is_written_and_with_it_files_are_safe_and_stable() {
     let (code, text) = harden_generate(&example_path(), &out, &[]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("Nothing written"), "{text}");
-    assert!(text.contains("+SECRET_KEY=‹generated secret›"), "{text}");
+    assert!(text.contains("+SECRET_KEY=‹secret›"), "{text}");
     assert!(!out.exists(), "the plan alone writes nothing");
 
     let (code, text) = harden_generate(&example_path(), &out, &["--yes"]);
@@ -458,7 +459,8 @@ fn an_existing_hand_edited_file_is_backed_up_before_it_is_replaced() {
     let site = plan.iter().find(|p| p.path == "nginx/site.conf").unwrap();
     assert_eq!(site.change, Change::Changed);
     assert!(site.diff.contains("-# my own edits"), "{}", site.diff);
-    let backups = generate::write(&out, &files, &plan, "20260101T000000").unwrap();
+    let lock = generate::GenerateLock::acquire(&out).unwrap();
+    let backups = generate::write(&out, &files, &plan, "20260101T000000", &lock).unwrap();
     assert!(
         backups
             .iter()

@@ -723,7 +723,7 @@ fn generate_asks_answers_then_shows_the_plan_then_writes_on_y() {
             PlannedFile {
                 path: ".env.production".into(),
                 change: crate::generate::Change::New,
-                diff: "+SECRET_KEY=‹generated secret›\n".into(),
+                diff: "+SECRET_KEY=‹secret›\n".into(),
                 secret: true,
             },
             PlannedFile {

@@ -148,7 +148,7 @@ pub fn load_embedded() -> Result<Checklist, ChecklistError> {
 /// [`ChecklistError::Invalid`] with line and column for anything malformed.
 pub fn load_file(path: &Path) -> Result<Checklist, ChecklistError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ChecklistError::Io {
+    let bytes = crate::util::fsio::read_input(path, crate::util::fsio::SMALL_CAP, true).map_err(|source| ChecklistError::Io {
         file: file.clone(),
         source,
     })?;

@@ -107,7 +107,7 @@ pub fn detect(inputs: &Inputs) -> Vec<Finding> {
         let mut unreadable = Vec::new();
         for f in &files {
             let shown = inputs.show(f);
-            match std::fs::read(f) {
+            match crate::util::fsio::read_input(f, crate::util::fsio::ENV_CAP, true) {
                 Ok(bytes) => {
                     let (n, u) = unpinned(&String::from_utf8_lossy(&bytes));
                     total += n;
@@ -183,7 +183,7 @@ pub fn detect(inputs: &Inputs) -> Vec<Finding> {
 fn scanning(project: &Path) -> Finding {
     let mut found = Vec::new();
     for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
-        if let Ok(t) = std::fs::read_to_string(project.join(f)) {
+        if let Ok(t) = crate::util::fsio::read_input_text(&project.join(f), crate::util::fsio::ENV_CAP) {
             if t.contains("pip") {
                 found.push(format!("Dependabot ({f})"));
             } else {
@@ -219,7 +219,7 @@ fn scanning(project: &Path) -> Finding {
     }
     ci_files.sort();
     for f in ci_files {
-        let Ok(t) = std::fs::read_to_string(&f) else {
+        let Ok(t) = crate::util::fsio::read_input_text(&f, crate::util::fsio::ENV_CAP) else {
             continue;
         };
         let runs = t.lines().any(|l| {

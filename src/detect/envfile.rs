@@ -89,7 +89,11 @@ impl EnvFile {
 /// # Errors
 /// Only when the file cannot be read at all; content problems are issues.
 pub fn read(path: &Path) -> std::io::Result<EnvFile> {
-    Ok(parse(&std::fs::read(path)?))
+    Ok(parse(&crate::util::fsio::read_input(
+        path,
+        crate::util::fsio::ENV_CAP,
+        true,
+    )?))
 }
 
 /// Parses env file bytes. Never fails: problems become [`Issue`]s.

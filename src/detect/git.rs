@@ -49,8 +49,19 @@ struct Repo {
 
 fn git(project: &Path, args: &[&str], deadline: Duration) -> Result<std::process::Output, String> {
     let mut c = Command::new("git");
+    // The audited repository's own config must not run a program: no
+    // fsmonitor hook, no pager, no external diff, no fetch of any kind.
     c.arg("-C")
         .arg(project)
+        .args([
+            "--no-pager",
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "diff.external=",
+            "-c",
+            "protocol.allow=never",
+        ])
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("LC_ALL", "C");
@@ -184,7 +195,7 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
         if !meta.is_file() || meta.len() > MAX_SCAN_BYTES {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = crate::util::fsio::read_input(&path, crate::util::fsio::ENV_CAP, true) else {
             continue;
         };
         if bytes[..bytes.len().min(8192)].contains(&0) {
@@ -215,7 +226,7 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     history_files.sort_unstable();
     history_files.dedup();
 
-    let gitignore = std::fs::read_to_string(project.join(".gitignore")).unwrap_or_default();
+    let gitignore = crate::util::fsio::read_input_text(&project.join(".gitignore"), crate::util::fsio::ENV_CAP).unwrap_or_default();
     let env_ignored = ignored_by(&gitignore, ".env");
     let has_docker = [
         "Dockerfile",
@@ -225,7 +236,7 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     ]
     .iter()
     .any(|f| project.join(f).exists());
-    let dockerignore = std::fs::read_to_string(project.join(".dockerignore")).ok();
+    let dockerignore = crate::util::fsio::read_input_text(&project.join(".dockerignore"), crate::util::fsio::ENV_CAP).ok();
     let docker_ok = !has_docker
         || dockerignore
             .as_deref()
@@ -336,7 +347,7 @@ fn security_contact(project: &Path) -> Finding {
     let found: Vec<(&str, String)> = candidates
         .iter()
         .filter_map(|c| {
-            std::fs::read_to_string(project.join(c))
+            crate::util::fsio::read_input_text(&project.join(c), crate::util::fsio::ENV_CAP)
                 .ok()
                 .map(|t| (*c, t))
         })

@@ -200,7 +200,7 @@ fn requirement_line(project: &Path, package: &str) -> Option<(String, usize)> {
     // The main file first: that is where an operator pins.
     files.sort_by_key(|f| f.file_name().is_none_or(|n| n != "requirements.txt"));
     for f in files {
-        let text = std::fs::read_to_string(&f).ok()?;
+        let text = crate::util::fsio::read_input_text(&f, crate::util::fsio::ENV_CAP).ok()?;
         for (i, line) in text.lines().enumerate() {
             let name: String = line
                 .trim()
@@ -239,7 +239,7 @@ pub fn mask_credentials(text: &str) -> String {
 pub async fn detect(inputs: &Inputs) -> Report {
     let finding = if let Some(p) = &inputs.pip_audit_json {
         let shown = inputs.show(p);
-        match std::fs::read(p) {
+        match crate::util::fsio::read_input(p, crate::util::fsio::STATE_CAP, true) {
             Ok(b) => judge_report(&b, &shown, &inputs.project).unwrap_or_else(|e| {
                 Finding::new(
                     ITEM,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::grammar::{self, Refusal};
 use crate::checklist::line_col;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +170,7 @@ pub struct AnswersError {
 /// [`AnswersError`] naming the missing or bad answer and where.
 pub fn load(path: &Path) -> Result<Answers, AnswersError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| AnswersError {
+    let text = crate::util::fsio::read_input_text(path, crate::util::fsio::SMALL_CAP).map_err(|e| AnswersError {
         file: file.clone(),
         line: 0,
         column: 0,
@@ -200,105 +201,157 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
         };
         err(e.span().map_or(0, |s| s.start), msg)
     })?;
-    let at = |needle: &str| text.find(needle).unwrap_or(0);
-    let word = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-    };
-    if !word(&a.project.slug) {
-        return Err(err(
-            at("slug"),
-            "project.slug must be lowercase letters, digits, - and _".into(),
-        ));
+    let mut a = a;
+    check(&mut a).map_err(|r| {
+        let (section, key) = r.key.split_once('.').unwrap_or(("", &r.key));
+        err(locate(text, section, key), r.message)
+    })?;
+    Ok(a)
+}
+
+/// Where `key` of `[section]` is written (its line's first byte), or 0.
+fn locate(text: &str, section: &str, key: &str) -> usize {
+    let mut offset = 0;
+    let mut inside = section.is_empty();
+    let mut fallback = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t.trim_start_matches('[').trim_end_matches(']').trim() == section;
+        } else if let Some(rest) = t.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            if inside {
+                return offset + (line.len() - line.trim_start().len());
+            }
+            fallback.get_or_insert(offset);
+        } else if let Some(rest) = t.strip_prefix(&format!("{section}.{key}"))
+            && rest.trim_start().starts_with('=')
+        {
+            return offset;
+        }
+        offset += line.len();
     }
-    if a.domains.api.is_empty() || a.domains.api.contains('/') || a.domains.api.contains(':') {
-        return Err(err(
-            at("api"),
-            format!("domains.api {:?} must be a bare host name", a.domains.api),
-        ));
-    }
+    fallback.unwrap_or(0)
+}
+
+/// Checks every answer against its grammar (see [`grammar`]) and puts
+/// host names and origins in their normal (ASCII) form.
+///
+/// # Errors
+/// The first answer that does not fit, with its `section.key`.
+pub fn check(a: &mut Answers) -> Result<(), Refusal> {
+    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    a.project.name = grammar::text("project.name", &a.project.name)?;
+    a.project.slug = grammar::word("project.slug", &a.project.slug)?;
+    a.domains.api = grammar::host("domains.api", &a.domains.api)?;
     if a.domains.origins.is_empty() {
-        return Err(err(
-            at("origins"),
-            "domains.origins needs at least one https:// origin".into(),
-        ));
+        return Err(Refusal {
+            key: "domains.origins".into(),
+            message: "domains.origins needs at least one https:// origin".into(),
+        });
     }
-    for o in &a.domains.origins {
-        let ok = url::Url::parse(o)
-            .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some() && u.path() == "/");
-        if !ok || crate::detect::env::is_dev_origin(o) || o.ends_with('/') {
-            return Err(err(
-                at(o),
-                format!("domains.origins: {o:?} is not a production https://host[:port] origin"),
-            ));
+    for o in &mut a.domains.origins {
+        *o = grammar::origin("domains.origins", o)?;
+    }
+    a.app.upstream = grammar::host_port("app.upstream", &a.app.upstream)?;
+    for (key, l) in [
+        ("app.listen_http", &mut a.app.listen_http),
+        ("app.listen_https", &mut a.app.listen_https),
+    ] {
+        match l {
+            Listen::Port(0) => {
+                return Err(Refusal {
+                    key: key.into(),
+                    message: format!("{key}: port 0 is not a port nginx can listen on"),
+                });
+            }
+            Listen::Port(_) => {}
+            Listen::Address(s) => *s = grammar::listen(key, s)?,
         }
     }
-    if a.app
-        .upstream
-        .rsplit_once(':')
-        .is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err())
-    {
-        return Err(err(
-            at("upstream"),
-            format!("app.upstream {:?} must be host:port", a.app.upstream),
-        ));
+    a.app.max_body = grammar::size("app.max_body", &a.app.max_body)?;
+    a.tls.certificate = grammar::abs_path("tls.certificate", &a.tls.certificate)?;
+    a.tls.key = grammar::abs_path("tls.key", &a.tls.key)?;
+    a.redis.host = grammar::host("redis.host", &a.redis.host)?;
+    a.redis.user = grammar::word("redis.user", &a.redis.user)?;
+    a.redis.data_dir = grammar::abs_path("redis.data_dir", &a.redis.data_dir)?;
+    a.database.host = grammar::host("database.host", &a.database.host)?;
+    a.database.name = grammar::db_ident("database.name", &a.database.name)?;
+    a.database.user = grammar::db_ident("database.user", &a.database.user)?;
+    for (key, port) in [("redis.port", a.redis.port), ("database.port", a.database.port)] {
+        if port == 0 {
+            return Err(Refusal {
+                key: key.into(),
+                message: format!("{key}: 0 is not a port"),
+            });
+        }
     }
     if !matches!(a.logging.level.as_str(), "INFO" | "WARNING") {
-        return Err(err(
-            at("level"),
-            format!(
+        return Err(Refusal {
+            key: "logging.level".into(),
+            message: format!(
                 "logging.level {:?}: the checklist asks INFO or WARNING",
-                a.logging.level
+                crate::util::redact::escape_controls(&a.logging.level)
             ),
-        ));
+        });
     }
+    a.logging.directory = grammar::abs_path("logging.directory", &a.logging.directory)?;
     if a.logging.audit_retention_days < 2555 {
-        return Err(err(
-            at("audit_retention_days"),
-            "logging.audit_retention_days: the checklist asks at least 2555 (7 years)".into(),
-        ));
+        return Err(Refusal {
+            key: "logging.audit_retention_days".into(),
+            message: "logging.audit_retention_days: the checklist asks at least 2555 (7 years)"
+                .into(),
+        });
     }
-    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
-    if !is_role_arn(&a.backup.role_arn) {
-        return Err(err(
-            at("role_arn"),
-            format!(
-                "backup.role_arn {:?} is not arn:aws:iam::<12 digits>:role/<name>",
-                a.backup.role_arn
-            ),
-        ));
-    }
-    for (name, v) in [
-        ("backup.bucket", &a.backup.bucket),
-        ("backup.replication_bucket", &a.backup.replication_bucket),
-    ] {
-        if !is_bucket_name(v) {
-            return Err(err(
-                at(v),
-                format!("{name} {v:?} is not a valid S3 bucket name"),
-            ));
+    a.mfa.issuer = grammar::text("mfa.issuer", &a.mfa.issuer)?;
+    let fact = |key: &str, v: &str, ok: fn(&str) -> bool, what: &str| {
+        if ok(v) {
+            Ok(())
+        } else {
+            Err(Refusal {
+                key: key.to_string(),
+                message: format!(
+                    "{key} {} is not {what}",
+                    crate::util::redact::escape_controls(&format!("{v:?}"))
+                ),
+            })
         }
-    }
+    };
+    fact(
+        "backup.role_arn",
+        &a.backup.role_arn,
+        is_role_arn,
+        "arn:aws:iam::<12 digits>:role/<name>",
+    )?;
+    fact("backup.bucket", &a.backup.bucket, is_bucket_name, "a valid S3 bucket name")?;
+    fact(
+        "backup.replication_bucket",
+        &a.backup.replication_bucket,
+        is_bucket_name,
+        "a valid S3 bucket name",
+    )?;
     if a.backup.bucket == a.backup.replication_bucket {
-        return Err(err(
-            at("replication_bucket"),
-            "backup.replication_bucket must differ from backup.bucket".into(),
-        ));
+        return Err(Refusal {
+            key: "backup.replication_bucket".into(),
+            message: "backup.replication_bucket must differ from backup.bucket".into(),
+        });
     }
-    if !is_aws_region(&a.backup.region) {
-        return Err(err(
-            at("region"),
-            format!(
-                "backup.region {:?} is not a region like eu-west-1",
-                a.backup.region
-            ),
-        ));
+    fact("backup.region", &a.backup.region, is_aws_region, "a region like eu-west-1")?;
+    a.incident.security_contact =
+        grammar::contact("incident.security_contact", &a.incident.security_contact)?;
+    a.incident.on_call = grammar::text("incident.on_call", &a.incident.on_call)?;
+    if a.incident.escalation.is_empty() {
+        return Err(Refusal {
+            key: "incident.escalation".into(),
+            message: "incident.escalation needs at least one step".into(),
+        });
     }
-    if a.redis.user.is_empty() || !word(&a.redis.user) {
-        return Err(err(at("user"), "redis.user must be a plain name".into()));
+    for e in &mut a.incident.escalation {
+        *e = grammar::text("incident.escalation", e)?;
     }
-    Ok(a)
+    a.ci.requirements = grammar::rel_path("ci.requirements", &a.ci.requirements)?;
+    Ok(())
 }
 
 /// Answers prefilled from what the project already says: the env file's

@@ -13,7 +13,7 @@ macro_rules! say {
     }};
 }
 
-use super::{Change, ENV_FILE, Secrets, answers, plan, render, write};
+use super::{Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, answers, plan, recover, render, write};
 use crate::cli::GenerateArgs;
 use crate::detect::code::CodeIndex;
 use crate::detect::{Outcome, env, envfile};
@@ -23,23 +23,46 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
     match run_inner(args) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
-            eprintln!("harden generate: {msg}");
+            eprintln!("harden generate: {}", crate::util::redact::redact(&msg));
             ExitCode::from(2)
         }
     }
 }
 
 fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
+    // Every answer is checked against its grammar before anything renders.
     let a = answers::load(&args.answers).map_err(|e| e.to_string())?;
     let out = &args.out;
-    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(format!(
-            "{} is a symbolic link; harden does not write through links",
-            out.display()
-        ));
+    for rel in super::paths() {
+        if crate::util::fsio::same_file(&out.join(rel), &args.answers) {
+            return Err(format!(
+                "--out {}: {rel} would overwrite the answers file; harden never writes over its own inputs",
+                out.display()
+            ));
+        }
     }
+    // Writing: one generate at a time, and an interrupted set completed
+    // before anything else.
+    let lock = if args.yes {
+        let lock = GenerateLock::acquire(out)?;
+        let done = recover(out, &lock)?;
+        if !done.is_empty() {
+            say!(
+                "Completed an interrupted write from an earlier run: {}.",
+                done.join(", ")
+            );
+        }
+        Some(lock)
+    } else {
+        if out.join(JOURNAL).exists() {
+            say!(
+                "An earlier run was interrupted while writing; the next run with --yes completes its set first."
+            );
+        }
+        None
+    };
     let (secrets, kept) = if args.rotate_secrets {
-        (Secrets::generate(), false)
+        (Secrets::generate(), Vec::new())
     } else {
         Secrets::kept_or_new(out)
     };
@@ -56,11 +79,16 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
         count(Change::Changed),
         count(Change::Unchanged),
         if args.rotate_secrets {
-            "rotated"
-        } else if kept {
-            "kept from the existing .env.production"
+            "rotated".to_string()
+        } else if kept.is_empty() {
+            "generated".to_string()
+        } else if kept.len() == 4 {
+            "kept from the existing .env.production".to_string()
         } else {
-            "generated"
+            format!(
+                "kept from the existing .env.production ({}), the rest generated",
+                kept.join(", ")
+            )
         }
     );
     for (f, p) in files.iter().zip(&planned) {
@@ -83,28 +111,54 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
         .iter()
         .filter(|p| p.change != Change::Unchanged)
         .count();
-    if !args.yes {
+    let Some(lock) = lock else {
         for p in &planned {
             if !p.diff.is_empty() {
                 say!("\n{}", p.diff.trim_end());
             }
         }
         say!(
-            "\nNothing written. Generated secrets are shown as ‹generated secret›. Re-run with --yes to write {to_write} files."
+            "\nNothing written. Secrets are shown as {}. Re-run with --yes to write {to_write} files.",
+            crate::util::redact::MASK
         );
         return Ok(0);
-    }
+    };
     let stamp = now
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]"
         ))
         .unwrap_or_default();
-    let backups = write(out, &files, &planned, &stamp)?;
+    let backups = write(out, &files, &planned, &stamp, &lock)?;
     say!("Wrote {to_write} files.");
     for b in &backups {
         say!("  backup  {}", b.display());
     }
+    warn_if_tracked(out, &files);
     Ok(close_the_loop(&out.join(ENV_FILE)))
+}
+
+/// Warns when git would track a generated file that holds secrets.
+fn warn_if_tracked(out: &Path, files: &[super::Rendered]) {
+    for f in files.iter().filter(|f| f.secret) {
+        let path = out.join(f.path);
+        let mut c = std::process::Command::new("git");
+        c.arg("-C")
+            .arg(crate::util::fsio::parent(&path))
+            .args(["-c", "core.fsmonitor=false", "check-ignore", "-q", "--no-index"])
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // 1 = inside a work tree and not ignored; 128 = not a repository.
+        if let Ok(st) = c.status()
+            && st.code() == Some(1)
+        {
+            say!(
+                "Warning: git would track {} (it holds secrets): add it to .gitignore and never commit it.",
+                path.display()
+            );
+        }
+    }
 }
 
 /// The env detectors on a generated env file: (pass, fail); None when unreadable.

@@ -40,7 +40,8 @@ struct Entry {
 /// items, empty reasons or owners, and dates that are not YYYY-MM-DD.
 pub fn load(path: &Path, checklist: &Checklist) -> Result<BTreeMap<String, ItemRecord>, String> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let text = crate::util::fsio::read_input_text(path, crate::util::fsio::SMALL_CAP)
+        .map_err(|e| format!("cannot read the waivers file: {e}"))?;
     let at = |pos: usize, msg: String| {
         let (l, c) = line_col(&text, pos);
         format!("{name}:{l}:{c}: {msg}")

@@ -5,7 +5,7 @@
 //! lock when the holder dies, so a lock file left by a killed process never
 //! blocks: the next wizard takes it over and says so.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,9 @@ pub enum LockError {
         #[source]
         source: io::Error,
     },
+    /// The lock path is a link, a FIFO, a device or a folder.
+    #[error("{0}")]
+    NotRegular(String),
 }
 
 /// What happened to a lock file found on arrival.
@@ -76,13 +79,13 @@ impl StateLock {
         // Retry when the file we locked was unlinked by its previous holder
         // between our open and our lock.
         for _ in 0..16 {
-            let mut file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .map_err(not_writable)?;
+            let mut file = match crate::util::fsio::open_lock(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                    return Err(LockError::NotRegular(e.to_string()));
+                }
+                Err(e) => return Err(not_writable(e)),
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {

@@ -6,13 +6,13 @@
 //! never disappears), rename the temp file over the state, fsync the folder.
 //! A state that does not load is never written over.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::{SCHEMA, State};
 use crate::checklist::line_col;
+use crate::util::fsio;
 
 /// A state file that cannot be used. The file is left untouched.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +62,8 @@ impl StateError {
 /// [`StateError`] when it exists but cannot be read, parsed or understood.
 pub fn load(path: &Path) -> Result<Option<State>, StateError> {
     let file = path.display().to_string();
-    let bytes = match fs::read(path) {
+    // Never through a link, never a FIFO or device, never more than 64 MiB.
+    let bytes = match fsio::read_input(path, fsio::STATE_CAP, false) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StateError::Io { file, source }),
@@ -168,16 +169,24 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&dir).map_err(err("creating the state folder"))?;
+    // A state or backup that is a link, a FIFO or a device is never
+    // replaced; a state this user may not write is never silently replaced.
+    for p in [path.to_path_buf(), backup_path(path)] {
+        if let Some(e) = fsio::not_regular(&p) {
+            return Err(err("checking the state file")(e));
+        }
+    }
+    if path.exists() && rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_err() {
+        return Err(err("checking the state file")(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the state file is not writable by this user; harden does not replace it",
+        )));
+    }
 
     let tmp = temp_path(path, "tmp");
     let _ = fs::remove_file(&tmp);
     let written = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(err("creating the temp file"))?;
+        let mut f = fsio::create_new(&tmp, 0o600).map_err(err("creating the temp file"))?;
         f.write_all(text.as_bytes())
             .map_err(err("writing the temp file"))?;
         f.sync_all().map_err(err("flushing the temp file to disk"))
@@ -190,9 +199,9 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
     if fs::symlink_metadata(path).is_ok() {
         let bak_tmp = temp_path(path, "bak");
         let _ = fs::remove_file(&bak_tmp);
-        let kept = fs::hard_link(path, &bak_tmp)
-            .or_else(|_| fs::copy(path, &bak_tmp).map(|_| ()))
-            .and_then(|()| fs::rename(&bak_tmp, backup_path(path)));
+        // linkat without AT_SYMLINK_FOLLOW, so a link would be linked, not
+        // followed (and links were refused above); no copy fallback.
+        let kept = fs::hard_link(path, &bak_tmp).and_then(|()| fs::rename(&bak_tmp, backup_path(path)));
         if let Err(e) = kept {
             let _ = fs::remove_file(&bak_tmp);
             let _ = fs::remove_file(&tmp);
@@ -203,11 +212,24 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
         let _ = fs::remove_file(&tmp);
         return Err(err("replacing the state file")(e));
     }
-    if let Ok(d) = File::open(&dir) {
-        // Makes the rename durable; some filesystems refuse, which is harmless.
-        let _ = d.sync_all();
-    }
+    fsio::sync_dir(&dir);
+    ignore_generated(&dir);
     Ok(())
+}
+
+/// What `.harden/.gitignore` keeps out of git: the generated files (they
+/// hold live secrets), backups, temp files and the lock.
+pub const GITIGNORE: &str = "# Written by harden. The state file is safe to commit; these are not.\n\
+generated/\n*.bak\n*.bak-*\n.*.tmp-*\n.*.bak-*\n*.lock\n";
+
+/// Writes `.gitignore` into the state folder when it is harden's own
+/// `.harden` folder and has none (created exclusively, never through a link).
+fn ignore_generated(dir: &Path) {
+    if dir.file_name().is_some_and(|n| n == ".harden")
+        && let Ok(mut f) = fsio::create_new(&dir.join(".gitignore"), 0o644)
+    {
+        let _ = f.write_all(GITIGNORE.as_bytes());
+    }
 }
 
 /// Removes temp files a killed process left beside the state. Call only

@@ -28,7 +28,8 @@ static KNOWN: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 /// Remembers a secret value, so that no output ever shows it.
 pub fn remember(value: &str) {
     let v = value.trim();
-    if v.chars().count() < MIN_SECRET || v.chars().all(|c| c.is_ascii_digit()) {
+    // Short numbers (ports, dates, counts) are not secrets worth masking.
+    if v.chars().count() < MIN_SECRET || (v.len() < 16 && v.chars().all(|c| c.is_ascii_digit())) {
         return;
     }
     if let Ok(mut k) = KNOWN.write() {
@@ -144,7 +145,8 @@ pub fn remember_url_parts(text: &str) {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (invalid ones stay as they are).
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

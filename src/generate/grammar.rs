@@ -1,0 +1,512 @@
+//! The answer grammar, and the escaping filters of every target format.
+//!
+//! Two walls keep an answer from changing what a generated file means:
+//! 1. every answer has a strict grammar, checked before anything renders
+//!    (host names and origins by the `url` parser with IDNA, ports and
+//!    sizes as numbers, paths as absolute paths of plain characters, names
+//!    of a small alphabet, free text on one line without control
+//!    characters);
+//! 2. every value is escaped by the template for the format it lands in:
+//!    [`nginx`], [`redis`], [`py`] (a Python string literal body), [`yaml`]
+//!    (a double-quoted scalar), [`sh`] (one shell word), [`md`] and the env
+//!    file's own `envq`. A filter that meets a value it cannot make safe
+//!    fails the render rather than write it.
+
+use minijinja::{Error, ErrorKind};
+
+/// Why an answer is refused: the key and what its grammar wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `section.key`.
+    pub key: String,
+    pub message: String,
+}
+
+fn refuse(key: &str, message: String) -> Refusal {
+    Refusal {
+        key: key.to_string(),
+        message: format!("{key}: {message}"),
+    }
+}
+
+fn shown(v: &str) -> String {
+    crate::util::redact::escape_controls(&format!("{v:?}"))
+}
+
+/// A host name (IDNA, returned in its ASCII form) or an IP address.
+///
+/// # Errors
+/// Anything the URL host parser refuses, or any character beyond a host's.
+pub fn host(key: &str, v: &str) -> Result<String, Refusal> {
+    let bad = || {
+        refuse(
+            key,
+            format!("{} is not a host name or IP address", shown(v)),
+        )
+    };
+    if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control() || "/?#@:;{}$\"'\\".contains(c)) {
+        // An IPv6 literal is accepted only in brackets, and only where a
+        // port may follow: see [`host_port`].
+        return Err(bad());
+    }
+    match url::Host::parse(v) {
+        Ok(url::Host::Domain(d)) => {
+            if d.is_empty()
+                || d.len() > 253
+                || !d
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                || d.split('.').any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-'))
+            {
+                Err(bad())
+            } else {
+                Ok(d)
+            }
+        }
+        Ok(url::Host::Ipv4(a)) => Ok(a.to_string()),
+        Ok(url::Host::Ipv6(_)) | Err(_) => Err(bad()),
+    }
+}
+
+/// `host:port`, with `[v6]:port` for IPv6.
+///
+/// # Errors
+/// A bad host or port.
+pub fn host_port(key: &str, v: &str) -> Result<String, Refusal> {
+    let bad = || refuse(key, format!("{} is not host:port", shown(v)));
+    let (h, p) = v.rsplit_once(':').ok_or_else(bad)?;
+    let port = p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(bad)?;
+    let h = if let Some(inner) = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        let ip: std::net::Ipv6Addr = inner.parse().map_err(|_| bad())?;
+        format!("[{ip}]")
+    } else {
+        host(key, h).map_err(|_| bad())?
+    };
+    Ok(format!("{h}:{port}"))
+}
+
+/// An nginx `listen` address: `host:port` (the port alone is a number).
+///
+/// # Errors
+/// A bad address.
+pub fn listen(key: &str, v: &str) -> Result<String, Refusal> {
+    host_port(key, v).map_err(|_| {
+        refuse(
+            key,
+            format!("{} is not a port or \"address:port\"", shown(v)),
+        )
+    })
+}
+
+/// An `https://host[:port]` origin, normalised (IDNA to ASCII, no slash).
+///
+/// # Errors
+/// Not https, credentials, a path, query or fragment, a development host.
+pub fn origin(key: &str, v: &str) -> Result<String, Refusal> {
+    let bad = || {
+        refuse(
+            key,
+            format!("{} is not a production https://host[:port] origin", shown(v)),
+        )
+    };
+    if v.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'\\{};$#,".contains(c)) {
+        return Err(bad());
+    }
+    let u = url::Url::parse(v).map_err(|_| bad())?;
+    let plain = u.scheme() == "https"
+        && u.username().is_empty()
+        && u.password().is_none()
+        && u.path() == "/"
+        && u.query().is_none()
+        && u.fragment().is_none()
+        && !v.ends_with('/')
+        && matches!(u.host(), Some(url::Host::Domain(_) | url::Host::Ipv4(_)));
+    if !plain || crate::detect::env::is_dev_origin(v) {
+        return Err(bad());
+    }
+    Ok(u.origin().ascii_serialization())
+}
+
+/// An nginx size: digits with an optional k or m (or g).
+///
+/// # Errors
+/// Anything else.
+pub fn size(key: &str, v: &str) -> Result<String, Refusal> {
+    let digits = v.trim_end_matches(['k', 'K', 'm', 'M', 'g', 'G']);
+    let ok = !digits.is_empty()
+        && digits.len() <= 9
+        && v.len() - digits.len() <= 1
+        && digits.chars().all(|c| c.is_ascii_digit());
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(refuse(
+            key,
+            format!("{} is not a size like 1m, 512k or 1048576", shown(v)),
+        ))
+    }
+}
+
+fn path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/._-+@=,~%".contains(c)
+}
+
+/// An absolute path of plain characters: no whitespace, control
+/// characters, quotes, `;`, `{`, `}`, `$`, `#` or `..`.
+///
+/// # Errors
+/// Anything else.
+pub fn abs_path(key: &str, v: &str) -> Result<String, Refusal> {
+    if v.starts_with('/')
+        && v.len() < 4096
+        && v.chars().all(path_char)
+        && !v.split('/').any(|c| c == "..")
+    {
+        Ok(v.to_string())
+    } else {
+        Err(refuse(
+            key,
+            format!(
+                "{} must be an absolute path of letters, digits and / . _ - + @ = , ~ % (no spaces, quotes, ; {{ }} $ # or ..)",
+                shown(v)
+            ),
+        ))
+    }
+}
+
+/// A path relative to the project, not starting with `-`, without `..`.
+///
+/// # Errors
+/// Anything else.
+pub fn rel_path(key: &str, v: &str) -> Result<String, Refusal> {
+    if !v.is_empty()
+        && !v.starts_with(['/', '-'])
+        && v.len() < 1024
+        && v.chars().all(path_char)
+        && !v.split('/').any(|c| c == ".." || c.is_empty())
+    {
+        Ok(v.to_string())
+    } else {
+        Err(refuse(
+            key,
+            format!(
+                "{} must be a path inside the project (letters, digits, / . _ -; not starting with - or /, no ..)",
+                shown(v)
+            ),
+        ))
+    }
+}
+
+/// A name of lowercase letters, digits, `-` and `_`, starting with a
+/// letter or digit (slugs and the Redis ACL user).
+///
+/// # Errors
+/// Anything else.
+pub fn word(key: &str, v: &str) -> Result<String, Refusal> {
+    ident(key, v, false)
+}
+
+/// A database name or user: letters, digits, `_` and `-`.
+///
+/// # Errors
+/// Anything else.
+pub fn db_ident(key: &str, v: &str) -> Result<String, Refusal> {
+    ident(key, v, true)
+}
+
+fn ident(key: &str, v: &str, upper: bool) -> Result<String, Refusal> {
+    let ok = !v.is_empty()
+        && v.len() <= 63
+        && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && v.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '-'
+                || (upper && c.is_ascii_uppercase())
+        });
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(refuse(
+            key,
+            format!(
+                "{} must be {}letters, digits, - and _ (at most 63), starting with a letter or digit",
+                shown(v),
+                if upper { "" } else { "lowercase " }
+            ),
+        ))
+    }
+}
+
+/// Free text: one line of at most 200 characters, no control characters.
+/// The templates escape it for each format.
+///
+/// # Errors
+/// Empty, too long, or control characters (a newline included).
+pub fn text(key: &str, v: &str) -> Result<String, Refusal> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err(refuse(key, "must not be empty".into()));
+    }
+    if t.chars().count() > 200 {
+        return Err(refuse(key, "is longer than 200 characters".into()));
+    }
+    if let Some(c) = t.chars().find(|c| {
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }) {
+        return Err(refuse(
+            key,
+            format!(
+                "holds the control character U+{:04X}; give one line of plain text",
+                c as u32
+            ),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// A security contact: an e-mail address, or an https:// URL.
+///
+/// # Errors
+/// Anything else.
+pub fn contact(key: &str, v: &str) -> Result<String, Refusal> {
+    let t = text(key, v)?;
+    let email = t.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+_-".contains(c))
+            && host(key, domain).is_ok()
+            && domain.contains('.')
+    });
+    let web = url::Url::parse(&t).is_ok_and(|u| {
+        u.scheme() == "https"
+            && u.host_str().is_some()
+            && u.username().is_empty()
+            && t.chars().all(|c| c.is_ascii_graphic())
+    });
+    if email || web {
+        Ok(t)
+    } else {
+        Err(refuse(
+            key,
+            format!("{} is not an e-mail address or an https:// URL", shown(&t)),
+        ))
+    }
+}
+
+// ---- escaping filters, one per target format ----
+
+fn unsafe_value(target: &str, v: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "{} cannot be written safely into {target}",
+            shown(v)
+        ),
+    )
+}
+
+fn has_control(v: &str) -> bool {
+    v.chars().any(char::is_control)
+}
+
+/// nginx: bare when made of plain characters, else double-quoted; `$`
+/// (variable expansion) and control characters are refused.
+///
+/// # Errors
+/// A value nginx would read differently.
+pub fn nginx(v: String) -> Result<String, Error> {
+    if v.is_empty() || has_control(&v) || v.contains('$') {
+        return Err(unsafe_value("nginx", &v));
+    }
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/:@[]-+=,~%".contains(c))
+    {
+        return Ok(v);
+    }
+    Ok(format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+}
+
+/// A comment line in a configuration file (nginx, redis.conf, logrotate,
+/// YAML, Python): control characters, a newline included, are refused.
+///
+/// # Errors
+/// A value that would end the comment.
+pub fn comment(v: String) -> Result<String, Error> {
+    if has_control(&v) || v.contains(['\u{2028}', '\u{2029}']) {
+        return Err(unsafe_value("a comment", &v));
+    }
+    Ok(v)
+}
+
+/// redis.conf: bare when plain, else a double-quoted string with escapes.
+///
+/// # Errors
+/// An empty value.
+pub fn redis(v: String) -> Result<String, Error> {
+    if v.is_empty() {
+        return Err(unsafe_value("redis.conf", &v));
+    }
+    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/:@-+=,~%".contains(c)) {
+        return Ok(v);
+    }
+    let mut out = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || !c.is_ascii() => {
+                let mut b = [0u8; 4];
+                for byte in c.encode_utf8(&mut b).bytes() {
+                    out.push_str(&format!("\\x{byte:02x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Ok(out)
+}
+
+/// The body of a Python string literal (between `"` or `"""`): every
+/// backslash, quote and non-printable character escaped.
+pub fn py(v: String) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || (c as u32) > 0x7e => {
+                if (c as u32) <= 0xffff {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A YAML scalar: plain when it cannot be read as anything but a string
+/// (letters, digits, spaces and `._/+=,-` inside), else double-quoted.
+pub fn yaml(v: String) -> String {
+    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !v.ends_with(' ')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ._/+=,-".contains(c))
+        && !["true", "false", "yes", "no", "on", "off", "null"]
+            .contains(&v.to_ascii_lowercase().as_str());
+    if plain {
+        return v;
+    }
+    let mut out = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One POSIX shell word: bare when plain, else single-quoted.
+///
+/// # Errors
+/// Control characters (a newline would end the command).
+pub fn sh(v: String) -> Result<String, Error> {
+    if v.is_empty() || has_control(&v) {
+        return Err(unsafe_value("a shell command", &v));
+    }
+    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/-+=,@%:".contains(c)) && !v.starts_with('-') {
+        return Ok(v);
+    }
+    Ok(format!("'{}'", v.replace('\'', "'\\''")))
+}
+
+/// Markdown text: the characters that start markup or HTML escaped.
+pub fn md(v: String) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A logrotate path: plain characters only (it has no quoting worth trusting).
+///
+/// # Errors
+/// Anything but plain path characters.
+pub fn logrotate(v: String) -> Result<String, Error> {
+    if v.starts_with('/') && v.chars().all(path_char) {
+        Ok(v)
+    } else {
+        Err(unsafe_value("logrotate", &v))
+    }
+}
+
+/// Registers every filter on a template environment.
+pub fn install(env: &mut minijinja::Environment<'_>) {
+    env.add_filter("nginx", nginx);
+    env.add_filter("comment", comment);
+    env.add_filter("redis", redis);
+    env.add_filter("py", py);
+    env.add_filter("yaml", yaml);
+    env.add_filter("sh", sh);
+    env.add_filter("md", md);
+    env.add_filter("logrotate", logrotate);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_by_the_url_parser() {
+        assert_eq!(host("k", "API.Example.com").unwrap(), "api.example.com");
+        assert_eq!(host("k", "bücher.example").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(host("k", "10.0.0.5").unwrap(), "10.0.0.5");
+        for bad in ["a b", "a;b", "a{b", "", "-x.test", "a..b", "x/y", "a$b"] {
+            assert!(host("k", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn filters_escape_for_their_format() {
+        assert_eq!(py("a\"\"\"b\\".into()), "a\\\"\\\"\\\"b\\\\");
+        assert_eq!(yaml("x: y\n".into()), "\"x: y\\n\"");
+        assert_eq!(sh("a; b".into()).unwrap(), "'a; b'");
+        assert_eq!(sh("it's".into()).unwrap(), "'it'\\''s'");
+        assert_eq!(sh("-r".into()).unwrap(), "'-r'");
+        assert_eq!(redis("a b\n".into()).unwrap(), "\"a b\\n\"");
+        assert_eq!(nginx("a;b".into()).unwrap(), "\"a;b\"");
+        assert!(nginx("$host".into()).is_err());
+        assert!(comment("x\nuser evil on".into()).is_err());
+        assert_eq!(md("<b>*x*</b>".into()), "&lt;b&gt;\\*x\\*&lt;/b&gt;");
+    }
+}
