@@ -349,7 +349,7 @@ pub fn redis(v: String) -> Result<String, Error> {
     if v.is_empty() {
         return Err(unsafe_value("redis.conf", &v));
     }
-    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/:@-+=,~%".contains(c)) {
+    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/:@-+=,~%>".contains(c)) {
         return Ok(v);
     }
     let mut out = String::from("\"");
