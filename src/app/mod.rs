@@ -449,14 +449,14 @@ impl Model {
     fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             kind: MessageKind::Info,
-            text: text.into(),
+            text: crate::util::redact::redact(&text.into()),
         });
     }
 
     fn error(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             kind: MessageKind::Error,
-            text: text.into(),
+            text: crate::util::redact::redact(&text.into()),
         });
     }
 }
@@ -611,7 +611,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
                 vec![]
             }
             KeyCode::Enter => {
-                let text = input.value().trim().to_string();
+                let text = crate::util::redact::escape_controls(input.value().trim());
+                if let Err(why) = crate::util::redact::refuse_secret("note", &text) {
+                    model.error(why);
+                    model.mode = Mode::Note { input, purpose };
+                    return vec![];
+                }
                 match purpose {
                     NotePurpose::Override { status, outcome } => {
                         if text.is_empty() {
@@ -1170,6 +1175,9 @@ fn validate_waiver(
     if reason.is_empty() {
         return Err((WaiverField::Reason, "A waiver needs a reason.".into()));
     }
+    crate::util::redact::refuse_secret("waiver reason", reason)
+        .map_err(|why| (WaiverField::Reason, why))?;
+    let reason = &crate::util::redact::escape_controls(reason);
     let raw = form.expires.value().trim();
     let expires = if raw.is_empty() {
         None

@@ -89,11 +89,16 @@ impl EnvFile {
 /// # Errors
 /// Only when the file cannot be read at all; content problems are issues.
 pub fn read(path: &Path) -> std::io::Result<EnvFile> {
-    Ok(parse(&crate::util::fsio::read_input(
+    let file = parse(&crate::util::fsio::read_input(
         path,
         crate::util::fsio::ENV_CAP,
         true,
-    )?))
+    )?);
+    // Every secret of the file reaches the masking path before any output.
+    for e in &file.entries {
+        crate::util::redact::remember_setting(&e.key, &e.value);
+    }
+    Ok(file)
 }
 
 /// Parses env file bytes. Never fails: problems become [`Issue`]s.

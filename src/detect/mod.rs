@@ -69,18 +69,19 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding; its evidence goes through the one masking path.
     pub fn new(item: &str, outcome: Outcome, evidence: impl Into<String>) -> Self {
         Finding {
             item: item.to_string(),
             outcome,
-            evidence: evidence.into(),
+            evidence: crate::util::redact::redact(&evidence.into()),
             remediation: String::new(),
             location: None,
         }
     }
 
     pub fn fix(mut self, remediation: impl Into<String>) -> Self {
-        self.remediation = remediation.into();
+        self.remediation = crate::util::redact::redact(&remediation.into());
         self
     }
 

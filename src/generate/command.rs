@@ -9,7 +9,11 @@ use std::process::ExitCode;
 /// Prints a line; a closed stdout (`| head`) is not an error worth a panic.
 macro_rules! say {
     ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            crate::util::redact::redact(&format!($($t)*))
+        );
     }};
 }
 

@@ -30,7 +30,7 @@ struct Entry {
     item: toml::Spanned<String>,
     reason: String,
     owner: String,
-    expires: toml::Spanned<String>,
+    expires: toml::Spanned<toml::Value>,
 }
 
 /// Reads a waivers file into records by item id.
@@ -67,19 +67,37 @@ pub fn load(path: &Path, checklist: &Checklist) -> Result<BTreeMap<String, ItemR
                 format!("the waiver of {id} needs a reason and an owner"),
             ));
         }
-        let expires = crate::app::parse_date(w.expires.get_ref()).ok_or_else(|| {
+        // A quoted "2027-01-31" or a bare TOML date 2027-01-31: both mean the day.
+        let raw = match w.expires.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+            other => {
+                return Err(at(
+                    w.expires.span().start,
+                    format!(
+                        "expires of {id} is a {}; write a day, expires = \"YYYY-MM-DD\"",
+                        other.type_str()
+                    ),
+                ));
+            }
+        };
+        let expires = crate::app::parse_date(&raw).ok_or_else(|| {
             at(
                 w.expires.span().start,
-                format!("{:?} is not a YYYY-MM-DD date", w.expires.get_ref()),
+                format!("{raw:?} is not a YYYY-MM-DD date"),
             )
         })?;
+        for (what, text) in [("waiver reason", &w.reason), ("waiver owner", &w.owner)] {
+            crate::util::redact::refuse_secret(what, text)
+                .map_err(|why| at(w.item.span().start, format!("the waiver of {id}: {why}")))?;
+        }
         out.insert(
             id.clone(),
             ItemRecord {
                 status: OperatorStatus::Waived,
                 waiver: Some(Waiver {
-                    reason: w.reason,
-                    owner: w.owner,
+                    reason: crate::util::redact::escape_controls(&w.reason),
+                    owner: crate::util::redact::escape_controls(&w.owner),
                     expires: Some(expires),
                 }),
                 ..ItemRecord::default()

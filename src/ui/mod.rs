@@ -871,13 +871,13 @@ fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "no expiry".into());
         lines.push(Line::from(vec![
             Span::styled("Waiver: ", theme.waived),
-            Span::raw(format!("{} · owner {} · {until}", w.reason, w.owner)),
+            Span::raw(crate::util::redact::redact(&format!("{} · owner {} · {until}", w.reason, w.owner))),
         ]));
     }
     if let Some(n) = rec.and_then(|r| r.note.as_ref()) {
         lines.push(Line::from(vec![
             Span::styled("Note: ", theme.heading),
-            Span::raw(n.clone()),
+            Span::raw(crate::util::redact::redact(n)),
         ]));
     }
     if let Some(file) = model.state.generated.get(&item.id) {
@@ -900,11 +900,11 @@ fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             head.push(Span::styled(" · overridden by the operator", theme.waived));
         }
         lines.push(Line::from(head));
-        lines.push(Line::raw(d.evidence.clone()));
+        lines.push(Line::raw(crate::util::redact::redact(&d.evidence)));
         if !d.remediation.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled("Fix: ", theme.heading),
-                Span::raw(d.remediation.clone()),
+                Span::raw(crate::util::redact::redact(&d.remediation)),
             ]));
         }
     }

@@ -177,6 +177,24 @@ pub fn holds_known_secret(text: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Refuses text an operator wants stored (a note, a waiver reason) when it
+/// holds a secret value harden knows of in this review, or URL
+/// credentials. Fingerprints are never matched: they are too short.
+///
+/// # Errors
+/// A message that says why, without the secret.
+pub fn refuse_secret(what: &str, text: &str) -> Result<(), String> {
+    let creds = url_spans(text)
+        .into_iter()
+        .any(|(s, e)| userinfo(&text[s..e]).is_some_and(|(i, _)| i.contains(':')));
+    if holds_known_secret(text) || creds {
+        return Err(format!(
+            "This {what} contains a secret value of this review (from the env file, a URL or a generated file); harden never stores secrets. Describe it instead, e.g. \"rotated 2026-11-30\"."
+        ));
+    }
+    Ok(())
+}
+
 /// Characters that end a URL in running text.
 fn url_end(c: char) -> bool {
     c.is_whitespace()
