@@ -107,6 +107,9 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     if let Some(s) = &state {
         d.urls.extend(s.urls.iter().cloned());
     }
+    if args.list_probes {
+        return Ok(list_probes(&d));
+    }
     let d = Arc::new(d);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -149,9 +152,118 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
                 report::markdown::render(&results, &inputs.project.display().to_string())
             }
         };
+        let body = with_connections(format, body, &crate::detect::probe::net::connections());
         write_report(out.as_deref(), &body)?;
     }
     Ok(exit_code(&results, args.fail_on))
+}
+
+/// `check --list-probes`: what would be dialled, nothing dialled.
+fn list_probes(d: &detect::Inputs) -> u8 {
+    let planned = crate::detect::probe::planned(d);
+    let mut o = String::new();
+    if d.offline {
+        o.push_str("--offline: no probe would dial anything.\n");
+    } else if planned.is_empty() {
+        o.push_str("No probe would dial anything: no --url, and no REDIS_URL or DATABASE_URL in the env file.\n");
+    } else {
+        o.push_str("The probes would dial (nothing was dialled):\n");
+        for c in &planned {
+            o.push_str(&format!(
+                "  {}:{} (dialled as {}) - {} - {}\n",
+                c.host, c.port, c.dialled, c.purpose, c.transport
+            ));
+        }
+    }
+    if d.pip_audit_json.is_some() {
+        o.push_str("pip-audit: not run; the report given with --pip-audit-json is read.\n");
+    } else if !d.offline {
+        o.push_str(&match crate::detect::pip_audit::plan(&d.project) {
+            crate::detect::pip_audit::Plan::Venv(p) => format!(
+                "pip-audit --path {} (it asks its vulnerability service, PyPI by default)\n",
+                d.show(&p)
+            ),
+            crate::detect::pip_audit::Plan::Requirements(files) => files
+                .iter()
+                .map(|f| format!(
+                    "pip-audit -r {} --no-deps --disable-pip (it asks its vulnerability service, PyPI by default)\n",
+                    d.show(f)
+                ))
+                .collect(),
+            crate::detect::pip_audit::Plan::NotSafe(why) => format!("pip-audit: not run: {why}\n"),
+        });
+    }
+    let _ = std::io::stdout().write_all(redact(&o).as_bytes());
+    0
+}
+
+/// Adds the connections harden made to a report, in its format.
+fn with_connections(
+    format: Format,
+    body: String,
+    conns: &[crate::detect::probe::net::Connection],
+) -> String {
+    let line = |c: &crate::detect::probe::net::Connection| {
+        format!(
+            "{}:{} (dialled {}): {}; {}",
+            c.host, c.port, c.dialled, c.purpose, c.transport
+        )
+    };
+    match format {
+        Format::Json | Format::Sarif => {
+            let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&body) else {
+                return body;
+            };
+            let list = serde_json::to_value(conns).unwrap_or_default();
+            if format == Format::Json {
+                v["connections"] = list;
+            } else if let Some(run) = v["runs"].get_mut(0) {
+                run["properties"]["connections"] = list;
+            }
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or(body);
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = body;
+            if conns.is_empty() {
+                s.push_str("\nConnections harden made: none.\n");
+            } else {
+                s.push_str("\nConnections harden made:\n");
+                for c in conns {
+                    s.push_str(&format!("  {}\n", line(c)));
+                }
+            }
+            s
+        }
+        Format::Markdown => {
+            let mut s = body;
+            s.push_str("\n## Connections harden made\n\n");
+            if conns.is_empty() {
+                s.push_str("None.\n");
+            } else {
+                s.push_str("| host | port | dialled | purpose | transport |\n|---|---|---|---|---|\n");
+                for c in conns {
+                    s.push_str(&format!(
+                        "| {} | {} | {} | {} | {} |\n",
+                        c.host, c.port, c.dialled, c.purpose, c.transport.replace('|', "\\|")
+                    ));
+                }
+            }
+            s
+        }
+        Format::Junit => {
+            let mut props = String::from("  <testsuite name=\"harden.connections\" tests=\"0\" failures=\"0\" skipped=\"0\">\n    <properties>\n");
+            for c in conns {
+                props.push_str(&format!(
+                    "      <property name=\"connection\" value=\"{}\"/>\n",
+                    report::junit::escape(&line(c))
+                ));
+            }
+            props.push_str("    </properties>\n  </testsuite>\n</testsuites>");
+            body.replacen("</testsuites>", &props, 1)
+        }
+    }
 }
 
 /// harden's own inputs for this run, which no `--output` may name.

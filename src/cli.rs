@@ -253,6 +253,11 @@ pub struct CheckArgs {
     /// Waivers kept in a file ([[waiver]] item, reason, owner, expires).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+
+    /// Print every host, port and purpose the probes would dial, and what
+    /// pip-audit would be asked, then exit without dialling anything.
+    #[arg(long)]
+    pub list_probes: bool,
 }
 
 /// Checks one production URL: `https://` with a host, nothing else.

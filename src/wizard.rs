@@ -67,6 +67,13 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     let checklist = Arc::new(checklist);
     let state_path = cli.inputs.state_path();
     let loaded = store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
+    if loaded.is_some() && rustix::fs::access(&state_path, rustix::fs::Access::WRITE_OK).is_err() {
+        return Err(format!(
+            "state file {} is not writable by this user; harden saves after every answer and does not replace a file it may not write. \
+             Run as its owner, or use --state OTHER_FILE",
+            state_path.display()
+        ));
+    }
 
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(

@@ -60,12 +60,27 @@ pub struct EnvFile {
     /// Every entry in file order, duplicates included.
     pub entries: Vec<Entry>,
     pub issues: Vec<Issue>,
+    /// Key -> index of its winning entry, built on first use, so that
+    /// judging every key of a 100k-line file stays linear.
+    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl EnvFile {
     /// The entry that wins for a key: the last one, as python-dotenv reads it.
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.key == key)
+        let index = self.index.get_or_init(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect()
+        });
+        match index.get(key).map(|&i| self.entries.get(i)) {
+            None => None,
+            Some(Some(e)) if e.key == key => Some(e),
+            // Entries changed after the index was built: scan.
+            _ => self.entries.iter().rev().find(|e| e.key == key),
+        }
     }
 
     /// The winning value of a key, trimmed.
@@ -175,7 +190,18 @@ pub fn parse(bytes: &[u8]) -> EnvFile {
             }
         }
         match entry(&logical, start + 1) {
-            Some(e) => out.entries.push(e),
+            Some(e) => {
+                if e.value.contains('\0') {
+                    out.issues.push(Issue {
+                        line: Some(start + 1),
+                        message: format!(
+                            "{}'s value holds a NUL byte: the process environment cannot carry it (Python raises \"embedded null byte\", other loaders cut the value there); remove it",
+                            e.key
+                        ),
+                    });
+                }
+                out.entries.push(e)
+            }
             None => out.issues.push(Issue {
                 line: Some(start + 1),
                 message: "cannot be parsed as KEY=value".into(),

@@ -4,7 +4,7 @@
 //! A skipped dependency was not audited, so it makes the result `unknown`,
 //! never clean; a run that wrote no report failed, whatever it printed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use serde::Deserialize;
@@ -267,6 +267,75 @@ pub async fn detect(inputs: &Inputs) -> Report {
     Report::new(Detector::PipAudit, vec![finding])
 }
 
+/// What pip-audit is asked to audit, without ever running the project's
+/// code: an existing virtualenv's site-packages read as files (`--path`;
+/// its interpreter is never started, so no `.pth` file runs), or fully
+/// pinned requirements with `--no-deps --disable-pip` (nothing resolved,
+/// nothing built).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    Venv(PathBuf),
+    Requirements(Vec<PathBuf>),
+    /// Why pip-audit cannot run safely, and the command to run by hand.
+    NotSafe(String),
+}
+
+/// The site-packages of a virtualenv in the project (`.venv`, `venv`, `env`).
+fn site_packages(project: &Path) -> Option<PathBuf> {
+    for v in [".venv", "venv", "env"] {
+        let lib = project.join(v).join("lib");
+        let Ok(entries) = std::fs::read_dir(&lib) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("python"))
+            .map(|e| e.path().join("site-packages"))
+            .filter(|p| p.is_dir())
+            .collect();
+        found.sort();
+        if let Some(p) = found.pop() {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// Decides how pip-audit may run on this project.
+pub fn plan(project: &Path) -> Plan {
+    if let Some(sp) = site_packages(project) {
+        return Plan::Venv(sp);
+    }
+    let files = requirement_files(project);
+    if files.is_empty() {
+        return Plan::NotSafe(
+            "no virtualenv and no requirements*.txt for pip-audit to audit".into(),
+        );
+    }
+    for f in &files {
+        let shown = f.strip_prefix(project).unwrap_or(f).display().to_string();
+        let text = match crate::util::fsio::read_input_text(f, crate::util::fsio::ENV_CAP) {
+            Ok(t) => t,
+            Err(e) => return Plan::NotSafe(format!("cannot read {shown}: {e}")),
+        };
+        let (_, loose) = crate::detect::deps::unpinned(&text);
+        let editable = text.lines().position(|l| {
+            let l = l.trim_start();
+            l.starts_with("-e") || l.starts_with("--editable") || l.starts_with('.') || l.starts_with('/')
+        });
+        let why = match (loose.first(), editable) {
+            (Some(u), _) => format!("{shown}:{} `{}` is not pinned with ==", u.line, u.requirement),
+            (None, Some(i)) => format!("{shown}:{} installs a local or editable package", i + 1),
+            (None, None) => continue,
+        };
+        return Plan::NotSafe(format!(
+            "{why}, and auditing it would make pip resolve and build packages, which runs their code on this server. \
+             Pin every requirement with ==, or run `pip-audit -r {shown}` by hand in a throwaway container and pass its JSON with --pip-audit-json"
+        ));
+    }
+    Plan::Requirements(files)
+}
+
 async fn run(inputs: &Inputs) -> Finding {
     let Ok(exe) = which::which("pip-audit") else {
         return Finding::new(
@@ -276,18 +345,68 @@ async fn run(inputs: &Inputs) -> Finding {
         )
         .fix("pip install pip-audit, or pass a report with --pip-audit-json.");
     };
-    let files = requirement_files(&inputs.project);
-    let Some(req) = files
-        .iter()
-        .find(|f| f.file_name().is_some_and(|n| n == "requirements.txt"))
-        .or(files.first())
-    else {
-        return Finding::new(
-            ITEM,
-            Outcome::Unknown,
-            "no requirements*.txt for pip-audit to audit",
-        );
+    let runs: Vec<(Vec<std::ffi::OsString>, String)> = match plan(&inputs.project) {
+        Plan::NotSafe(why) => {
+            return Finding::new(ITEM, Outcome::Unknown, format!("pip-audit was not run: {why}"))
+                .fix("Pin every requirement (pip-compile or pip freeze), or pass a pip-audit JSON report with --pip-audit-json.");
+        }
+        Plan::Venv(sp) => vec![(
+            vec!["--path".into(), sp.clone().into_os_string()],
+            format!("pip-audit --path {}", inputs.show(&sp)),
+        )],
+        Plan::Requirements(files) => files
+            .iter()
+            .map(|f| {
+                (
+                    vec![
+                        "-r".into(),
+                        f.clone().into_os_string(),
+                        "--no-deps".into(),
+                        "--disable-pip".into(),
+                    ],
+                    format!("pip-audit -r {} --no-deps --disable-pip", inputs.show(f)),
+                )
+            })
+            .collect(),
     };
+    let mut findings = Vec::new();
+    for (args, shown) in &runs {
+        findings.push(audit_once(&exe, args, shown, inputs).await);
+    }
+    combine(findings)
+}
+
+/// One finding from the audits of several files: the worst outcome, and
+/// each audit's evidence.
+fn combine(mut findings: Vec<Finding>) -> Finding {
+    if findings.len() == 1 {
+        return findings.remove(0);
+    }
+    let rank = |o: Outcome| match o {
+        Outcome::Fail => 4,
+        Outcome::Unknown => 3,
+        Outcome::Warn => 2,
+        Outcome::Pass => 1,
+        Outcome::Skipped => 0,
+    };
+    let worst = findings
+        .iter()
+        .max_by_key(|f| rank(f.outcome))
+        .cloned()
+        .unwrap_or_else(|| Finding::new(ITEM, Outcome::Unknown, "nothing audited"));
+    let evidence: Vec<String> = findings.iter().map(|f| f.evidence.clone()).collect();
+    let mut f = Finding::new(ITEM, worst.outcome, evidence.join("; "));
+    f.remediation = worst.remediation;
+    f.location = worst.location;
+    f
+}
+
+async fn audit_once(
+    exe: &Path,
+    args: &[std::ffi::OsString],
+    shown: &str,
+    inputs: &Inputs,
+) -> Finding {
     let dir = match tempfile::Builder::new()
         .prefix("harden-pip-audit")
         .tempdir()
@@ -302,9 +421,8 @@ async fn run(inputs: &Inputs) -> Finding {
         }
     };
     let out = dir.path().join("report.json");
-    let child = tokio::process::Command::new(&exe)
-        .arg("-r")
-        .arg(req)
+    let child = tokio::process::Command::new(exe)
+        .args(args)
         .args(["-f", "json", "-o"])
         .arg(&out)
         .args(["--progress-spinner", "off"])
@@ -341,9 +459,8 @@ async fn run(inputs: &Inputs) -> Finding {
                 .fix("Run it by hand and pass the report with --pip-audit-json.");
             }
         };
-    let shown = inputs.show(req);
-    match std::fs::read(&out) {
-        Ok(b) => match judge_report(&b, &format!("pip-audit -r {shown}"), &inputs.project) {
+    match crate::util::fsio::read_input(&out, crate::util::fsio::STATE_CAP, false) {
+        Ok(b) => match judge_report(&b, shown, &inputs.project) {
             Ok(f) => f,
             Err(e) => Finding::new(
                 ITEM,
@@ -364,7 +481,7 @@ async fn run(inputs: &Inputs) -> Finding {
                 ITEM,
                 Outcome::Unknown,
                 format!(
-                    "pip-audit exited with {} and wrote no report, so the audit did not complete: {last}",
+                    "{shown} exited with {} and wrote no report, so the audit did not complete: {last}",
                     output
                         .status
                         .code()

@@ -70,11 +70,13 @@ fn targets(inputs: &Inputs) -> Targets {
     }
 }
 
-/// The https URLs to probe: `--url` and the ones the operator gave, then
-/// the production origins of ALLOWED_HOSTS, one per host and port.
-pub fn web_targets(inputs: &Inputs, origins: &[String]) -> Vec<Url> {
+/// The https URLs to probe: only the ones the operator gave (`--url`,
+/// `u` in the wizard, the state), one per host and port. The origins of
+/// ALLOWED_HOSTS are front ends, not the API: they are what the CORS
+/// probes send as `Origin`, never a host harden dials on its own.
+pub fn web_targets(inputs: &Inputs) -> Vec<Url> {
     let mut out: Vec<Url> = Vec::new();
-    for u in inputs.urls.iter().chain(origins) {
+    for u in &inputs.urls {
         if let Ok(u) = Url::parse(u)
             && u.scheme() == "https"
             && !out.iter().any(|o| {
@@ -96,6 +98,68 @@ fn net(inputs: &Inputs) -> Result<Net, String> {
         roots: Arc::new(roots),
         loopback_only: inputs.loopback_only,
     })
+}
+
+/// What the probes would dial, without dialling: one entry per host, port
+/// and purpose (the `transport` says what would protect it). Empty when
+/// offline. pip-audit, which asks a vulnerability service itself, is
+/// listed by `check --list-probes` separately.
+pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
+    if inputs.offline {
+        return Vec::new();
+    }
+    let t = targets(inputs);
+    let route = |host: &str, port: u16| {
+        let n = Net {
+            connect_to: inputs.connect_to.clone(),
+            deadline: inputs.probe_deadline,
+            roots: Arc::new(rustls::RootCertStore::empty()),
+            loopback_only: inputs.loopback_only,
+        };
+        let (a, p) = n.route(host, port);
+        format!("{a}:{p}")
+    };
+    let entry = |host: &str, port: u16, purpose: &str, transport: &str| net::Connection {
+        host: host.to_string(),
+        port,
+        dialled: route(host, port),
+        purpose: purpose.to_string(),
+        transport: transport.to_string(),
+    };
+    let mut out = Vec::new();
+    if let Some(u) = &t.redis
+        && matches!(u.scheme(), "redis" | "rediss")
+    {
+        let host = u.host_str().unwrap_or("localhost");
+        let tls = u.scheme() == "rediss";
+        out.push(entry(
+            host,
+            u.port().unwrap_or(6379),
+            "Redis: PING, AUTH, INFO persistence",
+            if tls {
+                "TLS; credentials only if the certificate verifies"
+            } else {
+                "plain TCP; credentials only when the peer is loopback"
+            },
+        ));
+    }
+    if let Some(u) = &t.database
+        && u.scheme().starts_with("postgres")
+    {
+        out.push(entry(
+            u.host_str().unwrap_or("localhost"),
+            u.port().unwrap_or(5432),
+            "PostgreSQL: SSLRequest (no credentials)",
+            "plain TCP, 8 bytes",
+        ));
+    }
+    for u in web_targets(inputs) {
+        let host = u.host_str().unwrap_or("");
+        let port = u.port_or_known_default().unwrap_or(443);
+        out.push(entry(host, port, "TLS handshake and GET of the URL; CORS preflight, security.txt, /docs", "TLS"));
+        out.push(entry(host, 80, "plain HTTP, to see the redirect to HTTPS", "plain TCP"));
+    }
+    out
 }
 
 /// Runs one probe detector.
@@ -130,12 +194,12 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
             None => all(d, Outcome::Skipped, "no DATABASE_URL to probe"),
         },
         _ => {
-            let urls = web_targets(inputs, &t.origins);
+            let urls = web_targets(inputs);
             if urls.is_empty() {
                 all(
                     d,
                     Outcome::Skipped,
-                    "no production URL to probe: give --url https://…, or https origins in ALLOWED_HOSTS",
+                    "no production URL to probe: give --url https://… (or u in the wizard); harden dials only the URLs the operator gives",
                 )
             } else {
                 let now = time::OffsetDateTime::now_utc();

@@ -125,7 +125,28 @@ impl Net {
     ///
     /// # Errors
     /// A readable reason: refused, timed out, unresolvable.
-    pub async fn tcp(&self, host: &str, port: u16) -> Result<TcpStream, String> {
+    pub async fn tcp(
+        &self,
+        host: &str,
+        port: u16,
+        purpose: &'static str,
+    ) -> Result<TcpStream, String> {
+        let r = self.tcp_unlogged(host, port).await;
+        let (addr, p2) = self.route(host, port);
+        record(Connection {
+            host: host.to_string(),
+            port,
+            dialled: format!("{addr}:{p2}"),
+            purpose: purpose.to_string(),
+            transport: match &r {
+                Ok(_) => "plain TCP".into(),
+                Err(e) => format!("failed: {e}"),
+            },
+        });
+        r
+    }
+
+    async fn tcp_unlogged(&self, host: &str, port: u16) -> Result<TcpStream, String> {
         let (addr, port) = self.route(host, port);
         if self.loopback_only && !is_loopback(&addr) {
             return Err(format!(
@@ -172,8 +193,32 @@ impl Net {
         &self,
         host: &str,
         port: u16,
+        purpose: &'static str,
     ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
-        let tcp = self.tcp(host, port).await?;
+        let r = self.tls_unlogged(host, port).await;
+        let (addr, p2) = self.route(host, port);
+        record(Connection {
+            host: host.to_string(),
+            port,
+            dialled: format!("{addr}:{p2}"),
+            purpose: purpose.to_string(),
+            transport: match &r {
+                Ok((_, h)) => match &h.verdict {
+                    Ok(()) => "TLS, certificate verified".into(),
+                    Err(why) => format!("TLS, certificate NOT verified ({why})"),
+                },
+                Err(e) => format!("failed: {e}"),
+            },
+        });
+        r
+    }
+
+    async fn tls_unlogged(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
+        let tcp = self.tcp_unlogged(host, port).await?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let inner =
             WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider.clone())
@@ -230,6 +275,36 @@ pub struct Handshake {
     pub chain: Vec<CertificateDer<'static>>,
     /// The verifier's verdict on the chain and name.
     pub verdict: Result<(), String>,
+}
+
+/// One connection harden made: where, why, and how it was protected.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Connection {
+    /// The host as the operator gave it.
+    pub host: String,
+    pub port: u16,
+    /// The address dialled, after `--connect-to`.
+    pub dialled: String,
+    pub purpose: String,
+    /// `plain TCP`, `TLS, certificate verified`, `TLS, certificate NOT
+    /// verified (why)`, or `failed: why`.
+    pub transport: String,
+}
+
+static CONNECTIONS: Mutex<Vec<Connection>> = Mutex::new(Vec::new());
+
+fn record(c: Connection) {
+    if let Ok(mut v) = CONNECTIONS.lock() {
+        v.push(c);
+    }
+}
+
+/// Every connection made by this process so far, once each, sorted.
+pub fn connections() -> Vec<Connection> {
+    let mut v = CONNECTIONS.lock().map(|v| v.clone()).unwrap_or_default();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// `localhost` or a loopback address literal.

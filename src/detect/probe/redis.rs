@@ -148,6 +148,7 @@ async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
     net: &Net,
     url: &Url,
     shown: &str,
+    unverified: Option<String>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let ping = match call(s, net, &["PING"]).await {
@@ -199,6 +200,18 @@ async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
         format!("{shown} answers RESP"),
     );
     if let Some(p) = &password {
+        crate::util::redact::remember(p);
+    }
+    if let (Some(_), Some(why)) = (&password, &unverified) {
+        // A credential never travels over a connection that is not
+        // verified: a man in the middle would have it.
+        reachable = Finding::new(
+            "rate_limit.redis_reachable",
+            Outcome::Unknown,
+            format!("{shown} answers RESP; REDIS_URL's credentials were not sent because {why}"),
+        )
+        .fix("Serve Redis over TLS with a certificate this host trusts (rediss://, --ca-file for an internal CA), or run harden where Redis is on loopback.");
+    } else if let Some(p) = &password {
         let mut args = vec!["AUTH"];
         if let Some(u) = &user {
             args.push(u);
@@ -370,9 +383,14 @@ pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
     };
     let work = async {
         if tls {
-            match net.tls(&host, port).await {
+            match net.tls(&host, port, "Redis: PING, AUTH, INFO persistence").await {
                 Ok((mut s, hs)) => {
-                    let mut v = talk(&mut s, net, url, &shown).await;
+                    let unverified = hs
+                        .verdict
+                        .as_ref()
+                        .err()
+                        .map(|why| format!("its TLS certificate is {why}"));
+                    let mut v = talk(&mut s, net, url, &shown, unverified).await;
                     if let Err(why) = hs.verdict
                         && let Some(f) = v
                             .iter_mut()
@@ -389,8 +407,14 @@ pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
                 Err(e) => unreachable(e),
             }
         } else {
-            match net.tcp(&host, port).await {
-                Ok(mut s) => talk(&mut s, net, url, &shown).await,
+            match net.tcp(&host, port, "Redis: PING, AUTH, INFO persistence").await {
+                Ok(mut s) => {
+                    let on_loopback = s.peer_addr().is_ok_and(|a| a.ip().is_loopback());
+                    let unverified = (!on_loopback).then(|| {
+                        "the connection is plain TCP (redis://) to a host that is not loopback".to_string()
+                    });
+                    talk(&mut s, net, url, &shown, unverified).await
+                }
                 Err(e) => unreachable(e),
             }
         }

@@ -623,7 +623,7 @@ async fn https_request(
     path: &str,
     extra: &[(&str, &str)],
 ) -> Result<Response, String> {
-    let (mut s, _) = net.tls(host, port).await?;
+    let (mut s, _) = net.tls(host, port, "HTTPS requests (CORS preflight, security.txt, /docs)").await?;
     let host_header = if port == 443 {
         host.to_string()
     } else {
@@ -647,7 +647,7 @@ pub async fn probe(net: &Net, url: &Url, origins: &[String], now: OffsetDateTime
             .map(|id| Finding::new(id, Outcome::Unknown, why.clone()))
             .collect()
     };
-    let (mut s, hs) = match net.tls(&host, port).await {
+    let (mut s, hs) = match net.tls(&host, port, "TLS handshake and GET of the URL").await {
         Ok(x) => x,
         Err(e) if e.contains("refused") => {
             let mut v = unknown_all(format!("HTTPS: {e}"));
@@ -683,7 +683,9 @@ pub async fn probe(net: &Net, url: &Url, origins: &[String], now: OffsetDateTime
     let plain_net = net.clone();
     let plain_host = host.clone();
     let plain = async move {
-        let mut t = plain_net.tcp(&plain_host, 80).await?;
+        let mut t = plain_net
+            .tcp(&plain_host, 80, "plain HTTP, to see the redirect to HTTPS")
+            .await?;
         exchange(&mut t, "GET", &plain_host, "/", &[], plain_net.deadline).await
     };
     let (random, security, docs, plain) = tokio::join!(
