@@ -94,6 +94,10 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         inputs.env_file.as_deref(),
         state.as_ref().and_then(|s| s.env_file.as_deref()),
     );
+    fsio::check_input("the env file", &env_file, fsio::ENV_CAP)?;
+    if let Some(j) = &inputs.pip_audit_json {
+        fsio::check_input("--pip-audit-json", j, fsio::STATE_CAP)?;
+    }
     let own = own_inputs(inputs, &env_file, args.waivers.as_deref());
     let own: Vec<(&str, &Path)> = own.iter().map(|(w, p)| (*w, p.as_path())).collect();
     for p in destinations.iter().filter_map(|(_, o)| o.as_ref()) {

@@ -58,6 +58,19 @@ struct Prepared {
 /// an input error (exit 2) and leaves every file as it was.
 fn prepare(cli: &Cli) -> Result<Prepared, String> {
     cli.inputs.validate()?;
+    {
+        use crate::util::fsio::{ENV_CAP, STATE_CAP, check_input};
+        let p = &cli.inputs.project;
+        for f in [p.join(".env"), p.join(".env.production")]
+            .iter()
+            .chain(cli.inputs.env_file.as_ref())
+        {
+            check_input("the env file", f, ENV_CAP)?;
+        }
+        if let Some(j) = &cli.inputs.pip_audit_json {
+            check_input("--pip-audit-json", j, STATE_CAP)?;
+        }
+    }
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
     let checklist = match &cli.inputs.checklist {
         Some(p) => checklist::load_file(p),

@@ -109,9 +109,12 @@ pub fn read(path: &Path) -> std::io::Result<EnvFile> {
         crate::util::fsio::ENV_CAP,
         true,
     )?);
-    // Every secret of the file reaches the masking path before any output.
+    // Every secret of the file reaches the masking path before any output;
+    // published placeholders are not secrets (and are named in evidence).
     for e in &file.entries {
-        crate::util::redact::remember_setting(&e.key, &e.value);
+        if super::secrets::placeholder_reason(e.value.trim()).is_none() {
+            crate::util::redact::remember_setting(&e.key, &e.value);
+        }
     }
     Ok(file)
 }

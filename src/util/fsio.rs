@@ -115,6 +115,30 @@ fn too_large(path: &Path, cap: u64) -> io::Error {
     )
 }
 
+/// Checks, before a run, that an input which exists is a regular file
+/// (links followed) within its cap: a FIFO, a device or a huge file is an
+/// input error up front, not a hang or a flood later.
+///
+/// # Errors
+/// Names the input, the path and what is wrong.
+pub fn check_input(what: &str, path: &Path, cap: u64) -> Result<(), String> {
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("{what} {}: {e}", path.display())),
+        Ok(m) if !m.is_file() => Err(format!(
+            "{what} {} is {}, not a regular file; harden reads only regular files",
+            path.display(),
+            kind_of(&m)
+        )),
+        Ok(m) if m.len() > cap => Err(format!(
+            "{what} {} is larger than {} MiB, the most harden reads for it",
+            path.display(),
+            cap / MIB
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
 /// Reads an input as UTF-8 text (see [`read_input`]).
 ///
 /// # Errors

@@ -123,11 +123,16 @@ pub fn remember_url_parts(text: &str) {
     for (start, end) in url_spans(text) {
         let url = &text[start..end];
         if let Some((info, _)) = userinfo(url) {
-            remember(info);
-            if let Some((_, pw)) = info.split_once(':') {
-                remember(pw);
-                remember(&percent_decode(pw));
+            if let Some((user, pw)) = info.split_once(':') {
+                // A password equal to its user name is a published default,
+                // not a secret; masking it would hide the user name too.
+                if pw != user {
+                    remember(info);
+                    remember(pw);
+                    remember(&percent_decode(pw));
+                }
             } else {
+                remember(info);
                 remember(&percent_decode(info));
             }
         }

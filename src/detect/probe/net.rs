@@ -133,6 +133,11 @@ impl Net {
     ) -> Result<TcpStream, String> {
         let r = self.tcp_unlogged(host, port).await;
         let (addr, p2) = self.route(host, port);
+        if let Err(e) = &r
+            && e.starts_with("not dialled")
+        {
+            return r;
+        }
         record(Connection {
             host: host.to_string(),
             port,
@@ -197,6 +202,11 @@ impl Net {
     ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
         let r = self.tls_unlogged(host, port).await;
         let (addr, p2) = self.route(host, port);
+        if let Err(e) = &r
+            && e.starts_with("not dialled")
+        {
+            return r;
+        }
         record(Connection {
             host: host.to_string(),
             port,
