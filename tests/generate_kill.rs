@@ -1,0 +1,211 @@
+//! `kill -9` during `generate --yes --rotate-secrets`, round after round:
+//! the files on disk are always one consistent set (or an interrupted set
+//! whose journal completes it), the next run completes it and leaves no
+//! temp file; two concurrent runs never mix their sets.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Rounds in CI; `scripts/kill-rounds.sh` runs 1000.
+fn rounds() -> usize {
+    std::env::var("GENERATE_KILL_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(150)
+}
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn answers() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml")
+}
+
+fn generate(out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(common::bin());
+    c.args(["generate", "--yes", "--answers"])
+        .arg(answers())
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+/// The Redis password in each of the two files that must agree.
+fn passwords(env: &str, conf: &str) -> (Option<String>, Option<String>) {
+    let in_env = env
+        .lines()
+        .find_map(|l| l.strip_prefix("REDIS_URL="))
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, rest)| rest.rsplit_once('@'))
+        .and_then(|(info, _)| info.split_once(':'))
+        .map(|(_, pw)| pw.to_string());
+    let in_conf = conf
+        .lines()
+        .find(|l| l.starts_with("user ") && l.contains(" on "))
+        .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix('>')))
+        .map(str::to_string);
+    (in_env, in_conf)
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+/// What the files will be once the journal (if any) is applied.
+fn effective(out: &Path, rel: &str) -> String {
+    let journal = read(&out.join(".harden-generate.journal"));
+    for line in journal.lines() {
+        if let Some((tmp, target)) = line.split_once('\t')
+            && target == rel
+            && out.join(tmp).exists()
+        {
+            return read(&out.join(tmp));
+        }
+    }
+    read(&out.join(rel))
+}
+
+fn temps(out: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if e.file_name().to_string_lossy().contains(".tmp-")
+                || e.file_name() == ".harden-generate.journal"
+            {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+fn assert_consistent(out: &Path, when: &str) {
+    let (a, b) = passwords(&read(&out.join(".env.production")), &read(&out.join("redis/redis.conf")));
+    assert!(a.is_some() && a == b, "{when}: .env.production and redis.conf disagree ({a:?} vs {b:?})");
+}
+
+#[test]
+fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
+    let seed = std::env::var("KILL_LOOP_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64);
+    eprintln!("KILL_LOOP_SEED={seed}");
+    let mut rng = Lcg(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(generate(&out, &[]).status().unwrap().success());
+    // How long one rotating run takes here, to aim the kills inside it.
+    let t = Instant::now();
+    assert!(generate(&out, &["--rotate-secrets"]).status().unwrap().success());
+    let span = t.elapsed().as_micros().max(2000) as u64;
+    let (mut mid_commit, mut killed) = (0, 0);
+    let started = Instant::now();
+    for round in 0..rounds() {
+        let mut child = generate(&out, &["--rotate-secrets"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next(span * 12 / 10)));
+        let _ = child.kill();
+        let st = child.wait().unwrap();
+        if !st.success() {
+            killed += 1;
+        }
+        // As the next run will see it: consistent now, or after its journal.
+        let (a, b) = passwords(&effective(&out, ".env.production"), &effective(&out, "redis/redis.conf"));
+        assert!(a.is_some() && a == b, "round {round} (seed {seed}): a mixed set ({a:?} vs {b:?})");
+        if out.join(".harden-generate.journal").exists() {
+            mid_commit += 1;
+        }
+        // The next run completes the set first and leaves no temp file.
+        assert!(generate(&out, &[]).status().unwrap().success(), "round {round}");
+        assert_consistent(&out, &format!("round {round} after the next run"));
+        let left = temps(&out);
+        assert!(left.is_empty(), "round {round}: {left:?}");
+    }
+    eprintln!(
+        "{} rounds in {:.1} s: {killed} killed mid-run, {mid_commit} inside the commit",
+        rounds(),
+        started.elapsed().as_secs_f32()
+    );
+    assert!(killed > 0, "no kill landed inside a run; the timing is off");
+}
+
+#[test]
+fn two_concurrent_generates_never_mix_their_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(generate(&out, &[]).status().unwrap().success());
+    let mut refused = 0;
+    for round in 0..30 {
+        let mut a = generate(&out, &["--rotate-secrets"]).stderr(Stdio::piped()).spawn().unwrap();
+        let mut b = generate(&out, &["--rotate-secrets"]).stderr(Stdio::piped()).spawn().unwrap();
+        let (sa, sb) = (a.wait().unwrap(), b.wait().unwrap());
+        for (st, child) in [(sa, &mut a), (sb, &mut b)] {
+            if st.code() == Some(2) {
+                let mut e = String::new();
+                std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut e).unwrap();
+                assert!(e.contains("another harden generate is writing"), "{e}");
+                refused += 1;
+            } else {
+                assert_eq!(st.code(), Some(0), "round {round}");
+            }
+        }
+        assert_consistent(&out, &format!("round {round}"));
+        assert!(temps(&out).is_empty());
+    }
+    eprintln!("30 rounds of two concurrent runs: {refused} refused by the lock");
+}
+
+#[test]
+fn an_interrupted_set_is_completed_by_the_next_run() {
+    // A commit stopped after the journal: the next run renames the rest.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(generate(&out, &[]).status().unwrap().success());
+    let old_env = read(&out.join(".env.production"));
+    let new_env = old_env.replace("REDIS_URL=redis://optibid:", "REDIS_URL=redis://optibid:0");
+    let conf = read(&out.join("redis/redis.conf"));
+    let (pw, _) = passwords(&old_env, &conf);
+    let pw = pw.unwrap();
+    let new_conf = conf.replace(&format!(">{pw}"), &format!(">0{pw}"));
+    std::fs::write(out.join(".tmpa"), &new_env).unwrap();
+    std::fs::write(out.join("redis/.tmpb"), &new_conf).unwrap();
+    std::fs::write(
+        out.join(".harden-generate.journal"),
+        ".tmpa\t.env.production\nredis/.tmpb\tredis/redis.conf\n",
+    )
+    .unwrap();
+    let o = Command::new(common::bin())
+        .args(["generate", "--yes", "--answers"])
+        .arg(answers())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("Completed an interrupted write"), "{text}");
+    assert_consistent(&out, "after recovery");
+    let (a, _) = passwords(&read(&out.join(".env.production")), "");
+    assert_eq!(a.unwrap(), format!("0{pw}"), "the completed set was kept, not rotated");
+    assert!(!out.join(".harden-generate.journal").exists());
+}
