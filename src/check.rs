@@ -246,18 +246,26 @@ fn with_connections(
             if conns.is_empty() {
                 s.push_str("None.\n");
             } else {
-                s.push_str("| host | port | dialled | purpose | transport |\n|---|---|---|---|---|\n");
+                s.push_str(
+                    "| host | port | dialled | purpose | transport |\n|---|---|---|---|---|\n",
+                );
                 for c in conns {
                     s.push_str(&format!(
                         "| {} | {} | {} | {} | {} |\n",
-                        c.host, c.port, c.dialled, c.purpose, c.transport.replace('|', "\\|")
+                        c.host,
+                        c.port,
+                        c.dialled,
+                        c.purpose,
+                        c.transport.replace('|', "\\|")
                     ));
                 }
             }
             s
         }
         Format::Junit => {
-            let mut props = String::from("  <testsuite name=\"harden.connections\" tests=\"0\" failures=\"0\" skipped=\"0\">\n    <properties>\n");
+            let mut props = String::from(
+                "  <testsuite name=\"harden.connections\" tests=\"0\" failures=\"0\" skipped=\"0\">\n    <properties>\n",
+            );
             for c in conns {
                 props.push_str(&format!(
                     "      <property name=\"connection\" value=\"{}\"/>\n",

@@ -107,7 +107,9 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     store::remove_stale_temps(&state_path);
 
     let mut model = build_model(checklist, loaded, &state_path, acquired, now, &user);
-    if let Some(w) = crate::util::fsio::world_writable_warning(crate::util::fsio::parent(&state_path)) {
+    if let Some(w) =
+        crate::util::fsio::world_writable_warning(crate::util::fsio::parent(&state_path))
+    {
         model.context.notices.push(w);
     }
     choose_env_file(&mut model, &cli.inputs);

@@ -49,48 +49,158 @@ fn line_of(text: &str, section: &str, key: &str) -> usize {
 
 /// (section, key, hostile TOML value, what it tried)
 const HOSTILE: &[(&str, &str, &str, &str)] = &[
-    ("app", "listen_https", r#""443 ssl; location /x { alias /etc/; } #""#, "nginx location serving /etc"),
-    ("app", "listen_http", r#""80 default_server""#, "an extra listen parameter"),
+    (
+        "app",
+        "listen_https",
+        r#""443 ssl; location /x { alias /etc/; } #""#,
+        "nginx location serving /etc",
+    ),
+    (
+        "app",
+        "listen_http",
+        r#""80 default_server""#,
+        "an extra listen parameter",
+    ),
     ("app", "listen_http", "0", "port 0"),
-    ("domains", "api", r#""api.example.com; location / { root /; }""#, "nginx directive"),
-    ("domains", "api", r#""*.example.com""#, "wildcard server_name"),
-    ("domains", "api", r#""api.example.com\ninclude /etc/nginx/evil.conf;""#, "newline"),
-    ("app", "upstream", r#""127.0.0.1:8000; } server { listen 9; root /""#, "nginx block"),
-    ("app", "upstream", r#""unix:/tmp/app.sock""#, "not host:port"),
+    (
+        "domains",
+        "api",
+        r#""api.example.com; location / { root /; }""#,
+        "nginx directive",
+    ),
+    (
+        "domains",
+        "api",
+        r#""*.example.com""#,
+        "wildcard server_name",
+    ),
+    (
+        "domains",
+        "api",
+        r#""api.example.com\ninclude /etc/nginx/evil.conf;""#,
+        "newline",
+    ),
+    (
+        "app",
+        "upstream",
+        r#""127.0.0.1:8000; } server { listen 9; root /""#,
+        "nginx block",
+    ),
+    (
+        "app",
+        "upstream",
+        r#""unix:/tmp/app.sock""#,
+        "not host:port",
+    ),
     ("app", "max_body", r#""1m; root /""#, "nginx directive"),
     ("app", "max_body", r#""10mb""#, "not a size"),
-    ("tls", "certificate", r#""/etc/cert.pem; root /""#, "nginx directive"),
-    ("tls", "certificate", r#""/etc/ssl/$ssl_server_name.pem""#, "nginx variable"),
+    (
+        "tls",
+        "certificate",
+        r#""/etc/cert.pem; root /""#,
+        "nginx directive",
+    ),
+    (
+        "tls",
+        "certificate",
+        r#""/etc/ssl/$ssl_server_name.pem""#,
+        "nginx variable",
+    ),
     ("tls", "key", r#""/etc/k{ey}.pem""#, "braces"),
     ("tls", "key", r#""relative/key.pem""#, "relative path"),
-    ("redis", "data_dir", r#""/var/lib/redis\nuser evil on nopass ~* +@all""#, "extra ACL user"),
+    (
+        "redis",
+        "data_dir",
+        r#""/var/lib/redis\nuser evil on nopass ~* +@all""#,
+        "extra ACL user",
+    ),
     ("redis", "data_dir", r#""/var/lib/../../etc""#, "dot-dot"),
-    ("redis", "host", r#""127.0.0.1\nuser default on nopass""#, "newline"),
+    (
+        "redis",
+        "host",
+        r#""127.0.0.1\nuser default on nopass""#,
+        "newline",
+    ),
     ("redis", "user", r#""app on nopass ~* +@all""#, "ACL rules"),
     ("redis", "port", "0", "port 0"),
-    ("domains", "origins", r#"["https://app.example.com\", __import__('os').system('id'), \""]"#, "Python code"),
-    ("domains", "origins", r#"["http://app.example.com"]"#, "plain http"),
-    ("domains", "origins", r#"["https://user:pw@app.example.com"]"#, "credentials"),
-    ("domains", "origins", r#"["https://app.example.com/path"]"#, "a path"),
+    (
+        "domains",
+        "origins",
+        r#"["https://app.example.com\", __import__('os').system('id'), \""]"#,
+        "Python code",
+    ),
+    (
+        "domains",
+        "origins",
+        r#"["http://app.example.com"]"#,
+        "plain http",
+    ),
+    (
+        "domains",
+        "origins",
+        r#"["https://user:pw@app.example.com"]"#,
+        "credentials",
+    ),
+    (
+        "domains",
+        "origins",
+        r#"["https://app.example.com/path"]"#,
+        "a path",
+    ),
     ("domains", "origins", "[]", "no origin"),
-    ("project", "name", r#""Name\n    server { listen 81; }""#, "newline into a comment"),
-    ("project", "name", r#""OptiBid\u001b]0;pwned\u0007""#, "terminal escape"),
+    (
+        "project",
+        "name",
+        r#""Name\n    server { listen 81; }""#,
+        "newline into a comment",
+    ),
+    (
+        "project",
+        "name",
+        r#""OptiBid\u001b]0;pwned\u0007""#,
+        "terminal escape",
+    ),
     ("project", "slug", r#""x;y""#, "nginx separator"),
     ("project", "slug", r#""X""#, "upper case"),
-    ("logging", "directory", r#""/var/log/x {\n postrotate\n curl http://127.0.0.1/x | sh\n endscript\n}\n/var/log/y""#, "logrotate postrotate"),
+    (
+        "logging",
+        "directory",
+        r#""/var/log/x {\n postrotate\n curl http://127.0.0.1/x | sh\n endscript\n}\n/var/log/y""#,
+        "logrotate postrotate",
+    ),
     ("logging", "directory", r#""/var/log/#x""#, "comment"),
     ("logging", "level", r#""INFO\nuser""#, "newline"),
-    ("ci", "requirements", r#""requirements.txt; curl http://127.0.0.1/x | sh""#, "shell injection"),
+    (
+        "ci",
+        "requirements",
+        r#""requirements.txt; curl http://127.0.0.1/x | sh""#,
+        "shell injection",
+    ),
     ("ci", "requirements", r#""-r /etc/passwd""#, "an option"),
-    ("ci", "requirements", r#""../../etc/passwd""#, "outside the project"),
+    (
+        "ci",
+        "requirements",
+        r#""../../etc/passwd""#,
+        "outside the project",
+    ),
     ("database", "host", r#""db@evil.test""#, "user-info"),
     ("database", "name", r#""db?sslmode=disable""#, "URL query"),
     ("database", "user", r#""u:pw""#, "password in the user"),
     ("database", "port", "0", "port 0"),
     ("mfa", "issuer", "\"Iss\\u0007uer\"", "control character"),
     ("incident", "on_call", r#""x\r\ny""#, "CRLF"),
-    ("incident", "escalation", r#"["ok", "bad\nline"]"#, "newline"),
-    ("incident", "security_contact", r#""javascript:alert(1)""#, "not mail or https"),
+    (
+        "incident",
+        "escalation",
+        r#"["ok", "bad\nline"]"#,
+        "newline",
+    ),
+    (
+        "incident",
+        "security_contact",
+        r#""javascript:alert(1)""#,
+        "not mail or https",
+    ),
     ("backup", "region", r#""eu-west-1\n""#, "newline"),
     ("backup", "bucket", r#""Bucket With Space""#, "not a bucket"),
 ];
@@ -98,7 +208,10 @@ const HOSTILE: &[(&str, &str, &str, &str)] = &[
 #[test]
 fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_written() {
     assert!(HOSTILE.len() >= 30);
-    let keys: std::collections::BTreeSet<String> = HOSTILE.iter().map(|(s, k, ..)| format!("{s}.{k}")).collect();
+    let keys: std::collections::BTreeSet<String> = HOSTILE
+        .iter()
+        .map(|(s, k, ..)| format!("{s}.{k}"))
+        .collect();
     assert!(keys.len() >= 25, "{} keys", keys.len());
     let dir = tempfile::tempdir().unwrap();
     for (section, key, value, what) in HOSTILE {
@@ -114,14 +227,24 @@ fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_writte
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{section}.{key} ({what}) accepted: {err}");
-        assert!(err.contains(&format!("{section}.{key}")), "{section}.{key} ({what}) not named: {err}");
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{section}.{key} ({what}) accepted: {err}"
+        );
+        assert!(
+            err.contains(&format!("{section}.{key}")),
+            "{section}.{key} ({what}) not named: {err}"
+        );
         let line = line_of(&text, section, key);
         assert!(
             err.contains(&format!("answers.toml:{line}:")),
             "{section}.{key} ({what}): line {line} not named: {err}"
         );
-        assert!(!out.exists(), "{section}.{key} ({what}): something was written");
+        assert!(
+            !out.exists(),
+            "{section}.{key} ({what}): something was written"
+        );
         assert!(!err.contains('\u{1b}'), "a raw escape reached stderr");
     }
 }
@@ -131,15 +254,20 @@ fn hostile_answers_are_refused_in_the_library_too() {
     // The wizard's answers form goes through the same grammar.
     for (section, key, value, what) in HOSTILE {
         let e = harden::generate::answers::parse(&with(section, key, value), "a.toml").unwrap_err();
-        assert!(e.message.contains(&format!("{section}.{key}")), "{what}: {e}");
+        assert!(
+            e.message.contains(&format!("{section}.{key}")),
+            "{what}: {e}"
+        );
     }
 }
 
 #[test]
 fn quotes_in_free_text_are_escaped_for_each_format_not_refused() {
     let name = r#"Acme \"\"\" + __import__('os').system('id') + \"\"\" {x}; $y # z"#;
-    let text = with("project", "name", &format!("\"{name}\""))
-        .replace("on_call = \"PagerDuty service optibid-primary\"", "on_call = \"it's \\\"ops\\\"; rm -rf / #\"");
+    let text = with("project", "name", &format!("\"{name}\"")).replace(
+        "on_call = \"PagerDuty service optibid-primary\"",
+        "on_call = \"it's \\\"ops\\\"; rm -rf / #\"",
+    );
     let a = harden::generate::answers::parse(&text, "a.toml").unwrap();
     let secrets = harden::generate::Secrets::generate();
     let files = harden::generate::render(&a, &secrets, "2026-01-01").unwrap();
@@ -157,7 +285,11 @@ fn quotes_in_free_text_are_escaped_for_each_format_not_refused() {
         mw.display().to_string(),
         a.project.name
     );
-    let o = Command::new("python3").arg("-c").arg(&script).output().unwrap();
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // The env file reads the issuer-like text back unchanged.
     let env = harden::detect::envfile::read(&dir.path().join(".env.production")).unwrap();
@@ -167,15 +299,20 @@ fn quotes_in_free_text_are_escaped_for_each_format_not_refused() {
     assert!(ir.contains("it's \"ops\"; rm -rf / \\#"), "{ir}");
     // Comments hold it on one line.
     let nginx = std::fs::read_to_string(dir.path().join("nginx/site.conf")).unwrap();
-    let comment = nginx.lines().find(|l| l.contains("nginx site of the")).unwrap();
+    let comment = nginx
+        .lines()
+        .find(|l| l.contains("nginx site of the"))
+        .unwrap();
     assert!(comment.starts_with("# "), "{comment}");
     assert!(Path::new(&mw).exists());
 }
 
 #[test]
 fn idna_hosts_are_written_in_ascii() {
-    let text = with("domains", "api", "\"API.Bücher.example\"")
-        .replace("\"https://app.example.com\", ", "\"https://App.Bücher.example\", ");
+    let text = with("domains", "api", "\"API.Bücher.example\"").replace(
+        "\"https://app.example.com\", ",
+        "\"https://App.Bücher.example\", ",
+    );
     let a = harden::generate::answers::parse(&text, "a.toml").unwrap();
     assert_eq!(a.domains.api, "api.xn--bcher-kva.example");
     assert_eq!(a.domains.origins[0], "https://app.xn--bcher-kva.example");

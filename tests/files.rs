@@ -86,7 +86,16 @@ fn output_to_a_character_device_writes_in_place_and_keeps_the_device() {
         return;
     }
     let (code, _, err) = harden(
-        &["check", "--offline", "--project", s(d.path()), "--format", "json", "--output", s(&dev)],
+        &[
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--format",
+            "json",
+            "--output",
+            s(&dev),
+        ],
         None,
     );
     assert_ne!(code, 2, "{err}");
@@ -98,9 +107,17 @@ fn output_to_a_character_device_writes_in_place_and_keeps_the_device() {
     let c = harden::checklist::load_embedded().unwrap();
     let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
     harden::state::store::save(&state, &st).unwrap();
-    let (code, _, err) = harden(&["report", "--project", s(d.path()), "--output", s(&dev)], None);
+    let (code, _, err) = harden(
+        &["report", "--project", s(d.path()), "--output", s(&dev)],
+        None,
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::symlink_metadata(&dev).unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::symlink_metadata(&dev)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 #[test]
@@ -108,7 +125,16 @@ fn dash_and_dev_stdout_mean_stdout() {
     let d = project();
     for out in ["-", "/dev/stdout"] {
         let (code, stdout, err) = harden(
-            &["check", "--offline", "--project", s(d.path()), "--format", "json", "--output", out],
+            &[
+                "check",
+                "--offline",
+                "--project",
+                s(d.path()),
+                "--format",
+                "json",
+                "--output",
+                out,
+            ],
             None,
         );
         assert_ne!(code, 2, "{out}: {err}");
@@ -124,12 +150,24 @@ fn a_fifo_output_nobody_reads_is_an_error_not_a_hang() {
     let fifo = d.path().join("report.fifo");
     mkfifo(&fifo);
     let (code, _, err) = harden(
-        &["check", "--offline", "--project", s(d.path()), "--output", s(&fifo)],
+        &[
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--output",
+            s(&fifo),
+        ],
         None,
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("FIFO that nothing reads"), "{err}");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
 }
 
 #[test]
@@ -143,7 +181,16 @@ fn a_fifo_output_with_a_reader_gets_the_report() {
     };
     std::thread::sleep(Duration::from_millis(200));
     let (code, _, err) = harden(
-        &["check", "--offline", "--project", s(d.path()), "--format", "json", "--output", s(&fifo)],
+        &[
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--format",
+            "json",
+            "--output",
+            s(&fifo),
+        ],
         None,
     );
     assert_ne!(code, 2, "{err}");
@@ -155,7 +202,17 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
     let d = project();
     let env = d.path().join(".env");
     let before = std::fs::read(&env).unwrap();
-    let (code, _, err) = harden(&["check", "--offline", "--project", s(d.path()), "--output", s(&env)], None);
+    let (code, _, err) = harden(
+        &[
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--output",
+            s(&env),
+        ],
+        None,
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is the env file"), "{err}");
     assert_eq!(std::fs::read(&env).unwrap(), before);
@@ -167,7 +224,10 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
     ] {
         std::fs::create_dir_all(d.path().join(".harden")).unwrap();
         std::fs::create_dir_all(d.path().join("sub")).unwrap();
-        let (code, _, err) = harden(&["check", "--offline", "--project", ".", "--output", out], Some(d.path()));
+        let (code, _, err) = harden(
+            &["check", "--offline", "--project", ".", "--output", out],
+            Some(d.path()),
+        );
         assert_eq!(code, 2, "{out}: {err}");
         assert!(err.contains(what), "{out}: {err}");
     }
@@ -175,7 +235,16 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
     let w = d.path().join("waivers.toml");
     std::fs::write(&w, "").unwrap();
     let (code, _, err) = harden(
-        &["check", "--offline", "--project", s(d.path()), "--waivers", s(&w), "--output", s(&w)],
+        &[
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--waivers",
+            s(&w),
+            "--output",
+            s(&w),
+        ],
         None,
     );
     assert_eq!(code, 2, "{err}");
@@ -188,8 +257,18 @@ fn the_same_output_for_two_formats_is_a_usage_error() {
     let out = d.path().join("r");
     let (code, _, err) = harden(
         &[
-            "check", "--offline", "--project", s(d.path()), "--format", "json", "--output", s(&out),
-            "--format", "sarif", "--output", &format!("{}/./r", d.path().display()),
+            "check",
+            "--offline",
+            "--project",
+            s(d.path()),
+            "--format",
+            "json",
+            "--output",
+            s(&out),
+            "--format",
+            "sarif",
+            "--output",
+            &format!("{}/./r", d.path().display()),
         ],
         None,
     );
@@ -230,10 +309,17 @@ fn a_state_or_backup_that_is_a_link_or_fifo_is_never_replaced() {
     std::os::unix::fs::symlink(&outside, &state).unwrap();
     let c = harden::checklist::load_embedded().unwrap();
     let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
-    let e = harden::state::store::save(&state, &st).unwrap_err().to_string();
+    let e = harden::state::store::save(&state, &st)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("symbolic link"), "{e}");
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep\n");
-    assert!(std::fs::symlink_metadata(&state).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&state)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     // Loading through the link is refused too (O_NOFOLLOW).
     let e = harden::state::store::load(&state).unwrap_err().to_string();
     assert!(e.contains("symbolic link"), "{e}");
@@ -242,9 +328,16 @@ fn a_state_or_backup_that_is_a_link_or_fifo_is_never_replaced() {
     harden::state::store::save(&state, &st).unwrap();
     let bak = harden::state::store::backup_path(&state);
     mkfifo(&bak);
-    let e = harden::state::store::save(&state, &st).unwrap_err().to_string();
+    let e = harden::state::store::save(&state, &st)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("FIFO"), "{e}");
-    assert!(std::fs::symlink_metadata(&bak).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&bak)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
 }
 
 #[test]
@@ -252,14 +345,70 @@ fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
     // .env, the state, the lock, a diff argument, the answers, waivers,
     // the checklist and a pip-audit report, each a FIFO.
     let cases: Vec<(&str, Box<dyn Fn(&Path) -> Vec<String>>)> = vec![
-        (".env", Box::new(|_| vec!["check".into(), "--offline".into()])),
-        (".harden/state.toml", Box::new(|_| vec!["check".into(), "--offline".into()])),
+        (
+            ".env",
+            Box::new(|_| vec!["check".into(), "--offline".into()]),
+        ),
+        (
+            ".harden/state.toml",
+            Box::new(|_| vec!["check".into(), "--offline".into()]),
+        ),
         (".harden/state.toml", Box::new(|_| vec!["report".into()])),
-        ("old.toml", Box::new(|p| vec!["diff".into(), p.join("old.toml").display().to_string(), p.join("old.toml").display().to_string()])),
-        ("answers.toml", Box::new(|p| vec!["generate".into(), "--answers".into(), p.join("answers.toml").display().to_string(), "--out".into(), p.join("out").display().to_string()])),
-        ("w.toml", Box::new(|p| vec!["check".into(), "--offline".into(), "--waivers".into(), p.join("w.toml").display().to_string()])),
-        ("c.toml", Box::new(|p| vec!["check".into(), "--offline".into(), "--checklist".into(), p.join("c.toml").display().to_string()])),
-        ("pa.json", Box::new(|p| vec!["check".into(), "--offline".into(), "--pip-audit-json".into(), p.join("pa.json").display().to_string()])),
+        (
+            "old.toml",
+            Box::new(|p| {
+                vec![
+                    "diff".into(),
+                    p.join("old.toml").display().to_string(),
+                    p.join("old.toml").display().to_string(),
+                ]
+            }),
+        ),
+        (
+            "answers.toml",
+            Box::new(|p| {
+                vec![
+                    "generate".into(),
+                    "--answers".into(),
+                    p.join("answers.toml").display().to_string(),
+                    "--out".into(),
+                    p.join("out").display().to_string(),
+                ]
+            }),
+        ),
+        (
+            "w.toml",
+            Box::new(|p| {
+                vec![
+                    "check".into(),
+                    "--offline".into(),
+                    "--waivers".into(),
+                    p.join("w.toml").display().to_string(),
+                ]
+            }),
+        ),
+        (
+            "c.toml",
+            Box::new(|p| {
+                vec![
+                    "check".into(),
+                    "--offline".into(),
+                    "--checklist".into(),
+                    p.join("c.toml").display().to_string(),
+                ]
+            }),
+        ),
+        (
+            "pa.json",
+            Box::new(|p| {
+                vec![
+                    "check".into(),
+                    "--offline".into(),
+                    "--pip-audit-json".into(),
+                    p.join("pa.json").display().to_string(),
+                ]
+            }),
+        ),
     ];
     for (name, args) in cases {
         let d = tempfile::tempdir().unwrap();
@@ -281,13 +430,22 @@ fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
 fn an_env_file_linked_to_an_endless_device_is_refused_at_once() {
     let d = tempfile::tempdir().unwrap();
     let zero = d.path().join("zero");
-    if !Command::new("mknod").arg(&zero).args(["c", "1", "5"]).status().unwrap().success() {
+    if !Command::new("mknod")
+        .arg(&zero)
+        .args(["c", "1", "5"])
+        .status()
+        .unwrap()
+        .success()
+    {
         return;
     }
     std::os::unix::fs::symlink(&zero, d.path().join(".env")).unwrap();
     let (code, _, err) = harden(&["check", "--offline", "--project", s(d.path())], None);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("a character device, not a regular file"), "{err}");
+    assert!(
+        err.contains("a character device, not a regular file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -297,13 +455,22 @@ fn inputs_over_their_cap_are_refused_with_the_limit_named() {
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(5 * 1024 * 1024).unwrap();
     let (code, _, err) = harden(
-        &["generate", "--answers", s(&big), "--out", s(&d.path().join("o"))],
+        &[
+            "generate",
+            "--answers",
+            s(&big),
+            "--out",
+            s(&d.path().join("o")),
+        ],
         None,
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("larger than 4 MiB"), "{err}");
     let env = d.path().join(".env");
-    std::fs::File::create(&env).unwrap().set_len(17 * 1024 * 1024).unwrap();
+    std::fs::File::create(&env)
+        .unwrap()
+        .set_len(17 * 1024 * 1024)
+        .unwrap();
     let (code, _, err) = harden(&["check", "--offline", "--project", s(d.path())], None);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("larger than 16 MiB"), "{err}");
@@ -317,10 +484,22 @@ fn generate_refuses_an_output_folder_that_is_a_link_in_the_cli_and_the_wizard_pa
     let generated = d.path().join("generated");
     std::os::unix::fs::symlink(&elsewhere, &generated).unwrap();
     // The wizard's write path takes the same lock, which refuses links.
-    let e = harden::generate::GenerateLock::acquire(&generated).err().unwrap();
+    let e = harden::generate::GenerateLock::acquire(&generated)
+        .err()
+        .unwrap();
     assert!(e.contains("symbolic link"), "{e}");
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
-    let (code, _, err) = harden(&["generate", "--yes", "--answers", s(&answers), "--out", s(&generated)], None);
+    let (code, _, err) = harden(
+        &[
+            "generate",
+            "--yes",
+            "--answers",
+            s(&answers),
+            "--out",
+            s(&generated),
+        ],
+        None,
+    );
     assert_eq!(code, 2, "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
@@ -330,7 +509,17 @@ fn generate_backups_never_follow_a_planted_link_and_never_overwrite_each_other()
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
-    let (code, _, err) = harden(&["generate", "--yes", "--answers", s(&answers), "--out", s(&out)], None);
+    let (code, _, err) = harden(
+        &[
+            "generate",
+            "--yes",
+            "--answers",
+            s(&answers),
+            "--out",
+            s(&out),
+        ],
+        None,
+    );
     assert!(code == 0, "{err}");
     let victim = d.path().join("victim");
     std::fs::write(&victim, "not yours\n").unwrap();
@@ -340,28 +529,63 @@ fn generate_backups_never_follow_a_planted_link_and_never_overwrite_each_other()
         let t = now + time::Duration::seconds(add);
         let stamp = format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}",
-            t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second()
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
         );
-        let _ = std::os::unix::fs::symlink(&victim, out.join(format!("nginx/site.conf.bak-{stamp}")));
+        let _ =
+            std::os::unix::fs::symlink(&victim, out.join(format!("nginx/site.conf.bak-{stamp}")));
     }
     let mut edited = std::fs::read_to_string(out.join("nginx/site.conf")).unwrap();
     edited.push_str("# hand edit 1\n");
     std::fs::write(out.join("nginx/site.conf"), &edited).unwrap();
-    let (code, o, err) = harden(&["generate", "--yes", "--answers", s(&answers), "--out", s(&out)], None);
+    let (code, o, err) = harden(
+        &[
+            "generate",
+            "--yes",
+            "--answers",
+            s(&answers),
+            "--out",
+            s(&out),
+        ],
+        None,
+    );
     assert_eq!(code, 0, "{o}{err}");
     edited.push_str("# hand edit 2\n");
     std::fs::write(out.join("nginx/site.conf"), &edited).unwrap();
-    let (code, _, err) = harden(&["generate", "--yes", "--answers", s(&answers), "--out", s(&out)], None);
+    let (code, _, err) = harden(
+        &[
+            "generate",
+            "--yes",
+            "--answers",
+            s(&answers),
+            "--out",
+            s(&out),
+        ],
+        None,
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours\n");
     let backups: Vec<PathBuf> = std::fs::read_dir(out.join("nginx"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().contains(".bak-") && !std::fs::symlink_metadata(p).unwrap().file_type().is_symlink())
+        .filter(|p| {
+            p.to_string_lossy().contains(".bak-")
+                && !std::fs::symlink_metadata(p)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+        })
         .collect();
     assert_eq!(backups.len(), 2, "{backups:?}");
-    let texts: Vec<String> = backups.iter().map(|b| std::fs::read_to_string(b).unwrap()).collect();
+    let texts: Vec<String> = backups
+        .iter()
+        .map(|b| std::fs::read_to_string(b).unwrap())
+        .collect();
     assert!(texts.iter().any(|t| t.ends_with("# hand edit 1\n")));
     assert!(texts.iter().any(|t| t.ends_with("# hand edit 2\n")));
 }
@@ -374,7 +598,10 @@ fn a_bad_url_or_url_with_offline_or_a_project_file_exits_2_naming_it() {
         (vec!["--url", "api.example.com"], "api.example.com"),
         (vec!["--url", "ftp://api.example.com"], "ftp"),
         (vec!["--url", ""], "--url \"\""),
-        (vec!["--url", "https://api.example.com", "--offline"], "--offline"),
+        (
+            vec!["--url", "https://api.example.com", "--offline"],
+            "--offline",
+        ),
     ] {
         let mut a = vec!["check", "--project", s(d.path())];
         a.extend(args.iter());

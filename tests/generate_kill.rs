@@ -100,8 +100,14 @@ fn temps(out: &Path) -> Vec<PathBuf> {
 }
 
 fn assert_consistent(out: &Path, when: &str) {
-    let (a, b) = passwords(&read(&out.join(".env.production")), &read(&out.join("redis/redis.conf")));
-    assert!(a.is_some() && a == b, "{when}: .env.production and redis.conf disagree ({a:?} vs {b:?})");
+    let (a, b) = passwords(
+        &read(&out.join(".env.production")),
+        &read(&out.join("redis/redis.conf")),
+    );
+    assert!(
+        a.is_some() && a == b,
+        "{when}: .env.production and redis.conf disagree ({a:?} vs {b:?})"
+    );
 }
 
 #[test]
@@ -109,7 +115,12 @@ fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
     let seed = std::env::var("KILL_LOOP_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64);
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
     eprintln!("KILL_LOOP_SEED={seed}");
     let mut rng = Lcg(seed);
     let dir = tempfile::tempdir().unwrap();
@@ -117,7 +128,12 @@ fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
     assert!(generate(&out, &[]).status().unwrap().success());
     // How long one rotating run takes here, to aim the kills inside it.
     let t = Instant::now();
-    assert!(generate(&out, &["--rotate-secrets"]).status().unwrap().success());
+    assert!(
+        generate(&out, &["--rotate-secrets"])
+            .status()
+            .unwrap()
+            .success()
+    );
     let span = t.elapsed().as_micros().max(2000) as u64;
     let (mut mid_commit, mut killed) = (0, 0);
     let started = Instant::now();
@@ -130,13 +146,22 @@ fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
             killed += 1;
         }
         // As the next run will see it: consistent now, or after its journal.
-        let (a, b) = passwords(&effective(&out, ".env.production"), &effective(&out, "redis/redis.conf"));
-        assert!(a.is_some() && a == b, "round {round} (seed {seed}): a mixed set ({a:?} vs {b:?})");
+        let (a, b) = passwords(
+            &effective(&out, ".env.production"),
+            &effective(&out, "redis/redis.conf"),
+        );
+        assert!(
+            a.is_some() && a == b,
+            "round {round} (seed {seed}): a mixed set ({a:?} vs {b:?})"
+        );
         if out.join(".harden-generate.journal").exists() {
             mid_commit += 1;
         }
         // The next run completes the set first and leaves no temp file.
-        assert!(generate(&out, &[]).status().unwrap().success(), "round {round}");
+        assert!(
+            generate(&out, &[]).status().unwrap().success(),
+            "round {round}"
+        );
         assert_consistent(&out, &format!("round {round} after the next run"));
         let left = temps(&out);
         assert!(left.is_empty(), "round {round}: {left:?}");
@@ -156,8 +181,14 @@ fn two_concurrent_generates_never_mix_their_sets() {
     assert!(generate(&out, &[]).status().unwrap().success());
     let mut refused = 0;
     for round in 0..30 {
-        let mut a = generate(&out, &["--rotate-secrets"]).stderr(Stdio::piped()).spawn().unwrap();
-        let mut b = generate(&out, &["--rotate-secrets"]).stderr(Stdio::piped()).spawn().unwrap();
+        let mut a = generate(&out, &["--rotate-secrets"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut b = generate(&out, &["--rotate-secrets"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let (sa, sb) = (a.wait().unwrap(), b.wait().unwrap());
         for (st, child) in [(sa, &mut a), (sb, &mut b)] {
             if st.code() == Some(2) {
@@ -206,6 +237,10 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
     assert!(text.contains("Completed an interrupted write"), "{text}");
     assert_consistent(&out, "after recovery");
     let (a, _) = passwords(&read(&out.join(".env.production")), "");
-    assert_eq!(a.unwrap(), format!("0{pw}"), "the completed set was kept, not rotated");
+    assert_eq!(
+        a.unwrap(),
+        format!("0{pw}"),
+        "the completed set was kept, not rotated"
+    );
     assert!(!out.join(".harden-generate.journal").exists());
 }

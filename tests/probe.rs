@@ -9,7 +9,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -101,7 +100,12 @@ async fn a_well_configured_site_passes_every_web_item() {
         dialled.iter().all(|c| c.host != servers::FRONT),
         "{dialled:#?}"
     );
-    assert!(dialled.iter().any(|c| c.host == HOST && c.transport == "TLS, certificate verified"), "{dialled:#?}");
+    assert!(
+        dialled
+            .iter()
+            .any(|c| c.host == HOST && c.transport == "TLS, certificate verified"),
+        "{dialled:#?}"
+    );
     assert!(f["tls.protocols"].1.contains("TLS 1.3"));
     assert!(
         f["tls.https_redirect"]
@@ -326,53 +330,7 @@ async fn postgres_ssl_request_answers() {
     assert!(t.elapsed() < Duration::from_secs(4));
 }
 
-/// A redis-server of the test's own, on a free loopback port.
-struct Redis {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn redis(extra_conf: &str) -> Redis {
-    let dir = tempfile::tempdir().unwrap();
-    let port = servers::free_port();
-    let conf = dir.path().join("redis.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "port {port}\nbind 127.0.0.1\ndaemonize no\nprotected-mode no\ndir {}\nsave \"\"\nappendonly no\nlogfile \"\"\n{extra_conf}\n",
-            dir.path().display()
-        ),
-    )
-    .unwrap();
-    let exe = which::which("redis-server").expect("redis-server is installed by scripts/test.sh");
-    let child = Command::new(exe)
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "redis-server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Redis {
-        child,
-        port,
-        _dir: dir,
-    }
-}
+use servers::redis;
 
 async fn redis_probe(url: &str) -> BTreeMap<String, (Outcome, String)> {
     let dir = tempfile::tempdir().unwrap();
@@ -483,5 +441,143 @@ async fn redis_garbage_endless_bulk_and_silence_are_unknown() {
         );
         assert_eq!(f["rate_limit.redis_reachable"].0, want, "{port}: {:?}", f);
         assert_eq!(f["rate_limit.redis_persistence"].0, Unknown);
+    }
+}
+
+/// The failed AUTH attempts a Redis saw (ACL LOG), read on its plain port.
+fn failed_auths(port: u16, password: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    write!(s, "AUTH {password}\r\nACL LOG\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut buf = vec![0u8; 65536];
+    let n = s.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rediss_with_an_unverified_certificate_gets_no_credential() {
+    let certs = servers::certs(CertKind::Valid);
+    let tls_port = servers::free_port();
+    let r = redis(&format!(
+        "tls-port {tls_port}\ntls-cert-file {}\ntls-key-file {}\ntls-auth-clients no\nrequirepass right-password-123",
+        certs.cert_pem.display(),
+        certs.key_pem.display()
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    // A wrong password: if it were sent, the server's ACL LOG would show it.
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("REDIS_URL=rediss://:wrong-password-456@{HOST}:6380/0\n"),
+    )
+    .unwrap();
+    let mut i = inputs(dir.path());
+    i.connect_to = vec![map(6380, tls_port)];
+    // Not trusted (no --ca-file): nothing is sent.
+    let f: BTreeMap<String, (Outcome, String)> =
+        detect::run_one(Detector::Redis, Arc::new(i.clone()))
+            .await
+            .findings
+            .into_iter()
+            .map(|f| (f.item, (f.outcome, f.evidence)))
+            .collect();
+    let reach = &f["rate_limit.redis_reachable"];
+    assert_eq!(reach.0, Unknown, "{reach:?}");
+    assert!(
+        reach
+            .1
+            .contains("credentials were not sent because its TLS certificate is"),
+        "{}",
+        reach.1
+    );
+    let log = failed_auths(r.port, "right-password-123");
+    assert!(
+        !log.contains("wrong-password") && !log.contains("auth"),
+        "AUTH was sent: {log}"
+    );
+    // Trusted (--ca-file): the credentials go, and the server saw them.
+    i.ca_file = Some(certs.ca_pem.clone());
+    let f = detect::run_one(Detector::Redis, Arc::new(i)).await;
+    let reach = f
+        .findings
+        .iter()
+        .find(|f| f.item == "rate_limit.redis_reachable")
+        .unwrap();
+    assert_eq!(reach.outcome, Fail, "{}", reach.evidence);
+    assert!(
+        reach.evidence.contains("refuses REDIS_URL's credentials"),
+        "{}",
+        reach.evidence
+    );
+    let log = failed_auths(r.port, "right-password-123");
+    assert!(
+        log.contains("auth"),
+        "the control: a verified connection sends AUTH: {log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_probes_names_every_target_and_dials_none() {
+    use std::net::TcpListener;
+    // Listeners that count every connection.
+    let listeners: Vec<TcpListener> = (0..3)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    for l in &listeners {
+        l.set_nonblocking(true).unwrap();
+    }
+    let ports: Vec<u16> = listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "REDIS_URL=redis://:pw-not-shown-789@127.0.0.1:{}/0\nDATABASE_URL=postgresql://u:pw-not-shown-789@127.0.0.1:{}/db\nALLOWED_HOSTS=https://front.example.com\n",
+            ports[0], ports[1]
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "fastapi>=0.100\n").unwrap();
+    let o = std::process::Command::new(common::bin())
+        .args(["check", "--list-probes", "--project"])
+        .arg(dir.path())
+        .args(["--url", &format!("https://{HOST}:{}", ports[2])])
+        .args([
+            "--connect-to",
+            &format!("{HOST}:{}:127.0.0.1:{}", ports[2], ports[2]),
+        ])
+        .env("HARDEN_LOOPBACK_ONLY", "1")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for needle in [
+        format!("127.0.0.1:{} ", ports[0]),
+        format!("127.0.0.1:{} ", ports[1]),
+        format!("{HOST}:{} (dialled as 127.0.0.1:{})", ports[2], ports[2]),
+        "Redis: PING".to_string(),
+        "PostgreSQL: SSLRequest".to_string(),
+        "pip-audit: not run: requirements.txt:1 `fastapi>=0.100` is not pinned".to_string(),
+    ] {
+        assert!(out.contains(&needle), "{needle}: {out}");
+    }
+    assert!(
+        !out.contains("front.example.com"),
+        "an origin is not a target: {out}"
+    );
+    assert!(!out.contains("pw-not-shown"), "{out}");
+    for l in &listeners {
+        assert!(
+            l.accept().is_err(),
+            "--list-probes dialled {:?}",
+            l.local_addr()
+        );
     }
 }

@@ -491,10 +491,7 @@ fn the_wizard_generates_the_files_and_keeps_secrets_off_screen_and_out_of_state(
     p.keys("g", GAP);
     let s = p.wait_for("Generated files", WAIT);
     assert!(s.contains("new  .env.production"), "{s}");
-    assert!(
-        s.contains("‹secret›"),
-        "diffs mask the secrets:\n{s}"
-    );
+    assert!(s.contains("‹secret›"), "diffs mask the secrets:\n{s}");
     p.keys("w", GAP);
     p.wait_for("y writes", WAIT);
     p.keys("y", GAP);

@@ -148,10 +148,12 @@ pub fn load_embedded() -> Result<Checklist, ChecklistError> {
 /// [`ChecklistError::Invalid`] with line and column for anything malformed.
 pub fn load_file(path: &Path) -> Result<Checklist, ChecklistError> {
     let file = path.display().to_string();
-    let bytes = crate::util::fsio::read_input(path, crate::util::fsio::SMALL_CAP, true).map_err(|source| ChecklistError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = crate::util::fsio::read_input(path, crate::util::fsio::SMALL_CAP, true).map_err(
+        |source| ChecklistError::Io {
+            file: file.clone(),
+            source,
+        },
+    )?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();

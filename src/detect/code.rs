@@ -123,7 +123,8 @@ pub fn scan(project: &Path) -> CodeIndex {
     let mut declarations: HashSet<(String, usize, usize)> = HashSet::new();
     let mut texts = Vec::with_capacity(files.len());
     for (fi, path) in files.iter().enumerate() {
-        let Ok(bytes) = crate::util::fsio::read_input(path, crate::util::fsio::ENV_CAP, true) else {
+        let Ok(bytes) = crate::util::fsio::read_input(path, crate::util::fsio::ENV_CAP, true)
+        else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();

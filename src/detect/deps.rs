@@ -183,7 +183,9 @@ pub fn detect(inputs: &Inputs) -> Vec<Finding> {
 fn scanning(project: &Path) -> Finding {
     let mut found = Vec::new();
     for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
-        if let Ok(t) = crate::util::fsio::read_input_text(&project.join(f), crate::util::fsio::ENV_CAP) {
+        if let Ok(t) =
+            crate::util::fsio::read_input_text(&project.join(f), crate::util::fsio::ENV_CAP)
+        {
             if t.contains("pip") {
                 found.push(format!("Dependabot ({f})"));
             } else {

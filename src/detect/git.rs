@@ -195,7 +195,8 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
         if !meta.is_file() || meta.len() > MAX_SCAN_BYTES {
             continue;
         }
-        let Ok(bytes) = crate::util::fsio::read_input(&path, crate::util::fsio::ENV_CAP, true) else {
+        let Ok(bytes) = crate::util::fsio::read_input(&path, crate::util::fsio::ENV_CAP, true)
+        else {
             continue;
         };
         if bytes[..bytes.len().min(8192)].contains(&0) {
@@ -226,7 +227,9 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     history_files.sort_unstable();
     history_files.dedup();
 
-    let gitignore = crate::util::fsio::read_input_text(&project.join(".gitignore"), crate::util::fsio::ENV_CAP).unwrap_or_default();
+    let gitignore =
+        crate::util::fsio::read_input_text(&project.join(".gitignore"), crate::util::fsio::ENV_CAP)
+            .unwrap_or_default();
     let env_ignored = ignored_by(&gitignore, ".env");
     let has_docker = [
         "Dockerfile",
@@ -236,7 +239,11 @@ fn judge_repo(project: &Path, r: &Repo, env_name: &str, secret: Option<&str>) ->
     ]
     .iter()
     .any(|f| project.join(f).exists());
-    let dockerignore = crate::util::fsio::read_input_text(&project.join(".dockerignore"), crate::util::fsio::ENV_CAP).ok();
+    let dockerignore = crate::util::fsio::read_input_text(
+        &project.join(".dockerignore"),
+        crate::util::fsio::ENV_CAP,
+    )
+    .ok();
     let docker_ok = !has_docker
         || dockerignore
             .as_deref()

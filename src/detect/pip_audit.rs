@@ -321,10 +321,16 @@ pub fn plan(project: &Path) -> Plan {
         let (_, loose) = crate::detect::deps::unpinned(&text);
         let editable = text.lines().position(|l| {
             let l = l.trim_start();
-            l.starts_with("-e") || l.starts_with("--editable") || l.starts_with('.') || l.starts_with('/')
+            l.starts_with("-e")
+                || l.starts_with("--editable")
+                || l.starts_with('.')
+                || l.starts_with('/')
         });
         let why = match (loose.first(), editable) {
-            (Some(u), _) => format!("{shown}:{} `{}` is not pinned with ==", u.line, u.requirement),
+            (Some(u), _) => format!(
+                "{shown}:{} `{}` is not pinned with ==",
+                u.line, u.requirement
+            ),
             (None, Some(i)) => format!("{shown}:{} installs a local or editable package", i + 1),
             (None, None) => continue,
         };

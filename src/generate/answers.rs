@@ -170,12 +170,15 @@ pub struct AnswersError {
 /// [`AnswersError`] naming the missing or bad answer and where.
 pub fn load(path: &Path) -> Result<Answers, AnswersError> {
     let file = path.display().to_string();
-    let text = crate::util::fsio::read_input_text(path, crate::util::fsio::SMALL_CAP).map_err(|e| AnswersError {
-        file: file.clone(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {e}"),
-    })?;
+    let text =
+        crate::util::fsio::read_input_text(path, crate::util::fsio::SMALL_CAP).map_err(|e| {
+            AnswersError {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read: {e}"),
+            }
+        })?;
     parse(&text, &file)
 }
 
@@ -279,7 +282,10 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
     a.database.host = grammar::host("database.host", &a.database.host)?;
     a.database.name = grammar::db_ident("database.name", &a.database.name)?;
     a.database.user = grammar::db_ident("database.user", &a.database.user)?;
-    for (key, port) in [("redis.port", a.redis.port), ("database.port", a.database.port)] {
+    for (key, port) in [
+        ("redis.port", a.redis.port),
+        ("database.port", a.database.port),
+    ] {
         if port == 0 {
             return Err(Refusal {
                 key: key.into(),
@@ -324,7 +330,12 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
         is_role_arn,
         "arn:aws:iam::<12 digits>:role/<name>",
     )?;
-    fact("backup.bucket", &a.backup.bucket, is_bucket_name, "a valid S3 bucket name")?;
+    fact(
+        "backup.bucket",
+        &a.backup.bucket,
+        is_bucket_name,
+        "a valid S3 bucket name",
+    )?;
     fact(
         "backup.replication_bucket",
         &a.backup.replication_bucket,
@@ -337,7 +348,12 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
             message: "backup.replication_bucket must differ from backup.bucket".into(),
         });
     }
-    fact("backup.region", &a.backup.region, is_aws_region, "a region like eu-west-1")?;
+    fact(
+        "backup.region",
+        &a.backup.region,
+        is_aws_region,
+        "a region like eu-west-1",
+    )?;
     a.incident.security_contact =
         grammar::contact("incident.security_contact", &a.incident.security_contact)?;
     a.incident.on_call = grammar::text("incident.on_call", &a.incident.on_call)?;

@@ -17,7 +17,9 @@ macro_rules! say {
     }};
 }
 
-use super::{Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, answers, plan, recover, render, write};
+use super::{
+    Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, answers, plan, recover, render, write,
+};
 use crate::cli::GenerateArgs;
 use crate::detect::code::CodeIndex;
 use crate::detect::{Outcome, env, envfile};
@@ -148,7 +150,13 @@ fn warn_if_tracked(out: &Path, files: &[super::Rendered]) {
         let mut c = std::process::Command::new("git");
         c.arg("-C")
             .arg(crate::util::fsio::parent(&path))
-            .args(["-c", "core.fsmonitor=false", "check-ignore", "-q", "--no-index"])
+            .args([
+                "-c",
+                "core.fsmonitor=false",
+                "check-ignore",
+                "-q",
+                "--no-index",
+            ])
             .arg(&path)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())

@@ -44,7 +44,10 @@ pub fn host(key: &str, v: &str) -> Result<String, Refusal> {
             format!("{} is not a host name or IP address", shown(v)),
         )
     };
-    if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control() || "/?#@:;{}$\"'\\".contains(c)) {
+    if v.is_empty()
+        || v.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "/?#@:;{}$\"'\\".contains(c))
+    {
         // An IPv6 literal is accepted only in brackets, and only where a
         // port may follow: see [`host_port`].
         return Err(bad());
@@ -56,7 +59,8 @@ pub fn host(key: &str, v: &str) -> Result<String, Refusal> {
                 || !d
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-                || d.split('.').any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-'))
+                || d.split('.')
+                    .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-'))
             {
                 Err(bad())
             } else {
@@ -106,10 +110,15 @@ pub fn origin(key: &str, v: &str) -> Result<String, Refusal> {
     let bad = || {
         refuse(
             key,
-            format!("{} is not a production https://host[:port] origin", shown(v)),
+            format!(
+                "{} is not a production https://host[:port] origin",
+                shown(v)
+            ),
         )
     };
-    if v.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'\\{};$#,".contains(c)) {
+    if v.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"'\\{};$#,".contains(c))
+    {
         return Err(bad());
     }
     let u = url::Url::parse(v).map_err(|_| bad())?;
@@ -301,10 +310,7 @@ pub fn contact(key: &str, v: &str) -> Result<String, Refusal> {
 fn unsafe_value(target: &str, v: &str) -> Error {
     Error::new(
         ErrorKind::InvalidOperation,
-        format!(
-            "{} cannot be written safely into {target}",
-            shown(v)
-        ),
+        format!("{} cannot be written safely into {target}", shown(v)),
     )
 }
 
@@ -326,7 +332,10 @@ pub fn nginx(v: String) -> Result<String, Error> {
     {
         return Ok(v);
     }
-    Ok(format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+    Ok(format!(
+        "\"{}\"",
+        v.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
 }
 
 /// A comment line in a configuration file (nginx, redis.conf, logrotate,
@@ -349,7 +358,9 @@ pub fn redis(v: String) -> Result<String, Error> {
     if v.is_empty() {
         return Err(unsafe_value("redis.conf", &v));
     }
-    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/:@-+=,~%>".contains(c)) {
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/:@-+=,~%>".contains(c))
+    {
         return Ok(v);
     }
     let mut out = String::from("\"");
@@ -433,7 +444,10 @@ pub fn sh(v: String) -> Result<String, Error> {
     if v.is_empty() || has_control(&v) {
         return Err(unsafe_value("a shell command", &v));
     }
-    if v.chars().all(|c| c.is_ascii_alphanumeric() || "._/-+=,@%:".contains(c)) && !v.starts_with('-') {
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/-+=,@%:".contains(c))
+        && !v.starts_with('-')
+    {
         return Ok(v);
     }
     Ok(format!("'{}'", v.replace('\'', "'\\''")))
@@ -489,7 +503,10 @@ mod tests {
     #[test]
     fn hosts_by_the_url_parser() {
         assert_eq!(host("k", "API.Example.com").unwrap(), "api.example.com");
-        assert_eq!(host("k", "bücher.example").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            host("k", "bücher.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
         assert_eq!(host("k", "10.0.0.5").unwrap(), "10.0.0.5");
         for bad in ["a b", "a;b", "a{b", "", "-x.test", "a..b", "x/y", "a$b"] {
             assert!(host("k", bad).is_err(), "{bad}");

@@ -80,9 +80,17 @@ impl Secrets {
         };
         for (name, slot, found) in [
             ("SECRET_KEY", &mut s.secret_key, value("SECRET_KEY")),
-            ("JWT_SECRET_KEY", &mut s.jwt_secret_key, value("JWT_SECRET_KEY")),
+            (
+                "JWT_SECRET_KEY",
+                &mut s.jwt_secret_key,
+                value("JWT_SECRET_KEY"),
+            ),
             ("the Redis password", &mut s.redis_password, pw("REDIS_URL")),
-            ("the database password", &mut s.database_password, pw("DATABASE_URL")),
+            (
+                "the database password",
+                &mut s.database_password,
+                pw("DATABASE_URL"),
+            ),
         ] {
             if let Some(v) = found {
                 *slot = v;
@@ -490,34 +498,31 @@ pub fn plan(out: &Path, files: &[Rendered], secrets: &Secrets) -> Result<Vec<Pla
             return Err(why);
         }
         let target = out.join(f.path);
-        let (change, diff) = match crate::util::fsio::read_input(
-            &target,
-            crate::util::fsio::ENV_CAP,
-            false,
-        ) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => (
-                Change::New,
-                unified("/dev/null", f.path, "", &secrets.mask(&f.content)),
-            ),
-            Err(e) => return Err(format!("cannot read {}: {e}", target.display())),
-            Ok(old) => {
-                let old = String::from_utf8_lossy(&old).into_owned();
-                remember_secrets_in(f.path, &old);
-                if strip_stamps(&old) == strip_stamps(&f.content) {
-                    (Change::Unchanged, String::new())
-                } else {
-                    (
-                        Change::Changed,
-                        unified(
-                            f.path,
-                            f.path,
-                            &secrets.mask(&old),
-                            &secrets.mask(&f.content),
-                        ),
-                    )
+        let (change, diff) =
+            match crate::util::fsio::read_input(&target, crate::util::fsio::ENV_CAP, false) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => (
+                    Change::New,
+                    unified("/dev/null", f.path, "", &secrets.mask(&f.content)),
+                ),
+                Err(e) => return Err(format!("cannot read {}: {e}", target.display())),
+                Ok(old) => {
+                    let old = String::from_utf8_lossy(&old).into_owned();
+                    remember_secrets_in(f.path, &old);
+                    if strip_stamps(&old) == strip_stamps(&f.content) {
+                        (Change::Unchanged, String::new())
+                    } else {
+                        (
+                            Change::Changed,
+                            unified(
+                                f.path,
+                                f.path,
+                                &secrets.mask(&old),
+                                &secrets.mask(&f.content),
+                            ),
+                        )
+                    }
                 }
-            }
-        };
+            };
         planned.push(Planned {
             path: f.path,
             change,
@@ -632,7 +637,10 @@ pub fn recover(out: &Path, _lock: &GenerateLock) -> Result<Vec<String>, String> 
                     .split_once('\t')
                     .ok_or_else(|| format!("{}: a line without a tab", journal.display()))?;
                 for rel in [tmp, target] {
-                    if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+                    if Path::new(rel)
+                        .components()
+                        .any(|c| !matches!(c, Component::Normal(_)))
+                    {
                         return Err(format!("{}: {rel} escapes the folder", journal.display()));
                     }
                 }
@@ -652,7 +660,8 @@ pub fn recover(out: &Path, _lock: &GenerateLock) -> Result<Vec<String>, String> 
             for spec in SPECS {
                 crate::util::fsio::sync_dir(crate::util::fsio::parent(&out.join(spec.path)));
             }
-            fs::remove_file(&journal).map_err(|e| format!("cannot remove {}: {e}", journal.display()))?;
+            fs::remove_file(&journal)
+                .map_err(|e| format!("cannot remove {}: {e}", journal.display()))?;
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e.to_string()),
@@ -671,7 +680,9 @@ fn remove_temps(out: &Path) {
             ".{}.tmp-",
             target.file_name().unwrap_or_default().to_string_lossy()
         );
-        let Ok(entries) = fs::read_dir(dir) else { continue };
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with(&prefix) {
                 let _ = fs::remove_file(e.path());
@@ -753,7 +764,9 @@ pub fn write(
     for (t, rel) in &temps {
         let target = out.join(rel);
         if let Some(e) = fsio::not_regular(&target) {
-            return Err(format!("{e}; the rest of the set is completed by the next run"));
+            return Err(format!(
+                "{e}; the rest of the set is completed by the next run"
+            ));
         }
         fs::rename(t, &target).map_err(|e| {
             format!(

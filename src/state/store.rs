@@ -201,7 +201,8 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
         let _ = fs::remove_file(&bak_tmp);
         // linkat without AT_SYMLINK_FOLLOW, so a link would be linked, not
         // followed (and links were refused above); no copy fallback.
-        let kept = fs::hard_link(path, &bak_tmp).and_then(|()| fs::rename(&bak_tmp, backup_path(path)));
+        let kept =
+            fs::hard_link(path, &bak_tmp).and_then(|()| fs::rename(&bak_tmp, backup_path(path)));
         if let Err(e) = kept {
             let _ = fs::remove_file(&bak_tmp);
             let _ = fs::remove_file(&tmp);

@@ -871,7 +871,10 @@ fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "no expiry".into());
         lines.push(Line::from(vec![
             Span::styled("Waiver: ", theme.waived),
-            Span::raw(crate::util::redact::redact(&format!("{} · owner {} · {until}", w.reason, w.owner))),
+            Span::raw(crate::util::redact::redact(&format!(
+                "{} · owner {} · {until}",
+                w.reason, w.owner
+            ))),
         ]));
     }
     if let Some(n) = rec.and_then(|r| r.note.as_ref()) {

@@ -588,3 +588,51 @@ http {{
     }
     n
 }
+
+/// A redis-server of the test's own, on a free loopback port.
+pub struct Redis {
+    child: std::process::Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn redis(extra_conf: &str) -> Redis {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let conf = dir.path().join("redis.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "port {port}\nbind 127.0.0.1\ndaemonize no\nprotected-mode no\ndir {}\nsave \"\"\nappendonly no\nlogfile \"\"\n{extra_conf}\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let exe = which::which("redis-server").expect("redis-server is installed by scripts/test.sh");
+    let child = std::process::Command::new(exe)
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "redis-server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Redis {
+        child,
+        port,
+        _dir: dir,
+    }
+}

@@ -156,8 +156,18 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
     for u in web_targets(inputs) {
         let host = u.host_str().unwrap_or("");
         let port = u.port_or_known_default().unwrap_or(443);
-        out.push(entry(host, port, "TLS handshake and GET of the URL; CORS preflight, security.txt, /docs", "TLS"));
-        out.push(entry(host, 80, "plain HTTP, to see the redirect to HTTPS", "plain TCP"));
+        out.push(entry(
+            host,
+            port,
+            "TLS handshake and GET of the URL; CORS preflight, security.txt, /docs",
+            "TLS",
+        ));
+        out.push(entry(
+            host,
+            80,
+            "plain HTTP, to see the redirect to HTTPS",
+            "plain TCP",
+        ));
     }
     out
 }

@@ -27,7 +27,10 @@ pub async fn probe(net: &Net, url: &Url) -> Finding {
     let host = url.host_str().unwrap_or("localhost").to_string();
     let port = url.port().unwrap_or(5432);
     let shown = format!("{host}:{port}");
-    let mut s = match net.tcp(&host, port, "PostgreSQL: SSLRequest (no credentials)").await {
+    let mut s = match net
+        .tcp(&host, port, "PostgreSQL: SSLRequest (no credentials)")
+        .await
+    {
         Ok(s) => s,
         Err(e) => {
             let outcome = if e.contains("refused") {

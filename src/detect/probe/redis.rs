@@ -383,7 +383,10 @@ pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
     };
     let work = async {
         if tls {
-            match net.tls(&host, port, "Redis: PING, AUTH, INFO persistence").await {
+            match net
+                .tls(&host, port, "Redis: PING, AUTH, INFO persistence")
+                .await
+            {
                 Ok((mut s, hs)) => {
                     let unverified = hs
                         .verdict
@@ -407,11 +410,15 @@ pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
                 Err(e) => unreachable(e),
             }
         } else {
-            match net.tcp(&host, port, "Redis: PING, AUTH, INFO persistence").await {
+            match net
+                .tcp(&host, port, "Redis: PING, AUTH, INFO persistence")
+                .await
+            {
                 Ok(mut s) => {
                     let on_loopback = s.peer_addr().is_ok_and(|a| a.ip().is_loopback());
                     let unverified = (!on_loopback).then(|| {
-                        "the connection is plain TCP (redis://) to a host that is not loopback".to_string()
+                        "the connection is plain TCP (redis://) to a host that is not loopback"
+                            .to_string()
                     });
                     talk(&mut s, net, url, &shown, unverified).await
                 }

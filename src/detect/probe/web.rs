@@ -623,7 +623,13 @@ async fn https_request(
     path: &str,
     extra: &[(&str, &str)],
 ) -> Result<Response, String> {
-    let (mut s, _) = net.tls(host, port, "HTTPS requests (CORS preflight, security.txt, /docs)").await?;
+    let (mut s, _) = net
+        .tls(
+            host,
+            port,
+            "HTTPS requests (CORS preflight, security.txt, /docs)",
+        )
+        .await?;
     let host_header = if port == 443 {
         host.to_string()
     } else {
@@ -647,7 +653,10 @@ pub async fn probe(net: &Net, url: &Url, origins: &[String], now: OffsetDateTime
             .map(|id| Finding::new(id, Outcome::Unknown, why.clone()))
             .collect()
     };
-    let (mut s, hs) = match net.tls(&host, port, "TLS handshake and GET of the URL").await {
+    let (mut s, hs) = match net
+        .tls(&host, port, "TLS handshake and GET of the URL")
+        .await
+    {
         Ok(x) => x,
         Err(e) if e.contains("refused") => {
             let mut v = unknown_all(format!("HTTPS: {e}"));
