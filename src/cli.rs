@@ -267,13 +267,24 @@ pub struct CheckArgs {
 pub fn check_url(u: &str) -> Result<(), String> {
     let shown = crate::util::redact::redact(u);
     match url::Url::parse(u) {
+        Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
+            "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
+        )),
+        Ok(p) if p
+            .query_pairs()
+            .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
+        {
+            Err(format!(
+                "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
+            ))
+        }
         Ok(p) if p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
         Ok(p) => Err(format!(
-            "--url {shown:?}: the scheme is {}, harden probes https:// URLs only (https://HOST[:PORT][/PATH])",
+            "--url {shown:?} is not an https:// URL (the scheme is {}); harden probes https://HOST[:PORT][/PATH] only",
             p.scheme()
         )),
         Err(e) => Err(format!(
-            "--url {shown:?} is not a URL ({e}); give https://HOST[:PORT][/PATH]"
+            "--url {shown:?} is not an https:// URL ({e}); give https://HOST[:PORT][/PATH]"
         )),
     }
 }

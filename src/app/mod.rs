@@ -1427,15 +1427,12 @@ pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
+        if let Err(why) = crate::cli::check_url(part) {
+            return Err(why.replacen("--url ", "", 1));
+        }
         match url::Url::parse(part) {
-            Ok(u) if u.scheme() == "https" && u.host_str().is_some() && u.password().is_none() => {
-                out.push(u.to_string().trim_end_matches('/').to_string());
-            }
-            _ => {
-                return Err(format!(
-                    "{part} is not an https:// URL with a host (and no password)"
-                ));
-            }
+            Ok(u) => out.push(u.to_string().trim_end_matches('/').to_string()),
+            Err(e) => return Err(format!("{}: {e}", crate::util::redact::redact(part))),
         }
     }
     Ok(out)

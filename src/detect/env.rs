@@ -663,8 +663,19 @@ impl Judge<'_> {
             entries.len()
         );
         let production = entries.len() - dev.len();
+        let with_credentials = entries
+            .iter()
+            .filter(|e| e.split_once("://").is_some_and(|(_, r)| r.contains('@')))
+            .count();
         let (outcome, mut evidence) = if entries.is_empty() {
             (Outcome::Fail, "ALLOWED_HOSTS is empty".to_string())
+        } else if with_credentials > 0 {
+            (
+                Outcome::Fail,
+                format!(
+                    "{form}; {with_credentials} carry credentials (user:password@): a browser's Origin never does, so they match nothing, and the password now sits in a plain list"
+                ),
+            )
         } else if production == 0 {
             (
                 Outcome::Fail,

@@ -108,6 +108,11 @@ const SECRET_PARAMS: &[&str] = &[
     "x-amz-credential",
 ];
 
+/// True when a query parameter of this name carries a secret.
+pub fn is_secret_param(name: &str) -> bool {
+    secret_param(name)
+}
+
 fn secret_param(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     SECRET_PARAMS.contains(&n.as_str())
