@@ -78,10 +78,6 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
             return Err(format!("--skip {id}: no such item in the checklist"));
         }
     }
-    let file_waivers = match &args.waivers {
-        Some(w) => crate::report::waivers::load(w, &checklist)?,
-        None => BTreeMap::new(),
-    };
     let state_path = inputs.state_path();
     if let Some(w) = fsio::world_writable_warning(fsio::parent(&state_path)) {
         eprintln!("harden check: warning: {}", redact(&w));
@@ -95,6 +91,13 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         state.as_ref().and_then(|s| s.env_file.as_deref()),
     );
     fsio::check_input("the env file", &env_file, fsio::ENV_CAP)?;
+    // The env file's secrets reach the masking path before anything else is
+    // read or printed (a waiver reason holding one is refused).
+    let _ = crate::detect::envfile::read(&env_file);
+    let file_waivers = match &args.waivers {
+        Some(w) => crate::report::waivers::load(w, &checklist)?,
+        None => BTreeMap::new(),
+    };
     if let Some(j) = &inputs.pip_audit_json {
         fsio::check_input("--pip-audit-json", j, fsio::STATE_CAP)?;
     }

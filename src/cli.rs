@@ -270,9 +270,9 @@ pub fn check_url(u: &str) -> Result<(), String> {
         Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
             "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
         )),
-        Ok(p) if p
-            .query_pairs()
-            .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
+        Ok(p)
+            if p.query_pairs()
+                .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
         {
             Err(format!(
                 "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"

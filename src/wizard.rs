@@ -70,6 +70,14 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         if let Some(j) = &cli.inputs.pip_audit_json {
             check_input("--pip-audit-json", j, STATE_CAP)?;
         }
+        // Every env file's secrets reach the masking path before the first
+        // frame, so a note typed before detection ends is checked too.
+        for f in [p.join(".env"), p.join(".env.production")]
+            .iter()
+            .chain(cli.inputs.env_file.as_ref())
+        {
+            let _ = crate::detect::envfile::read(f);
+        }
     }
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
     let checklist = match &cli.inputs.checklist {
