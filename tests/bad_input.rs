@@ -174,3 +174,37 @@ fn a_read_only_state_folder_is_refused_with_a_way_out() {
     assert_eq!(tree(dir.path()), before);
     std::fs::set_permissions(&state_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn a_state_file_this_user_may_not_write_is_refused_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let state_dir = dir.path().join(".harden");
+    std::fs::create_dir(&state_dir).unwrap();
+    // The folder is writable by everyone (a rename would succeed), the
+    // state file only by its owner.
+    std::fs::set_permissions(&state_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let state = state_dir.join("state.toml");
+    let c = harden::checklist::load_embedded().unwrap();
+    harden::state::store::save(
+        &state,
+        &harden::state::State::new(&c, time::OffsetDateTime::now_utc()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&state).unwrap();
+    let p = dir.path().display().to_string();
+    let mut pty = spawn_unprivileged(&["--project", &p]);
+    let st = pty.wait_exit(WAIT);
+    let out = String::from_utf8_lossy(&pty.output()).to_string();
+    // Root would be refused by nobody, so the test runs as nobody then.
+    assert_eq!(st.exit_code(), 2, "{out}");
+    assert!(out.contains("is not writable by this user"), "{out}");
+    assert!(out.contains("--state OTHER_FILE"), "{out}");
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&state).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
+}

@@ -1015,7 +1015,11 @@ fn pip_audit_never_builds_the_project_a_virtualenv_by_path_and_loose_requirement
     let record = tempfile::tempdir().unwrap();
     let args_file = record.path().join("args.txt");
     let clean = record.path().join("clean.json");
-    std::fs::write(&clean, r#"{"dependencies":[{"name":"fastapi","version":"0.115.0","vulns":[]}],"fixes":[]}"#).unwrap();
+    std::fs::write(
+        &clean,
+        r#"{"dependencies":[{"name":"fastapi","version":"0.115.0","vulns":[]}],"fixes":[]}"#,
+    )
+    .unwrap();
     let (_bin, path) = fake_pip_audit(&format!(
         "echo \"$@\" >> '{}'\nwhile [ $# -gt 0 ]; do if [ \"$1\" = -o ]; then cp '{}' \"$2\"; fi; shift; done\nexit 0",
         args_file.display(),
@@ -1027,7 +1031,10 @@ fn pip_audit_never_builds_the_project_a_virtualenv_by_path_and_loose_requirement
     std::fs::create_dir_all(&sp).unwrap();
     let (_, report, err) = check(d.path(), &[], Some(&path));
     let args = std::fs::read_to_string(&args_file).unwrap();
-    assert!(args.starts_with("--path ") && args.contains(".venv/lib/python3.11/site-packages"), "{args}");
+    assert!(
+        args.starts_with("--path ") && args.contains(".venv/lib/python3.11/site-packages"),
+        "{args}"
+    );
     assert!(!args.contains("-r "), "{args}");
     assert_eq!(item(&report, "deps.pip_audit")["status"], "pass", "{err}");
     // 2. Every pinned requirements file: each audited, nothing resolved or built.
@@ -1042,16 +1049,25 @@ fn pip_audit_never_builds_the_project_a_virtualenv_by_path_and_loose_requirement
     for r in &runs {
         assert!(r.contains(" --no-deps --disable-pip "), "{r}");
     }
-    assert!(runs.iter().any(|r| r.contains("requirements-dev.txt")), "{args}");
+    assert!(
+        runs.iter().any(|r| r.contains("requirements-dev.txt")),
+        "{args}"
+    );
     assert_eq!(item(&report, "deps.pip_audit")["status"], "pass", "{err}");
     // 3. An unpinned line: pip-audit is not run at all, and the item says why.
     std::fs::remove_file(&args_file).unwrap();
     std::fs::write(d.path().join("requirements-dev.txt"), "pytest>=8\n").unwrap();
     let (_, report, _) = check(d.path(), &[], Some(&path));
-    assert!(!args_file.exists(), "pip-audit ran on unpinned requirements");
+    assert!(
+        !args_file.exists(),
+        "pip-audit ran on unpinned requirements"
+    );
     let i = item(&report, "deps.pip_audit");
     assert_eq!(i["status"], "unknown");
     let e = i["evidence"].as_str().unwrap();
-    assert!(e.contains("requirements-dev.txt:1 `pytest>=8` is not pinned"), "{e}");
+    assert!(
+        e.contains("requirements-dev.txt:1 `pytest>=8` is not pinned"),
+        "{e}"
+    );
     assert!(e.contains("runs their code"), "{e}");
 }

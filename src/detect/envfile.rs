@@ -340,6 +340,33 @@ fn strip_inline_comment(v: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_nul_byte_in_a_value_is_named_with_its_line() {
+        let f = parse(b"DEBUG=false\nSECRET_KEY=abc\0def\n");
+        assert!(
+            f.issues
+                .iter()
+                .any(|i| i.line == Some(2)
+                    && i.message.contains("SECRET_KEY's value holds a NUL byte")),
+            "{:?}",
+            f.issues
+        );
+    }
+
+    #[test]
+    fn lookups_are_indexed_and_the_last_entry_wins() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("K{i}=v{i}\n"));
+        }
+        text.push_str("K7=last\n");
+        let f = parse(text.as_bytes());
+        assert_eq!(f.value("K7"), Some("last"));
+        assert_eq!(f.value("K19999"), Some("v19999"));
+        assert_eq!(f.value("NOPE"), None);
+    }
+
     use super::*;
 
     #[test]

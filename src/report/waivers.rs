@@ -106,3 +106,47 @@ pub fn load(path: &Path, checklist: &Checklist) -> Result<BTreeMap<String, ItemR
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<BTreeMap<String, ItemRecord>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.toml");
+        std::fs::write(&p, text).unwrap();
+        load(&p, &crate::checklist::load_embedded().unwrap())
+    }
+
+    const HEAD: &str =
+        "[[waiver]]\nitem = \"tls.hsts_preload\"\nreason = \"later\"\nowner = \"ops\"\n";
+
+    #[test]
+    fn a_bare_toml_date_is_a_day_and_a_datetime_is_named() {
+        let w = load_text(&format!("{HEAD}expires = 2027-01-31\n")).unwrap();
+        let exp = w["tls.hsts_preload"].waiver.as_ref().unwrap().expires;
+        assert_eq!(
+            exp.map(crate::app::format_date).as_deref(),
+            Some("2027-01-31")
+        );
+        let e = load_text(&format!("{HEAD}expires = 2027-01-31T10:00:00Z\n")).unwrap_err();
+        assert!(
+            e.contains("w.toml:5:11") && e.contains("is a datetime"),
+            "{e}"
+        );
+        let e = load_text(&format!("{HEAD}expires = 20270131\n")).unwrap_err();
+        assert!(
+            e.contains("is a integer") || e.contains("is an integer"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_reason_holding_a_known_secret_is_refused_without_showing_it() {
+        crate::util::redact::remember("W4iverS3cretValue99");
+        let text = HEAD.replace("later", "the key W4iverS3cretValue99 leaked");
+        let e = load_text(&format!("{text}expires = \"2099-01-01\"\n")).unwrap_err();
+        assert!(e.contains("contains a secret value"), "{e}");
+        assert!(!e.contains("W4iverS3cret"), "{e}");
+    }
+}
