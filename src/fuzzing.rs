@@ -66,3 +66,211 @@ pub fn postgres_answer(data: &[u8]) {
     let _ = crate::detect::probe::postgres::judge_answer(data, "db:5432");
     let _ = crate::detect::probe::ports::listeners(&String::from_utf8_lossy(data));
 }
+
+/// The answer keys the grammar fuzzer writes into, by the first input byte.
+const ANSWER_KEYS: &[(&str, &str)] = &[
+    ("project", "name"),
+    ("project", "slug"),
+    ("domains", "api"),
+    ("domains", "origins"),
+    ("app", "upstream"),
+    ("app", "listen_http"),
+    ("app", "listen_https"),
+    ("app", "max_body"),
+    ("tls", "certificate"),
+    ("tls", "key"),
+    ("redis", "host"),
+    ("redis", "user"),
+    ("redis", "data_dir"),
+    ("database", "host"),
+    ("database", "name"),
+    ("database", "user"),
+    ("logging", "level"),
+    ("logging", "directory"),
+    ("mfa", "issuer"),
+    ("backup", "bucket"),
+    ("backup", "region"),
+    ("incident", "security_contact"),
+    ("incident", "on_call"),
+    ("incident", "escalation"),
+    ("ci", "requirements"),
+];
+
+/// One answer set to any value (the first byte picks the key, the rest is
+/// the value): whatever the grammar accepts must render files with the
+/// same shape as the example's: the same lines, nginx's directive
+/// structure, redis.conf's arguments per line, an env file that reads
+/// back cleanly with the same keys and the free text intact, the same
+/// Python string delimiters. An answer can fill a value, never add one.
+pub fn answers_grammar(data: &[u8]) {
+    use crate::generate::{Secrets, answers, render};
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let (section, key) = ANSWER_KEYS[usize::from(sel) % ANSWER_KEYS.len()];
+    let value = String::from_utf8_lossy(rest).into_owned();
+    let mut fuzzed: toml::Table = toml::from_str(answers::EXAMPLE_TEXT).expect("the example parses");
+    let mut base = fuzzed.clone();
+    let list = matches!(key, "origins" | "escalation");
+    let first = base[section][key]
+        .as_array()
+        .and_then(|a| a.first().cloned())
+        .unwrap_or(toml::Value::Boolean(false));
+    if list {
+        base[section]
+            .as_table_mut()
+            .expect("a section")
+            .insert(key.into(), toml::Value::Array(vec![first]));
+    }
+    let new = if list {
+        toml::Value::Array(vec![toml::Value::String(value)])
+    } else if let Ok(n) = value.parse::<i64>() {
+        toml::Value::Integer(n)
+    } else {
+        toml::Value::String(value)
+    };
+    fuzzed[section]
+        .as_table_mut()
+        .expect("a section")
+        .insert(key.into(), new);
+    let Ok(text) = toml::to_string(&fuzzed) else {
+        return;
+    };
+    let Ok(a) = answers::parse(&text, "fuzz.toml") else {
+        return;
+    };
+    let b = answers::parse(&toml::to_string(&base).expect("base"), "base.toml").expect("base");
+    let s = Secrets {
+        secret_key: "1".repeat(64),
+        jwt_secret_key: "2".repeat(64),
+        redis_password: "3".repeat(64),
+        database_password: "4".repeat(64),
+    };
+    // A filter may still refuse a value: then nothing would be written.
+    let Ok(fa) = render(&a, &s, "2026-01-01") else {
+        return;
+    };
+    let fb = render(&b, &s, "2026-01-01").expect("the example renders");
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(
+            x.content.lines().count(),
+            y.content.lines().count(),
+            "{section}.{key} changed the lines of {}",
+            x.path
+        );
+        match x.path {
+            "nginx/site.conf" => assert_eq!(
+                nginx_shape(&x.content),
+                nginx_shape(&y.content),
+                "{section}.{key} changed nginx's structure"
+            ),
+            "redis/redis.conf" => assert_eq!(
+                redis_shape(&x.content),
+                redis_shape(&y.content),
+                "{section}.{key} changed redis.conf's arguments"
+            ),
+            ".env.production" => {
+                let e = crate::detect::envfile::parse(x.content.as_bytes());
+                let base = crate::detect::envfile::parse(y.content.as_bytes());
+                assert!(e.issues.is_empty(), "{:?}", e.issues);
+                assert_eq!(e.keys(), base.keys());
+                assert_eq!(e.value("MFA_ISSUER_NAME"), Some(a.mfa.issuer.as_str()));
+            }
+            "app/security_middleware.py" => assert_eq!(
+                x.content.matches("\"\"\"").count(),
+                y.content.matches("\"\"\"").count(),
+                "{section}.{key} opened or closed a Python string"
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// nginx's token structure: directive names, `;`, `{`, `}`, and `w` for
+/// every other word or quoted string; comments dropped.
+fn nginx_shape(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            ';' | '{' | '}' => {
+                out.push(c.to_string());
+                at_start = true;
+            }
+            c if c.is_whitespace() => {}
+            q @ ('"' | '\'') => {
+                while let Some(c) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == q {
+                        break;
+                    }
+                }
+                out.push("w".into());
+                at_start = false;
+            }
+            c => {
+                let mut w = c.to_string();
+                while let Some(&n) = chars.peek() {
+                    if n.is_whitespace() || matches!(n, ';' | '{' | '}' | '"' | '\'') {
+                        break;
+                    }
+                    w.push(n);
+                    chars.next();
+                }
+                out.push(if at_start { w } else { "w".into() });
+                at_start = false;
+            }
+        }
+    }
+    out
+}
+
+/// redis.conf's lines as (first argument, number of arguments), split as
+/// Redis splits them (quotes with escapes).
+fn redis_shape(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut args: Vec<String> = Vec::new();
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c.is_whitespace() {
+                    continue;
+                }
+                let mut w = String::new();
+                if c == '"' || c == '\'' {
+                    while let Some(c) = chars.next() {
+                        if c == '\\' {
+                            chars.next();
+                        } else if c == '"' || c == '\'' {
+                            break;
+                        } else {
+                            w.push(c);
+                        }
+                    }
+                } else {
+                    w.push(c);
+                    while let Some(&n) = chars.peek() {
+                        if n.is_whitespace() {
+                            break;
+                        }
+                        w.push(n);
+                        chars.next();
+                    }
+                }
+                args.push(w);
+            }
+            (args.first().cloned().unwrap_or_default(), args.len())
+        })
+        .collect()
+}

@@ -10,12 +10,13 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_goes_through_its_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-    let targets: [Target; 8] = [
+    let targets: [Target; 9] = [
         ("checklist_toml", harden::fuzzing::checklist_toml),
         ("state_toml", harden::fuzzing::state_toml),
         ("env_file", harden::fuzzing::env_file),
         ("pip_audit_json", harden::fuzzing::pip_audit_json),
         ("answers_toml", harden::fuzzing::answers_toml),
+        ("answers_grammar", harden::fuzzing::answers_grammar),
         ("resp", harden::fuzzing::resp),
         ("http_head", harden::fuzzing::http_head),
         ("postgres_answer", harden::fuzzing::postgres_answer),

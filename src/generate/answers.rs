@@ -310,7 +310,7 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
                 .into(),
         });
     }
-    a.mfa.issuer = grammar::text("mfa.issuer", &a.mfa.issuer)?;
+    a.mfa.issuer = grammar::env_text("mfa.issuer", &a.mfa.issuer)?;
     let fact = |key: &str, v: &str, ok: fn(&str) -> bool, what: &str| {
         if ok(v) {
             Ok(())

@@ -275,6 +275,22 @@ pub fn text(key: &str, v: &str) -> Result<String, Refusal> {
     Ok(t.to_string())
 }
 
+/// Free text that also goes into the env file: [`text`] without `"`, `\`,
+/// `$` or a backtick, which env loaders escape or expand differently.
+///
+/// # Errors
+/// As [`text`], or one of those characters.
+pub fn env_text(key: &str, v: &str) -> Result<String, Refusal> {
+    let t = text(key, v)?;
+    if let Some(c) = t.chars().find(|c| matches!(c, '"' | '\\' | '$' | '`')) {
+        return Err(refuse(
+            key,
+            format!("holds {c:?}, which env-file loaders read differently; leave it out"),
+        ));
+    }
+    Ok(t)
+}
+
 /// A security contact: an e-mail address, or an https:// URL.
 ///
 /// # Errors
