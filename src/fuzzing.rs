@@ -109,7 +109,8 @@ pub fn answers_grammar(data: &[u8]) {
     };
     let (section, key) = ANSWER_KEYS[usize::from(sel) % ANSWER_KEYS.len()];
     let value = String::from_utf8_lossy(rest).into_owned();
-    let mut fuzzed: toml::Table = toml::from_str(answers::EXAMPLE_TEXT).expect("the example parses");
+    let mut fuzzed: toml::Table =
+        toml::from_str(answers::EXAMPLE_TEXT).expect("the example parses");
     let mut base = fuzzed.clone();
     let list = matches!(key, "origins" | "escalation");
     let first = base[section][key]

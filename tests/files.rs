@@ -293,7 +293,7 @@ fn a_planted_lock_link_never_writes_its_target() {
         // The wizard refuses before it needs a terminal.
         let state = d.path().join(".harden/state.toml");
         let st = harden::state::lock::StateLock::acquire(&state, "pid=1\n");
-        let e = st.err().expect("a linked lock must be refused").to_string();
+        let e = st.expect_err("a linked lock must be refused").to_string();
         assert!(e.contains("symbolic link"), "{e}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
         assert!(!created.exists(), "a file was created outside the project");
@@ -344,7 +344,8 @@ fn a_state_or_backup_that_is_a_link_or_fifo_is_never_replaced() {
 fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
     // .env, the state, the lock, a diff argument, the answers, waivers,
     // the checklist and a pip-audit report, each a FIFO.
-    let cases: Vec<(&str, Box<dyn Fn(&Path) -> Vec<String>>)> = vec![
+    type Args = Box<dyn Fn(&Path) -> Vec<String>>;
+    let cases: Vec<(&str, Args)> = vec![
         (
             ".env",
             Box::new(|_| vec!["check".into(), "--offline".into()]),

@@ -549,10 +549,7 @@ mod tests {
         assert_eq!(sink(&f).unwrap(), Sink::InPlace(f.clone()));
         let e = write_output(&f, b"x").unwrap_err();
         assert!(e.contains("nothing reads"), "{e}");
-        assert_eq!(
-            fs::symlink_metadata(&f).unwrap().file_type().is_fifo(),
-            true
-        );
+        assert!(fs::symlink_metadata(&f).unwrap().file_type().is_fifo());
         let l = d.path().join("link");
         std::os::unix::fs::symlink(d.path().join("target"), &l).unwrap();
         assert!(sink(&l).unwrap_err().contains("symbolic link"));
