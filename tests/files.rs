@@ -642,3 +642,48 @@ fn a_world_writable_state_folder_is_warned_about_and_harden_ignores_its_secrets_
         .unwrap();
     assert!(st.success(), "git would track a generated secret");
 }
+
+#[test]
+fn a_state_folder_that_is_a_link_receives_nothing() {
+    let d = project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), d.path().join(".harden")).unwrap();
+    let state = d.path().join(".harden/state.toml");
+    let e = harden::state::lock::StateLock::acquire(&state, "pid=1\n")
+        .expect_err("a linked state folder must be refused")
+        .to_string();
+    assert!(e.contains("symbolic link"), "{e}");
+    let c = harden::checklist::load_embedded().unwrap();
+    let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
+    let e = harden::state::store::save(&state, &st)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("symbolic link"), "{e}");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_fifo_among_generate_s_targets_is_refused_not_waited_on() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir_all(out.join("nginx")).unwrap();
+    mkfifo(&out.join("nginx/site.conf"));
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
+    for extra in [&[][..], &["--yes"][..]] {
+        let mut a = vec!["generate", "--answers", s(&answers), "--out", s(&out)];
+        a.extend(extra);
+        let (code, _, err) = harden(&a, None);
+        assert_eq!(code, 2, "{extra:?}: {err}");
+        assert!(err.contains("FIFO"), "{err}");
+    }
+    assert!(
+        std::fs::symlink_metadata(out.join("nginx/site.conf"))
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        !out.join(".env.production").exists(),
+        "nothing of the set was written"
+    );
+}

@@ -282,6 +282,22 @@ pub fn not_regular(path: &Path) -> Option<io::Error> {
     }
 }
 
+/// Refuses a folder that is a symbolic link (a `.harden` committed as a
+/// link to `/etc` must not receive the state, its lock or its backups).
+///
+/// # Errors
+/// Names the folder.
+pub fn refuse_linked_dir(dir: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => Err(invalid(
+            dir,
+            "is a symbolic link; harden does not write its state through links (replace it with a folder, or use --state)"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A temp file name beside `path`, unique to this process and call.
 pub fn temp_beside(path: &Path, tag: &str) -> PathBuf {
     use rand::RngExt;
