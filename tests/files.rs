@@ -521,7 +521,8 @@ fn generate_backups_never_follow_a_planted_link_and_never_overwrite_each_other()
         ],
         None,
     );
-    assert!(code == 0, "{err}");
+    // 1 only when the env detectors judge a fresh key weak (issue 12).
+    assert!(matches!(code, 0 | 1), "{err}");
     let victim = d.path().join("victim");
     std::fs::write(&victim, "not yours\n").unwrap();
     // Plant links at every backup name of the next minute.
@@ -554,7 +555,7 @@ fn generate_backups_never_follow_a_planted_link_and_never_overwrite_each_other()
         ],
         None,
     );
-    assert_eq!(code, 0, "{o}{err}");
+    assert!(matches!(code, 0 | 1), "{o}{err}");
     edited.push_str("# hand edit 2\n");
     std::fs::write(out.join("nginx/site.conf"), &edited).unwrap();
     let (code, _, err) = harden(
@@ -568,7 +569,7 @@ fn generate_backups_never_follow_a_planted_link_and_never_overwrite_each_other()
         ],
         None,
     );
-    assert_eq!(code, 0, "{err}");
+    assert!(matches!(code, 0 | 1), "{err}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours\n");
     let backups: Vec<PathBuf> = std::fs::read_dir(out.join("nginx"))
         .unwrap()
