@@ -165,6 +165,22 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     Ok(exit_code(&results, args.fail_on))
 }
 
+/// Hands the project's env file secrets to the masking path, so that a
+/// state note or waiver holding one (edited by hand, or from an older
+/// harden) is masked in `report` and `diff` too.
+fn prime_secrets(inputs: &Inputs, recorded: Option<&str>) {
+    let (env, _) = resolve_env_file(&inputs.project, inputs.env_file.as_deref(), recorded);
+    for f in [
+        env,
+        inputs.project.join(".env"),
+        inputs.project.join(".env.production"),
+    ] {
+        if fsio::check_input("the env file", &f, fsio::ENV_CAP).is_ok() {
+            let _ = crate::detect::envfile::read(&f);
+        }
+    }
+}
+
 /// `check --list-probes`: what would be dialled, nothing dialled.
 fn list_probes(d: &detect::Inputs) -> u8 {
     let planned = crate::detect::probe::planned(d);
@@ -331,6 +347,7 @@ pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
                     path.display()
                 )
             })?;
+        prime_secrets(inputs, state.env_file.as_deref());
         if let Some(p) = &args.output {
             fsio::sink(p)?;
             let own = [
@@ -374,6 +391,8 @@ pub fn diff(inputs: &Inputs, old: &Path, new: &Path) -> ExitCode {
                 .ok_or_else(|| format!("no state file at {}", p.display()))
         };
         let (a, b) = (load(old)?, load(new)?);
+        prime_secrets(inputs, b.env_file.as_deref());
+        prime_secrets(inputs, a.env_file.as_deref());
         let today = time::OffsetDateTime::now_utc().date();
         let base = crate::state::signoff::snapshot(&checklist, &a, today);
         let ch = crate::state::signoff::changes(&checklist, &base, &b, today);

@@ -96,6 +96,18 @@ impl Inputs {
         for u in &self.urls {
             check_url(u)?;
         }
+        for (flag, p) in [
+            ("--env-file", self.env_file.as_ref()),
+            ("--pip-audit-json", self.pip_audit_json.as_ref()),
+            ("--checklist", self.checklist.as_ref()),
+            ("--ca-file", self.ca_file.as_ref()),
+        ] {
+            if let Some(p) = p
+                && std::fs::symlink_metadata(p).is_err()
+            {
+                return Err(format!("{flag} {}: no such file", p.display()));
+            }
+        }
         if self.offline && !self.urls.is_empty() {
             return Err(
                 "--url and --offline together: --offline sends nothing, so the URL would not be probed; drop one"
@@ -258,6 +270,33 @@ pub struct CheckArgs {
     /// pip-audit would be asked, then exit without dialling anything.
     #[arg(long)]
     pub list_probes: bool,
+}
+
+impl Cli {
+    /// The global flags given that `generate` does not use: it reads only
+    /// `--answers` and `--out`, and a flag it would silently ignore (a
+    /// `--url` with credentials, a `--state` meant for another review) is
+    /// a usage error.
+    pub fn flags_generate_ignores(&self) -> Vec<&'static str> {
+        let i = &self.inputs;
+        let mut v = Vec::new();
+        for (given, flag) in [
+            (!i.urls.is_empty(), "--url"),
+            (i.offline, "--offline"),
+            (i.checklist.is_some(), "--checklist"),
+            (i.state.is_some(), "--state"),
+            (i.env_file.is_some(), "--env-file"),
+            (i.pip_audit_json.is_some(), "--pip-audit-json"),
+            (!i.connect_to.is_empty(), "--connect-to"),
+            (i.ca_file.is_some(), "--ca-file"),
+            (i.project != std::path::Path::new("."), "--project"),
+        ] {
+            if given {
+                v.push(flag);
+            }
+        }
+        v
+    }
 }
 
 /// Checks one production URL: `https://` with a host, nothing else.

@@ -27,7 +27,18 @@ pub const EXIT_INPUT: u8 = 2;
 pub fn main(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
-        Some(crate::cli::Command::Generate(args)) => crate::generate::command::run(args),
+        Some(crate::cli::Command::Generate(args)) => {
+            let ignored = cli.flags_generate_ignores();
+            if ignored.is_empty() {
+                crate::generate::command::run(args)
+            } else {
+                eprintln!(
+                    "harden generate: {} does not apply to generate, which reads only --answers and writes only --out",
+                    ignored.join(", ")
+                );
+                ExitCode::from(EXIT_INPUT)
+            }
+        }
         Some(crate::cli::Command::Report(args)) => crate::check::report(&cli.inputs, args),
         Some(crate::cli::Command::Diff { old, new }) => crate::check::diff(&cli.inputs, old, new),
         None => run(cli),

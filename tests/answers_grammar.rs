@@ -203,6 +203,59 @@ const HOSTILE: &[(&str, &str, &str, &str)] = &[
     ),
     ("backup", "region", r#""eu-west-1\n""#, "newline"),
     ("backup", "bucket", r#""Bucket With Space""#, "not a bucket"),
+    // Normalised by the URL parser into a development origin.
+    (
+        "domains",
+        "origins",
+        r#"["https://2130706433"]"#,
+        "127.0.0.1 as a number",
+    ),
+    (
+        "domains",
+        "origins",
+        r#"["https://0x7f.1"]"#,
+        "127.0.0.1 in hex",
+    ),
+    ("domains", "origins", r#"["https://0"]"#, "0.0.0.0"),
+    (
+        "domains",
+        "origins",
+        r#"["https://ｌｏｃａｌｈｏｓｔ"]"#,
+        "full-width localhost",
+    ),
+    (
+        "domains",
+        "origins",
+        r#"["https://app.localhost."]"#,
+        "trailing dot",
+    ),
+    // Accepted values that would change what the file means.
+    ("redis", "host", r#""0.0.0.0""#, "every interface"),
+    ("redis", "host", r#""8.8.8.8""#, "a public address"),
+    (
+        "redis",
+        "host",
+        r#""redis.internal""#,
+        "a name bind cannot take",
+    ),
+    ("app", "max_body", r#""0""#, "no body size limit"),
+    ("backup", "retention_days", "0", "no backups kept"),
+    ("dr", "rto_minutes", "0", "an RTO of 0"),
+    ("database", "driver", r#""mysql""#, "not a driver"),
+    ("database", "tls", r#""disable""#, "TLS off"),
+    (
+        "backup",
+        "role_arn",
+        r#""arn:aws:iam::123456789012:role/x\nextra""#,
+        "newline",
+    ),
+    (
+        "backup",
+        "replication_bucket",
+        r#""optibid-backups-eu-west-1""#,
+        "the same bucket",
+    ),
+    ("logging", "audit_retention_days", "90", "under 7 years"),
 ];
 
 #[test]
@@ -212,7 +265,7 @@ fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_writte
         .iter()
         .map(|(s, k, ..)| format!("{s}.{k}"))
         .collect();
-    assert!(keys.len() >= 25, "{} keys", keys.len());
+    assert!(keys.len() >= 30, "{} keys", keys.len());
     let dir = tempfile::tempdir().unwrap();
     for (section, key, value, what) in HOSTILE {
         let text = with(section, key, value);

@@ -419,7 +419,9 @@ fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
         }
         mkfifo(&d.path().join(name));
         let mut a = args(d.path());
-        a.extend(["--project".into(), d.path().display().to_string()]);
+        if a[0] != "generate" {
+            a.extend(["--project".into(), d.path().display().to_string()]);
+        }
         let refs: Vec<&str> = a.iter().map(String::as_str).collect();
         let (code, out, err) = harden(&refs, None);
         assert_eq!(code, 2, "{name}: {out}{err}");
@@ -687,4 +689,39 @@ fn a_fifo_among_generate_s_targets_is_refused_not_waited_on() {
         !out.join(".env.production").exists(),
         "nothing of the set was written"
     );
+}
+
+#[test]
+fn generate_refuses_global_flags_it_would_ignore_and_check_refuses_missing_named_inputs() {
+    let d = project();
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
+    let out = d.path().join("out");
+    for extra in [
+        vec!["--url", "https://u:p@127.0.0.1"],
+        vec!["--offline"],
+        vec!["--state", "bad.toml"],
+        vec!["--env-file", "/nonexistent"],
+    ] {
+        let mut a = vec!["generate", "--answers", s(&answers), "--out", s(&out)];
+        a.extend(extra.iter());
+        let (code, _, err) = harden(&a, None);
+        assert_eq!(code, 2, "{extra:?}: {err}");
+        assert!(err.contains("does not apply to generate"), "{err}");
+        assert!(!err.contains("u:p@"), "{err}");
+    }
+    assert!(!out.exists());
+    for (flag, value) in [
+        ("--env-file", "/nonexistent/.env"),
+        ("--pip-audit-json", "/nonexistent.json"),
+    ] {
+        let (code, _, err) = harden(
+            &["check", "--offline", "--project", s(d.path()), flag, value],
+            None,
+        );
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(
+            err.contains(&format!("{flag} {value}: no such file")),
+            "{err}"
+        );
+    }
 }

@@ -327,3 +327,102 @@ fn no_planted_secret_reaches_any_output() {
     drop(r);
     let _ = servers::free_port();
 }
+
+/// Secrets a hand-edited `.env.production` holds in every quoting and
+/// length: double quotes with `\n`, `\"`, `\\` escapes, a one-line PEM,
+/// a multi-line PEM, a control character, a 7-character key, `*_PASS` and
+/// `*_PASSPHRASE` names, and a redis.conf with a short password.
+#[test]
+fn a_hand_edited_generated_set_never_shows_its_secrets_in_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen");
+    std::fs::create_dir_all(out.join("redis")).unwrap();
+    let planted = [
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        "Pw\\\"Quote8Secret",
+        "Back\\\\slashSecret99",
+        "Ct14NN\u{1}NNcontrolled",
+        "Sh0rt7x",
+        "Rp7GGGGnotmatched",
+        "Gp8HHHHpassphrase",
+        "MultiLineKeyBody42xyz",
+        "Rpw4567",
+    ];
+    std::fs::write(
+        out.join(".env.production"),
+        format!(
+            "SECRET_KEY={}\nJWT_PRIVATE_KEY=\"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n\"\nSMTP_PASSWORD=\"{}\"\nMAIL_PASSWORD=\"{}\"\nCTRL_SECRET=\"{}\"\nREDIS_PASS={}\nGPG_PASSPHRASE={}\nSIGNING_KEY=\"-----BEGIN KEY-----\n{}\n-----END KEY-----\"\nREDIS_URL=redis://optibid:{}@127.0.0.1:6379/0\n",
+            planted[4], planted[0], planted[1], planted[2], planted[3], planted[5], planted[6], planted[7], planted[8]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        out.join("redis/redis.conf"),
+        format!("user optibid on >{} ~* +@all\n", planted[8]),
+    )
+    .unwrap();
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
+    for extra in [&[][..], &["--rotate-secrets"][..]] {
+        let mut args = vec![
+            "generate",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--out",
+            "gen",
+        ];
+        args.extend(extra);
+        let (code, text) = run(&args, dir.path());
+        assert_eq!(code, 0, "{text}");
+        assert!(
+            text.contains("-SMTP_PASSWORD="),
+            "the old lines are in the diff: {text}"
+        );
+        for p in planted {
+            let raw = p.replace("\\\"", "\"").replace("\\\\", "\\");
+            for s in [
+                p,
+                raw.as_str(),
+                "MIIEvQIB",
+                "Quote8Se",
+                "slashSec",
+                "NNcontro",
+                "MultiLin",
+            ] {
+                assert!(!text.contains(s), "{extra:?}: {s:?} in the plan:\n{text}");
+            }
+        }
+    }
+}
+
+/// A state note written by hand (or by an older harden) that holds the
+/// env file's secret is masked by `report`, which reads the env file too.
+#[test]
+fn report_masks_a_hand_written_note_holding_an_env_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join(".env"),
+        format!(
+            "SECRET_KEY={}\nDATABASE_URL=postgresql://app:Db4DDDD)paren99@db.internal:5432/x\n",
+            S[0]
+        ),
+    )
+    .unwrap();
+    let c = harden::checklist::load_embedded().unwrap();
+    let mut st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
+    st.items.insert(
+        "env.secret_key_set".into(),
+        harden::state::ItemRecord {
+            status: harden::state::OperatorStatus::Done,
+            note: Some(format!("old key was {}; db Db4DDDD)paren99", S[0])),
+            ..Default::default()
+        },
+    );
+    harden::state::store::save(&p.join(".harden/state.toml"), &st).unwrap();
+    for f in ["markdown", "html", "json"] {
+        let (code, out) = run(&["report", "--project", ".", "--format", f], p);
+        assert_eq!(code, 0, "{out}");
+        assert!(leaks(f, &out).is_empty(), "{:?}", leaks(f, &out));
+        assert!(!out.contains("Db4DDDD)paren99"), "{f}: {out}");
+    }
+}

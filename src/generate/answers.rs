@@ -198,11 +198,15 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
     };
     let a: Answers = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim_end().to_string();
+        let at = e.span().map_or(0, |s| s.start);
         let msg = match msg.strip_prefix("missing field `") {
             Some(rest) => format!("missing answer `{}`", rest.trim_end_matches('`')),
-            None => msg,
+            None => match key_at(text, at) {
+                Some(k) => format!("{k}: {msg}"),
+                None => msg,
+            },
         };
-        err(e.span().map_or(0, |s| s.start), msg)
+        err(at, msg)
     })?;
     let mut a = a;
     check(&mut a).map_err(|r| {
@@ -210,6 +214,32 @@ pub fn parse(text: &str, file: &str) -> Result<Answers, AnswersError> {
         err(locate(text, section, key), r.message)
     })?;
     Ok(a)
+}
+
+/// The `section.key` written on the line that holds byte `at`.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let before = text.get(..at)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let key = line.split_once('=')?.0.trim();
+    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
+        return None;
+    }
+    let section = before[..line_start]
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let t = l.trim();
+            t.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    Some(if section.is_empty() || key.contains('.') {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    })
 }
 
 /// Where `key` of `[section]` is written (its line's first byte), or 0.
@@ -276,7 +306,7 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
     a.app.max_body = grammar::size("app.max_body", &a.app.max_body)?;
     a.tls.certificate = grammar::abs_path("tls.certificate", &a.tls.certificate)?;
     a.tls.key = grammar::abs_path("tls.key", &a.tls.key)?;
-    a.redis.host = grammar::host("redis.host", &a.redis.host)?;
+    a.redis.host = grammar::private_ip("redis.host", &a.redis.host)?;
     a.redis.user = grammar::word("redis.user", &a.redis.user)?;
     a.redis.data_dir = grammar::abs_path("redis.data_dir", &a.redis.data_dir)?;
     a.database.host = grammar::host("database.host", &a.database.host)?;
@@ -354,6 +384,29 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
         is_aws_region,
         "a region like eu-west-1",
     )?;
+    // The same floors the env detectors fail below: a value the generated
+    // file would then fail is refused before anything is written.
+    for (key, n, min, why) in [
+        (
+            "backup.retention_days",
+            a.backup.retention_days,
+            7,
+            "less than a week of backups",
+        ),
+        (
+            "dr.rto_minutes",
+            a.dr.rto_minutes,
+            1,
+            "an RTO of 0 is not a plan",
+        ),
+    ] {
+        if n < min {
+            return Err(Refusal {
+                key: key.into(),
+                message: format!("{key} = {n}: {why} (at least {min})"),
+            });
+        }
+    }
     a.incident.security_contact =
         grammar::contact("incident.security_contact", &a.incident.security_contact)?;
     a.incident.on_call = grammar::text("incident.on_call", &a.incident.on_call)?;
@@ -461,7 +514,38 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
     if let Some(x) = valid("MFA_ISSUER_NAME", |x| !x.contains(['"', '\n'])) {
         a.mfa.issuer = x;
     }
-    a
+    settle(a)
+}
+
+/// A draft every answer of which passes its grammar: a value taken from
+/// the project that does not (a Redis host name, a 3-day retention) is put
+/// back to the example's, for the operator to review.
+fn settle(mut a: Answers) -> Answers {
+    let example =
+        parse(EXAMPLE_TEXT, "examples/answers.toml").unwrap_or_else(|_| unreachable_example());
+    for _ in 0..64 {
+        let mut c = a.clone();
+        let Err(r) = check(&mut c) else {
+            return c;
+        };
+        let (Ok(toml::Value::Table(mut t)), Ok(toml::Value::Table(e))) =
+            (toml::Value::try_from(&a), toml::Value::try_from(&example))
+        else {
+            break;
+        };
+        let (section, key) = r.key.split_once('.').unwrap_or(("", &r.key));
+        let Some(old) = e.get(section).and_then(|s| s.get(key)).cloned() else {
+            break;
+        };
+        if let Some(toml::Value::Table(st)) = t.get_mut(section) {
+            st.insert(key.to_string(), old);
+        }
+        match toml::Value::Table(t).try_into() {
+            Ok(next) => a = next,
+            Err(_) => break,
+        }
+    }
+    example
 }
 
 /// The example answers, compiled in for drafts.
@@ -597,6 +681,21 @@ mod tests {
         );
         let text = toml::to_string(&a).unwrap();
         assert!(parse(&text, "draft").is_ok(), "a draft always validates");
+    }
+
+    #[test]
+    fn a_draft_puts_back_what_fails_the_grammar() {
+        let env = crate::detect::envfile::parse(
+            b"REDIS_URL=redis://redis.internal:6379/0\nBACKUP_RETENTION_DAYS=3\nDR_RTO_MINUTES=45\n",
+        );
+        let a = draft(&env, &[]);
+        assert_eq!(
+            a.redis.host, "127.0.0.1",
+            "bind takes an address, not a name"
+        );
+        assert_eq!(a.backup.retention_days, 35, "3 days is below the floor");
+        assert_eq!(a.dr.rto_minutes, 45, "a good value is kept");
+        assert!(parse(&toml::to_string(&a).unwrap(), "draft").is_ok());
     }
 
     #[test]

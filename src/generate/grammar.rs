@@ -72,6 +72,25 @@ pub fn host(key: &str, v: &str) -> Result<String, Refusal> {
     }
 }
 
+/// Where Redis listens: an IP address on loopback or a private network
+/// (RFC 1918), never every interface or a public address; `bind` takes
+/// addresses, not names.
+///
+/// # Errors
+/// Anything else.
+pub fn private_ip(key: &str, v: &str) -> Result<String, Refusal> {
+    match host(key, v)?.parse::<std::net::Ipv4Addr>() {
+        Ok(ip) if ip.is_loopback() || ip.is_private() => Ok(ip.to_string()),
+        _ => Err(refuse(
+            key,
+            format!(
+                "{} must be a loopback or private IPv4 address (127.0.0.1, 10.x, 172.16-31.x, 192.168.x): Redis must not listen on every interface or a public address",
+                shown(v)
+            ),
+        )),
+    }
+}
+
 /// `host:port`, with `[v6]:port` for IPv6.
 ///
 /// # Errors
@@ -130,10 +149,23 @@ pub fn origin(key: &str, v: &str) -> Result<String, Refusal> {
         && u.fragment().is_none()
         && !v.ends_with('/')
         && matches!(u.host(), Some(url::Host::Domain(_) | url::Host::Ipv4(_)));
-    if !plain || crate::detect::env::is_dev_origin(v) {
+    let normal = u.origin().ascii_serialization();
+    // Judge the origin as the parser normalised it: 2130706433, 0x7f.1,
+    // a full-width "ｌｏｃａｌｈｏｓｔ" or a trailing dot are localhost too.
+    let host = u.host_str().unwrap_or("").trim_end_matches('.');
+    let local = host == "localhost"
+        || host.ends_with(".localhost")
+        || matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback() || ip.is_unspecified());
+    if !plain
+        || local
+        || v.ends_with('.')
+        || u.host_str().is_some_and(|h| h.ends_with('.'))
+        || crate::detect::env::is_dev_origin(v)
+        || crate::detect::env::is_dev_origin(&normal)
+    {
         return Err(bad());
     }
-    Ok(u.origin().ascii_serialization())
+    Ok(normal)
 }
 
 /// An nginx size: digits with an optional k or m (or g).
@@ -142,10 +174,12 @@ pub fn origin(key: &str, v: &str) -> Result<String, Refusal> {
 /// Anything else.
 pub fn size(key: &str, v: &str) -> Result<String, Refusal> {
     let digits = v.trim_end_matches(['k', 'K', 'm', 'M', 'g', 'G']);
+    // 0 would switch nginx's body size limit off.
     let ok = !digits.is_empty()
         && digits.len() <= 9
         && v.len() - digits.len() <= 1
-        && digits.chars().all(|c| c.is_ascii_digit());
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && digits.parse::<u64>().is_ok_and(|n| n > 0);
     if ok {
         Ok(v.to_string())
     } else {

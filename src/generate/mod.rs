@@ -123,6 +123,13 @@ impl Secrets {
         self.remember();
         crate::util::redact::redact(text)
     }
+
+    /// Masks a file that holds secrets (the env file, redis.conf) line by
+    /// line first, by key, whatever the secrets' length or quoting; then
+    /// as [`Secrets::mask`].
+    pub fn mask_file(&self, text: &str) -> String {
+        self.mask(&crate::util::redact::mask_secret_lines(text))
+    }
 }
 
 /// Where the env file goes in the output folder.
@@ -515,11 +522,19 @@ pub fn plan(out: &Path, files: &[Rendered], secrets: &Secrets) -> Result<Vec<Pla
             return Err(why);
         }
         let target = out.join(f.path);
+        // Both sides of a secret file's diff are masked by key as well.
+        let mask = |t: &str| {
+            if f.secret {
+                secrets.mask_file(t)
+            } else {
+                secrets.mask(t)
+            }
+        };
         let (change, diff) =
             match crate::util::fsio::read_input(&target, crate::util::fsio::ENV_CAP, false) {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => (
                     Change::New,
-                    unified("/dev/null", f.path, "", &secrets.mask(&f.content)),
+                    unified("/dev/null", f.path, "", &mask(&f.content)),
                 ),
                 Err(e) => return Err(format!("cannot read {}: {e}", target.display())),
                 Ok(old) => {
@@ -530,12 +545,7 @@ pub fn plan(out: &Path, files: &[Rendered], secrets: &Secrets) -> Result<Vec<Pla
                     } else {
                         (
                             Change::Changed,
-                            unified(
-                                f.path,
-                                f.path,
-                                &secrets.mask(&old),
-                                &secrets.mask(&f.content),
-                            ),
+                            unified(f.path, f.path, &mask(&old), &mask(&f.content)),
                         )
                     }
                 }

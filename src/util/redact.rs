@@ -20,8 +20,14 @@ use std::sync::RwLock;
 pub const MASK: &str = "‹secret›";
 
 /// Shortest value remembered as a secret: shorter ones would mask honest
-/// words, and are flagged as weak by the detectors anyway.
-pub const MIN_SECRET: usize = 8;
+/// words, and are flagged as weak by the detectors anyway. (Generated
+/// files are also masked line by line, by key, whatever the length: see
+/// [`mask_secret_lines`].)
+pub const MIN_SECRET: usize = 6;
+
+/// Shortest known secret that refuses a note: shorter ones would refuse
+/// honest text.
+pub const MIN_REFUSED: usize = 8;
 
 static KNOWN: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 
@@ -72,7 +78,12 @@ const NOT_SECRET: &[&str] = &[
 /// True when a setting named `key` holds a secret.
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_uppercase();
-    if k == "SECRET_KEY" || k.ends_with("PASSWORD") || k.ends_with("SECRET") {
+    if k == "SECRET_KEY"
+        || k.ends_with("PASSWORD")
+        || k.ends_with("SECRET")
+        || k.ends_with("_PASS")
+        || k.contains("PASSPHRASE")
+    {
         return true;
     }
     SECRET_KEY_PARTS.iter().any(|p| k.contains(p)) && !NOT_SECRET.iter().any(|n| k.ends_with(n))
@@ -84,7 +95,30 @@ pub fn remember_setting(key: &str, value: &str) {
     if is_secret_key(key) {
         remember(value);
     }
+    // A setting's value is a URL (or a list of them) as a whole: its
+    // password may hold characters that end a URL in running text.
+    let v = value.trim();
+    for part in std::iter::once(v).chain(v.split(',').map(str::trim)) {
+        if let Some((info, _)) = userinfo(part) {
+            remember_userinfo(info);
+        }
+    }
     remember_url_parts(value);
+}
+
+fn remember_userinfo(info: &str) {
+    if let Some((user, pw)) = info.split_once(':') {
+        // A password equal to its user name is a published default,
+        // not a secret; masking it would hide the user name too.
+        if pw != user {
+            remember(info);
+            remember(pw);
+            remember(&percent_decode(pw));
+        }
+    } else {
+        remember(info);
+        remember(&percent_decode(info));
+    }
 }
 
 /// Query parameter names that carry secrets (case-insensitive).
@@ -114,7 +148,7 @@ pub fn is_secret_param(name: &str) -> bool {
 }
 
 fn secret_param(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    let n = name.to_ascii_lowercase().replace('-', "_");
     SECRET_PARAMS.contains(&n.as_str())
         || n.ends_with("_token")
         || n.ends_with("_secret")
@@ -128,23 +162,12 @@ pub fn remember_url_parts(text: &str) {
     for (start, end) in url_spans(text) {
         let url = &text[start..end];
         if let Some((info, _)) = userinfo(url) {
-            if let Some((user, pw)) = info.split_once(':') {
-                // A password equal to its user name is a published default,
-                // not a secret; masking it would hide the user name too.
-                if pw != user {
-                    remember(info);
-                    remember(pw);
-                    remember(&percent_decode(pw));
-                }
-            } else {
-                remember(info);
-                remember(&percent_decode(info));
-            }
+            remember_userinfo(info);
         }
         if let Some(q) = url.split_once('?').map(|(_, q)| q) {
             for pair in q.split(['&', ';']) {
                 if let Some((k, v)) = pair.split_once('=')
-                    && secret_param(k)
+                    && secret_param(&percent_decode(k))
                 {
                     let v = v.split('#').next().unwrap_or(v);
                     remember(v);
@@ -179,12 +202,114 @@ fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
-/// True when `text` holds a secret value harden knows of.
+/// True when `text` holds a secret value harden knows of (of at least
+/// [`MIN_REFUSED`] characters).
 pub fn holds_known_secret(text: &str) -> bool {
     KNOWN
         .read()
-        .map(|k| k.iter().any(|s| text.contains(s.as_str())))
+        .map(|k| {
+            k.iter()
+                .any(|s| s.chars().count() >= MIN_REFUSED && text.contains(s.as_str()))
+        })
         .unwrap_or(false)
+}
+
+/// Masks configuration text line by line, whatever the secrets' length or
+/// quoting: the value of every `KEY=value` (or `export KEY=value`) whose
+/// key holds secrets, with the continuation lines of a quoted multi-line
+/// value; every `>password` of a Redis `user` line; the argument of
+/// `requirepass` and `masterauth`. Used on both sides of `generate`'s
+/// diffs, before [`redact`].
+pub fn mask_secret_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open_quote: Option<char> = None;
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        if let Some(q) = open_quote {
+            // Inside a masked multi-line value: hide it up to its close.
+            if let Some(i) = find_close(body, q) {
+                out.push_str(MASK);
+                out.push_str(&body[i..]);
+                open_quote = None;
+            } else {
+                out.push_str(MASK);
+            }
+            out.push_str(nl);
+            continue;
+        }
+        let trimmed = body.trim_start();
+        let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+        if let Some((key, value)) = assignment.split_once('=')
+            && !key.is_empty()
+            && key
+                .trim_end()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            && is_secret_key(key.trim_end())
+        {
+            let start = body.len() - value.len();
+            out.push_str(&body[..start]);
+            let v = value.trim_start();
+            if let Some(q) = v.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let inner = &v[1..];
+                out.push(q);
+                out.push_str(MASK);
+                if let Some(close) = find_close(inner, q) {
+                    out.push_str(&inner[close..]);
+                } else {
+                    open_quote = Some(q);
+                }
+            } else if !v.is_empty() {
+                out.push_str(MASK);
+            }
+            out.push_str(nl);
+            continue;
+        }
+        let words: Vec<&str> = trimmed.split_whitespace().collect();
+        match words.first().copied() {
+            Some("user") => {
+                let masked: Vec<String> = words
+                    .iter()
+                    .map(|w| {
+                        let bare = w.trim_matches('"');
+                        if let Some(c) = bare.chars().next().filter(|c| *c == '>' || *c == '#') {
+                            format!("{c}{MASK}")
+                        } else {
+                            (*w).to_string()
+                        }
+                    })
+                    .collect();
+                out.push_str(&masked.join(" "));
+            }
+            Some(w @ ("requirepass" | "masterauth")) => {
+                out.push_str(w);
+                out.push(' ');
+                out.push_str(MASK);
+            }
+            _ => out.push_str(body),
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+/// The byte index of the quote `q` that closes a value, skipping quotes
+/// escaped with a backslash.
+fn find_close(text: &str, q: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == q {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// Refuses text an operator wants stored (a note, a waiver reason) when it
@@ -205,13 +330,11 @@ pub fn refuse_secret(what: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Characters that end a URL in running text.
+/// Characters that end a URL in running text. Punctuation such as `,`,
+/// `)` or `|` may be part of a password, so it does not end one; a URL's
+/// trailing punctuation is trimmed instead (see [`url_spans`]).
 fn url_end(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '"' | '\'' | '<' | '>' | '`' | ',' | ')' | ']' | '}' | '|' | '\\'
-        )
+    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`')
 }
 
 /// Byte spans of URL-like tokens (`scheme://…`).
@@ -229,6 +352,10 @@ fn url_spans(text: &str) -> Vec<(usize, usize)> {
             .map_or(at, |(j, _)| j);
         let rest = &text[at + 3..];
         let len = rest.find(url_end).unwrap_or(rest.len());
+        // Sentence punctuation after a URL is not part of it.
+        let len = rest[..len]
+            .trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '!', '?'])
+            .len();
         let end = at + 3 + len;
         out.push((start, end));
         from = end.max(at + 3);
@@ -271,19 +398,21 @@ fn mask_url(url: &str) -> String {
                 Some((q, f)) => (q, Some(f)),
                 None => (query, None),
             };
-            let mut first = true;
-            for pair in query.split('&') {
-                if !first {
-                    out.push('&');
-                }
-                first = false;
+            let mut rest = query;
+            while !rest.is_empty() {
+                let (pair, sep, tail) = match rest.find(['&', ';']) {
+                    Some(i) => (&rest[..i], &rest[i..=i], &rest[i + 1..]),
+                    None => (rest, "", ""),
+                };
                 match pair.split_once('=') {
-                    Some((k, _)) if secret_param(k) => {
+                    Some((k, _)) if secret_param(&percent_decode(k)) => {
                         out.push_str(k);
                         out.push_str("=****");
                     }
                     _ => out.push_str(pair),
                 }
+                out.push_str(sep);
+                rest = tail;
             }
             if let Some(f) = frag {
                 out.push('#');
@@ -323,15 +452,17 @@ fn is_control(c: char) -> bool {
 /// The one masking function: known secrets, URL credentials and secret
 /// query values masked, control characters escaped.
 pub fn redact(text: &str) -> String {
-    let mut t = escape_controls(text);
+    let mut t = text.to_string();
     if let Ok(k) = KNOWN.read() {
-        // Longest first, so a secret containing another is masked whole.
+        // Longest first, so a secret containing another is masked whole;
+        // before escaping, so a secret holding a control character matches.
         let mut list: Vec<&String> = k.iter().filter(|s| t.contains(s.as_str())).collect();
         list.sort_by_key(|s| std::cmp::Reverse(s.len()));
         for s in list {
             t = t.replace(s.as_str(), MASK);
         }
     }
+    let t = escape_controls(&t);
     if !t.contains("://") {
         return t;
     }
@@ -422,5 +553,74 @@ mod tests {
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
+    }
+
+    #[test]
+    fn passwords_with_url_punctuation_are_known_and_notes_with_them_refused() {
+        remember_setting(
+            "DATABASE_URL",
+            "postgresql://app:Db4DDDD)paren99@db.internal:5432/x",
+        );
+        remember_setting("REDIS_URL", "rediss://:Rd5EEEE|pipe999@127.0.0.1:6379/0");
+        remember_setting("OTHER_URL", "postgresql://app:Db3CCCC,comma99@db/x");
+        for note in [
+            "db Db4DDDD)paren99",
+            "redis Rd5EEEE|pipe999",
+            "x Db3CCCC,comma99",
+        ] {
+            assert!(refuse_secret("note", note).is_err(), "{note}");
+            assert!(
+                !redact(note).contains("paren99") && !redact(note).contains("pipe999"),
+                "{note}"
+            );
+        }
+        // Credentials nobody told harden about, in running text.
+        assert!(refuse_secret("note", "see https://ops:Nw1AAAA,commapw@vault.test/x").is_err());
+        assert!(refuse_secret("note", "rotated on 2026-11-30, see OPS-12").is_ok());
+    }
+
+    #[test]
+    fn query_secrets_in_every_separator_and_spelling() {
+        for (input, want) in [
+            ("https://h.test/x)?sig=AAAA", "https://h.test/x)?sig=****"),
+            (
+                "https://h.test/?a=1;api_key=BBBB",
+                "https://h.test/?a=1;api_key=****",
+            ),
+            (
+                "https://h.test/?access-token=CCCC",
+                "https://h.test/?access-token=****",
+            ),
+            (
+                "https://127.0.0.1:1/a\\b?sig=DDDD",
+                "https://127.0.0.1:1/a\\b?sig=****",
+            ),
+            (
+                "(see https://h.test/?token=EEEE).",
+                "(see https://h.test/?token=****).",
+            ),
+        ] {
+            assert_eq!(redact(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_secret_with_a_control_character_is_masked_before_escaping() {
+        remember("Ct14NN\u{1}NNcontrolled");
+        assert_eq!(redact("x=Ct14NN\u{1}NNcontrolled"), format!("x={MASK}"));
+    }
+
+    #[test]
+    fn secret_lines_are_masked_by_key_whatever_the_quoting() {
+        let text = "SECRET_KEY=abc\nexport API_TOKEN=\"a\\\"b\" # c\nPEM_KEY=\"-----BEGIN\nbody\n-----END\"\nLOG_LEVEL=INFO\nuser app on >pw1 #abc ~* +@all\nrequirepass pw2\nREDIS_PASS=x\n";
+        let m = mask_secret_lines(text);
+        for gone in ["abc", "a\\\"b", "body", "BEGIN", "pw1", "pw2", "=x"] {
+            assert!(!m.contains(gone), "{gone} in {m}");
+        }
+        assert!(
+            m.contains("LOG_LEVEL=INFO") && m.contains("user app on") && m.contains("# c"),
+            "{m}"
+        );
+        assert_eq!(m.lines().count(), text.lines().count());
     }
 }
