@@ -725,3 +725,22 @@ fn generate_refuses_global_flags_it_would_ignore_and_check_refuses_missing_named
         );
     }
 }
+
+#[test]
+fn a_fifo_or_device_at_the_lock_is_refused_without_waiting() {
+    let d = project();
+    std::fs::create_dir_all(d.path().join(".harden")).unwrap();
+    let lock = d.path().join(".harden/state.toml.lock");
+    mkfifo(&lock);
+    let e =
+        harden::state::lock::StateLock::acquire(&d.path().join(".harden/state.toml"), "pid=1\n")
+            .expect_err("a FIFO lock must be refused")
+            .to_string();
+    assert!(e.contains("a FIFO, not a regular lock file"), "{e}");
+    assert!(
+        std::fs::symlink_metadata(&lock)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}

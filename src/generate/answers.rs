@@ -154,9 +154,10 @@ pub struct Ci {
     pub requirements: String,
 }
 
-/// Why answers cannot be used.
+/// Why answers cannot be used: `file:line:column: what`, or `file: what`
+/// when the file could not be read at all (line 0).
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
+#[error("{file}{}: {message}", if *line == 0 { String::new() } else { format!(":{line}:{column}") })]
 pub struct AnswersError {
     pub file: String,
     pub line: usize,
