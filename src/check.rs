@@ -306,6 +306,8 @@ fn own_inputs(
     let state = inputs.state_path();
     let mut v = vec![
         ("the env file", env_file.to_path_buf()),
+        ("an env file", inputs.project.join(".env")),
+        ("an env file", inputs.project.join(".env.production")),
         ("the state file", state.clone()),
         ("the state's backup", store::backup_path(&state)),
         ("the state's lock", crate::state::lock::lock_path(&state)),
@@ -350,11 +352,13 @@ pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
         prime_secrets(inputs, state.env_file.as_deref());
         if let Some(p) = &args.output {
             fsio::sink(p)?;
-            let own = [
-                ("the state file", path.as_path()),
-                ("the state's backup", &store::backup_path(&path)),
-                ("the state's lock", &crate::state::lock::lock_path(&path)),
-            ];
+            let (env, _) = resolve_env_file(
+                &inputs.project,
+                inputs.env_file.as_deref(),
+                state.env_file.as_deref(),
+            );
+            let own = own_inputs(inputs, &env, None);
+            let own: Vec<(&str, &Path)> = own.iter().map(|(w, p)| (*w, p.as_path())).collect();
             fsio::refuse_inputs(p, &own)?;
         }
         let body = match args.format {

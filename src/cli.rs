@@ -108,6 +108,22 @@ impl Inputs {
                 return Err(format!("{flag} {}: no such file", p.display()));
             }
         }
+        for (what, p, cap) in [
+            (
+                "--ca-file",
+                self.ca_file.as_ref(),
+                crate::util::fsio::SMALL_CAP,
+            ),
+            (
+                "--checklist",
+                self.checklist.as_ref(),
+                crate::util::fsio::SMALL_CAP,
+            ),
+        ] {
+            if let Some(p) = p {
+                crate::util::fsio::check_input(what, p, cap)?;
+            }
+        }
         if self.offline && !self.urls.is_empty() {
             return Err(
                 "--url and --offline together: --offline sends nothing, so the URL would not be probed; drop one"
@@ -304,7 +320,7 @@ impl Cli {
 /// # Errors
 /// Names the value and what is wrong with it.
 pub fn check_url(u: &str) -> Result<(), String> {
-    let shown = crate::util::redact::redact(u);
+    let shown = crate::util::redact::redact_url_value(u);
     match url::Url::parse(u) {
         Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
             "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"

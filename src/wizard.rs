@@ -474,7 +474,36 @@ fn write_generation(
         ))
         .unwrap_or_default();
     let lock = crate::generate::GenerateLock::acquire(out)?;
-    crate::generate::recover(out, &lock)?;
+    let completed = crate::generate::recover(out, &lock)?;
+    // The plan the operator confirmed must still be the plan: an
+    // interrupted set completed just now, or another writer, would make
+    // it stale (a file judged unchanged would be skipped, mixing sets).
+    let secrets = crate::generate::Secrets {
+        secret_key: String::new(),
+        jwt_secret_key: String::new(),
+        redis_password: String::new(),
+        database_password: String::new(),
+    };
+    let now_plan = crate::generate::plan(out, files, &secrets)?;
+    let same = now_plan.len() == plan.len()
+        && now_plan
+            .iter()
+            .zip(plan)
+            .all(|(a, b)| a.change == b.change && a.diff == b.diff);
+    if !completed.is_empty() || !same {
+        return Err(format!(
+            "the files in {} changed since the plan was shown{}; nothing was written. Press g to see the new plan",
+            out.display(),
+            if completed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (an interrupted write was completed: {})",
+                    completed.join(", ")
+                )
+            }
+        ));
+    }
     let backups = write(out, files, plan, &stamp, &lock)?;
     let (written, unchanged): (Vec<_>, Vec<_>) =
         plan.iter().partition(|p| p.change != Change::Unchanged);

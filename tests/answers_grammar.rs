@@ -163,6 +163,12 @@ const HOSTILE: &[(&str, &str, &str, &str)] = &[
     ("project", "slug", r#""x;y""#, "nginx separator"),
     ("project", "slug", r#""X""#, "upper case"),
     (
+        "project",
+        "slug",
+        r#""1abc""#,
+        "an nginx regex capture ($1abc)",
+    ),
+    (
         "logging",
         "directory",
         r#""/var/log/x {\n postrotate\n curl http://127.0.0.1/x | sh\n endscript\n}\n/var/log/y""#,

@@ -67,6 +67,13 @@ fn mknod_null(p: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+}
+
 fn project() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join(".env"), "DEBUG=false\n").unwrap();
@@ -82,6 +89,8 @@ fn output_to_a_character_device_writes_in_place_and_keeps_the_device() {
     let d = project();
     let dev = d.path().join("null");
     if !mknod_null(&dev) {
+        // Only an unprivileged run may skip; CI runs as root.
+        assert!(!is_root(), "mknod failed as root");
         eprintln!("mknod needs root; skipped on this machine");
         return;
     }
@@ -129,18 +138,18 @@ fn dash_and_dev_stdout_mean_stdout() {
                 "check",
                 "--offline",
                 "--project",
-                s(d.path()),
+                ".",
                 "--format",
                 "json",
                 "--output",
                 out,
             ],
-            None,
+            Some(d.path()),
         );
         assert_ne!(code, 2, "{out}: {err}");
         assert!(stdout.contains("\"schema\""), "{out}: {stdout}");
-        assert!(!Path::new(out).is_file() || out == "/dev/stdout");
     }
+    // Run in the project folder: no file named "-" appeared there.
     assert!(!d.path().join("-").exists());
 }
 
@@ -202,6 +211,27 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
     let d = project();
     let env = d.path().join(".env");
     let before = std::fs::read(&env).unwrap();
+    // report reads the env files too (to mask their secrets): the same rule.
+    let c = harden::checklist::load_embedded().unwrap();
+    let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
+    harden::state::store::save(&d.path().join(".harden/state.toml"), &st).unwrap();
+    for out in [".env", ".env.production"] {
+        let (code, _, err) = harden(
+            &[
+                "report",
+                "--project",
+                s(d.path()),
+                "--output",
+                s(&d.path().join(out)),
+            ],
+            None,
+        );
+        assert_eq!(code, 2, "report --output {out}: {err}");
+        assert!(err.contains("env file"), "{err}");
+    }
+    assert_eq!(std::fs::read(&env).unwrap(), before);
+    assert!(!d.path().join(".env.production").exists());
+    std::fs::remove_dir_all(d.path().join(".harden")).unwrap();
     let (code, _, err) = harden(
         &[
             "check",
@@ -410,6 +440,16 @@ fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
                 ]
             }),
         ),
+        (
+            "ca.pem",
+            Box::new(|p| {
+                vec![
+                    "check".into(),
+                    "--ca-file".into(),
+                    p.join("ca.pem").display().to_string(),
+                ]
+            }),
+        ),
     ];
     for (name, args) in cases {
         let d = tempfile::tempdir().unwrap();
@@ -440,6 +480,7 @@ fn an_env_file_linked_to_an_endless_device_is_refused_at_once() {
         .unwrap()
         .success()
     {
+        assert!(!is_root(), "mknod failed as root");
         return;
     }
     std::os::unix::fs::symlink(&zero, d.path().join(".env")).unwrap();
@@ -606,12 +647,17 @@ fn a_bad_url_or_url_with_offline_or_a_project_file_exits_2_naming_it() {
             vec!["--url", "https://api.example.com", "--offline"],
             "--offline",
         ),
+        (
+            vec!["--url", "https://user:Url Secret000@127.0.0.1/"],
+            "credentials",
+        ),
     ] {
         let mut a = vec!["check", "--project", s(d.path())];
         a.extend(args.iter());
         let (code, _, err) = harden(&a, None);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("Secret000"), "{err}");
     }
     let f = d.path().join(".env");
     let (code, _, err) = harden(&["check", "--offline", "--project", s(&f)], None);

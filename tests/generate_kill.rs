@@ -219,6 +219,11 @@ fn two_concurrent_generates_never_mix_their_sets() {
         assert!(temps(&out).is_empty());
     }
     eprintln!("30 rounds of two concurrent runs: {refused} refused by the lock");
+    // Two runs started together collide: without the lock none would be refused.
+    assert!(
+        refused > 0,
+        "the runs never overlapped; the test proved nothing"
+    );
 }
 
 #[test]
@@ -258,4 +263,47 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
         "the completed set was kept, not rotated"
     );
     assert!(!out.join(".harden-generate.journal").exists());
+}
+
+#[test]
+fn sigterm_sigint_or_sighup_during_generate_leave_no_temp_file_and_no_half_set() {
+    let seed = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("SIGNAL_LOOP_SEED={seed}");
+    let mut rng = Lcg(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(completed(generate(&out, &[]).status().unwrap()));
+    let t = Instant::now();
+    assert!(completed(
+        generate(&out, &["--rotate-secrets"]).status().unwrap()
+    ));
+    let span = t.elapsed().as_micros().max(2000) as u64;
+    let mut stopped = 0;
+    for round in 0..100 {
+        let mut child = generate(&out, &["--rotate-secrets"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next(span)));
+        let sig = ["TERM", "INT", "HUP"][rng.next(3) as usize];
+        let _ = Command::new("kill")
+            .args([&format!("-{sig}"), &child.id().to_string()])
+            .status();
+        let st = child.wait().unwrap();
+        // Finished before the signal (0, or 1: see `completed`), stopped by
+        // it (128 + its number), or killed before the handlers were set.
+        let code = st.code();
+        assert!(
+            matches!(code, Some(0 | 1 | 129 | 130 | 143) | None),
+            "round {round}: {st:?}"
+        );
+        if matches!(code, Some(129 | 130 | 143)) {
+            stopped += 1;
+        }
+        // No next run: the stopped run itself cleaned up.
+        let left = temps(&out);
+        assert!(left.is_empty(), "round {round} (SIG{sig}): {left:?}");
+        assert_consistent(&out, &format!("round {round} (SIG{sig})"));
+    }
+    eprintln!("100 signal rounds: {stopped} stopped by the signal");
 }

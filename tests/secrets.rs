@@ -23,7 +23,7 @@ const S: [&str; 18] = [
     "Sk1qV7wZ9xRb4TmL8pYc3HsJ6dFa", // 0 SECRET_KEY
     "Jw2nM5bQ8vC1xZ4kL7hG3tR6yP9s", // 1 JWT_SECRET_KEY
     "pg9Wd/4Lx2Qr7Tn5Vb8Kz3Hm",     // 2 DATABASE_URL password, with a raw /
-    "Rd8Kx3Vn6Bq1Wz4Lp7Jt2Gm5",     // 3 REDIS_URL password (echoed by the server)
+    "Rd8Kx3Vn6Bq1%0AWz4Lp7Jt2Gm5",  // 3 REDIS_URL password with a newline (echoed back as a space)
     "Tk5Hn8Zq2Wv7Lx4Bp1Rm9Jc6",     // 4 a token alone in the user position
     "Sm3Pw6Qz9Lk2Vx5Bn8Hr1Tg4",     // 5 SMTP_PASSWORD
     "Dn7Sq4Wk1Zx8Lv5Pb2Hm9Rt6",     // 6 SENTRY_DSN user part
@@ -358,9 +358,33 @@ fn a_hand_edited_generated_set_never_shows_its_secrets_in_a_plan() {
     .unwrap();
     std::fs::write(
         out.join("redis/redis.conf"),
-        format!("user optibid on >{} ~* +@all\n", planted[8]),
+        format!(
+            "user optibid on >{} ~* +@all\nREQUIREPASS UpperCaseReqPass1\ntls-key-file-pass TlsKeyPassphrase77\nuser repl on '>SingleQuotedPw55' ~* +@all\nUSER upper on >UpperUserPw44\n",
+            planted[8]
+        ),
     )
     .unwrap();
+    // A kept Redis password with a space, a URL password with an unencoded
+    // #, and keys loaders accept in odd spellings.
+    let mut env = std::fs::read_to_string(out.join(".env.production")).unwrap();
+    env = env.replace(
+        &format!("REDIS_URL=redis://optibid:{}@", planted[8]),
+        "REDIS_URL=redis://optibid:LEAKA1%20LEAKBBBBBBBBBBBB@",
+    );
+    env.push_str("CACHE_URL=redis://:p#ssWordHash4321@127.0.0.1:6379/0\n'QUOTED_PASSWORD'=LongQuotedKey02\nMY-PASSWORD=LongDashKey03\nexport  SMTP_PASS=Pw1a\n");
+    std::fs::write(out.join(".env.production"), env).unwrap();
+    let more = [
+        "UpperCaseReqPass1",
+        "TlsKeyPassphrase77",
+        "SingleQuotedPw55",
+        "UpperUserPw44",
+        "LEAKA1",
+        "LEAKBBBB",
+        "ssWordHash4321",
+        "LongQuotedKey02",
+        "LongDashKey03",
+        "=Pw1a",
+    ];
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
     for extra in [&[][..], &["--rotate-secrets"][..]] {
         let mut args = vec![
@@ -377,6 +401,9 @@ fn a_hand_edited_generated_set_never_shows_its_secrets_in_a_plan() {
             text.contains("-SMTP_PASSWORD="),
             "the old lines are in the diff: {text}"
         );
+        for m in more {
+            assert!(!text.contains(m), "{extra:?}: {m:?} in the plan:\n{text}");
+        }
         for p in planted {
             let raw = p.replace("\\\"", "\"").replace("\\\\", "\\");
             for s in [
@@ -414,7 +441,10 @@ fn report_masks_a_hand_written_note_holding_an_env_secret() {
         "env.secret_key_set".into(),
         harden::state::ItemRecord {
             status: harden::state::OperatorStatus::Done,
-            note: Some(format!("old key was {}; db Db4DDDD)paren99", S[0])),
+            note: Some(format!(
+                "old key was {}; db Db4DDDD)paren99 <img src=x onerror=alert(1)>",
+                S[0]
+            )),
             ..Default::default()
         },
     );
@@ -424,5 +454,8 @@ fn report_masks_a_hand_written_note_holding_an_env_secret() {
         assert_eq!(code, 0, "{out}");
         assert!(leaks(f, &out).is_empty(), "{:?}", leaks(f, &out));
         assert!(!out.contains("Db4DDDD)paren99"), "{f}: {out}");
+        if f != "json" {
+            assert!(!out.contains("<img"), "{f}: a note's HTML is live: {out}");
+        }
     }
 }

@@ -713,11 +713,18 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         },
         Mode::Operator { mut input, .. } => match key.code {
             KeyCode::Enter => {
-                let name = input.value().trim().to_string();
+                let name = crate::util::redact::escape_controls(input.value().trim());
                 if name.is_empty() {
                     model.mode = Mode::Operator {
                         input,
                         error: Some("A name is needed: it is recorded with every answer.".into()),
+                    };
+                    return vec![];
+                }
+                if let Err(why) = crate::util::redact::refuse_secret("name", &name) {
+                    model.mode = Mode::Operator {
+                        input,
+                        error: Some(why),
                     };
                     return vec![];
                 }
@@ -1247,7 +1254,15 @@ fn signoff_key(
         KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % 4,
         KeyCode::BackTab | KeyCode::Up => form.field = (form.field + 3) % 4,
         KeyCode::Enter => {
-            let v = |i: usize| form.inputs[i].value().trim().to_string();
+            let v = |i: usize| crate::util::redact::escape_controls(form.inputs[i].value().trim());
+            if let Some(why) = [0, 2]
+                .iter()
+                .find_map(|&i| crate::util::redact::refuse_secret("name", &v(i)).err())
+            {
+                form.error = Some(why);
+                model.mode = Mode::SignOff(Box::new(form));
+                return vec![];
+            }
             let dates = (parse_date(&v(1)), parse_date(&v(3)));
             match dates {
                 (Some(rd), Some(ad)) => {

@@ -67,6 +67,23 @@ fn first_start_asks_for_the_operator_prefilled() {
 }
 
 #[test]
+fn an_operator_name_holding_a_secret_is_refused() {
+    crate::util::redact::remember("OpNameS3cretValue77");
+    let c = load_embedded().unwrap();
+    let mut m = model_with(State::new(&c, NOW));
+    for _ in 0..5 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typ(&mut m, "ops OpNameS3cretValue77");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::Operator { error: Some(e), .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert!(e.contains("contains a secret value"), "{e}");
+    assert!(m.state.operator.is_none());
+}
+
+#[test]
 fn marking_records_who_and_when_and_walks_forward() {
     let mut m = fresh();
     assert_eq!(id(&m), "env.secret_key_strong");

@@ -277,7 +277,7 @@ fn locate(text: &str, section: &str, key: &str) -> usize {
 pub fn check(a: &mut Answers) -> Result<(), Refusal> {
     use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
     a.project.name = grammar::text("project.name", &a.project.name)?;
-    a.project.slug = grammar::word("project.slug", &a.project.slug)?;
+    a.project.slug = grammar::slug("project.slug", &a.project.slug)?;
     a.domains.api = grammar::host("domains.api", &a.domains.api)?;
     if a.domains.origins.is_empty() {
         return Err(Refusal {

@@ -26,13 +26,55 @@ use crate::detect::{Outcome, env, envfile};
 
 /// Runs `generate`; returns the exit code.
 pub fn run(args: &GenerateArgs) -> ExitCode {
-    match run_inner(args) {
+    // While writing, SIGINT, SIGTERM and SIGHUP stop the run at the next
+    // safe point (temp files removed, nothing committed) instead of killing
+    // it with temp files holding secrets left behind.
+    let _watch = if args.yes { watch_signals() } else { None };
+    let result = run_inner(args);
+    let signal = super::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    match result {
+        _ if signal != 0 => {
+            if let Err(msg) = result {
+                eprintln!("harden generate: {}", crate::util::redact::redact(&msg));
+            }
+            ExitCode::from(u8::try_from(128 + signal).unwrap_or(130))
+        }
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
             eprintln!("harden generate: {}", crate::util::redact::redact(&msg));
             ExitCode::from(2)
         }
     }
+}
+
+/// Registers the signal handlers now (so no signal after this point kills
+/// the run outright) and records the first signal in
+/// [`super::INTERRUPTED`] from a thread of its own.
+fn watch_signals() -> Option<std::thread::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .ok()?;
+    let streams = {
+        let _in = rt.enter();
+        (
+            signal(SignalKind::interrupt()).ok()?,
+            signal(SignalKind::terminate()).ok()?,
+            signal(SignalKind::hangup()).ok()?,
+        )
+    };
+    Some(std::thread::spawn(move || {
+        let (mut int, mut term, mut hup) = streams;
+        rt.block_on(async {
+            let n = tokio::select! {
+                _ = int.recv() => 2,
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+            };
+            super::INTERRUPTED.store(n, std::sync::atomic::Ordering::SeqCst);
+        });
+    }))
 }
 
 fn run_inner(args: &GenerateArgs) -> Result<u8, String> {

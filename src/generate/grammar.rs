@@ -249,6 +249,26 @@ pub fn word(key: &str, v: &str) -> Result<String, Refusal> {
     ident(key, v, false)
 }
 
+/// A slug: a word that starts with a letter, since nginx variables are
+/// named after it and `$1…` would be a regex capture.
+///
+/// # Errors
+/// Anything else.
+pub fn slug(key: &str, v: &str) -> Result<String, Refusal> {
+    let w = word(key, v)?;
+    if w.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Ok(w)
+    } else {
+        Err(refuse(
+            key,
+            format!(
+                "{} must start with a letter (nginx names variables after it)",
+                shown(v)
+            ),
+        ))
+    }
+}
+
 /// A database name or user: letters, digits, `_` and `-`.
 ///
 /// # Errors
@@ -511,7 +531,7 @@ pub fn md(v: String) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' | '(' | ')' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -128,7 +128,9 @@ impl Secrets {
     /// line first, by key, whatever the secrets' length or quoting; then
     /// as [`Secrets::mask`].
     pub fn mask_file(&self, text: &str) -> String {
-        self.mask(&crate::util::redact::mask_secret_lines(text))
+        // Whole known secrets first (a password with a space is one
+        // secret), then line by line by key.
+        crate::util::redact::mask_secret_lines(&self.mask(text))
     }
 }
 
@@ -451,7 +453,17 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Str
         let mut content = env
             .get_template(spec.template)
             .and_then(|t| t.render(ctx))
-            .map_err(|e| format!("rendering {}: {e}", spec.path))?;
+            .map_err(|e| {
+                let detail = e.detail().unwrap_or_default().to_string();
+                if spec.path == ENV_FILE && detail.contains("env file") {
+                    format!(
+                        "a value for {ENV_FILE} (a secret kept from the existing file, or an answer) {detail}; \
+                         edit that value, or replace the kept secrets with --rotate-secrets"
+                    )
+                } else {
+                    format!("rendering {}: {e}", spec.path)
+                }
+            })?;
         if !content.ends_with('\n') {
             content.push('\n');
         }
@@ -597,6 +609,15 @@ fn unified(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(old_name, new_name)
         .to_string()
+}
+
+/// The signal (SIGINT, SIGTERM or SIGHUP) that asked a writing `generate`
+/// to stop, or 0. [`write`] checks it before it commits a set: an
+/// interrupted run removes its temp files and writes nothing.
+pub static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+fn interrupted() -> i32 {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// The lock that lets one `generate` at a time write into a folder.
@@ -776,6 +797,16 @@ pub fn write(
                 return Err(e);
             }
         }
+        if interrupted() != 0 {
+            break;
+        }
+    }
+    if interrupted() != 0 {
+        cleanup(&temps);
+        return Err(format!(
+            "stopped by signal {} before the set was committed; nothing was written and no temp file is left",
+            interrupted()
+        ));
     }
     let mut journal = String::new();
     for (t, rel) in &temps {

@@ -53,6 +53,13 @@ fn annotations(item: &Item, state: &State) -> Vec<String> {
     out
 }
 
+/// Operator text made inert for Markdown renderers that pass HTML through.
+fn inert(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn done(item: &Item, state: &State) -> bool {
     state
         .items
@@ -95,7 +102,10 @@ pub fn markdown(c: &Checklist, state: &State) -> String {
                 let _ = writeln!(m, "{indent}  ```");
             }
             for a in annotations(item, state) {
-                let _ = writeln!(m, "{indent}  > {}", a.replace('\n', " "));
+                // Operator text is text, not markup: a note's HTML stays inert
+                // wherever the Markdown is rendered.
+                let a = inert(&a).replace('\n', " ");
+                let _ = writeln!(m, "{indent}  > {a}");
             }
         }
         if section.slug == "signoff" {
@@ -118,7 +128,8 @@ pub fn markdown(c: &Checklist, state: &State) -> String {
                 .items
                 .get(&i.id)
                 .and_then(|r| r.note.as_ref())
-                .map(|n| format!("{}: {n}", i.id))
+                // A note can neither close the code fence nor carry markup.
+                .map(|n| format!("{}: {}", i.id, inert(n).replace("```", "'''")))
         })
         .collect();
     if notes.is_empty() {

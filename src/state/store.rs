@@ -48,6 +48,12 @@ impl StateError {
             StateError::Newer { .. } => format!(
                 "harden left {file} unchanged. Upgrade harden, or start a separate review with --state OTHER_FILE."
             ),
+            // A link, FIFO, device or oversized file: not a state to repair.
+            StateError::Io { source, .. } if source.kind() == io::ErrorKind::InvalidInput => {
+                format!(
+                    "harden left {file} unchanged. Give a state file that is a regular file (--state FILE)."
+                )
+            }
             _ => format!(
                 "harden left {file} unchanged. Fix it by hand, restore the previous version \
                  (cp {file}.bak {file}), or start fresh by moving it aside (mv {file} {file}.broken)."

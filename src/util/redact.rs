@@ -27,7 +27,7 @@ pub const MIN_SECRET: usize = 6;
 
 /// Shortest known secret that refuses a note: shorter ones would refuse
 /// honest text.
-pub const MIN_REFUSED: usize = 8;
+pub const MIN_REFUSED: usize = MIN_SECRET;
 
 static KNOWN: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 
@@ -100,6 +100,11 @@ pub fn remember_setting(key: &str, value: &str) {
     let v = value.trim();
     for part in std::iter::once(v).chain(v.split(',').map(str::trim)) {
         if let Some((info, _)) = userinfo(part) {
+            remember_userinfo(info);
+        }
+        // A password may even hold an unencoded ? or #: take everything
+        // up to the value's last @.
+        if let Some(info) = whole_userinfo(part) {
             remember_userinfo(info);
         }
     }
@@ -205,11 +210,21 @@ fn hex(c: u8) -> Option<u8> {
 /// True when `text` holds a secret value harden knows of (of at least
 /// [`MIN_REFUSED`] characters).
 pub fn holds_known_secret(text: &str) -> bool {
+    let lower = text.to_lowercase();
     KNOWN
         .read()
         .map(|k| {
-            k.iter()
-                .any(|s| s.chars().count() >= MIN_REFUSED && text.contains(s.as_str()))
+            k.iter().any(|s| {
+                let s = s.to_lowercase();
+                let chars: Vec<char> = s.chars().collect();
+                // The whole secret in any case, or any 12 characters of a
+                // longer one (half a key is still a leak).
+                chars.len() >= MIN_REFUSED
+                    && (lower.contains(&s)
+                        || chars
+                            .windows(12)
+                            .any(|w| lower.contains(&w.iter().collect::<String>())))
+            })
         })
         .unwrap_or(false)
 }
@@ -241,14 +256,20 @@ pub fn mask_secret_lines(text: &str) -> String {
             continue;
         }
         let trimmed = body.trim_start();
-        let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+        let assignment = match trimmed.strip_prefix("export") {
+            Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+            _ => trimmed,
+        };
+        // Keys as loaders accept them: quoted, with dashes, any case.
+        let key_of = |k: &str| {
+            k.trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .replace('-', "_")
+        };
         if let Some((key, value)) = assignment.split_once('=')
-            && !key.is_empty()
-            && key
-                .trim_end()
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            && is_secret_key(key.trim_end())
+            && !key.trim().is_empty()
+            && !key.trim().contains(char::is_whitespace)
+            && is_secret_key(&key_of(key))
         {
             let start = body.len() - value.len();
             out.push_str(&body[..start]);
@@ -268,30 +289,70 @@ pub fn mask_secret_lines(text: &str) -> String {
             out.push_str(nl);
             continue;
         }
-        let words: Vec<&str> = trimmed.split_whitespace().collect();
-        match words.first().copied() {
-            Some("user") => {
-                let masked: Vec<String> = words
-                    .iter()
-                    .map(|w| {
-                        let bare = w.trim_matches('"');
-                        if let Some(c) = bare.chars().next().filter(|c| *c == '>' || *c == '#') {
-                            format!("{c}{MASK}")
-                        } else {
-                            (*w).to_string()
-                        }
-                    })
-                    .collect();
-                out.push_str(&masked.join(" "));
-            }
-            Some(w @ ("requirepass" | "masterauth")) => {
-                out.push_str(w);
-                out.push(' ');
-                out.push_str(MASK);
-            }
-            _ => out.push_str(body),
+        let words = config_words(trimmed);
+        let directive = words
+            .first()
+            .map(|w| w.to_ascii_lowercase())
+            .unwrap_or_default();
+        if directive == "user" {
+            // ACL rules: >pw and <pw add and remove passwords, #hash and
+            // !hash their hashes; quoted or not.
+            let masked: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    let bare = w.trim_matches(|c| c == '"' || c == '\'');
+                    match bare.chars().next() {
+                        Some(c @ ('>' | '<' | '#' | '!')) => format!("{c}{MASK}"),
+                        _ => (*w).to_string(),
+                    }
+                })
+                .collect();
+            out.push_str(&masked.join(" "));
+        } else if matches!(directive.as_str(), "requirepass" | "masterauth")
+            || directive.ends_with("pass")
+            || directive.contains("password")
+            || directive.contains("secret")
+        {
+            out.push_str(words.first().copied().unwrap_or_default());
+            out.push(' ');
+            out.push_str(MASK);
+        } else {
+            out.push_str(body);
         }
         out.push_str(nl);
+    }
+    out
+}
+
+/// The words of a configuration line as Redis splits them: spaces
+/// separate, and a quoted word (single or double, with backslash escapes)
+/// is one word, quotes included.
+fn config_words(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if b[i] == b'"' || b[i] == b'\'' {
+            let q = b[i];
+            i += 1;
+            while i < b.len() && b[i] != q {
+                if b[i] == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i = (i + 1).min(b.len());
+        } else {
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+        }
+        out.push(line.get(start..i).unwrap_or(""));
     }
     out
 }
@@ -371,6 +432,31 @@ fn userinfo(url: &str) -> Option<(&str, std::ops::Range<usize>)> {
     let stop = tail.find(['?', '#']).unwrap_or(tail.len());
     let at = tail[..stop].rfind('@')?;
     (at > 0).then(|| (&tail[..at], s..s + at))
+}
+
+/// The user-info of a value that is one URL: between `://` and the last
+/// `@` of the whole value.
+fn whole_userinfo(v: &str) -> Option<&str> {
+    let s = v.find("://")? + 3;
+    let at = v.rfind('@')?;
+    (at > s).then(|| &v[s..at])
+}
+
+/// Masks a value that is one URL (an argument, a setting), whatever its
+/// password holds: everything between `://` and its last `@`, then as
+/// [`redact`].
+pub fn redact_url_value(v: &str) -> String {
+    match (v.find("://"), v.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => {
+            let info = &v[s + 3..at];
+            let shown = match info.split_once(':') {
+                Some((user, _)) if !user.is_empty() => format!("{user}:****"),
+                _ => "****".to_string(),
+            };
+            redact(&format!("{}{shown}{}", &v[..s + 3], &v[at..]))
+        }
+        _ => redact(v),
+    }
 }
 
 /// Masks one URL: its credentials and secret query values.
@@ -622,5 +708,15 @@ mod tests {
             "{m}"
         );
         assert_eq!(m.lines().count(), text.lines().count());
+    }
+
+    #[test]
+    fn a_note_with_part_of_a_secret_in_any_case_is_refused() {
+        remember("fdd6a9c7f7f9ef87cbb246d7edd621d9a1b2c3d4e5f60718293a4b5c6d7e8f90");
+        assert!(refuse_secret("note", "half fdd6a9c7f7f9ef87cbb2").is_err());
+        assert!(refuse_secret("note", "up FDD6A9C7F7F9EF87CBB246D7").is_err());
+        assert!(refuse_secret("note", "fingerprint fdd6 is fine").is_ok());
+        remember("hunter7");
+        assert!(refuse_secret("note", "pw hunter7").is_err());
     }
 }

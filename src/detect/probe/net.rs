@@ -88,8 +88,10 @@ pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, String> {
         let _ = store.add(c);
     }
     if let Some(p) = ca_file {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(p)
-            .map_err(|e| format!("cannot read --ca-file {}: {e}", p.display()))?
+        // Through the safe-IO path: a FIFO or /dev/zero never hangs a probe.
+        let pem = crate::util::fsio::read_input(p, crate::util::fsio::SMALL_CAP, true)
+            .map_err(|e| format!("cannot read --ca-file: {e}"))?;
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<_, _>>()
             .map_err(|e| format!("--ca-file {}: {e}", p.display()))?;
         if certs.is_empty() {

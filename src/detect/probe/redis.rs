@@ -337,7 +337,14 @@ async fn persistence<S: AsyncRead + AsyncWrite + Unpin>(
 fn brief(r: &Resp) -> String {
     let s = match r {
         Resp::Simple(s) => format!("+{s}"),
-        Resp::Error(e) => format!("-{e}"),
+        // A server may quote the command back (AUTH renamed: "unknown
+        // command 'AUTH', with args beginning with: 'user' 'pass'"), and
+        // rewrite it on the way (a newline as a space, cut at 128 bytes),
+        // so no masking could match: nothing after the first quote is kept.
+        Resp::Error(e) => format!(
+            "-{}",
+            e.split(['\'', '"', '`']).next().unwrap_or("").trim_end()
+        ),
         Resp::Int(i) => format!(":{i}"),
         Resp::Bulk(Some(b)) => format!("a bulk string of {} bytes", b.len()),
         Resp::Bulk(None) | Resp::Array(None) => "nil".into(),
