@@ -89,6 +89,8 @@ const ANSWER_KEYS: &[(&str, &str)] = &[
     ("logging", "directory"),
     ("mfa", "issuer"),
     ("backup", "bucket"),
+    ("backup", "replication_bucket"),
+    ("backup", "role_arn"),
     ("backup", "region"),
     ("incident", "security_contact"),
     ("incident", "on_call"),
@@ -177,14 +179,81 @@ pub fn answers_grammar(data: &[u8]) {
                 assert_eq!(e.keys(), base.keys());
                 assert_eq!(e.value("MFA_ISSUER_NAME"), Some(a.mfa.issuer.as_str()));
             }
-            "app/security_middleware.py" => assert_eq!(
-                x.content.matches("\"\"\"").count(),
-                y.content.matches("\"\"\"").count(),
-                "{section}.{key} opened or closed a Python string"
+            "app/security_middleware.py" => {
+                assert_eq!(
+                    x.content.matches("\"\"\"").count(),
+                    y.content.matches("\"\"\"").count(),
+                    "{section}.{key} opened or closed a Python string"
+                );
+                assert_eq!(
+                    indents(&x.content),
+                    indents(&y.content),
+                    "{section}.{key} moved Python code"
+                );
+            }
+            ".github/workflows/dependency-scan.yml" => assert_eq!(
+                yaml_shape(&x.content),
+                yaml_shape(&y.content),
+                "{section}.{key} changed the workflow's structure"
+            ),
+            "logrotate/app" => assert_eq!(
+                logrotate_shape(&x.content),
+                logrotate_shape(&y.content),
+                "{section}.{key} changed logrotate's structure"
             ),
             _ => {}
         }
     }
+}
+
+/// Each line's indentation.
+fn indents(text: &str) -> Vec<usize> {
+    text.lines()
+        .map(|l| l.len() - l.trim_start().len())
+        .collect()
+}
+
+/// A YAML file's structure, line by line: indentation, and the mapping key
+/// (or `-` for a list item) that starts the line; comments as `#`.
+fn yaml_shape(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            let head = if t.starts_with('#') {
+                "#".to_string()
+            } else if let Some(rest) = t.strip_prefix("- ") {
+                format!("- {}", rest.split(':').next().unwrap_or(""))
+            } else {
+                t.split(':').next().unwrap_or("").to_string()
+            };
+            (l.len() - t.len(), head)
+        })
+        .collect()
+}
+
+/// logrotate's structure: each line's indentation, its braces, and the
+/// directive of every line inside a block.
+fn logrotate_shape(text: &str) -> Vec<(usize, usize, usize, String)> {
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with('#') {
+                // A comment line; logrotate reads nothing in it.
+                return (l.len() - t.len(), 0, 0, "#".to_string());
+            }
+            let directive = if l.starts_with(char::is_whitespace) {
+                t.split_whitespace().next().unwrap_or("").to_string()
+            } else {
+                String::new()
+            };
+            (
+                l.len() - t.len(),
+                l.matches('{').count(),
+                l.matches('}').count(),
+                directive,
+            )
+        })
+        .collect()
 }
 
 /// nginx's token structure: directive names, `;`, `{`, `}`, and `w` for

@@ -459,3 +459,59 @@ fn report_masks_a_hand_written_note_holding_an_env_secret() {
         }
     }
 }
+
+/// Terminal control characters in a state's notes, waiver reasons and
+/// operator (a state file is committed, so it is input) never reach a
+/// report or `check` output raw.
+#[test]
+fn control_characters_from_a_state_reach_no_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join(".env"), "DEBUG=false\n").unwrap();
+    let c = harden::checklist::load_embedded().unwrap();
+    let mut st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
+    st.operator = Some(format!("op{OSC}"));
+    st.items.insert(
+        "env.secret_key_set".into(),
+        harden::state::ItemRecord {
+            status: harden::state::OperatorStatus::Done,
+            note: Some(format!("note{OSC}\u{9b}31mred\u{202e}")),
+            by: Some(format!("by{OSC}")),
+            ..Default::default()
+        },
+    );
+    st.items.insert(
+        "tls.hsts_preload".into(),
+        harden::state::ItemRecord {
+            status: harden::state::OperatorStatus::Waived,
+            waiver: Some(harden::state::Waiver {
+                reason: format!("later{OSC}"),
+                owner: format!("ops\u{1b}[2J"),
+                expires: None,
+            }),
+            ..Default::default()
+        },
+    );
+    harden::state::store::save(&p.join(".harden/state.toml"), &st).unwrap();
+    let mut outputs = Vec::new();
+    for f in ["markdown", "html", "json"] {
+        outputs.push((
+            format!("report {f}"),
+            run(&["report", "--project", ".", "--format", f], p),
+        ));
+    }
+    for f in ["text", "markdown", "json", "sarif", "junit"] {
+        outputs.push((
+            format!("check {f}"),
+            run(&["check", "--offline", "--project", ".", "--format", f], p),
+        ));
+    }
+    for (what, (code, out)) in &outputs {
+        assert_ne!(*code, 2, "{what}: {out}");
+        for bad in ['\u{1b}', '\u{9b}', '\u{7}', '\u{202e}'] {
+            assert!(!out.contains(bad), "{what}: a raw {bad:?}");
+        }
+    }
+    // And they were there to be escaped: the report shows the note.
+    assert!(outputs[0].1.1.contains("note"), "{}", outputs[0].1.1);
+}
