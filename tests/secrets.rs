@@ -486,7 +486,7 @@ fn control_characters_from_a_state_reach_no_output_raw() {
             status: harden::state::OperatorStatus::Waived,
             waiver: Some(harden::state::Waiver {
                 reason: format!("later{OSC}"),
-                owner: format!("ops\u{1b}[2J"),
+                owner: "ops\u{1b}[2J".to_string(),
                 expires: None,
             }),
             ..Default::default()
