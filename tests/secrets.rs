@@ -220,7 +220,7 @@ fn no_planted_secret_reaches_any_output() {
         p,
     );
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("contains a secret value"), "{out}");
+    assert!(out.contains("holds a secret of this review"), "{out}");
     outputs.push(("waiver refusal".into(), out));
 
     // The wizard in a PTY: every item's full view, and a note that holds a
@@ -246,7 +246,7 @@ fn no_planted_secret_reaches_any_output() {
     pty.keys("e", gap);
     pty.wait_for("Note for", WAIT);
     pty.keys(&format!("rotated from {}\r", S[5]), gap);
-    pty.wait_for("contains a secret value", WAIT);
+    pty.wait_for("holds a secret of this review", WAIT);
     pty.send(b"\x1b");
     std::thread::sleep(Duration::from_millis(100));
     pty.keys("g", gap);

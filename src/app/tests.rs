@@ -79,7 +79,7 @@ fn an_operator_name_holding_a_secret_is_refused() {
     let Mode::Operator { error: Some(e), .. } = &m.mode else {
         panic!("{:?}", m.mode)
     };
-    assert!(e.contains("contains a secret value"), "{e}");
+    assert!(e.contains("holds a secret of this review"), "{e}");
     assert!(m.state.operator.is_none());
 }
 

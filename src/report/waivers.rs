@@ -146,7 +146,7 @@ mod tests {
         crate::util::redact::remember("W4iverS3cretValue99");
         let text = HEAD.replace("later", "the key W4iverS3cretValue99 leaked");
         let e = load_text(&format!("{text}expires = \"2099-01-01\"\n")).unwrap_err();
-        assert!(e.contains("contains a secret value"), "{e}");
+        assert!(e.contains("holds a secret of this review"), "{e}");
         assert!(!e.contains("W4iverS3cret"), "{e}");
     }
 }

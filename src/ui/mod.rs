@@ -335,7 +335,7 @@ fn answers_form(frame: &mut Frame, body: Rect, form: &crate::app::AnswersForm, t
         .enumerate()
         .map(|(i, (k, v))| {
             let shown = match (&form.editing, i == form.selected) {
-                (Some(input), true) => format!("{}▏", input.value()),
+                (Some(input), true) => format!("{}▏", crate::util::redact::veil(input.value())),
                 _ => v.clone(),
             };
             let mut spans = fit_spans(vec![Span::styled(k.clone(), theme.dim)], key_w, true);
@@ -1213,7 +1213,7 @@ fn input_line(frame: &mut Frame, area: Rect, input: &Input, focused: bool, theme
     let scroll = input.visual_scroll(width.saturating_sub(1));
     let style = if focused { theme.input } else { theme.base };
     frame.render_widget(
-        Paragraph::new(input.value())
+        Paragraph::new(crate::util::redact::veil(input.value()))
             .style(style)
             .scroll((0, scroll as u16)),
         area,

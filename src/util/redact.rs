@@ -384,9 +384,12 @@ pub fn refuse_secret(what: &str, text: &str) -> Result<(), String> {
         .into_iter()
         .any(|(s, e)| userinfo(&text[s..e]).is_some_and(|(i, _)| i.contains(':')));
     if holds_known_secret(text) || creds {
-        return Err(format!(
-            "This {what} contains a secret value of this review (from the env file, a URL or a generated file); harden never stores secrets. Describe it instead, e.g. \"rotated 2026-11-30\"."
-        ));
+        // Short enough for the wizard's prompt at 80 columns.
+        let mut w = what.to_string();
+        if let Some(f) = w.get_mut(..1) {
+            f.make_ascii_uppercase();
+        }
+        return Err(format!("{w} refused: it holds a secret of this review."));
     }
     Ok(())
 }
@@ -507,6 +510,24 @@ fn mask_url(url: &str) -> String {
         }
     }
     out
+}
+
+/// An input field's text as the screen may show it: every known secret
+/// typed or pasted into it becomes `•` of the same length (so the cursor
+/// stays where it is), and control characters become `?`.
+pub fn veil(text: &str) -> String {
+    let mut t: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if let Ok(k) = KNOWN.read() {
+        let mut list: Vec<&String> = k.iter().filter(|s| t.contains(s.as_str())).collect();
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for s in list {
+            t = t.replace(s.as_str(), &"•".repeat(s.chars().count()));
+        }
+    }
+    t
 }
 
 /// Escapes control characters (keeps newline and tab): ESC becomes `\e`,
@@ -718,5 +739,15 @@ mod tests {
         assert!(refuse_secret("note", "fingerprint fdd6 is fine").is_ok());
         remember("hunter7");
         assert!(refuse_secret("note", "pw hunter7").is_err());
+    }
+
+    #[test]
+    fn an_input_field_veils_a_typed_secret_in_place() {
+        remember("Vl9Typed5ecretX");
+        assert_eq!(
+            veil("ops Vl9Typed5ecretX!"),
+            format!("ops {}!", "•".repeat(15))
+        );
+        assert_eq!(veil("a\u{1b}b"), "a?b");
     }
 }
