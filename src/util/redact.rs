@@ -43,50 +43,63 @@ pub fn remember(value: &str) {
     }
 }
 
-/// Key names whose values are secrets (case-insensitive parts).
-const SECRET_KEY_PARTS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "PRIVATE",
-    "CREDENTIAL",
-    "API_KEY",
-    "APIKEY",
-    "ACCESS_KEY",
-    "AUTH",
-    "SALT",
-    "SIGNING",
-    "_KEY",
-    "DSN",
+/// Words of a key name (split on `_`, `-`, `.`) that hold secrets when a
+/// word starts with them.
+const SECRET_PREFIXES: &[&str] = &["PASSWORD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL"];
+
+/// Words of a key name that hold secrets when a word is exactly one.
+const SECRET_WORDS: &[&str] = &[
+    "PWD", "PASSWD", "PASS", "AUTH", "SALT", "KEY", "APIKEY", "DSN", "SIGNING", "PRIVATE", "PSK",
 ];
 
-/// Key names that match a part above but hold no secret.
-const NOT_SECRET: &[&str] = &[
-    "_EXPIRE",
-    "_MINUTES",
-    "_DAYS",
-    "_HOURS",
-    "_ALGORITHM",
-    "_ID",
-    "_ENABLED",
-    "_PATH",
-    "_FILE",
+/// Last words of key names that name a setting about a secret, not the
+/// secret (`ACCESS_TOKEN_EXPIRE_MINUTES`, `AWS_ACCESS_KEY_ID`).
+const NOT_SECRET_LAST: &[&str] = &[
+    "EXPIRE",
+    "MINUTES",
+    "DAYS",
+    "HOURS",
+    "SECONDS",
+    "TTL",
+    "ALGORITHM",
+    "ID",
+    "ENABLED",
+    "PATH",
+    "FILE",
+    "LENGTH",
 ];
 
-/// True when a setting named `key` holds a secret.
+fn starts_ci(word: &str, prefix: &str) -> bool {
+    word.get(..prefix.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(prefix))
+}
+
+/// True when a setting named `key` holds a secret. Word by word and
+/// without allocating: it runs for every line of every env file read.
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
-    if k == "SECRET_KEY"
-        || k.ends_with("PASSWORD")
-        || k.ends_with("SECRET")
-        || k.ends_with("_PASS")
-        || k.contains("PASSPHRASE")
-    {
-        return true;
+    let mut words = key
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .peekable();
+    let last = key
+        .rsplit(['_', '-', '.'])
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    if NOT_SECRET_LAST.iter().any(|n| last.eq_ignore_ascii_case(n)) {
+        return false;
     }
-    SECRET_KEY_PARTS.iter().any(|p| k.contains(p)) && !NOT_SECRET.iter().any(|n| k.ends_with(n))
+    let ends = |suffix: &str| {
+        key.len() >= suffix.len()
+            && key
+                .get(key.len() - suffix.len()..)
+                .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
+    };
+    ends("PASSWORD")
+        || ends("SECRET")
+        || words.any(|w| {
+            SECRET_PREFIXES.iter().any(|p| starts_ci(w, p))
+                || SECRET_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s))
+        })
 }
 
 /// Remembers what a `KEY=value` setting holds that is secret: the whole
