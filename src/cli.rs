@@ -325,6 +325,9 @@ pub fn check_url(u: &str) -> Result<(), String> {
         Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
             "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
         )),
+        Ok(p) if p.fragment().is_some() => Err(format!(
+            "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
+        )),
         Ok(p)
             if p.query_pairs()
                 .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>

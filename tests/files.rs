@@ -215,7 +215,15 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
     let c = harden::checklist::load_embedded().unwrap();
     let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
     harden::state::store::save(&d.path().join(".harden/state.toml"), &st).unwrap();
-    for out in [".env", ".env.production"] {
+    for out in [
+        ".env",
+        ".env.production",
+        ".env.local",
+        ".harden/.gitignore",
+        ".harden/generated/redis/redis.conf",
+    ] {
+        std::fs::create_dir_all(d.path().join(".harden/generated/redis")).unwrap();
+        let before_out = std::fs::read(d.path().join(out)).ok();
         let (code, _, err) = harden(
             &[
                 "report",
@@ -227,7 +235,15 @@ fn outputs_that_are_harden_s_own_inputs_are_refused() {
             None,
         );
         assert_eq!(code, 2, "report --output {out}: {err}");
-        assert!(err.contains("env file"), "{err}");
+        assert!(
+            err.contains("env file") || err.contains("harden's own folder"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(d.path().join(out)).ok(),
+            before_out,
+            "{out} was written"
+        );
     }
     assert_eq!(std::fs::read(&env).unwrap(), before);
     assert!(!d.path().join(".env.production").exists());
@@ -651,6 +667,17 @@ fn a_bad_url_or_url_with_offline_or_a_project_file_exits_2_naming_it() {
             vec!["--url", "https://user:Url Secret000@127.0.0.1/"],
             "credentials",
         ),
+        (
+            vec![
+                "--url",
+                "https://127.0.0.1:1/cb#access_token=FragSecret000x",
+            ],
+            "fragment",
+        ),
+        (
+            vec!["--url", "https://127.0.0.1:1/cb?code=CodeSecret000x"],
+            "secret in its query",
+        ),
     ] {
         let mut a = vec!["check", "--project", s(d.path())];
         a.extend(args.iter());
@@ -658,6 +685,10 @@ fn a_bad_url_or_url_with_offline_or_a_project_file_exits_2_naming_it() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
         assert!(!err.contains("Secret000"), "{err}");
+        assert!(
+            !err.contains("FragSecret") && !err.contains("CodeSecret"),
+            "{err}"
+        );
     }
     let f = d.path().join(".env");
     let (code, _, err) = harden(&["check", "--offline", "--project", s(&f)], None);
@@ -789,4 +820,36 @@ fn a_fifo_or_device_at_the_lock_is_refused_without_waiting() {
             .file_type()
             .is_fifo()
     );
+}
+
+#[test]
+fn generate_whose_plan_cannot_be_printed_exits_2() {
+    let d = tempfile::tempdir().unwrap();
+    let full = d.path().join("full");
+    if !Command::new("mknod")
+        .arg(&full)
+        .args(["c", "1", "7"])
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(!is_root(), "mknod failed as root");
+        return;
+    }
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
+    let o = Command::new(common::bin())
+        .args(["generate", "--answers"])
+        .arg(&answers)
+        .arg("--out")
+        .arg(d.path().join("out"))
+        .stdout(std::fs::OpenOptions::new().write(true).open(&full).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write the plan"));
 }

@@ -276,6 +276,18 @@ fn locate(text: &str, section: &str, key: &str) -> usize {
 /// The first answer that does not fit, with its `section.key`.
 pub fn check(a: &mut Answers) -> Result<(), Refusal> {
     use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    // Answers hold no secret (they are kept in the state file): a value
+    // that holds one of this review's secrets is refused, whatever the key.
+    for (key, value) in fields(a) {
+        if crate::util::redact::refuse_secret("answer", &value).is_err() {
+            return Err(Refusal {
+                message: format!(
+                    "{key}: holds a secret of this review; answers are stored in the state file and must hold none"
+                ),
+                key,
+            });
+        }
+    }
     a.project.name = grammar::text("project.name", &a.project.name)?;
     a.project.slug = grammar::slug("project.slug", &a.project.slug)?;
     a.domains.api = grammar::host("domains.api", &a.domains.api)?;
@@ -697,6 +709,21 @@ mod tests {
         assert_eq!(a.backup.retention_days, 35, "3 days is below the floor");
         assert_eq!(a.dr.rto_minutes, 45, "a good value is kept");
         assert!(parse(&toml::to_string(&a).unwrap(), "draft").is_ok());
+    }
+
+    #[test]
+    fn an_answer_holding_a_secret_of_the_review_is_refused() {
+        crate::util::redact::remember("Zq8vN3kLp0xR7tYw2mJd5sHf9gBc4aEu");
+        let text = EXAMPLE.replace(
+            "issuer = \"OptiBid Energy\"",
+            "issuer = \"Zq8vN3kLp0xR7tYw2mJd5sHf9gBc4aEu\"",
+        );
+        let e = parse(&text, "a.toml").unwrap_err();
+        assert!(
+            e.message.contains("mfa.issuer") && e.message.contains("holds a secret"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("Zq8vN3kL"), "{e}");
     }
 
     #[test]

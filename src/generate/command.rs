@@ -6,16 +6,23 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Prints a line; a closed stdout (`| head`) is not an error worth a panic.
+/// Prints a line; a closed stdout (`| head`) is not an error worth a
+/// panic, but a failed write (a full disk, /dev/full) makes the run exit 2.
 macro_rules! say {
     ($($t:tt)*) => {{
-        let _ = writeln!(
+        if let Err(e) = writeln!(
             std::io::stdout(),
             "{}",
             crate::util::redact::redact(&format!($($t)*))
-        );
+        ) && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            STDOUT_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }};
 }
+
+/// Set when a line of the plan could not be written.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 use super::{
     Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, answers, plan, recover, render, write,
@@ -32,6 +39,12 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
     let _watch = if args.yes { watch_signals() } else { None };
     let result = run_inner(args);
     let signal = super::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    let result = match result {
+        Ok(_) if STDOUT_FAILED.load(std::sync::atomic::Ordering::SeqCst) => {
+            Err("cannot write the plan to stdout (a full disk or device?)".to_string())
+        }
+        other => other,
+    };
     match result {
         _ if signal != 0 => {
             if let Err(msg) = result {
@@ -62,15 +75,17 @@ fn watch_signals() -> Option<std::thread::JoinHandle<()>> {
             signal(SignalKind::interrupt()).ok()?,
             signal(SignalKind::terminate()).ok()?,
             signal(SignalKind::hangup()).ok()?,
+            signal(SignalKind::quit()).ok()?,
         )
     };
     Some(std::thread::spawn(move || {
-        let (mut int, mut term, mut hup) = streams;
+        let (mut int, mut term, mut hup, mut quit) = streams;
         rt.block_on(async {
             let n = tokio::select! {
                 _ = int.recv() => 2,
                 _ = term.recv() => 15,
                 _ = hup.recv() => 1,
+                _ = quit.recv() => 3,
             };
             super::INTERRUPTED.store(n, std::sync::atomic::Ordering::SeqCst);
         });

@@ -359,7 +359,7 @@ fn env_quote(v: String) -> Result<String, minijinja::Error> {
     }
     Err(minijinja::Error::new(
         minijinja::ErrorKind::InvalidOperation,
-        "a value with both ' and one of \" \\ $ ` cannot be written into the env file so that every loader reads it the same",
+        "mixes ' (or \\) with one of \" \\ $ `, so no quoting makes every env loader read it the same",
     ))
 }
 
@@ -455,7 +455,7 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Str
             .and_then(|t| t.render(ctx))
             .map_err(|e| {
                 let detail = e.detail().unwrap_or_default().to_string();
-                if spec.path == ENV_FILE && detail.contains("env file") {
+                if spec.path == ENV_FILE && !detail.is_empty() {
                     format!(
                         "a value for {ENV_FILE} (a secret kept from the existing file, or an answer) {detail}; \
                          edit that value, or replace the kept secrets with --rotate-secrets"

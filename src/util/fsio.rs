@@ -496,6 +496,32 @@ pub fn refuse_inputs(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), Stri
             ));
         }
     }
+    // Any env file, and anything in harden's own folder (the state, the
+    // generated files with live secrets, .gitignore), whatever the flags.
+    if output
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".env"))
+    {
+        return Err(format!(
+            "--output {} is an env file; harden never writes a report over one",
+            output.display()
+        ));
+    }
+    let abs = |p: &Path| fs::canonicalize(parent(p)).ok();
+    if let Some(dir) = abs(output) {
+        for (_, p) in inputs {
+            if let Some(harden_dir) =
+                abs(p).filter(|d| d.file_name().is_some_and(|n| n == ".harden"))
+                && dir.starts_with(&harden_dir)
+            {
+                return Err(format!(
+                    "--output {} is inside harden's own folder {}; write reports elsewhere",
+                    output.display(),
+                    harden_dir.display()
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

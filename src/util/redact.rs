@@ -43,30 +43,91 @@ pub fn remember(value: &str) {
     }
 }
 
-/// Words of a key name (split on `_`, `-`, `.`) that hold secrets when a
-/// word starts with them.
-const SECRET_PREFIXES: &[&str] = &["PASSWORD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL"];
+/// Words of a key name (split on `_`, `-`, `.`) that make it a secret
+/// wherever they stand, when a word starts with them.
+const SECRET_ANYWHERE: &[&str] = &["PASSWORD", "PASSPHRASE", "SECRET", "CREDENTIAL"];
 
-/// Words of a key name that hold secrets when a word is exactly one.
-const SECRET_WORDS: &[&str] = &[
-    "PWD", "PASSWD", "PASS", "AUTH", "SALT", "KEY", "APIKEY", "DSN", "SIGNING", "PRIVATE", "PSK",
+/// Words that make a key a secret only as its last word (`API_KEY`,
+/// `GITHUB_TOKEN`, `BASIC_AUTH`), not in `CACHE_KEY_PREFIX`, `TOKEN_TYPE`
+/// or `AUTH_USER_MODEL`.
+const SECRET_LAST: &[&str] = &[
+    "KEY",
+    "KEYS",
+    "TOKEN",
+    "TOKENS",
+    "AUTH",
+    "PWD",
+    "PASSWD",
+    "PASS",
+    "SALT",
+    "APIKEY",
+    "DSN",
+    "PSK",
+    "SK",
+    "SIGNATURE",
 ];
 
+/// Words before the last that, with a secret last word, still name a
+/// secret (`PRIVATE_KEY_PEM`, `SIGNING_KEY_B64`).
+const SECRET_ENCODINGS: &[&str] = &["PEM", "B64", "BASE64", "HEX", "JSON", "DER"];
+
 /// Last words of key names that name a setting about a secret, not the
-/// secret (`ACCESS_TOKEN_EXPIRE_MINUTES`, `AWS_ACCESS_KEY_ID`).
+/// secret (`ACCESS_TOKEN_EXPIRE_MINUTES`, `AWS_ACCESS_KEY_ID`,
+/// `PASSWORD_MIN_LENGTH`).
 const NOT_SECRET_LAST: &[&str] = &[
     "EXPIRE",
+    "EXPIRES",
     "MINUTES",
     "DAYS",
     "HOURS",
     "SECONDS",
     "TTL",
     "ALGORITHM",
+    "ALG",
     "ID",
     "ENABLED",
     "PATH",
     "FILE",
     "LENGTH",
+    "LEN",
+    "MIN",
+    "MAX",
+    "PREFIX",
+    "TYPE",
+    "MODEL",
+    "NAME",
+    "HOST",
+    "PORT",
+    "LEVEL",
+    "MODE",
+    "BACKEND",
+    "CLASS",
+    "HEADER",
+    "SCHEME",
+    "ISSUER",
+    "AUDIENCE",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "REGION",
+    "USER",
+    "USERNAME",
+    "FIELD",
+    "SIZE",
+    "COUNT",
+    "LIMIT",
+    "VERSION",
+    "FORMAT",
+    "PROVIDER",
+    "METHOD",
+    "INTERVAL",
+    "TIMEOUT",
+    "WINDOW",
+    "ATTEMPTS",
+    "ROTATION",
+    "REQUIRED",
+    "POLICY",
+    "RESET",
 ];
 
 fn starts_ci(word: &str, prefix: &str) -> bool {
@@ -74,18 +135,22 @@ fn starts_ci(word: &str, prefix: &str) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case(prefix))
 }
 
+fn one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// True when a setting named `key` holds a secret. Word by word and
 /// without allocating: it runs for every line of every env file read.
 pub fn is_secret_key(key: &str) -> bool {
-    let mut words = key
-        .split(['_', '-', '.'])
-        .filter(|w| !w.is_empty())
-        .peekable();
-    let last = key
-        .rsplit(['_', '-', '.'])
-        .find(|w| !w.is_empty())
-        .unwrap_or("");
-    if NOT_SECRET_LAST.iter().any(|n| last.eq_ignore_ascii_case(n)) {
+    let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+    let words = || key.split(['_', '-', '.']).filter(|w| !w.is_empty());
+    // A webhook URL is a credential itself (its path is the token).
+    if words().any(|w| starts_ci(w, "WEBHOOK")) {
+        return true;
+    }
+    let mut rev = words().rev();
+    let last = rev.next().unwrap_or("");
+    if one_of(last, NOT_SECRET_LAST) {
         return false;
     }
     let ends = |suffix: &str| {
@@ -94,12 +159,17 @@ pub fn is_secret_key(key: &str) -> bool {
                 .get(key.len() - suffix.len()..)
                 .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
     };
+    // The word a secret would end on: the last, or the one before an
+    // encoding suffix.
+    let tail = if one_of(last, SECRET_ENCODINGS) {
+        rev.next().unwrap_or("")
+    } else {
+        last
+    };
     ends("PASSWORD")
         || ends("SECRET")
-        || words.any(|w| {
-            SECRET_PREFIXES.iter().any(|p| starts_ci(w, p))
-                || SECRET_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s))
-        })
+        || one_of(tail, SECRET_LAST)
+        || words().any(|w| SECRET_ANYWHERE.iter().any(|p| starts_ci(w, p)))
 }
 
 /// Remembers what a `KEY=value` setting holds that is secret: the whole
@@ -158,6 +228,12 @@ const SECRET_PARAMS: &[&str] = &[
     "client_secret",
     "x-amz-signature",
     "x-amz-credential",
+    "code",
+    "session",
+    "sessionid",
+    "jwt",
+    "id_token",
+    "x-api-key",
 ];
 
 /// True when a query parameter of this name carries a secret.
@@ -223,23 +299,40 @@ fn hex(c: u8) -> Option<u8> {
 /// True when `text` holds a secret value harden knows of (of at least
 /// [`MIN_REFUSED`] characters).
 pub fn holds_known_secret(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    KNOWN
-        .read()
-        .map(|k| {
-            k.iter().any(|s| {
-                let s = s.to_lowercase();
-                let chars: Vec<char> = s.chars().collect();
-                // The whole secret in any case, or any 12 characters of a
-                // longer one (half a key is still a leak).
-                chars.len() >= MIN_REFUSED
-                    && (lower.contains(&s)
-                        || chars
-                            .windows(12)
-                            .any(|w| lower.contains(&w.iter().collect::<String>())))
-            })
-        })
-        .unwrap_or(false)
+    secret_spans(text).next().is_some()
+}
+
+/// How many characters of a secret count as the secret.
+const WINDOW: usize = 12;
+
+/// Byte ranges of `text` that hold a known secret (of at least
+/// [`MIN_REFUSED`] characters): the whole secret in any ASCII case, or
+/// any [`WINDOW`] consecutive characters of a longer one.
+fn secret_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> {
+    // ASCII lowering keeps every byte where it is.
+    let lower = text.to_ascii_lowercase();
+    let mut spans = Vec::new();
+    if let Ok(k) = KNOWN.read() {
+        for s in k.iter().filter(|s| s.chars().count() >= MIN_REFUSED) {
+            let s = s.to_ascii_lowercase();
+            let mut needles = vec![s.as_str()];
+            let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            for w in bounds.windows(WINDOW + 1) {
+                needles.push(&s[w[0]..w[WINDOW]]);
+            }
+            for n in needles {
+                let mut from = 0;
+                while let Some(i) = lower.get(from..).and_then(|l| l.find(n)) {
+                    spans.push(from + i..from + i + n.len());
+                    from += i + 1;
+                    while !lower.is_char_boundary(from) {
+                        from += 1;
+                    }
+                }
+            }
+        }
+    }
+    spans.into_iter()
 }
 
 /// Masks configuration text line by line, whatever the secrets' length or
@@ -269,9 +362,11 @@ pub fn mask_secret_lines(text: &str) -> String {
             continue;
         }
         let trimmed = body.trim_start();
-        let assignment = match trimmed.strip_prefix("export") {
+        // A commented-out old value is still a secret.
+        let uncommented = trimmed.trim_start_matches('#').trim_start();
+        let assignment = match uncommented.strip_prefix("export") {
             Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
-            _ => trimmed,
+            _ => uncommented,
         };
         // Keys as loaders accept them: quoted, with dashes, any case.
         let key_of = |k: &str| {
@@ -292,7 +387,15 @@ pub fn mask_secret_lines(text: &str) -> String {
                 out.push(q);
                 out.push_str(MASK);
                 if let Some(close) = find_close(inner, q) {
-                    out.push_str(&inner[close..]);
+                    // Loaders join text after the closing quote into the
+                    // value; only a comment after it is shown.
+                    let after = &inner[close + q.len_utf8()..];
+                    out.push(q);
+                    if after.trim_start().starts_with('#') || after.trim().is_empty() {
+                        out.push_str(after);
+                    } else {
+                        out.push_str(MASK);
+                    }
                 } else {
                     open_quote = Some(q);
                 }
@@ -303,10 +406,20 @@ pub fn mask_secret_lines(text: &str) -> String {
             continue;
         }
         let words = config_words(trimmed);
-        let directive = words
-            .first()
-            .map(|w| w.to_ascii_lowercase())
-            .unwrap_or_default();
+        let bare = |w: &str| {
+            w.trim_matches(|c| c == '"' || c == '\'')
+                .to_ascii_lowercase()
+        };
+        let directive = words.first().map(|w| bare(w)).unwrap_or_default();
+        // A word naming a secret (`requirepass`, `auth-pass`,
+        // `tls-key-file-pass`, `masterauth`): what follows it is the secret.
+        let secret_word = |w: &str| {
+            let w = bare(w);
+            matches!(w.as_str(), "requirepass" | "masterauth")
+                || w.ends_with("pass")
+                || w.contains("password")
+                || w.contains("secret")
+        };
         if directive == "user" {
             // ACL rules: >pw and <pw add and remove passwords, #hash and
             // !hash their hashes; quoted or not.
@@ -321,12 +434,19 @@ pub fn mask_secret_lines(text: &str) -> String {
                 })
                 .collect();
             out.push_str(&masked.join(" "));
-        } else if matches!(directive.as_str(), "requirepass" | "masterauth")
-            || directive.ends_with("pass")
-            || directive.contains("password")
-            || directive.contains("secret")
+        } else if directive == "rename-command" && words.len() > 2 {
+            // The new name of a command is a password of sorts.
+            out.push_str(&words[..2].join(" "));
+            out.push(' ');
+            out.push_str(MASK);
+        } else if !directive.contains('=')
+            && let Some(i) = words.iter().position(|w| secret_word(w))
+            && i + 1 < words.len()
+            // In a comment, only a commented-out directive (`# requirepass
+            // old`), not prose that mentions a password.
+            && (!trimmed.starts_with('#') || words[..i].iter().all(|w| w.trim_start_matches('#').is_empty()))
         {
-            out.push_str(words.first().copied().unwrap_or_default());
+            out.push_str(&words[..=i].join(" "));
             out.push(' ');
             out.push_str(MASK);
         } else {
@@ -491,36 +611,46 @@ fn mask_url(url: &str) -> String {
         rest_from = range.end;
     }
     let rest = &url[rest_from..];
-    match rest.split_once('?') {
-        None => out.push_str(rest),
+    // The path, then the query and the fragment: both may carry secret
+    // parameters (an OAuth implicit flow puts the token in the fragment).
+    let (before_frag, frag) = match rest.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (rest, None),
+    };
+    match before_frag.split_once('?') {
+        None => out.push_str(before_frag),
         Some((path, query)) => {
             out.push_str(path);
             out.push('?');
-            let (query, frag) = match query.split_once('#') {
-                Some((q, f)) => (q, Some(f)),
-                None => (query, None),
-            };
-            let mut rest = query;
-            while !rest.is_empty() {
-                let (pair, sep, tail) = match rest.find(['&', ';']) {
-                    Some(i) => (&rest[..i], &rest[i..=i], &rest[i + 1..]),
-                    None => (rest, "", ""),
-                };
-                match pair.split_once('=') {
-                    Some((k, _)) if secret_param(&percent_decode(k)) => {
-                        out.push_str(k);
-                        out.push_str("=****");
-                    }
-                    _ => out.push_str(pair),
-                }
-                out.push_str(sep);
-                rest = tail;
-            }
-            if let Some(f) = frag {
-                out.push('#');
-                out.push_str(f);
-            }
+            out.push_str(&mask_params(query));
         }
+    }
+    if let Some(f) = frag {
+        out.push('#');
+        out.push_str(&mask_params(f));
+    }
+    out
+}
+
+/// `k=v` pairs (separated by `&` or `;`) with the values of secret
+/// parameters masked; anything else as it is.
+fn mask_params(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    let mut rest = q;
+    while !rest.is_empty() {
+        let (pair, sep, tail) = match rest.find(['&', ';']) {
+            Some(i) => (&rest[..i], &rest[i..=i], &rest[i + 1..]),
+            None => (rest, "", ""),
+        };
+        match pair.split_once('=') {
+            Some((k, _)) if secret_param(&percent_decode(k)) => {
+                out.push_str(k);
+                out.push_str("=****");
+            }
+            _ => out.push_str(pair),
+        }
+        out.push_str(sep);
+        rest = tail;
     }
     out
 }
@@ -529,18 +659,23 @@ fn mask_url(url: &str) -> String {
 /// typed or pasted into it becomes `•` of the same length (so the cursor
 /// stays where it is), and control characters become `?`.
 pub fn veil(text: &str) -> String {
-    let mut t: String = text
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if let Ok(k) = KNOWN.read() {
-        let mut list: Vec<&String> = k.iter().filter(|s| t.contains(s.as_str())).collect();
-        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        for s in list {
-            t = t.replace(s.as_str(), &"•".repeat(s.chars().count()));
+    let mut hidden = vec![false; text.len()];
+    for r in secret_spans(text) {
+        for h in &mut hidden[r] {
+            *h = true;
         }
     }
-    t
+    text.char_indices()
+        .map(|(i, c)| {
+            if hidden[i] {
+                '•'
+            } else if c.is_control() {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Escapes control characters (keeps newline and tab): ESC becomes `\e`,
@@ -662,6 +797,14 @@ mod tests {
             "TWILIO_AUTH_TOKEN",
             "STRIPE_API_KEY",
             "AWS_SECRET_ACCESS_KEY",
+            "FERNET_KEYS",
+            "STRIPE_SK",
+            "SLACK_WEBHOOK_URL",
+            "REDIS_PASS",
+            "GPG_PASSPHRASE",
+            "PRIVATE_KEY_PEM",
+            "MY-PASSWORD",
+            "'QUOTED_PASSWORD'",
         ] {
             assert!(is_secret_key(k), "{k}");
         }
@@ -670,6 +813,13 @@ mod tests {
             "JWT_ALGORITHM",
             "AWS_ACCESS_KEY_ID",
             "LOG_LEVEL",
+            "CACHE_KEY_PREFIX",
+            "AUTH_USER_MODEL",
+            "TOKEN_TYPE",
+            "PASSWORD_MIN_LEN",
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_EXPIRE_SECONDS",
+            "MONKEY",
         ] {
             assert!(!is_secret_key(k), "{k}");
         }
@@ -732,9 +882,23 @@ mod tests {
 
     #[test]
     fn secret_lines_are_masked_by_key_whatever_the_quoting() {
-        let text = "SECRET_KEY=abc\nexport API_TOKEN=\"a\\\"b\" # c\nPEM_KEY=\"-----BEGIN\nbody\n-----END\"\nLOG_LEVEL=INFO\nuser app on >pw1 #abc ~* +@all\nrequirepass pw2\nREDIS_PASS=x\n";
+        let text = "SECRET_KEY=abc\nexport API_TOKEN=\"a\\\"b\" # c\nPEM_KEY=\"-----BEGIN\nbody\n-----END\"\nLOG_LEVEL=INFO\nuser app on >pw1 #abc ~* +@all\nrequirepass pw2\nREDIS_PASS=x\n\
+            # SECRET_KEY=oldcommented\nJWT_KEY=\"Ab12\"tailafterquote\n\"requirepass\" quotedpw\nrename-command CONFIG renamedcfg\nsentinel auth-pass mymaster sentpw\nDB_PASSWORD_ID=pwid\n";
         let m = mask_secret_lines(text);
-        for gone in ["abc", "a\\\"b", "body", "BEGIN", "pw1", "pw2", "=x"] {
+        for gone in [
+            "abc",
+            "a\\\"b",
+            "body",
+            "BEGIN",
+            "pw1",
+            "pw2",
+            "=x",
+            "oldcommented",
+            "tailafter",
+            "quotedpw",
+            "renamedcfg",
+            "sentpw",
+        ] {
             assert!(!m.contains(gone), "{gone} in {m}");
         }
         assert!(
@@ -762,5 +926,8 @@ mod tests {
             format!("ops {}!", "•".repeat(15))
         );
         assert_eq!(veil("a\u{1b}b"), "a?b");
+        // In another case, and in part while it is typed.
+        assert_eq!(veil("VL9TYPED5ECRETX"), "•".repeat(15));
+        assert_eq!(veil("x Vl9Typed5ecr"), format!("x {}", "•".repeat(12)));
     }
 }
