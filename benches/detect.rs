@@ -151,7 +151,7 @@ fn big_env_file(bin: &str) {
     }
     text.push_str("SECRET_KEY=3f9a0c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a\n");
     let mut times = Vec::new();
-    for _ in 0..10 {
+    for _ in 0..30 {
         let t = Instant::now();
         let f = harden::detect::envfile::parse(text.as_bytes());
         let found =
@@ -161,9 +161,10 @@ fn big_env_file(bin: &str) {
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "  env file of 100,000 lines, read and judged: median {:.1} ms, max {:.1} ms (target < 200 ms)",
+        "  env file of 100,000 lines, read and judged, 30 runs: min {:.1} ms, median {:.1} ms, p90 {:.1} ms (target < 200 ms)",
+        times[0],
         percentile(&times, 0.5),
-        times[times.len() - 1]
+        percentile(&times, 0.9)
     );
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join(".env"), &text).expect("write");

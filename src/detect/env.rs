@@ -118,21 +118,13 @@ const KEY_OF: &[(&str, &str)] = &[
 
 /// Keys whose values are secrets wherever they appear.
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
-    [
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "TOKEN",
-        "PRIVATE",
-        "CREDENTIAL",
-        "API_KEY",
-        "AUTH",
-    ]
-    .iter()
-    .any(|s| k.contains(s))
-        || k.ends_with("_KEY")
-        || k.ends_with("_URL") && k.contains("DATABASE")
+    // The masking path's rule (one list of what names a secret), plus the
+    // database URL, whose password makes a placeholder there matter.
+    crate::util::redact::is_secret_key(key)
+        || (key
+            .get(key.len().saturating_sub(4)..)
+            .is_some_and(|t| t.eq_ignore_ascii_case("_URL"))
+            && key.to_ascii_uppercase().contains("DATABASE"))
 }
 
 /// Runs the detector.

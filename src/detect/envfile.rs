@@ -139,11 +139,12 @@ pub fn parse(bytes: &[u8]) -> EnvFile {
             ),
         });
     }
-    let mut lines: Vec<String> = Vec::with_capacity(physical.len());
+    // Borrowed where the bytes are UTF-8: no copy per line.
+    let mut lines: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(physical.len());
     for (i, raw) in physical.iter().enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         match std::str::from_utf8(raw) {
-            Ok(s) => lines.push(s.to_string()),
+            Ok(s) => lines.push(std::borrow::Cow::Borrowed(s)),
             Err(e) => {
                 out.issues.push(Issue {
                     line: Some(i + 1),
@@ -153,7 +154,7 @@ pub fn parse(bytes: &[u8]) -> EnvFile {
                         e.valid_up_to() + 1
                     ),
                 });
-                lines.push(String::from_utf8_lossy(raw).into_owned());
+                lines.push(String::from_utf8_lossy(raw));
             }
         }
         if raw.len() > 64 * 1024 {
@@ -175,12 +176,13 @@ pub fn parse(bytes: &[u8]) -> EnvFile {
         if first.is_empty() || first.starts_with('#') {
             continue;
         }
-        let mut logical = lines[start].clone();
+        let mut logical: std::borrow::Cow<'_, str> = std::borrow::Cow::Borrowed(&lines[start]);
         // A quoted value may continue on the following lines.
         if let Some(q) = open_quote(&logical) {
             while !closes(&logical, q) && i < lines.len() && i - start < 1000 {
-                logical.push('\n');
-                logical.push_str(&lines[i]);
+                let l = logical.to_mut();
+                l.push('\n');
+                l.push_str(&lines[i]);
                 i += 1;
             }
             if !closes(&logical, q) {
