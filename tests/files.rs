@@ -390,92 +390,42 @@ fn a_state_or_backup_that_is_a_link_or_fifo_is_never_replaced() {
 fn fifo_inputs_are_refused_with_exit_2_instead_of_hanging() {
     // .env, the state, the lock, a diff argument, the answers, waivers,
     // the checklist and a pip-audit report, each a FIFO.
-    type Args = Box<dyn Fn(&Path) -> Vec<String>>;
-    let cases: Vec<(&str, Args)> = vec![
-        (
-            ".env",
-            Box::new(|_| vec!["check".into(), "--offline".into()]),
-        ),
-        (
-            ".harden/state.toml",
-            Box::new(|_| vec!["check".into(), "--offline".into()]),
-        ),
-        (".harden/state.toml", Box::new(|_| vec!["report".into()])),
-        (
-            "old.toml",
-            Box::new(|p| {
-                vec![
-                    "diff".into(),
-                    p.join("old.toml").display().to_string(),
-                    p.join("old.toml").display().to_string(),
-                ]
-            }),
-        ),
+    // (the FIFO's name, the command; "@" is the FIFO's path)
+    let cases: &[(&str, &[&str])] = &[
+        (".env", &["check", "--offline"]),
+        (".harden/state.toml", &["check", "--offline"]),
+        (".harden/state.toml", &["report"]),
+        ("old.toml", &["diff", "@", "@"]),
         (
             "answers.toml",
-            Box::new(|p| {
-                vec![
-                    "generate".into(),
-                    "--answers".into(),
-                    p.join("answers.toml").display().to_string(),
-                    "--out".into(),
-                    p.join("out").display().to_string(),
-                ]
-            }),
+            &["generate", "--answers", "@", "--out", "out"],
         ),
-        (
-            "w.toml",
-            Box::new(|p| {
-                vec![
-                    "check".into(),
-                    "--offline".into(),
-                    "--waivers".into(),
-                    p.join("w.toml").display().to_string(),
-                ]
-            }),
-        ),
-        (
-            "c.toml",
-            Box::new(|p| {
-                vec![
-                    "check".into(),
-                    "--offline".into(),
-                    "--checklist".into(),
-                    p.join("c.toml").display().to_string(),
-                ]
-            }),
-        ),
-        (
-            "pa.json",
-            Box::new(|p| {
-                vec![
-                    "check".into(),
-                    "--offline".into(),
-                    "--pip-audit-json".into(),
-                    p.join("pa.json").display().to_string(),
-                ]
-            }),
-        ),
-        (
-            "ca.pem",
-            Box::new(|p| {
-                vec![
-                    "check".into(),
-                    "--ca-file".into(),
-                    p.join("ca.pem").display().to_string(),
-                ]
-            }),
-        ),
+        ("w.toml", &["check", "--offline", "--waivers", "@"]),
+        ("c.toml", &["check", "--offline", "--checklist", "@"]),
+        ("pa.json", &["check", "--offline", "--pip-audit-json", "@"]),
+        ("ca.pem", &["check", "--ca-file", "@"]),
     ];
     for (name, args) in cases {
         let d = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(d.path().join(".harden")).unwrap();
-        if name != ".env" {
+        if *name != ".env" {
             std::fs::write(d.path().join(".env"), "DEBUG=false\n").unwrap();
         }
-        mkfifo(&d.path().join(name));
-        let mut a = args(d.path());
-        if a[0] != "generate" {
+        let fifo = d.path().join(name);
+        mkfifo(&fifo);
+        let mut a: Vec<String> = args
+            .iter()
+            .map(|x| {
+                if *x == "@" {
+                    fifo.display().to_string()
+                } else {
+                    x.to_string()
+                }
+            })
+            .collect();
+        if a[0] == "generate" {
+            a[4] = d.path().join("out").display().to_string();
+        } else {
             a.extend(["--project".into(), d.path().display().to_string()]);
         }
         let refs: Vec<&str> = a.iter().map(String::as_str).collect();

@@ -5,9 +5,11 @@
 
 mod common;
 
+use common::Lcg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// Rounds in CI; `scripts/kill-rounds.sh` runs 1000.
 fn rounds() -> usize {
@@ -15,18 +17,6 @@ fn rounds() -> usize {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(150)
-}
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 fn answers() -> PathBuf {
@@ -117,28 +107,24 @@ fn assert_consistent(out: &Path, when: &str) {
     );
 }
 
-#[test]
-fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
-    let seed = std::env::var("KILL_LOOP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("KILL_LOOP_SEED={seed}");
-    let mut rng = Lcg(seed);
+/// A folder with a generated set, and how long one rotating run takes
+/// here (microseconds), to aim the kills inside it.
+fn generated_set() -> (tempfile::TempDir, PathBuf, u64) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     assert!(completed(generate(&out, &[]).status().unwrap()));
-    // How long one rotating run takes here, to aim the kills inside it.
     let t = Instant::now();
     assert!(completed(
         generate(&out, &["--rotate-secrets"]).status().unwrap()
     ));
     let span = t.elapsed().as_micros().max(2000) as u64;
+    (dir, out, span)
+}
+
+#[test]
+fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
+    let mut rng = Lcg::seeded("KILL_LOOP_SEED");
+    let (_dir, out, span) = generated_set();
     let (mut mid_commit, mut killed) = (0, 0);
     let started = Instant::now();
     for round in 0..rounds() {
@@ -156,7 +142,7 @@ fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
         );
         assert!(
             a.is_some() && a == b,
-            "round {round} (seed {seed}): a mixed set ({a:?} vs {b:?})"
+            "round {round}: a mixed set ({a:?} vs {b:?})"
         );
         if out.join(".harden-generate.journal").exists() {
             mid_commit += 1;
@@ -267,20 +253,8 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
 
 #[test]
 fn sigterm_sigint_or_sighup_during_generate_leave_no_temp_file_and_no_half_set() {
-    let seed = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    eprintln!("SIGNAL_LOOP_SEED={seed}");
-    let mut rng = Lcg(seed);
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    assert!(completed(generate(&out, &[]).status().unwrap()));
-    let t = Instant::now();
-    assert!(completed(
-        generate(&out, &["--rotate-secrets"]).status().unwrap()
-    ));
-    let span = t.elapsed().as_micros().max(2000) as u64;
+    let mut rng = Lcg::seeded("SIGNAL_LOOP_SEED");
+    let (_dir, out, span) = generated_set();
     let mut stopped = 0;
     for round in 0..100 {
         let mut child = generate(&out, &["--rotate-secrets"]).spawn().unwrap();

@@ -4,8 +4,10 @@
 
 mod common;
 
+use common::Lcg;
+
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use common::{Pty, WAIT, signal};
 use harden::checklist::load_embedded;
@@ -20,36 +22,13 @@ fn rounds() -> usize {
         .unwrap_or(150)
 }
 
-/// A small deterministic generator; the seed is printed so a failure can be replayed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 fn statuses(s: &State) -> BTreeMap<String, OperatorStatus> {
     s.items.iter().map(|(k, v)| (k.clone(), v.status)).collect()
 }
 
 #[test]
 fn sigkill_while_saving_never_leaves_an_unloadable_state() {
-    let seed = std::env::var("KILL_LOOP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("KILL_LOOP_SEED={seed}");
-    let mut rng = Lcg(seed);
+    let mut rng = Lcg::seeded("KILL_LOOP_SEED");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".harden/state.toml");
     let c = load_embedded().unwrap();
@@ -81,13 +60,12 @@ fn sigkill_while_saving_never_leaves_an_unloadable_state() {
         assert!(!st.success(), "round {round}: {st:?}");
 
         let loaded = store::load(&path)
-            .unwrap_or_else(|e| panic!("round {round} (seed {seed}): state does not load: {e}"))
+            .unwrap_or_else(|e| panic!("round {round}: state does not load: {e}"))
             .unwrap_or_else(|| panic!("round {round}: state file vanished"));
         assert_eq!(loaded.operator.as_deref(), Some("tester"));
         if backup_path(&path).exists() {
-            store::load(&backup_path(&path)).unwrap_or_else(|e| {
-                panic!("round {round} (seed {seed}): backup does not load: {e}")
-            });
+            store::load(&backup_path(&path))
+                .unwrap_or_else(|e| panic!("round {round}: backup does not load: {e}"));
         }
         let now = statuses(&loaded);
         if now != previous {

@@ -168,7 +168,7 @@ pub fn detect(inputs: &Inputs) -> Report {
         if let Some(p) = file
             .value(key)
             .and_then(|v| Url::parse(v).ok())
-            .and_then(|u| u.password().map(percent_decode))
+            .and_then(|u| u.password().map(crate::util::redact::percent_decode))
         {
             report
                 .fingerprints
@@ -297,25 +297,6 @@ fn boolean(v: &str) -> Option<bool> {
         "false" | "0" | "no" | "off" => Some(false),
         _ => None,
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A URL with its password replaced by `****`.
@@ -759,7 +740,7 @@ impl Judge<'_> {
                     .fix("Check the referenced variable where it is defined."),
                 Ok(u) => {
                     let masked = mask_url(&u);
-                    let pw = u.password().map(percent_decode);
+                    let pw = u.password().map(crate::util::redact::percent_decode);
                     match (u.scheme(), pw.as_deref()) {
                         ("redis" | "rediss", None) => self
                             .at(K, "rate_limit.redis_url", Outcome::Fail, format!("{masked}: no password"))
@@ -849,7 +830,7 @@ impl Judge<'_> {
         self.push(g);
 
         let user = u.username().to_string();
-        let f = match u.password().map(percent_decode) {
+        let f = match u.password().map(crate::util::redact::percent_decode) {
             None => self
                 .at(
                     K,
@@ -1502,7 +1483,7 @@ impl Judge<'_> {
                 continue;
             }
             if let Ok(u) = Url::parse(v)
-                && let Some(p) = u.password().map(percent_decode)
+                && let Some(p) = u.password().map(crate::util::redact::percent_decode)
                 && (placeholder_reason(&p).is_some() || p == u.username())
             {
                 defaults.push(format!(
@@ -1911,6 +1892,6 @@ mod tests {
         assert!(is_bucket_name("optibid-backups.eu") && !is_bucket_name("Optibid_Backups"));
         assert!(is_role_arn("arn:aws:iam::123456789012:role/optibid-backup"));
         assert!(!is_role_arn("arn:aws:iam::1234:role/x") && !is_role_arn("arn:aws:s3:::bucket"));
-        assert_eq!(percent_decode("p%40ss%2Fw"), "p@ss/w");
+        assert_eq!(crate::util::redact::percent_decode("p%40ss%2Fw"), "p@ss/w");
     }
 }

@@ -237,5 +237,34 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// A small deterministic generator for the kill loops; the seed is
+/// printed so a failure can be replayed.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// Seeded from the environment variable `var` when set, else the
+    /// clock; the seed is printed so a failing round can be replayed.
+    pub fn seeded(var: &str) -> Lcg {
+        let seed = std::env::var(var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
+        eprintln!("{var}={seed}");
+        Lcg(seed)
+    }
+
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
 pub mod projects;
 pub mod servers;

@@ -134,23 +134,35 @@ impl Net {
         purpose: &'static str,
     ) -> Result<TcpStream, String> {
         let r = self.tcp_unlogged(host, port).await;
-        let (addr, p2) = self.route(host, port);
-        if let Err(e) = &r
+        self.log(host, port, purpose, &r, |_| "plain TCP".into());
+        r
+    }
+
+    /// Records a connection attempt (one refused before dialling is not one).
+    fn log<T>(
+        &self,
+        host: &str,
+        port: u16,
+        purpose: &str,
+        r: &Result<T, String>,
+        how: impl Fn(&T) -> String,
+    ) {
+        if let Err(e) = r
             && e.starts_with("not dialled")
         {
-            return r;
+            return;
         }
+        let (addr, p2) = self.route(host, port);
         record(Connection {
             host: host.to_string(),
             port,
             dialled: format!("{addr}:{p2}"),
             purpose: purpose.to_string(),
-            transport: match &r {
-                Ok(_) => "plain TCP".into(),
+            transport: match r {
+                Ok(v) => how(v),
                 Err(e) => format!("failed: {e}"),
             },
         });
-        r
     }
 
     async fn tcp_unlogged(&self, host: &str, port: u16) -> Result<TcpStream, String> {
@@ -203,24 +215,9 @@ impl Net {
         purpose: &'static str,
     ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
         let r = self.tls_unlogged(host, port).await;
-        let (addr, p2) = self.route(host, port);
-        if let Err(e) = &r
-            && e.starts_with("not dialled")
-        {
-            return r;
-        }
-        record(Connection {
-            host: host.to_string(),
-            port,
-            dialled: format!("{addr}:{p2}"),
-            purpose: purpose.to_string(),
-            transport: match &r {
-                Ok((_, h)) => match &h.verdict {
-                    Ok(()) => "TLS, certificate verified".into(),
-                    Err(why) => format!("TLS, certificate NOT verified ({why})"),
-                },
-                Err(e) => format!("failed: {e}"),
-            },
+        self.log(host, port, purpose, &r, |(_, h)| match &h.verdict {
+            Ok(()) => "TLS, certificate verified".into(),
+            Err(why) => format!("TLS, certificate NOT verified ({why})"),
         });
         r
     }
