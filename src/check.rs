@@ -168,13 +168,9 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
 /// Hands the project's env file secrets to the masking path, so that a
 /// state note or waiver holding one (edited by hand, or from an older
 /// harden) is masked in `report` and `diff` too.
-fn prime_secrets(inputs: &Inputs, recorded: Option<&str>) {
+pub(crate) fn prime_secrets(inputs: &Inputs, recorded: Option<&str>) {
     let (env, _) = resolve_env_file(&inputs.project, inputs.env_file.as_deref(), recorded);
-    for f in [
-        env,
-        inputs.project.join(".env"),
-        inputs.project.join(".env.production"),
-    ] {
+    for f in std::iter::once(env).chain(inputs.env_candidates()) {
         if fsio::check_input("the env file", &f, fsio::ENV_CAP).is_ok() {
             let _ = crate::detect::envfile::read(&f);
         }

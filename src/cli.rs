@@ -71,6 +71,17 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// Every env file a run may judge: `.env`, `.env.production` and
+    /// `--env-file`.
+    pub fn env_candidates(&self) -> Vec<PathBuf> {
+        let mut v = vec![
+            self.project.join(".env"),
+            self.project.join(".env.production"),
+        ];
+        v.extend(self.env_file.clone());
+        v
+    }
+
     /// Checks the inputs that are wrong whatever the command: the project
     /// must be a folder, each `--url` an `https://` URL, and `--url` does
     /// not go with `--offline`.
@@ -96,33 +107,22 @@ impl Inputs {
         for u in &self.urls {
             check_url(u)?;
         }
-        for (flag, p) in [
-            ("--env-file", self.env_file.as_ref()),
-            ("--pip-audit-json", self.pip_audit_json.as_ref()),
-            ("--checklist", self.checklist.as_ref()),
-            ("--ca-file", self.ca_file.as_ref()),
+        use crate::util::fsio::{SMALL_CAP, STATE_CAP, check_input};
+        for (flag, p, cap) in [
+            (
+                "--env-file",
+                self.env_file.as_ref(),
+                crate::util::fsio::ENV_CAP,
+            ),
+            ("--pip-audit-json", self.pip_audit_json.as_ref(), STATE_CAP),
+            ("--checklist", self.checklist.as_ref(), SMALL_CAP),
+            ("--ca-file", self.ca_file.as_ref(), SMALL_CAP),
         ] {
-            if let Some(p) = p
-                && std::fs::symlink_metadata(p).is_err()
-            {
+            let Some(p) = p else { continue };
+            if std::fs::symlink_metadata(p).is_err() {
                 return Err(format!("{flag} {}: no such file", p.display()));
             }
-        }
-        for (what, p, cap) in [
-            (
-                "--ca-file",
-                self.ca_file.as_ref(),
-                crate::util::fsio::SMALL_CAP,
-            ),
-            (
-                "--checklist",
-                self.checklist.as_ref(),
-                crate::util::fsio::SMALL_CAP,
-            ),
-        ] {
-            if let Some(p) = p {
-                crate::util::fsio::check_input(what, p, cap)?;
-            }
+            check_input(flag, p, cap)?;
         }
         if self.offline && !self.urls.is_empty() {
             return Err(

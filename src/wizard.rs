@@ -71,24 +71,15 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     cli.inputs.validate()?;
     {
         use crate::util::fsio::{ENV_CAP, STATE_CAP, check_input};
-        let p = &cli.inputs.project;
-        for f in [p.join(".env"), p.join(".env.production")]
-            .iter()
-            .chain(cli.inputs.env_file.as_ref())
-        {
-            check_input("the env file", f, ENV_CAP)?;
+        for f in cli.inputs.env_candidates() {
+            check_input("the env file", &f, ENV_CAP)?;
         }
         if let Some(j) = &cli.inputs.pip_audit_json {
             check_input("--pip-audit-json", j, STATE_CAP)?;
         }
         // Every env file's secrets reach the masking path before the first
         // frame, so a note typed before detection ends is checked too.
-        for f in [p.join(".env"), p.join(".env.production")]
-            .iter()
-            .chain(cli.inputs.env_file.as_ref())
-        {
-            let _ = crate::detect::envfile::read(f);
-        }
+        crate::check::prime_secrets(&cli.inputs, None);
     }
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
     let checklist = match &cli.inputs.checklist {
@@ -478,13 +469,7 @@ fn write_generation(
     // The plan the operator confirmed must still be the plan: an
     // interrupted set completed just now, or another writer, would make
     // it stale (a file judged unchanged would be skipped, mixing sets).
-    let secrets = crate::generate::Secrets {
-        secret_key: String::new(),
-        jwt_secret_key: String::new(),
-        redis_password: String::new(),
-        database_password: String::new(),
-    };
-    let now_plan = crate::generate::plan(out, files, &secrets)?;
+    let now_plan = crate::generate::plan(out, files, &crate::generate::Secrets::default())?;
     let same = now_plan.len() == plan.len()
         && now_plan
             .iter()

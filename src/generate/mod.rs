@@ -25,8 +25,9 @@ use answers::{DbTls, Driver};
 
 use crate::detect::envfile;
 
-/// Generated secrets. `Debug` never shows them.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+/// Generated secrets. `Debug` never shows them. The default (all empty)
+/// is for planning only, when the files are already rendered.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Secrets {
     pub secret_key: String,
     pub jwt_secret_key: String,

@@ -238,10 +238,6 @@ const SECRET_PARAMS: &[&str] = &[
 
 /// True when a query parameter of this name carries a secret.
 pub fn is_secret_param(name: &str) -> bool {
-    secret_param(name)
-}
-
-fn secret_param(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace('-', "_");
     SECRET_PARAMS.contains(&n.as_str())
         || n.ends_with("_token")
@@ -261,7 +257,7 @@ pub fn remember_url_parts(text: &str) {
         if let Some(q) = url.split_once('?').map(|(_, q)| q) {
             for pair in q.split(['&', ';']) {
                 if let Some((k, v)) = pair.split_once('=')
-                    && secret_param(&percent_decode(k))
+                    && is_secret_param(&percent_decode(k))
                 {
                     let v = v.split('#').next().unwrap_or(v);
                     remember(v);
@@ -643,7 +639,7 @@ fn mask_params(q: &str) -> String {
             None => (rest, "", ""),
         };
         match pair.split_once('=') {
-            Some((k, _)) if secret_param(&percent_decode(k)) => {
+            Some((k, _)) if is_secret_param(&percent_decode(k)) => {
                 out.push_str(k);
                 out.push_str("=****");
             }
