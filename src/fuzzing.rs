@@ -42,7 +42,7 @@ pub fn pip_audit_json(data: &[u8]) {
 
 /// Answers TOML.
 pub fn answers_toml(data: &[u8]) {
-    let _ = crate::generate::answers::parse(&String::from_utf8_lossy(data), "answers.toml");
+    let _ = crate::answers::parse(&String::from_utf8_lossy(data), "answers.toml");
 }
 
 /// RESP replies.
@@ -105,7 +105,8 @@ const ANSWER_KEYS: &[(&str, &str)] = &[
 /// back cleanly with the same keys and the free text intact, the same
 /// Python string delimiters. An answer can fill a value, never add one.
 pub fn answers_grammar(data: &[u8]) {
-    use crate::generate::{Secrets, answers, render};
+    use crate::answers;
+    use crate::generate::{Secrets, render};
     let Some((&sel, rest)) = data.split_first() else {
         return;
     };

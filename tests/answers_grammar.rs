@@ -312,7 +312,7 @@ fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_writte
 fn hostile_answers_are_refused_in_the_library_too() {
     // The wizard's answers form goes through the same grammar.
     for (section, key, value, what) in HOSTILE {
-        let e = harden::generate::answers::parse(&with(section, key, value), "a.toml").unwrap_err();
+        let e = harden::answers::parse(&with(section, key, value), "a.toml").unwrap_err();
         assert!(
             e.message.contains(&format!("{section}.{key}")),
             "{what}: {e}"
@@ -327,7 +327,7 @@ fn quotes_in_free_text_are_escaped_for_each_format_not_refused() {
         "on_call = \"PagerDuty service optibid-primary\"",
         "on_call = \"it's \\\"ops\\\"; rm -rf / #\"",
     );
-    let a = harden::generate::answers::parse(&text, "a.toml").unwrap();
+    let a = harden::answers::parse(&text, "a.toml").unwrap();
     let secrets = harden::generate::Secrets::generate();
     let files = harden::generate::render(&a, &secrets, "2026-01-01").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -372,7 +372,7 @@ fn idna_hosts_are_written_in_ascii() {
         "\"https://app.example.com\", ",
         "\"https://App.Bücher.example\", ",
     );
-    let a = harden::generate::answers::parse(&text, "a.toml").unwrap();
+    let a = harden::answers::parse(&text, "a.toml").unwrap();
     assert_eq!(a.domains.api, "api.xn--bcher-kva.example");
     assert_eq!(a.domains.origins[0], "https://app.xn--bcher-kva.example");
 }

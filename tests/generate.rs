@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::servers::{self, CertKind, HOST};
+use harden::answers::{self, Answers, Listen};
 use harden::detect::code::CodeIndex;
 use harden::detect::{self, Detector, Inputs, Outcome, env, envfile};
-use harden::generate::answers::{self, Answers, Listen};
 use harden::generate::{self, Change, Rendered, Secrets};
 
 fn example() -> Answers {

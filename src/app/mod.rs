@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use crate::checklist::{Checklist, Item, Section, Severity};
 use crate::detect::{Detector, Outcome, Report};
 use crate::state::{Detection, ItemRecord, OperatorStatus, State, Waiver};
+use crate::util::dates::{format_date, parse_date};
 use keymap::{Command, command_for};
 
 /// Which pane has the keyboard on the main screen.
@@ -102,7 +103,7 @@ pub const SIGNOFF_LABELS: [&str; 4] =
 /// The answers form.
 #[derive(Debug, Clone)]
 pub struct AnswersForm {
-    pub base: crate::generate::Answers,
+    pub base: crate::answers::Answers,
     pub fields: Vec<(String, String)>,
     pub selected: usize,
     pub editing: Option<Input>,
@@ -172,12 +173,12 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// The conventional exit code, 128 + the signal number.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Signal::Hangup => 129,
-            Signal::Terminate => 143,
-        }
+    /// The conventional exit, 128 + the signal number.
+    pub fn exit(self) -> crate::util::exit::Exit {
+        crate::util::exit::Exit::Signal(match self {
+            Signal::Hangup => 1,
+            Signal::Terminate => 15,
+        })
     }
 }
 
@@ -195,7 +196,7 @@ pub enum Action {
     /// A detector finished.
     Detected(Report),
     /// Answers drafted from the project, to review.
-    AnswersDraft(Box<crate::generate::Answers>),
+    AnswersDraft(Box<crate::answers::Answers>),
     /// The plan of generated files, or why there is none.
     Planned(Result<GenerateView, String>),
     /// The generated files were written, or why not.
@@ -206,7 +207,7 @@ pub enum Action {
 
 /// How the wizard ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub enum Ending {
     Normal,
     Signal(Signal),
 }
@@ -216,7 +217,7 @@ pub enum Exit {
 pub enum Effect {
     /// Write `model.state` to the state file.
     Save,
-    Quit(Exit),
+    Quit(Ending),
     /// (Re)start every detector on `model.state.env_file`.
     RunDetectors,
     /// Draft answers from the env file (delivered as `AnswersDraft`).
@@ -472,7 +473,7 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             vec![]
         }
         Action::Resize => vec![],
-        Action::Signal(sig) => vec![Effect::Save, Effect::Quit(Exit::Signal(sig))],
+        Action::Signal(sig) => vec![Effect::Save, Effect::Quit(Ending::Signal(sig))],
         Action::Saved => {
             if model.unsaved {
                 model.unsaved = false;
@@ -756,7 +757,7 @@ fn quit(model: &mut Model) -> Vec<Effect> {
         );
         return vec![Effect::Save];
     }
-    vec![Effect::Quit(Exit::Normal)]
+    vec![Effect::Quit(Ending::Normal)]
 }
 
 fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> {
@@ -828,7 +829,7 @@ fn browse_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effe
         Command::Accept => return accept(model, now),
         Command::SignOff => {
             let blockers =
-                crate::state::signoff::blockers(&model.checklist, &model.state, now.date());
+                crate::review::signoff::blockers(&model.checklist, &model.state, now.date());
             if !blockers.is_empty() {
                 let shown: Vec<&str> = blockers.iter().take(4).map(String::as_str).collect();
                 model.error(format!(
@@ -1267,7 +1268,7 @@ fn signoff_key(
             match dates {
                 (Some(rd), Some(ad)) => {
                     let c = model.checklist.clone();
-                    match crate::state::signoff::sign(
+                    match crate::review::signoff::sign(
                         &c,
                         &mut model.state,
                         &v(0),
@@ -1307,9 +1308,9 @@ fn signoff_key(
     vec![]
 }
 
-fn open_answers(model: &mut Model, a: crate::generate::Answers) {
+fn open_answers(model: &mut Model, a: crate::answers::Answers) {
     model.mode = Mode::Answers(Box::new(AnswersForm {
-        fields: crate::generate::answers::fields(&a),
+        fields: crate::answers::fields(&a),
         base: a,
         selected: 0,
         editing: None,
@@ -1359,8 +1360,7 @@ fn answers_key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<E
                 .unwrap_or_default();
             form.editing = Some(Input::new(value));
         }
-        KeyCode::Char('g') => match crate::generate::answers::from_fields(&form.base, &form.fields)
-        {
+        KeyCode::Char('g') => match crate::answers::from_fields(&form.base, &form.fields) {
             Ok(a) => {
                 model.state.answers = Some(a);
                 model.info("Answers saved; rendering the files…");
@@ -1442,7 +1442,7 @@ pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        if let Err(why) = crate::cli::check_url(part) {
+        if let Err(why) = crate::detect::probe::check_url(part) {
             return Err(why.replacen("--url ", "", 1));
         }
         match url::Url::parse(part) {
@@ -1451,16 +1451,6 @@ pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
-}
-
-/// `YYYY-MM-DD`.
-pub fn format_date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// Parses `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
 #[cfg(test)]

@@ -379,16 +379,16 @@ fn help_scrolls_and_closes() {
 #[test]
 fn quit_and_signals() {
     let mut m = fresh();
-    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Exit::Normal)]);
+    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Ending::Normal)]);
     assert_eq!(
         update(&mut m, Action::Signal(Signal::Hangup), NOW),
-        vec![Effect::Save, Effect::Quit(Exit::Signal(Signal::Hangup))]
+        vec![Effect::Save, Effect::Quit(Ending::Signal(Signal::Hangup))]
     );
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     ch(&mut m, 'e');
     assert_eq!(
         update(&mut m, Action::Key(ctrl_c), NOW),
-        vec![Effect::Quit(Exit::Normal)]
+        vec![Effect::Quit(Ending::Normal)]
     );
 }
 
@@ -409,7 +409,7 @@ fn a_failed_save_is_shown_and_quit_asks_twice() {
     ch(&mut m, 'j');
     assert_eq!(m.message.as_ref().unwrap().kind, MessageKind::Error);
     assert_eq!(ch(&mut m, 'q'), vec![Effect::Save]);
-    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Exit::Normal)]);
+    assert_eq!(ch(&mut m, 'q'), vec![Effect::Quit(Ending::Normal)]);
     // A later successful save clears the state.
     update(&mut m, Action::Saved, NOW);
     assert!(!m.unsaved);
@@ -691,8 +691,7 @@ fn generate_asks_answers_then_shows_the_plan_then_writes_on_y() {
         vec![Effect::DraftAnswers],
         "no answers yet: draft them"
     );
-    let draft =
-        crate::generate::answers::parse(crate::generate::answers::EXAMPLE_TEXT, "x").unwrap();
+    let draft = crate::answers::parse(crate::answers::EXAMPLE_TEXT, "x").unwrap();
     update(&mut m, Action::AnswersDraft(Box::new(draft.clone())), NOW);
     let Mode::Answers(form) = &m.mode else {
         panic!("{:?}", m.mode)

@@ -3,11 +3,12 @@
 //! and validated so that every problem is reported with file, line and column.
 
 mod load;
+pub mod verdict;
 
 use std::fmt;
 
-pub(crate) use load::line_col;
 pub use load::{ChecklistError, EMBEDDED_SOURCE, load_embedded, load_file, parse};
+pub use verdict::{Outcome, Verdict};
 
 /// How much an item matters, from the checklist's `⚠ CRITICAL` / `⚠ IMPORTANT`
 /// marks. Ordered so that `Critical` is the greatest.

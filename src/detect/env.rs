@@ -249,7 +249,7 @@ fn refresh_aggregates(out: &mut [Finding]) {
         let fresh = aggregate(parent, what, &kids);
         if let Some(p) = out.iter_mut().find(|f| f.item == *parent)
             && p.outcome != Outcome::Skipped
-            && fresh.outcome > p.outcome
+            && fresh.outcome.verdict().regressed_from(p.outcome.verdict())
         {
             p.outcome = fresh.outcome;
             p.evidence = fresh.evidence;
@@ -579,7 +579,7 @@ impl Judge<'_> {
                     .at(
                         key,
                         item,
-                        missing.max(Outcome::Warn),
+                        missing.worst(Outcome::Warn),
                         format!("{key}={v}: {why}"),
                     )
                     .fix(format!("Set {key}=true.")),
@@ -1600,12 +1600,13 @@ impl EvidenceSuffix for Finding {
 
 /// The parent item of a group of settings: the worst of its children.
 fn aggregate(id: &str, what: &str, parts: &[Finding]) -> Finding {
-    let worst = parts
-        .iter()
-        .map(|p| p.outcome)
-        .filter(|o| matches!(o, Outcome::Pass | Outcome::Warn | Outcome::Fail))
-        .max()
-        .unwrap_or(Outcome::Unknown);
+    let worst = Outcome::worst_of(
+        parts
+            .iter()
+            .map(|p| p.outcome)
+            .filter(|o| matches!(o, Outcome::Pass | Outcome::Warn | Outcome::Fail)),
+    )
+    .unwrap_or(Outcome::Unknown);
     let failing: Vec<&str> = parts
         .iter()
         .filter(|p| p.outcome != Outcome::Pass)

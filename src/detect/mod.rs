@@ -22,31 +22,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-/// What a detector concluded about an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Pass,
-    Warn,
-    Fail,
-    /// Could not tell; the evidence says why.
-    Unknown,
-    /// Deliberately not checked (offline, not applicable to this project).
-    Skipped,
-}
-
-impl Outcome {
-    /// The word used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Warn => "warn",
-            Outcome::Fail => "fail",
-            Outcome::Unknown => "unknown",
-            Outcome::Skipped => "skipped",
-        }
-    }
-}
+pub use crate::checklist::Outcome;
 
 /// A place in a project file the finding points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,9 +8,7 @@
 //! mask them). The same answers give the same files: existing secrets are
 //! kept unless rotation is asked, and the stamp's date alone is no change.
 
-pub mod answers;
-pub mod command;
-pub mod grammar;
+pub mod escape;
 
 use std::fs;
 use std::io;
@@ -20,8 +18,7 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rand::RngExt;
 use serde::Serialize;
 
-pub use answers::Answers;
-use answers::{DbTls, Driver};
+use crate::answers::{Answers, DbTls, Driver};
 
 use crate::detect::envfile;
 
@@ -430,7 +427,7 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Str
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("envq", env_quote);
-    grammar::install(&mut env);
+    escape::install(&mut env);
     for spec in SPECS {
         env.add_template(spec.template, spec.source)
             .map_err(|e| format!("template {}: {e}", spec.template))?;

@@ -34,7 +34,7 @@ fn annotations(item: &Item, state: &State) -> Vec<String> {
                     w.reason,
                     w.owner,
                     w.expires
-                        .map(|d| format!(", until {}", crate::app::format_date(d)))
+                        .map(|d| format!(", until {}", crate::util::dates::format_date(d)))
                         .unwrap_or_default()
                 ));
             }
@@ -159,9 +159,9 @@ fn state_field(state: &State, key: &str) -> String {
     };
     match key {
         "reviewed_by" => s.reviewed_by.clone(),
-        "reviewed_date" => crate::app::format_date(s.reviewed_date),
+        "reviewed_date" => crate::util::dates::format_date(s.reviewed_date),
         "approved_by" => s.approved_by.clone(),
-        "approved_date" => crate::app::format_date(s.approved_date),
+        "approved_date" => crate::util::dates::format_date(s.approved_date),
         _ => String::new(),
     }
 }

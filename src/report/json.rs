@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{ItemResult, SCORE_RULE, summarize};
 use crate::checklist::Checklist;
+use crate::review::{ItemResult, SCORE_RULE, summarize};
 use crate::state::OperatorStatus;
 
 /// The report schema version.

@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, Status};
+use crate::checklist::Verdict;
+use crate::review::ItemResult;
 
 /// Escapes text for XML attributes and content.
 pub fn escape(s: &str) -> String {
@@ -31,12 +32,12 @@ pub fn render(results: &[ItemResult], seconds: f64) -> String {
         }
     }
     let count =
-        |f: fn(Status) -> bool, of: &[&ItemResult]| of.iter().filter(|r| f(r.status)).count();
-    let failed = |s: Status| matches!(s, Status::Fail | Status::Unknown);
-    let skipped = |s: Status| {
+        |f: fn(Verdict) -> bool, of: &[&ItemResult]| of.iter().filter(|r| f(r.status)).count();
+    let failed = |s: Verdict| matches!(s, Verdict::Fail | Verdict::Unknown);
+    let skipped = |s: Verdict| {
         matches!(
             s,
-            Status::Skipped | Status::Open | Status::Na | Status::Waived
+            Verdict::Skipped | Verdict::Open | Verdict::Na | Verdict::Waived
         )
     };
     let all: Vec<&ItemResult> = results.iter().collect();

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, Status, counts_line, score_line, summarize};
+use super::{counts_line, score_line};
+use crate::checklist::Verdict;
+use crate::review::{ItemResult, summarize};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -28,7 +30,7 @@ pub fn render(results: &[ItemResult], project: &str) -> String {
     let mut section = "";
     for r in results
         .iter()
-        .filter(|r| r.status != Status::Open || r.detected.is_some())
+        .filter(|r| r.status != Verdict::Open || r.detected.is_some())
     {
         if r.section.slug != section {
             section = &r.section.slug;

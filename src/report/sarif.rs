@@ -4,8 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::{ItemResult, Status};
 use crate::checklist::Severity;
+use crate::checklist::Verdict;
+use crate::review::ItemResult;
 
 /// The SARIF schema this output follows.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -32,11 +33,11 @@ pub fn render(results: &[ItemResult]) -> Value {
     let out: Vec<Value> = results
         .iter()
         .enumerate()
-        .filter(|(_, r)| matches!(r.status, Status::Fail | Status::Warn | Status::Unknown))
+        .filter(|(_, r)| matches!(r.status, Verdict::Fail | Verdict::Warn | Verdict::Unknown))
         .map(|(i, r)| {
             let level = match r.status {
-                Status::Fail => "error",
-                Status::Warn => "warning",
+                Verdict::Fail => "error",
+                Verdict::Warn => "warning",
                 _ => "note",
             };
             let text = if r.evidence.is_empty() { r.item.text.replace('`', "") } else { r.evidence.clone() };

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{ItemResult, Status, counts_line, score_line, summarize};
+use super::{counts_line, score_line};
+use crate::checklist::Verdict;
+use crate::review::{ItemResult, summarize};
 
 fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -19,7 +21,7 @@ fn cut(s: &str, n: usize) -> String {
 pub fn render(results: &[ItemResult], width: usize) -> String {
     let shown: Vec<&ItemResult> = results
         .iter()
-        .filter(|r| r.status != Status::Open || r.detected.is_some())
+        .filter(|r| r.status != Verdict::Open || r.detected.is_some())
         .collect();
     let id_w = shown
         .iter()

@@ -168,7 +168,7 @@ pub struct State {
     pub fingerprints: BTreeMap<String, String>,
     /// The answers `generate` uses (none of them secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answers: Option<crate::generate::Answers>,
+    pub answers: Option<crate::answers::Answers>,
     /// Items a generated file addresses, with the file.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub generated: BTreeMap<String, String>,

@@ -11,8 +11,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{SCHEMA, State};
-use crate::checklist::line_col;
 use crate::util::fsio;
+use crate::util::text::line_col;
 
 /// A state file that cannot be used. The file is left untouched.
 #[derive(Debug, thiserror::Error)]

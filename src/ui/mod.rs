@@ -2,6 +2,7 @@
 //! the full layout from 80x24, a compact one down to 60x18, and a "terminal
 //! too small" screen below that.
 
+pub mod terminal;
 pub mod theme;
 
 use ratatui::Frame;
@@ -15,10 +16,11 @@ use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::keymap::{BINDINGS, fitting_footer};
-use crate::app::{Focus, MessageKind, Mode, Model, NotePurpose, WaiverField, format_date};
+use crate::app::{Focus, MessageKind, Mode, Model, NotePurpose, WaiverField};
 use crate::checklist::{Item, Section, Severity};
 use crate::detect::Outcome;
 use crate::state::OperatorStatus;
+use crate::util::dates::format_date;
 pub use theme::Theme;
 
 /// Smallest size of the full layout.
@@ -264,8 +266,8 @@ fn rereview(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, theme: &T
     let block = pane_block(title, true, theme);
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    let ch = crate::state::signoff::changes(&model.checklist, last, &model.state, model.today);
-    let mut lines: Vec<Line> = crate::state::signoff::describe(&ch)
+    let ch = crate::review::signoff::changes(&model.checklist, last, &model.state, model.today);
+    let mut lines: Vec<Line> = crate::review::signoff::describe(&ch)
         .into_iter()
         .map(|l| {
             let st = if l.starts_with("REGRESSED") || l.starts_with("EXPIRED") {

@@ -246,7 +246,7 @@ fn merge(urls: &[Url], results: Vec<Vec<Finding>>) -> Vec<Finding> {
                     evidence.push(format!("{}: {}", u.host_str().unwrap_or(""), f.evidence));
                     if worst
                         .as_ref()
-                        .is_none_or(|w| web::rank(f.outcome) > web::rank(w.outcome))
+                        .is_none_or(|w| w.outcome.worst(f.outcome) != w.outcome)
                     {
                         worst = Some(f.clone());
                     }
@@ -299,4 +299,35 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
             &listening,
         ),
     ]
+}
+/// Checks one production URL: `https://` with a host, nothing else.
+///
+/// # Errors
+/// Names the value and what is wrong with it.
+pub fn check_url(u: &str) -> Result<(), String> {
+    let shown = crate::util::redact::redact_url_value(u);
+    match url::Url::parse(u) {
+        Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
+            "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
+        )),
+        Ok(p) if p.fragment().is_some() => Err(format!(
+            "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
+        )),
+        Ok(p)
+            if p.query_pairs()
+                .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
+        {
+            Err(format!(
+                "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
+            ))
+        }
+        Ok(p) if p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(p) => Err(format!(
+            "--url {shown:?} is not an https:// URL (the scheme is {}); harden probes https://HOST[:PORT][/PATH] only",
+            p.scheme()
+        )),
+        Err(e) => Err(format!(
+            "--url {shown:?} is not an https:// URL ({e}); give https://HOST[:PORT][/PATH]"
+        )),
+    }
 }

@@ -77,7 +77,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
 }
 
 fn ymd(t: OffsetDateTime) -> String {
-    crate::app::format_date(t.date())
+    crate::util::dates::format_date(t.date())
 }
 
 /// The TLS items from a handshake.
@@ -363,11 +363,7 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
             leaks.push(format!("{n}: {v}"));
         }
     }
-    let worst = out
-        .iter()
-        .map(|f| f.outcome)
-        .max_by_key(|o| rank(*o))
-        .unwrap_or(Outcome::Pass);
+    let worst = Outcome::worst_of(out.iter().map(|f| f.outcome)).unwrap_or(Outcome::Pass);
     let missing: Vec<&str> = out
         .iter()
         .filter(|f| f.outcome != Outcome::Pass)
@@ -381,9 +377,7 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
     let mut outcome = worst;
     if !leaks.is_empty() {
         e.push_str(&format!("; version leaks: {}", leaks.join(", ")));
-        if rank(outcome) < rank(Outcome::Warn) {
-            outcome = Outcome::Warn;
-        }
+        outcome = outcome.worst(Outcome::Warn);
     }
     let mut present = Finding::new("headers.present", outcome, e);
     if !leaks.is_empty() {
@@ -391,17 +385,6 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
     }
     out.insert(0, present);
     out
-}
-
-/// Orders outcomes for combining: fail, then unknown, warn, pass, skipped.
-pub fn rank(o: Outcome) -> u8 {
-    match o {
-        Outcome::Skipped => 0,
-        Outcome::Pass => 1,
-        Outcome::Warn => 2,
-        Outcome::Unknown => 3,
-        Outcome::Fail => 4,
-    }
 }
 
 /// The plain-HTTP redirect item.
@@ -514,7 +497,7 @@ pub fn judge_cors(
             "; production origins not allowed: {}",
             refused.join(", ")
         ));
-        if rank(f.outcome) < rank(Outcome::Fail) {
+        if f.outcome != Outcome::Fail {
             f.outcome = Outcome::Fail;
             f.remediation = "Allow every production front-end origin.".into();
         }

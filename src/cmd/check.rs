@@ -6,40 +6,22 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::checklist::{self, Checklist};
-use crate::cli::{CheckArgs, Format, Inputs, resolve_env_file};
+use super::{detector_inputs, finish, load_checklist, own_inputs, write_report};
+use crate::checklist::Checklist;
+use crate::cmd::cli::{CheckArgs, Format, Inputs, resolve_env_file};
 use crate::detect::{self, Report};
-use crate::report::{self, evaluate, exit_code};
+use crate::report;
+use crate::review::{evaluate, exit_code};
 use crate::state::{Detection, State, store};
+use crate::util::exit::Exit;
 use crate::util::fsio;
 use crate::util::redact::redact;
 
 /// Runs `check`; returns the exit code.
 pub fn run(inputs: &Inputs, args: &CheckArgs) -> ExitCode {
-    match run_inner(inputs, args) {
-        Ok(code) => ExitCode::from(code),
-        Err(msg) => {
-            eprintln!("harden check: {}", redact(&msg));
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// The detector inputs for a project, as `check` and the wizard build them.
-pub fn detector_inputs(inputs: &Inputs, env_file: &Path) -> detect::Inputs {
-    let mut d = detect::Inputs::new(&inputs.project);
-    d.env_file = env_file.to_path_buf();
-    d.offline = inputs.offline;
-    d.pip_audit_json = inputs.pip_audit_json.clone();
-    d.deadline = Duration::from_secs(inputs.timeout.max(10));
-    d.probe_deadline = Duration::from_secs(inputs.timeout.max(1));
-    d.pip_audit_deadline = Duration::from_secs(inputs.pip_audit_timeout.max(1));
-    d.urls = inputs.urls.clone();
-    d.connect_to = inputs.connect_to.clone();
-    d.ca_file = inputs.ca_file.clone();
-    d
+    finish("check", run_inner(inputs, args))
 }
 
 /// Findings of the reports for the items the checklist has, as stored detections.
@@ -56,14 +38,10 @@ pub fn detections(
         .collect()
 }
 
-fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
+fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
     let started = Instant::now();
     inputs.validate()?;
-    let checklist = match &inputs.checklist {
-        Some(p) => checklist::load_file(p),
-        None => checklist::load_embedded(),
-    }
-    .map_err(|e| e.to_string())?;
+    let checklist = load_checklist(inputs)?;
     for o in &args.only {
         if !checklist.sections.iter().any(|s| &s.slug == o) {
             let slugs: Vec<&str> = checklist.sections.iter().map(|s| s.slug.as_str()).collect();
@@ -95,7 +73,7 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
     // read or printed (a waiver reason holding one is refused).
     let _ = crate::detect::envfile::read(&env_file);
     let file_waivers = match &args.waivers {
-        Some(w) => crate::report::waivers::load(w, &checklist)?,
+        Some(w) => crate::review::waivers::load(w, &checklist)?,
         None => BTreeMap::new(),
     };
     if let Some(j) = &inputs.pip_audit_json {
@@ -162,23 +140,11 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<u8, String> {
         let body = with_connections(format, body, &crate::detect::probe::net::connections());
         write_report(out.as_deref(), &body)?;
     }
-    Ok(exit_code(&results, args.fail_on))
-}
-
-/// Hands the project's env file secrets to the masking path, so that a
-/// state note or waiver holding one (edited by hand, or from an older
-/// harden) is masked in `report` and `diff` too.
-pub(crate) fn prime_secrets(inputs: &Inputs, recorded: Option<&str>) {
-    let (env, _) = resolve_env_file(&inputs.project, inputs.env_file.as_deref(), recorded);
-    for f in std::iter::once(env).chain(inputs.env_candidates()) {
-        if fsio::check_input("the env file", &f, fsio::ENV_CAP).is_ok() {
-            let _ = crate::detect::envfile::read(&f);
-        }
-    }
+    Ok(exit_code(&results, args.fail_on.into()))
 }
 
 /// `check --list-probes`: what would be dialled, nothing dialled.
-fn list_probes(d: &detect::Inputs) -> u8 {
+fn list_probes(d: &detect::Inputs) -> Exit {
     let planned = crate::detect::probe::planned(d);
     let mut o = String::new();
     if d.offline {
@@ -213,7 +179,7 @@ fn list_probes(d: &detect::Inputs) -> u8 {
         });
     }
     let _ = std::io::stdout().write_all(redact(&o).as_bytes());
-    0
+    Exit::Ok
 }
 
 /// Adds the connections harden made to a report, in its format.
@@ -289,129 +255,6 @@ fn with_connections(
             }
             props.push_str("    </properties>\n  </testsuite>\n</testsuites>");
             body.replacen("</testsuites>", &props, 1)
-        }
-    }
-}
-
-/// harden's own inputs for this run, which no `--output` may name.
-fn own_inputs(
-    inputs: &Inputs,
-    env_file: &Path,
-    waivers: Option<&Path>,
-) -> Vec<(&'static str, std::path::PathBuf)> {
-    let state = inputs.state_path();
-    let mut v = vec![
-        ("the env file", env_file.to_path_buf()),
-        ("an env file", inputs.project.join(".env")),
-        ("an env file", inputs.project.join(".env.production")),
-        ("the state file", state.clone()),
-        ("the state's backup", store::backup_path(&state)),
-        ("the state's lock", crate::state::lock::lock_path(&state)),
-    ];
-    if let Some(c) = &inputs.checklist {
-        v.push(("the checklist", c.clone()));
-    }
-    if let Some(w) = waivers {
-        v.push(("the waivers file", w.to_path_buf()));
-    }
-    if let Some(j) = &inputs.pip_audit_json {
-        v.push(("the pip-audit report", j.clone()));
-    }
-    v
-}
-
-/// Writes a report, masked by the one masking path: to stdout (`None`,
-/// `-`, `/dev/stdout`), a device or FIFO in place, or a file through a
-/// temp file and a rename.
-pub(crate) fn write_report(path: Option<&Path>, body: &str) -> Result<(), String> {
-    let body = redact(body);
-    fsio::write_output(path.unwrap_or(Path::new("-")), body.as_bytes())
-}
-
-/// Runs `report`; returns the exit code.
-pub fn report(inputs: &Inputs, args: &crate::cli::ReportArgs) -> ExitCode {
-    let run = || -> Result<(), String> {
-        let checklist = match &inputs.checklist {
-            Some(p) => checklist::load_file(p),
-            None => checklist::load_embedded(),
-        }
-        .map_err(|e| e.to_string())?;
-        let path = inputs.state_path();
-        let state = store::load(&path)
-            .map_err(|e| format!("{e}\n{}", e.hint()))?
-            .ok_or_else(|| {
-                format!(
-                    "no state file at {}: the wizard writes one as you answer",
-                    path.display()
-                )
-            })?;
-        prime_secrets(inputs, state.env_file.as_deref());
-        if let Some(p) = &args.output {
-            fsio::sink(p)?;
-            let (env, _) = resolve_env_file(
-                &inputs.project,
-                inputs.env_file.as_deref(),
-                state.env_file.as_deref(),
-            );
-            let own = own_inputs(inputs, &env, None);
-            let own: Vec<(&str, &Path)> = own.iter().map(|(w, p)| (*w, p.as_path())).collect();
-            fsio::refuse_inputs(p, &own)?;
-        }
-        let body = match args.format {
-            crate::cli::ReportFormat::Markdown => report::document::markdown(&checklist, &state),
-            crate::cli::ReportFormat::Html => report::document::html(&checklist, &state),
-            crate::cli::ReportFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-                s.push('\n');
-                s
-            }
-        };
-        write_report(args.output.as_deref(), &body)
-    };
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("harden report: {}", redact(&e));
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// Runs `diff OLD NEW`: 1 on a regression, 2 on bad input, else 0.
-pub fn diff(inputs: &Inputs, old: &Path, new: &Path) -> ExitCode {
-    let run = || -> Result<u8, String> {
-        let checklist = match &inputs.checklist {
-            Some(p) => checklist::load_file(p),
-            None => checklist::load_embedded(),
-        }
-        .map_err(|e| e.to_string())?;
-        let load = |p: &Path| {
-            store::load(p)
-                .map_err(|e| format!("{e}\n{}", e.hint()))?
-                .ok_or_else(|| format!("no state file at {}", p.display()))
-        };
-        let (a, b) = (load(old)?, load(new)?);
-        prime_secrets(inputs, b.env_file.as_deref());
-        prime_secrets(inputs, a.env_file.as_deref());
-        let today = time::OffsetDateTime::now_utc().date();
-        let base = crate::state::signoff::snapshot(&checklist, &a, today);
-        let ch = crate::state::signoff::changes(&checklist, &base, &b, today);
-        let lines = crate::state::signoff::describe(&ch);
-        let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{} → {}", old.display(), new.display());
-        if lines.is_empty() {
-            let _ = writeln!(o, "no change");
-        }
-        for l in lines {
-            let _ = writeln!(o, "{}", redact(&l));
-        }
-        Ok(u8::from(ch.regression()))
-    };
-    match run() {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("harden diff: {}", redact(&e));
-            ExitCode::from(2)
         }
     }
 }

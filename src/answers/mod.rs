@@ -6,8 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::grammar::{self, Refusal};
-use crate::checklist::line_col;
+pub mod grammar;
+
+use crate::util::text::line_col;
+use grammar::Refusal;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

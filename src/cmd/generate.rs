@@ -24,12 +24,14 @@ macro_rules! say {
 /// Set when a line of the plan could not be written.
 static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-use super::{
-    Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, answers, plan, recover, render, write,
-};
-use crate::cli::GenerateArgs;
+use crate::answers;
+use crate::cmd::cli::GenerateArgs;
 use crate::detect::code::CodeIndex;
 use crate::detect::{Outcome, env, envfile};
+use crate::generate::{
+    Change, ENV_FILE, GenerateLock, JOURNAL, Secrets, plan, recover, render, write,
+};
+use crate::util::exit::Exit;
 
 /// Runs `generate`; returns the exit code.
 pub fn run(args: &GenerateArgs) -> ExitCode {
@@ -38,7 +40,7 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
     // it with temp files holding secrets left behind.
     let _watch = if args.yes { watch_signals() } else { None };
     let result = run_inner(args);
-    let signal = super::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    let signal = crate::generate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
     let result = match result {
         Ok(_) if STDOUT_FAILED.load(std::sync::atomic::Ordering::SeqCst) => {
             Err("cannot write the plan to stdout (a full disk or device?)".to_string())
@@ -50,19 +52,15 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
             if let Err(msg) = result {
                 eprintln!("harden generate: {}", crate::util::redact::redact(&msg));
             }
-            ExitCode::from(u8::try_from(128 + signal).unwrap_or(130))
+            Exit::Signal(signal).into()
         }
-        Ok(code) => ExitCode::from(code),
-        Err(msg) => {
-            eprintln!("harden generate: {}", crate::util::redact::redact(&msg));
-            ExitCode::from(2)
-        }
+        other => super::finish("generate", other),
     }
 }
 
 /// Registers the signal handlers now (so no signal after this point kills
 /// the run outright) and records the first signal in
-/// [`super::INTERRUPTED`] from a thread of its own.
+/// [`crate::generate::INTERRUPTED`] from a thread of its own.
 fn watch_signals() -> Option<std::thread::JoinHandle<()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -87,16 +85,16 @@ fn watch_signals() -> Option<std::thread::JoinHandle<()>> {
                 _ = hup.recv() => 1,
                 _ = quit.recv() => 3,
             };
-            super::INTERRUPTED.store(n, std::sync::atomic::Ordering::SeqCst);
+            crate::generate::INTERRUPTED.store(n, std::sync::atomic::Ordering::SeqCst);
         });
     }))
 }
 
-fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
+fn run_inner(args: &GenerateArgs) -> Result<Exit, String> {
     // Every answer is checked against its grammar before anything renders.
     let a = answers::load(&args.answers).map_err(|e| e.to_string())?;
     let out = &args.out;
-    for rel in super::paths() {
+    for rel in crate::generate::paths() {
         if crate::util::fsio::same_file(&out.join(rel), &args.answers) {
             return Err(format!(
                 "--out {}: {rel} would overwrite the answers file; harden never writes over its own inputs",
@@ -130,7 +128,7 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
         Secrets::kept_or_new(out)
     };
     let now = time::OffsetDateTime::now_utc();
-    let date = crate::app::format_date(now.date());
+    let date = crate::util::dates::format_date(now.date());
     let files = render(&a, &secrets, &date)?;
     let planned = plan(out, &files, &secrets)?;
     let count = |c: Change| planned.iter().filter(|p| p.change == c).count();
@@ -184,7 +182,7 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
             "\nNothing written. Secrets are shown as {}. Re-run with --yes to write {to_write} files.",
             crate::util::redact::MASK
         );
-        return Ok(0);
+        return Ok(Exit::Ok);
     };
     let stamp = now
         .format(time::macros::format_description!(
@@ -201,7 +199,7 @@ fn run_inner(args: &GenerateArgs) -> Result<u8, String> {
 }
 
 /// Warns when git would track a generated file that holds secrets.
-fn warn_if_tracked(out: &Path, files: &[super::Rendered]) {
+fn warn_if_tracked(out: &Path, files: &[crate::generate::Rendered]) {
     for f in files.iter().filter(|f| f.secret) {
         let path = out.join(f.path);
         let mut c = std::process::Command::new("git");
@@ -240,11 +238,11 @@ pub fn check_env(env_file: &Path) -> Option<(usize, usize)> {
     ))
 }
 
-/// Judges the generated env file with the env detectors; 0 when nothing fails.
-fn close_the_loop(env_file: &Path) -> u8 {
+/// Judges the generated env file with the env detectors; ok when nothing fails.
+fn close_the_loop(env_file: &Path) -> Exit {
     let Ok(file) = envfile::read(env_file) else {
         say!("Cannot read {} back.", env_file.display());
-        return 1;
+        return Exit::Failing;
     };
     let found = env::judge(&file, ENV_FILE, &CodeIndex::default());
     let fail: Vec<&str> = found
@@ -266,5 +264,9 @@ fn close_the_loop(env_file: &Path) -> u8 {
             format!(", failing: {}", fail.join(", "))
         }
     );
-    u8::from(!fail.is_empty())
+    if fail.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failing
+    }
 }

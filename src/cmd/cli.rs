@@ -4,8 +4,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::FailOn;
-
 /// A terminal wizard that walks an operator through the production security
 /// checklist, section by section, detects what it can, and remembers every answer.
 #[derive(Debug, Parser)]
@@ -105,7 +103,7 @@ impl Inputs {
             Ok(_) => {}
         }
         for u in &self.urls {
-            check_url(u)?;
+            crate::detect::probe::check_url(u)?;
         }
         use crate::util::fsio::{SMALL_CAP, STATE_CAP, check_input};
         for (flag, p, cap) in [
@@ -315,38 +313,6 @@ impl Cli {
     }
 }
 
-/// Checks one production URL: `https://` with a host, nothing else.
-///
-/// # Errors
-/// Names the value and what is wrong with it.
-pub fn check_url(u: &str) -> Result<(), String> {
-    let shown = crate::util::redact::redact_url_value(u);
-    match url::Url::parse(u) {
-        Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
-            "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
-        )),
-        Ok(p) if p.fragment().is_some() => Err(format!(
-            "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
-        )),
-        Ok(p)
-            if p.query_pairs()
-                .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
-        {
-            Err(format!(
-                "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
-            ))
-        }
-        Ok(p) if p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
-        Ok(p) => Err(format!(
-            "--url {shown:?} is not an https:// URL (the scheme is {}); harden probes https://HOST[:PORT][/PATH] only",
-            p.scheme()
-        )),
-        Err(e) => Err(format!(
-            "--url {shown:?} is not an https:// URL ({e}); give https://HOST[:PORT][/PATH]"
-        )),
-    }
-}
-
 /// Which env file to judge, and a notice when there was a choice:
 /// `--env-file`, else the one the state recorded, else `.env`, else
 /// `.env.production`.
@@ -378,5 +344,24 @@ pub fn resolve_env_file(
         ),
         (false, true) => (prod, Some("No .env here; judging .env.production.".into())),
         _ => (env, None),
+    }
+}
+
+/// `--fail-on` as clap reads it; the review's threshold is
+/// [`crate::review::FailOn`], which knows nothing of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    Important,
+    Any,
+}
+
+impl From<FailOn> for crate::review::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Critical => crate::review::FailOn::Critical,
+            FailOn::Important => crate::review::FailOn::Important,
+            FailOn::Any => crate::review::FailOn::Any,
+        }
     }
 }

@@ -12,38 +12,14 @@ use time::OffsetDateTime;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{Action, Context, Effect, Exit, Model, Signal, update};
-use crate::checklist::{self, Checklist};
-use crate::cli::Cli;
+use crate::app::{Action, Context, Effect, Ending, Model, Signal, update};
+use crate::checklist::Checklist;
+use crate::cmd::cli::Cli;
 use crate::state::lock::{Acquired, StateLock, holder_text};
 use crate::state::{State, store};
-use crate::tui::TerminalGuard;
+use crate::ui::terminal::TerminalGuard;
 use crate::ui::{self, Theme};
-
-/// Exit code for usage and input errors.
-pub const EXIT_INPUT: u8 = 2;
-
-/// Runs `harden`: the wizard, or the subcommand given.
-pub fn main(cli: Cli) -> ExitCode {
-    match &cli.command {
-        Some(crate::cli::Command::Check(args)) => crate::check::run(&cli.inputs, args),
-        Some(crate::cli::Command::Generate(args)) => {
-            let ignored = cli.flags_generate_ignores();
-            if ignored.is_empty() {
-                crate::generate::command::run(args)
-            } else {
-                eprintln!(
-                    "harden generate: {} does not apply to generate, which reads only --answers and writes only --out",
-                    ignored.join(", ")
-                );
-                ExitCode::from(EXIT_INPUT)
-            }
-        }
-        Some(crate::cli::Command::Report(args)) => crate::check::report(&cli.inputs, args),
-        Some(crate::cli::Command::Diff { old, new }) => crate::check::diff(&cli.inputs, old, new),
-        None => run(cli),
-    }
-}
+use crate::util::exit::Exit;
 
 /// Runs the wizard; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -51,7 +27,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(p) => p.run(),
         Err(msg) => {
             eprintln!("harden: {}", crate::util::redact::redact(&msg));
-            ExitCode::from(EXIT_INPUT)
+            Exit::Error.into()
         }
     }
 }
@@ -60,7 +36,7 @@ struct Prepared {
     model: Model,
     theme: Theme,
     state_path: std::path::PathBuf,
-    inputs: crate::cli::Inputs,
+    inputs: crate::cmd::cli::Inputs,
     lock: StateLock,
     holder: String,
 }
@@ -79,14 +55,11 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         }
         // Every env file's secrets reach the masking path before the first
         // frame, so a note typed before detection ends is checked too.
-        crate::check::prime_secrets(&cli.inputs, None);
+        super::prime_secrets(&cli.inputs, None);
     }
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
-    let checklist = match &cli.inputs.checklist {
-        Some(p) => checklist::load_file(p),
-        None => checklist::load_embedded(),
-    }
-    .map_err(|e| format!("{e}\nThe checklist was not loaded; nothing was written."))?;
+    let checklist = super::load_checklist(&cli.inputs)
+        .map_err(|e| format!("{e}\nThe checklist was not loaded; nothing was written."))?;
     let checklist = Arc::new(checklist);
     let state_path = cli.inputs.state_path();
     let loaded = store::load(&state_path).map_err(|e| format!("{e}\n{}", e.hint()))?;
@@ -136,7 +109,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
 /// Settles which env file the review judges: `--env-file` (recorded), the
 /// recorded choice, or, when the project has both `.env` and
 /// `.env.production`, a question to the operator.
-fn choose_env_file(model: &mut Model, inputs: &crate::cli::Inputs) {
+fn choose_env_file(model: &mut Model, inputs: &crate::cmd::cli::Inputs) {
     let project = &inputs.project;
     if let Some(f) = &inputs.env_file {
         let shown = f.strip_prefix(project).unwrap_or(f).display().to_string();
@@ -232,7 +205,7 @@ impl Prepared {
             Ok(rt) => rt,
             Err(e) => {
                 eprintln!("harden: cannot start the event loop: {e}");
-                return ExitCode::from(1);
+                return Exit::Failing.into();
             }
         };
         let mut saver = Saver {
@@ -244,11 +217,11 @@ impl Prepared {
         // Detectors still running (pip-audit) are dropped, which kills their children.
         runtime.shutdown_background();
         match result {
-            Ok(Exit::Normal) => ExitCode::SUCCESS,
-            Ok(Exit::Signal(sig)) => ExitCode::from(sig.exit_code()),
+            Ok(Ending::Normal) => Exit::Ok.into(),
+            Ok(Ending::Signal(sig)) => sig.exit().into(),
             Err(e) => {
                 eprintln!("harden: {}", crate::util::redact::redact(&e.to_string()));
-                ExitCode::from(1)
+                Exit::Failing.into()
             }
         }
     }
@@ -279,12 +252,12 @@ impl Saver<'_> {
 /// Starts every detector; each report comes back as an action.
 fn run_detectors(
     model: &Model,
-    inputs: &crate::cli::Inputs,
+    inputs: &crate::cmd::cli::Inputs,
     tx: &mpsc::UnboundedSender<Action>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let (env_file, _) =
-        crate::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
-    let mut d = crate::check::detector_inputs(inputs, &env_file);
+        crate::cmd::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
+    let mut d = super::detector_inputs(inputs, &env_file);
     d.urls.extend(model.state.urls.iter().cloned());
     let d = Arc::new(d);
     let tx = tx.clone();
@@ -297,8 +270,8 @@ async fn event_loop(
     model: &mut Model,
     theme: &Theme,
     saver: &mut Saver<'_>,
-    inputs: &crate::cli::Inputs,
-) -> Result<Exit, String> {
+    inputs: &crate::cmd::cli::Inputs,
+) -> Result<Ending, String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     // With a file-size limit (RLIMIT_FSIZE), a write past it raises SIGXFSZ,
     // which kills by default. Handling it turns that into an EFBIG error:
@@ -365,7 +338,7 @@ async fn event_loop(
                 }
                 Effect::Quit(how) => exit = Some(how),
                 Effect::DraftAnswers => {
-                    let (env_file, _) = crate::cli::resolve_env_file(
+                    let (env_file, _) = crate::cmd::cli::resolve_env_file(
                         &inputs.project,
                         None,
                         model.state.env_file.as_deref(),
@@ -373,7 +346,7 @@ async fn event_loop(
                     let env = crate::detect::envfile::read(&env_file).unwrap_or_default();
                     let mut urls = inputs.urls.clone();
                     urls.extend(model.state.urls.iter().cloned());
-                    let draft = crate::generate::answers::draft(&env, &urls);
+                    let draft = crate::answers::draft(&env, &urls);
                     update(model, Action::AnswersDraft(Box::new(draft)), now());
                 }
                 Effect::PlanGenerate => {
@@ -432,7 +405,7 @@ fn plan_generation(model: &Model, out: &Path) -> Result<(crate::app::GenerateVie
     use crate::generate::{Secrets, plan, render};
     let a = model.state.answers.as_ref().ok_or("no answers yet")?;
     let (secrets, _) = Secrets::kept_or_new(out);
-    let files = render(a, &secrets, &crate::app::format_date(now().date()))?;
+    let files = render(a, &secrets, &crate::util::dates::format_date(now().date()))?;
     let planned = plan(out, &files, &secrets)?;
     let view = crate::app::GenerateView {
         out: out.display().to_string(),
@@ -458,7 +431,8 @@ fn write_generation(
     files: &[crate::generate::Rendered],
     plan: &[crate::generate::Planned],
 ) -> Result<crate::app::Generated, String> {
-    use crate::generate::{Change, ENV_FILE, command::check_env, write};
+    use crate::cmd::generate::check_env;
+    use crate::generate::{Change, ENV_FILE, write};
     let stamp = now()
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]"

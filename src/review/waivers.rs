@@ -14,8 +14,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::checklist::{Checklist, line_col};
+use crate::checklist::Checklist;
 use crate::state::{ItemRecord, OperatorStatus, Waiver};
+use crate::util::text::line_col;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,7 +82,7 @@ pub fn load(path: &Path, checklist: &Checklist) -> Result<BTreeMap<String, ItemR
                 ));
             }
         };
-        let expires = crate::app::parse_date(&raw).ok_or_else(|| {
+        let expires = crate::util::dates::parse_date(&raw).ok_or_else(|| {
             at(
                 w.expires.span().start,
                 format!("{raw:?} is not a YYYY-MM-DD date"),
@@ -126,7 +127,7 @@ mod tests {
         let w = load_text(&format!("{HEAD}expires = 2027-01-31\n")).unwrap();
         let exp = w["tls.hsts_preload"].waiver.as_ref().unwrap().expires;
         assert_eq!(
-            exp.map(crate::app::format_date).as_deref(),
+            exp.map(crate::util::dates::format_date).as_deref(),
             Some("2027-01-31")
         );
         let e = load_text(&format!("{HEAD}expires = 2027-01-31T10:00:00Z\n")).unwrap_err();

@@ -1,0 +1,342 @@
+//! Sign-off: the blockers that refuse one, taking one (with a snapshot of
+//! every item's verdict), and what changed since one, so a later review
+//! starts from the changes. Earlier sign-offs stay in the state as history.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+
+use super::evaluate;
+use crate::checklist::{Checklist, Severity, Verdict};
+use crate::state::signoff::Signoff;
+use crate::state::{OperatorStatus, State};
+
+/// Critical items that block a sign-off: not confirmed by the operator
+/// (open or not done), or failing or unknown by detection; waived and n/a
+/// items never block.
+pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<String> {
+    evaluate(c, &s.items, &s.detections, today)
+        .iter()
+        .filter(|r| r.item.severity == Severity::Critical)
+        .filter_map(|r| {
+            let op = s
+                .items
+                .get(&r.item.id)
+                .map(|x| x.status)
+                .unwrap_or_default();
+            if matches!(op, OperatorStatus::Waived | OperatorStatus::NotApplicable)
+                && r.status != Verdict::Fail
+            {
+                return None;
+            }
+            if matches!(r.status, Verdict::Fail | Verdict::Unknown) {
+                return Some(format!("{} ({})", r.item.id, r.status.as_str()));
+            }
+            match op {
+                OperatorStatus::Done => None,
+                OperatorStatus::NotDone => Some(format!("{} (not done)", r.item.id)),
+                _ => Some(format!("{} (open)", r.item.id)),
+            }
+        })
+        .collect()
+}
+
+/// Records a sign-off on the state: refuses with the blockers named.
+///
+/// # Errors
+/// The blocking critical items, or empty names.
+pub fn sign(
+    c: &Checklist,
+    s: &mut State,
+    reviewed_by: &str,
+    reviewed_date: Date,
+    approved_by: &str,
+    approved_date: Date,
+    now: OffsetDateTime,
+) -> Result<(), String> {
+    let b = blockers(c, s, now.date());
+    if !b.is_empty() {
+        return Err(format!(
+            "{} critical items are open or failing: {}",
+            b.len(),
+            b.join(", ")
+        ));
+    }
+    if reviewed_by.trim().is_empty() || approved_by.trim().is_empty() {
+        return Err("a sign-off needs a reviewer and an approver".into());
+    }
+    let statuses: BTreeMap<String, Verdict> = evaluate(c, &s.items, &s.detections, now.date())
+        .iter()
+        .map(|r| (r.item.id.clone(), r.status))
+        .collect();
+    let mut h = Sha256::new();
+    for (k, v) in &statuses {
+        h.update(format!("{k}={v}\n"));
+    }
+    let digest = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    s.signoffs.push(Signoff {
+        reviewed_by: reviewed_by.trim().to_string(),
+        reviewed_date,
+        approved_by: approved_by.trim().to_string(),
+        approved_date,
+        at: now,
+        checklist_sha256: c.sha256.clone(),
+        digest,
+        statuses,
+        detected: s
+            .detections
+            .iter()
+            .map(|(k, d)| (k.clone(), d.outcome))
+            .collect(),
+        fingerprints: s.fingerprints.clone(),
+    });
+    Ok(())
+}
+
+/// The snapshot a sign-off would take of `s`, without the names.
+pub fn snapshot(c: &Checklist, s: &State, today: Date) -> Signoff {
+    Signoff {
+        reviewed_by: String::new(),
+        reviewed_date: today,
+        approved_by: String::new(),
+        approved_date: today,
+        at: s.updated,
+        checklist_sha256: s.checklist.sha256.clone(),
+        digest: String::new(),
+        statuses: evaluate(c, &s.items, &s.detections, today)
+            .iter()
+            .map(|r| (r.item.id.clone(), r.status))
+            .collect(),
+        detected: s
+            .detections
+            .iter()
+            .map(|(k, d)| (k.clone(), d.outcome))
+            .collect(),
+        fingerprints: s.fingerprints.clone(),
+    }
+}
+
+/// The changes as text lines, regressions first.
+pub fn describe(ch: &Changes) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, a, b) in &ch.regressed {
+        out.push(format!("REGRESSED  {id}: {a} → {b}"));
+    }
+    for (id, d) in &ch.waivers_expired {
+        out.push(format!(
+            "EXPIRED    {id}: the waiver ran out on {}",
+            crate::util::dates::format_date(*d)
+        ));
+    }
+    for k in &ch.rotated {
+        out.push(format!("ROTATED    {k} changed since"));
+    }
+    for (id, a, b) in &ch.detection {
+        out.push(format!("DETECTED   {id}: {a} → {b}"));
+    }
+    for (id, d) in &ch.waivers_expiring {
+        out.push(format!(
+            "EXPIRING   {id}: the waiver runs out on {}",
+            crate::util::dates::format_date(*d)
+        ));
+    }
+    for (id, a, b) in &ch.improved {
+        out.push(format!("IMPROVED   {id}: {a} → {b}"));
+    }
+    for id in &ch.added {
+        out.push(format!("ADDED      {id} is new in the checklist"));
+    }
+    for id in &ch.removed {
+        out.push(format!("REMOVED    {id} is no longer in the checklist"));
+    }
+    if ch.unconfirmed > 0 {
+        out.push(format!(
+            "OPEN       {} items were never answered",
+            ch.unconfirmed
+        ));
+    }
+    out
+}
+
+/// What changed since a sign-off, regressions first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Items whose verdict got worse (id, before, now).
+    pub regressed: Vec<(String, Verdict, Verdict)>,
+    /// Items whose verdict changed otherwise.
+    pub improved: Vec<(String, Verdict, Verdict)>,
+    /// Items whose detection changed (id, before, now).
+    pub detection: Vec<(String, String, String)>,
+    /// Secrets whose fingerprint changed (rotated).
+    pub rotated: Vec<String>,
+    /// Waivers expired (id, date) or expiring within 30 days.
+    pub waivers_expired: Vec<(String, Date)>,
+    pub waivers_expiring: Vec<(String, Date)>,
+    /// Items never answered by the operator.
+    pub unconfirmed: usize,
+    /// Checklist items added and removed since.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// True when something got worse.
+    pub fn regression(&self) -> bool {
+        !self.regressed.is_empty() || !self.waivers_expired.is_empty()
+    }
+}
+
+/// Compares the state now with its last sign-off (or with `base`).
+pub fn changes(c: &Checklist, base: &Signoff, s: &State, today: Date) -> Changes {
+    let mut ch = Changes::default();
+    let now: BTreeMap<String, Verdict> = evaluate(c, &s.items, &s.detections, today)
+        .iter()
+        .map(|r| (r.item.id.clone(), r.status))
+        .collect();
+    for (id, was) in &base.statuses {
+        match now.get(id) {
+            None => ch.removed.push(id.clone()),
+            Some(is) if is != was => {
+                let t = (id.clone(), *was, *is);
+                if is.regressed_from(*was) {
+                    ch.regressed.push(t);
+                } else {
+                    ch.improved.push(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    for id in now.keys() {
+        if !base.statuses.contains_key(id) {
+            ch.added.push(id.clone());
+        }
+    }
+    for (id, d) in &s.detections {
+        let before = base.detected.get(id).copied();
+        if before != Some(d.outcome) {
+            ch.detection.push((
+                id.clone(),
+                before.map_or("none", |o| o.as_str()).to_string(),
+                d.outcome.as_str().to_string(),
+            ));
+        }
+    }
+    for (k, fp) in &s.fingerprints {
+        if base.fingerprints.get(k).is_some_and(|old| old != fp) {
+            ch.rotated.push(k.clone());
+        }
+    }
+    for (id, r) in &s.items {
+        if let Some(d) = r.waiver.as_ref().and_then(|w| w.expires) {
+            if d < today {
+                ch.waivers_expired.push((id.clone(), d));
+            } else if d <= today + time::Duration::days(30) {
+                ch.waivers_expiring.push((id.clone(), d));
+            }
+        }
+    }
+    ch.unconfirmed = c
+        .items()
+        .filter(|i| {
+            s.items
+                .get(&i.id)
+                .is_none_or(|r| r.status == OperatorStatus::Open)
+        })
+        .count();
+    ch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::load_embedded;
+    use crate::state::{ItemRecord, OperatorStatus, Waiver};
+    use time::macros::{date, datetime};
+
+    const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
+
+    fn all_critical_done(c: &Checklist) -> State {
+        let mut s = State::new(c, NOW);
+        for i in c.items().filter(|i| i.severity == Severity::Critical) {
+            s.items.insert(
+                i.id.clone(),
+                ItemRecord {
+                    status: OperatorStatus::Done,
+                    ..ItemRecord::default()
+                },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn sign_off_is_refused_while_critical_items_are_open() {
+        let c = load_embedded().unwrap();
+        let mut s = State::new(&c, NOW);
+        let d = date!(2026 - 11 - 27);
+        let e = sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap_err();
+        assert!(
+            e.contains("critical items are open or failing: env.secret_key_strong (open)"),
+            "{e}"
+        );
+        assert!(s.signoffs.is_empty());
+        let mut s = all_critical_done(&c);
+        assert!(
+            sign(&c, &mut s, " ", d, "Grace", d, NOW).is_err(),
+            "names are required"
+        );
+        sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap();
+        let so = &s.signoffs[0];
+        assert_eq!(so.digest.len(), 64);
+        assert_eq!(so.checklist_sha256, c.sha256);
+        assert_eq!(so.statuses["env.secret_key_strong"], Verdict::Pass);
+        // A second sign-off keeps the first as history.
+        sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap();
+        assert_eq!(s.signoffs.len(), 2);
+    }
+
+    #[test]
+    fn changes_since_a_sign_off_put_regressions_first() {
+        let c = load_embedded().unwrap();
+        let d = date!(2026 - 11 - 27);
+        let mut s = all_critical_done(&c);
+        s.fingerprints.insert("SECRET_KEY".into(), "aaaa".into());
+        sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap();
+        let base = s.signoffs[0].clone();
+        assert!(!changes(&c, &base, &s, d).regression());
+        s.items.get_mut("tls.cert_valid").unwrap().status = OperatorStatus::NotDone;
+        s.items.insert(
+            "docs.rollback".into(),
+            ItemRecord {
+                status: OperatorStatus::Done,
+                ..ItemRecord::default()
+            },
+        );
+        s.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
+        s.items.insert(
+            "tls.hsts_preload".into(),
+            ItemRecord {
+                status: OperatorStatus::Waived,
+                waiver: Some(Waiver {
+                    reason: "r".into(),
+                    owner: "o".into(),
+                    expires: Some(d + time::Duration::days(10)),
+                }),
+                ..ItemRecord::default()
+            },
+        );
+        let ch = changes(&c, &base, &s, d);
+        assert!(ch.regression());
+        assert_eq!(
+            ch.regressed,
+            vec![("tls.cert_valid".into(), Verdict::Pass, Verdict::Fail)]
+        );
+        assert!(ch.improved.iter().any(|(id, _, _)| id == "docs.rollback"));
+        assert_eq!(ch.rotated, vec!["SECRET_KEY".to_string()]);
+        assert_eq!(ch.waivers_expiring.len(), 1);
+        let later = changes(&c, &base, &s, d + time::Duration::days(20));
+        assert_eq!(later.waivers_expired.len(), 1);
+    }
+}
