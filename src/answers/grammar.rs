@@ -152,8 +152,8 @@ pub fn origin(key: &str, v: &str) -> Result<String, Refusal> {
         || local
         || v.ends_with('.')
         || u.host_str().is_some_and(|h| h.ends_with('.'))
-        || crate::detect::env::is_dev_origin(v)
-        || crate::detect::env::is_dev_origin(&normal)
+        || crate::detect::values::is_dev_origin(v)
+        || crate::detect::values::is_dev_origin(&normal)
     {
         return Err(bad());
     }

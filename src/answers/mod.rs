@@ -277,7 +277,7 @@ fn locate(text: &str, section: &str, key: &str) -> usize {
 /// # Errors
 /// The first answer that does not fit, with its `section.key`.
 pub fn check(a: &mut Answers) -> Result<(), Refusal> {
-    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    use crate::detect::values::{is_aws_region, is_bucket_name, is_role_arn};
     // Answers hold no secret (they are kept in the state file): a value
     // that holds one of this review's secrets is refused, whatever the key.
     for (key, value) in fields(a) {
@@ -446,11 +446,7 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
         parse(EXAMPLE_TEXT, "examples/answers.toml").unwrap_or_else(|_| unreachable_example());
     let v = |k: &str| env.value(k).map(str::to_string).filter(|s| !s.is_empty());
     if let Some(h) = v("ALLOWED_HOSTS") {
-        let origins: Vec<String> = h
-            .split(',')
-            .map(|e| e.trim().trim_end_matches('/').to_string())
-            .filter(|e| e.starts_with("https://") && !crate::detect::env::is_dev_origin(e))
-            .collect();
+        let origins = crate::detect::values::production_origins(&h);
         if !origins.is_empty() {
             a.domains.origins = origins;
         }
@@ -510,7 +506,7 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
     if let Some(n) = num("DR_RPO_MINUTES") {
         a.dr.rpo_minutes = n;
     }
-    use crate::detect::env::{is_aws_region, is_bucket_name, is_role_arn};
+    use crate::detect::values::{is_aws_region, is_bucket_name, is_role_arn};
     let valid = |k: &str, ok: fn(&str) -> bool| {
         v(k).filter(|x| ok(x) && crate::detect::secrets::placeholder_reason(x).is_none())
     };

@@ -13,6 +13,7 @@ pub mod pip_audit;
 pub mod probe;
 pub mod proc;
 pub mod secrets;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -120,7 +121,7 @@ impl Detector {
     /// The item ids this detector fills.
     pub fn items(self) -> &'static [&'static str] {
         match self {
-            Detector::Env => env::ITEMS,
+            Detector::Env => env::items(),
             Detector::Git => git::ITEMS,
             Detector::Deps => deps::ITEMS,
             Detector::PipAudit => &["deps.pip_audit"],

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use url::Url;
 
-use super::env::is_dev_origin;
 use super::envfile;
+use super::values::production_origins;
 use super::{Detector, Finding, Inputs, Outcome, Report};
 use net::Net;
 
@@ -50,18 +50,7 @@ fn targets(inputs: &Inputs) -> Targets {
     let url = |k: &str| file.value(k).and_then(|v| Url::parse(v).ok());
     let origins = file
         .value("ALLOWED_HOSTS")
-        .map(|v| {
-            v.trim_matches(|c| c == '[' || c == ']')
-                .split(',')
-                .map(|e| {
-                    e.trim()
-                        .trim_matches(|c| c == '"' || c == '\'')
-                        .trim_end_matches('/')
-                        .to_string()
-                })
-                .filter(|e| e.starts_with("https://") && !is_dev_origin(e))
-                .collect()
-        })
+        .map(production_origins)
         .unwrap_or_default();
     Targets {
         redis: url("REDIS_URL"),

@@ -1,0 +1,365 @@
+//! The env file detector: every setting the checklist names, judged from
+//! the file as written by the rows of [`rules::RULES`], then checked
+//! against the code (a key that nothing reads is a `warn`, whatever its
+//! value). Secrets appear only as [`secrets::describe`] masks and
+//! fingerprints.
+//!
+//! Plain rules (a number in bands, a boolean that must be true, a parent
+//! of grouped settings) are table rows; values with a shape of their own
+//! have their judge in a file of this folder: [`secret`], [`url`],
+//! [`cors`], [`formats`], [`aws`] and [`verify`].
+
+pub mod aws;
+pub mod cors;
+pub mod formats;
+pub mod rules;
+pub mod secret;
+pub mod url;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use super::code::{self, CodeIndex};
+use super::envfile::{self, EnvFile};
+use super::secrets;
+use super::{Detector, Finding, Inputs, Outcome, Report};
+use rules::{Kind, RULES, Rule};
+
+/// The item the env file's permissions fill (judged from the file, not a
+/// setting).
+const KEY_STORAGE: &str = "external.key_storage";
+
+/// Items this detector fills: every item of [`RULES`], and the file's
+/// permissions.
+pub fn items() -> &'static [&'static str] {
+    static ITEMS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        RULES
+            .iter()
+            .flat_map(|r| r.items.iter().copied())
+            .chain([KEY_STORAGE])
+            .collect()
+    });
+    &ITEMS
+}
+
+/// Keys whose values are secrets wherever they appear.
+pub fn is_secret_key(key: &str) -> bool {
+    // The masking path's rule (one list of what names a secret), plus the
+    // database URL, whose password makes a placeholder there matter.
+    crate::util::redact::is_secret_key(key)
+        || (key
+            .get(key.len().saturating_sub(4)..)
+            .is_some_and(|t| t.eq_ignore_ascii_case("_URL"))
+            && key.to_ascii_uppercase().contains("DATABASE"))
+}
+
+/// Runs the detector.
+pub fn detect(inputs: &Inputs) -> Report {
+    let shown = inputs.show(&inputs.env_file);
+    let file = match envfile::read(&inputs.env_file) {
+        Ok(f) => f,
+        Err(e) => {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "no env file at {shown}; pass --env-file FILE if the settings live elsewhere"
+                )
+            } else {
+                format!("cannot read {shown}: {e}")
+            };
+            return Report::new(
+                Detector::Env,
+                items()
+                    .iter()
+                    .map(|id| Finding::new(id, Outcome::Unknown, why.clone()))
+                    .collect(),
+            );
+        }
+    };
+    let index = code::scan(&inputs.project);
+    let mut report = Report::new(Detector::Env, judge(&file, &shown, &index));
+    report.findings.extend(file_mode(&inputs.env_file, &shown));
+    for key in [
+        "SECRET_KEY",
+        "JWT_SECRET_KEY",
+        "TWILIO_AUTH_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+    ] {
+        if let Some(v) = file.value(key).filter(|v| !v.is_empty()) {
+            report
+                .fingerprints
+                .insert(key.into(), secrets::fingerprint(v));
+        }
+    }
+    for key in ["DATABASE_URL", "REDIS_URL"] {
+        if let Some(p) = file
+            .value(key)
+            .and_then(|v| ::url::Url::parse(v).ok())
+            .and_then(|u| u.password().map(crate::util::redact::percent_decode))
+        {
+            report
+                .fingerprints
+                .insert(format!("{key} password"), secrets::fingerprint(&p));
+        }
+    }
+    report
+}
+
+/// Judges a parsed env file. `shown` names it in evidence.
+pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
+    let j = Judge { file, shown, index };
+    let mut out: Vec<Finding> = Vec::new();
+    for rule in RULES {
+        if let Some(why) = j.gated_off(rule) {
+            out.extend(
+                rule.items
+                    .iter()
+                    .map(|id| Finding::new(id, Outcome::Skipped, why.clone())),
+            );
+            continue;
+        }
+        let found = match &rule.kind {
+            Kind::Number {
+                unit,
+                bands,
+                default,
+            } => rules::number(&j, rule, unit, bands, *default),
+            Kind::MustBeTrue { unset, why } => rules::must_be_true(&j, rule, *unset, why),
+            Kind::Judged(judge) => judge(&j, rule),
+            Kind::Group { what, adjust } => {
+                let mut f = aggregate(rule.items[0], what, &children(rule, &out));
+                if let Some(adjust) = adjust {
+                    adjust(&j, &mut f);
+                }
+                vec![f]
+            }
+        };
+        out.extend(found);
+    }
+    apply_code_reads(&mut out, file, index);
+    refresh_aggregates(&mut out);
+    out
+}
+
+/// What a rule reads: the env file, how it is shown in evidence, and the
+/// project's code.
+pub struct Judge<'a> {
+    pub file: &'a EnvFile,
+    pub shown: &'a str,
+    pub index: &'a CodeIndex,
+}
+
+impl Judge<'_> {
+    /// A finding located at the key's line.
+    pub fn at(
+        &self,
+        key: &str,
+        item: &str,
+        outcome: Outcome,
+        evidence: impl Into<String>,
+    ) -> Finding {
+        let f = Finding::new(item, outcome, evidence);
+        match self.file.get(key) {
+            Some(e) => f.at(self.shown, e.line),
+            None => f,
+        }
+    }
+
+    /// The finding for a key the file does not set.
+    pub fn missing(&self, key: &str, item: &str, outcome: Outcome, fix: &str) -> Finding {
+        Finding::new(item, outcome, format!("{key} is not set in {}", self.shown)).fix(fix)
+    }
+
+    /// Why a gated rule is skipped: none of its gate's settings is set.
+    fn gated_off(&self, rule: &Rule) -> Option<String> {
+        let gate = rule.gate?;
+        let set = RULES
+            .iter()
+            .filter(|r| r.gate.is_some_and(|g| g.settings == gate.settings))
+            .filter_map(|r| r.setting)
+            .any(|k| self.file.get(k).is_some());
+        (!set).then(|| {
+            format!(
+                "no {} setting in {}: {} is not configured",
+                gate.settings, self.shown, gate.feature
+            )
+        })
+    }
+}
+
+/// The findings of the rows grouped under a parent row.
+fn children(parent: &Rule, out: &[Finding]) -> Vec<Finding> {
+    let ids: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.parent == Some(parent.items[0]))
+        .flat_map(|r| r.items.iter().copied())
+        .collect();
+    out.iter()
+        .filter(|f| ids.contains(&f.item.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// A parent is never better than its children once the code-read check
+/// has had its say.
+fn refresh_aggregates(out: &mut [Finding]) {
+    for rule in RULES {
+        let Kind::Group { what, .. } = &rule.kind else {
+            continue;
+        };
+        let fresh = aggregate(rule.items[0], what, &children(rule, out));
+        if let Some(p) = out.iter_mut().find(|f| f.item == rule.items[0])
+            && p.outcome != Outcome::Skipped
+            && fresh.outcome.verdict().regressed_from(p.outcome.verdict())
+        {
+            p.outcome = fresh.outcome;
+            p.evidence = fresh.evidence;
+        }
+    }
+}
+
+/// A key that is set but that no code reads turns a pass into a warn.
+fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex) {
+    if index.files == 0 {
+        return;
+    }
+    let key_of: BTreeMap<&str, &str> = RULES
+        .iter()
+        .filter(|r| !matches!(r.kind, Kind::Group { .. }))
+        .filter_map(|r| r.setting.map(|k| (r, k)))
+        .flat_map(|(r, k)| r.items.iter().map(move |id| (*id, k)))
+        .collect();
+    for f in out.iter_mut() {
+        let Some(key) = key_of.get(f.item.as_str()) else {
+            continue;
+        };
+        if file.get(key).is_none() || index.reads(key) {
+            continue;
+        }
+        if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {
+            f.outcome = Outcome::Warn;
+            f.evidence = format!(
+                "set, but nothing in the code reads {key}: setting it has no effect ({} Python files searched). {}",
+                index.files, f.evidence
+            );
+            f.remediation = format!(
+                "Make the application read {key} (os.getenv or a settings field that is used), or remove it."
+            );
+        }
+    }
+}
+
+/// The parent item of a group of settings: the worst of its children.
+fn aggregate(id: &str, what: &str, parts: &[Finding]) -> Finding {
+    let worst = Outcome::worst_of(
+        parts
+            .iter()
+            .map(|p| p.outcome)
+            .filter(|o| matches!(o, Outcome::Pass | Outcome::Warn | Outcome::Fail)),
+    )
+    .unwrap_or(Outcome::Unknown);
+    let failing: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.outcome != Outcome::Pass)
+        .map(|p| p.item.as_str())
+        .collect();
+    let evidence = if failing.is_empty() {
+        format!("{what}: all {} pass", parts.len())
+    } else {
+        format!(
+            "{what}: {} of {} need attention ({})",
+            failing.len(),
+            parts.len(),
+            failing.join(", ")
+        )
+    };
+    Finding::new(id, worst, evidence)
+}
+
+/// The env file's permission check: wider than 0640 leaks secrets.
+fn file_mode(path: &std::path::Path, shown: &str) -> Option<Finding> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let f = if mode & 0o137 != 0 {
+        Finding::new(
+            KEY_STORAGE,
+            Outcome::Fail,
+            format!("{shown} has mode {mode:04o}: readable or writable beyond its owner and group"),
+        )
+        .fix(format!("chmod 600 {shown} (or 640 with a dedicated group)"))
+    } else {
+        Finding::new(
+            KEY_STORAGE,
+            Outcome::Pass,
+            format!("{shown} has mode {mode:04o}"),
+        )
+    };
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn run(text: &str) -> BTreeMap<String, Finding> {
+        let f = envfile::parse(text.as_bytes());
+        judge(&f, ".env", &CodeIndex::default())
+            .into_iter()
+            .map(|f| (f.item.clone(), f))
+            .collect()
+    }
+
+    #[test]
+    fn every_item_is_judged_once_and_listed() {
+        let found: Vec<String> = judge(
+            &envfile::parse(b"SECRET_KEY=x\n"),
+            ".env",
+            &CodeIndex::default(),
+        )
+        .into_iter()
+        .map(|f| f.item)
+        .collect();
+        let mut unique = found.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), found.len(), "an item judged twice");
+        let listed: Vec<&str> = items()
+            .iter()
+            .copied()
+            .filter(|i| *i != KEY_STORAGE)
+            .collect();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort_unstable();
+        assert_eq!(listed_sorted, unique);
+    }
+
+    #[test]
+    fn urls_are_masked_in_evidence() {
+        let r = run(
+            "DATABASE_URL=postgresql://app:S3cr3tPassw0rdXyZ@db/x?sslmode=require\nREDIS_URL=redis://:R3disPassw0rdQq@r:6379/0\n",
+        );
+        for f in r.values() {
+            assert!(!f.evidence.contains("S3cr3t"), "{}", f.evidence);
+            assert!(!f.evidence.contains("R3dis"), "{}", f.evidence);
+        }
+        assert!(r["database.url_tls"].evidence.contains("app:****@db"));
+        assert_eq!(r["rate_limit.redis_url"].outcome, Outcome::Warn);
+    }
+
+    #[test]
+    fn a_gate_skips_its_rows_and_their_parent() {
+        let r = run("SECRET_KEY=x\n");
+        for id in [
+            "auth.twilio",
+            "auth.twilio_auth_token",
+            "backup.aws_credentials",
+            "backup.role_arn",
+        ] {
+            assert_eq!(r[id].outcome, Outcome::Skipped, "{id}");
+        }
+        let r = run("TWILIO_PHONE_NUMBER=+15551234567\n");
+        assert_eq!(r["auth.twilio_phone_number"].outcome, Outcome::Pass);
+        assert_eq!(r["auth.twilio_account_sid"].outcome, Outcome::Fail);
+        assert_eq!(r["auth.twilio"].outcome, Outcome::Fail);
+    }
+}
