@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::net::{read_until, send};
+use super::net::{ProbeError, read_until, send};
 
 /// Largest response head accepted.
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -39,12 +39,14 @@ pub type Head = (usize, u16, Vec<(String, String)>);
 ///
 /// # Errors
 /// When the bytes are not an HTTP/1.x response head.
-pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, String> {
+pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, ProbeError> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut r = httparse::Response::new(&mut headers);
     match r.parse(buf) {
         Ok(httparse::Status::Complete(len)) => {
-            let status = r.code.ok_or("no status code")?;
+            let status = r
+                .code
+                .ok_or_else(|| ProbeError::Protocol("no status code".into()))?;
             let hs = r
                 .headers
                 .iter()
@@ -58,8 +60,10 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, String> {
             Ok(Some((len, status, hs)))
         }
         Ok(httparse::Status::Partial) => Ok(None),
-        Err(httparse::Error::TooManyHeaders) => Err("more than 128 headers".into()),
-        Err(e) => Err(format!("not an HTTP response ({e})")),
+        Err(httparse::Error::TooManyHeaders) => {
+            Err(ProbeError::Protocol("more than 128 headers".into()))
+        }
+        Err(e) => Err(ProbeError::Protocol(format!("not an HTTP response ({e})"))),
     }
 }
 
@@ -99,7 +103,7 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     path: &str,
     extra: &[(&str, &str)],
     deadline: Duration,
-) -> Result<Response, String> {
+) -> Result<Response, ProbeError> {
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: harden/{}\r\nAccept: */*\r\nConnection: close\r\n",
         env!("CARGO_PKG_VERSION")
@@ -119,19 +123,25 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         b.windows(4).any(|w| w == b"\r\n\r\n")
     })
     .await
-    .map_err(|e| {
-        if e.contains("grew past") {
-            format!("the response head is larger than {} KiB", MAX_HEAD / 1024)
-        } else {
-            e
-        }
+    .map_err(|e| match e {
+        ProbeError::TooLong { .. } => ProbeError::Protocol(format!(
+            "the response head is larger than {} KiB",
+            MAX_HEAD / 1024
+        )),
+        e => e,
     })?;
     let (len, status, headers) = match parse_head(&buf)? {
         Some(h) => h,
         None if buf.is_empty() => {
-            return Err("the server closed the connection without answering".into());
+            return Err(ProbeError::Protocol(
+                "the server closed the connection without answering".into(),
+            ));
         }
-        None => return Err("the server's answer ended in the middle of its headers".into()),
+        None => {
+            return Err(ProbeError::Protocol(
+                "the server's answer ended in the middle of its headers".into(),
+            ));
+        }
     };
     let mut resp = Response {
         status,

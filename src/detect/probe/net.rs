@@ -77,6 +77,58 @@ impl std::fmt::Debug for Net {
     }
 }
 
+/// Why a probe's connection or exchange failed. Its text is what
+/// evidence shows; its kind is what verdicts branch on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProbeError {
+    /// The address is not loopback and the run is loopback-only.
+    #[error("not dialled: {target} is not loopback and HARDEN_LOOPBACK_ONLY is set")]
+    NotDialled { target: String },
+    #[error("cannot resolve {target}: {why}")]
+    Resolve { target: String, why: String },
+    #[error("no address for {target}")]
+    NoAddress { target: String },
+    /// Nothing listens: the server is down or the port is wrong.
+    #[error("connection to {target} refused")]
+    Refused { target: String },
+    #[error("cannot connect to {target}: {why}")]
+    Connect { target: String, why: String },
+    #[error("no connection to {target} within {secs} s")]
+    ConnectTimeout { target: String, secs: f32 },
+    #[error("TLS handshake with {target} failed: {why}")]
+    Handshake { target: String, why: String },
+    #[error("TLS handshake with {target} did not finish within {secs} s")]
+    HandshakeTimeout { target: String, secs: f32 },
+    /// The client could not be set up (verifier, server name).
+    #[error("{0}")]
+    Setup(String),
+    #[error("read failed: {0}")]
+    Read(String),
+    #[error("write failed: {0}")]
+    Write(String),
+    #[error("the server did not take the request in time")]
+    WriteTimeout,
+    #[error("the reply grew past {kib} KiB without ending")]
+    TooLong { kib: usize },
+    #[error("no complete reply within {secs} s ({got} bytes so far)")]
+    ReplyTimeout { secs: f32, got: usize },
+    /// The server answered something its protocol does not allow.
+    #[error("{0}")]
+    Protocol(String),
+}
+
+impl ProbeError {
+    /// Nothing listens at the address.
+    pub fn refused(&self) -> bool {
+        matches!(self, ProbeError::Refused { .. })
+    }
+
+    /// Refused before dialling, so not a connection.
+    pub fn not_dialled(&self) -> bool {
+        matches!(self, ProbeError::NotDialled { .. })
+    }
+}
+
 /// The trust anchors: webpki's roots, the system's, and `--ca-file`.
 ///
 /// # Errors
@@ -132,7 +184,7 @@ impl Net {
         host: &str,
         port: u16,
         purpose: &'static str,
-    ) -> Result<TcpStream, String> {
+    ) -> Result<TcpStream, ProbeError> {
         let r = self.tcp_unlogged(host, port).await;
         self.log(host, port, purpose, &r, |_| "plain TCP".into());
         r
@@ -144,11 +196,11 @@ impl Net {
         host: &str,
         port: u16,
         purpose: &str,
-        r: &Result<T, String>,
+        r: &Result<T, ProbeError>,
         how: impl Fn(&T) -> String,
     ) {
         if let Err(e) = r
-            && e.starts_with("not dialled")
+            && e.not_dialled()
         {
             return;
         }
@@ -165,12 +217,12 @@ impl Net {
         });
     }
 
-    async fn tcp_unlogged(&self, host: &str, port: u16) -> Result<TcpStream, String> {
+    async fn tcp_unlogged(&self, host: &str, port: u16) -> Result<TcpStream, ProbeError> {
         let (addr, port) = self.route(host, port);
         if self.loopback_only && !is_loopback(&addr) {
-            return Err(format!(
-                "not dialled: {addr}:{port} is not loopback and HARDEN_LOOPBACK_ONLY is set"
-            ));
+            return Err(ProbeError::NotDialled {
+                target: format!("{addr}:{port}"),
+            });
         }
         let target = if addr.contains(':') {
             format!("[{addr}]:{port}")
@@ -180,9 +232,14 @@ impl Net {
         let connect = async {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host(&target)
                 .await
-                .map_err(|e| format!("cannot resolve {target}: {e}"))?
+                .map_err(|e| ProbeError::Resolve {
+                    target: target.clone(),
+                    why: e.to_string(),
+                })?
                 .collect();
-            let mut last = format!("no address for {target}");
+            let mut last = ProbeError::NoAddress {
+                target: target.clone(),
+            };
             for a in addrs {
                 match TcpStream::connect(a).await {
                     Ok(s) => {
@@ -196,10 +253,10 @@ impl Net {
         };
         match tokio::time::timeout(self.deadline, connect).await {
             Ok(r) => r,
-            Err(_) => Err(format!(
-                "no connection to {target} within {} s",
-                self.deadline.as_secs_f32()
-            )),
+            Err(_) => Err(ProbeError::ConnectTimeout {
+                target,
+                secs: self.deadline.as_secs_f32(),
+            }),
         }
     }
 
@@ -213,7 +270,7 @@ impl Net {
         host: &str,
         port: u16,
         purpose: &'static str,
-    ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
+    ) -> Result<(TlsStream<TcpStream>, Handshake), ProbeError> {
         let r = self.tls_unlogged(host, port).await;
         self.log(host, port, purpose, &r, |(_, h)| match &h.verdict {
             Ok(()) => "TLS, certificate verified".into(),
@@ -226,34 +283,41 @@ impl Net {
         &self,
         host: &str,
         port: u16,
-    ) -> Result<(TlsStream<TcpStream>, Handshake), String> {
+    ) -> Result<(TlsStream<TcpStream>, Handshake), ProbeError> {
         let tcp = self.tcp_unlogged(host, port).await?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let inner =
             WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider.clone())
                 .build()
-                .map_err(|e| format!("cannot build the verifier: {e}"))?;
+                .map_err(|e| ProbeError::Setup(format!("cannot build the verifier: {e}")))?;
         let record = Arc::new(Recording {
             inner,
             seen: Mutex::new(None),
         });
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| ProbeError::Setup(e.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(record.clone())
             .with_no_client_auth();
         let name = ServerName::try_from(host.trim_matches(|c| c == '[' || c == ']').to_string())
-            .map_err(|e| format!("{host} is not a valid TLS server name: {e}"))?;
+            .map_err(|e| {
+                ProbeError::Setup(format!("{host} is not a valid TLS server name: {e}"))
+            })?;
         let connector = TlsConnector::from(Arc::new(config));
         let stream = match tokio::time::timeout(self.deadline, connector.connect(name, tcp)).await {
             Ok(Ok(s)) => s,
-            Ok(Err(e)) => return Err(format!("TLS handshake with {host}:{port} failed: {e}")),
+            Ok(Err(e)) => {
+                return Err(ProbeError::Handshake {
+                    target: format!("{host}:{port}"),
+                    why: e.to_string(),
+                });
+            }
             Err(_) => {
-                return Err(format!(
-                    "TLS handshake with {host}:{port} did not finish within {} s",
-                    self.deadline.as_secs_f32()
-                ));
+                return Err(ProbeError::HandshakeTimeout {
+                    target: format!("{host}:{port}"),
+                    secs: self.deadline.as_secs_f32(),
+                });
             }
         };
         let (_, conn) = stream.get_ref();
@@ -325,10 +389,14 @@ pub fn is_loopback(addr: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn describe_io(e: &io::Error, target: &str) -> String {
+fn describe_io(e: &io::Error, target: &str) -> ProbeError {
+    let target = target.to_string();
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => format!("connection to {target} refused"),
-        _ => format!("cannot connect to {target}: {e}"),
+        io::ErrorKind::ConnectionRefused => ProbeError::Refused { target },
+        _ => ProbeError::Connect {
+            target,
+            why: e.to_string(),
+        },
     }
 }
 
@@ -419,7 +487,7 @@ pub async fn read_until<S: AsyncRead + Unpin>(
     limit: usize,
     deadline: Duration,
     done: impl Fn(&[u8]) -> bool,
-) -> Result<(), String> {
+) -> Result<(), ProbeError> {
     let work = async {
         let mut chunk = [0u8; 8192];
         loop {
@@ -427,15 +495,12 @@ pub async fn read_until<S: AsyncRead + Unpin>(
                 return Ok(());
             }
             if buf.len() >= limit {
-                return Err(format!(
-                    "the reply grew past {} KiB without ending",
-                    limit / 1024
-                ));
+                return Err(ProbeError::TooLong { kib: limit / 1024 });
             }
             let n = s
                 .read(&mut chunk)
                 .await
-                .map_err(|e| format!("read failed: {e}"))?;
+                .map_err(|e| ProbeError::Read(e.to_string()))?;
             if n == 0 {
                 return Ok(());
             }
@@ -444,11 +509,10 @@ pub async fn read_until<S: AsyncRead + Unpin>(
     };
     match tokio::time::timeout(deadline, work).await {
         Ok(r) => r,
-        Err(_) => Err(format!(
-            "no complete reply within {} s ({} bytes so far)",
-            deadline.as_secs_f32(),
-            buf.len()
-        )),
+        Err(_) => Err(ProbeError::ReplyTimeout {
+            secs: deadline.as_secs_f32(),
+            got: buf.len(),
+        }),
     }
 }
 
@@ -460,7 +524,7 @@ pub async fn send<S: AsyncWrite + Unpin>(
     s: &mut S,
     bytes: &[u8],
     deadline: Duration,
-) -> Result<(), String> {
+) -> Result<(), ProbeError> {
     match tokio::time::timeout(deadline, async {
         s.write_all(bytes).await?;
         s.flush().await
@@ -468,8 +532,8 @@ pub async fn send<S: AsyncWrite + Unpin>(
     .await
     {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("write failed: {e}")),
-        Err(_) => Err("the server did not take the request in time".into()),
+        Ok(Err(e)) => Err(ProbeError::Write(e.to_string())),
+        Err(_) => Err(ProbeError::WriteTimeout),
     }
 }
 

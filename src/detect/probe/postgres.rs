@@ -33,7 +33,7 @@ pub async fn probe(net: &Net, url: &Url) -> Finding {
     {
         Ok(s) => s,
         Err(e) => {
-            let outcome = if e.contains("refused") {
+            let outcome = if e.refused() {
                 Outcome::Fail
             } else {
                 Outcome::Unknown

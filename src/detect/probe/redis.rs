@@ -6,7 +6,7 @@
 use tokio::io::{AsyncRead, AsyncWrite};
 use url::Url;
 
-use super::net::{Net, read_until, send};
+use super::net::{Net, ProbeError, read_until, send};
 use crate::detect::{Finding, Outcome};
 
 /// Items this probe fills.
@@ -35,7 +35,7 @@ pub enum Resp {
 ///
 /// # Errors
 /// When the bytes are not RESP, or a length is over the limits.
-pub fn parse(buf: &[u8]) -> Result<Option<(Resp, usize)>, String> {
+pub fn parse(buf: &[u8]) -> Result<Option<(Resp, usize)>, ProbeError> {
     parse_at(buf, 0)
 }
 
@@ -44,16 +44,18 @@ fn line(buf: &[u8]) -> Option<(&[u8], usize)> {
     Some((&buf[..i], i + 2))
 }
 
-fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
+fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, ProbeError> {
     if depth > 8 {
-        return Err("RESP nested too deeply".into());
+        return Err(ProbeError::Protocol("RESP nested too deeply".into()));
     }
     let Some(&kind) = buf.first() else {
         return Ok(None);
     };
     let Some((l, used)) = line(&buf[1..]) else {
         if buf.len() > 64 * 1024 {
-            return Err("a RESP line longer than 64 KiB".into());
+            return Err(ProbeError::Protocol(
+                "a RESP line longer than 64 KiB".into(),
+            ));
         }
         return Ok(None);
     };
@@ -66,21 +68,28 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
     match kind {
         b'+' => Ok(Some((Resp::Simple(text), used))),
         b'-' => Ok(Some((Resp::Error(text), used))),
-        b':' => Ok(Some((Resp::Int(int(&text)?), used))),
+        b':' => Ok(Some((
+            Resp::Int(int(&text).map_err(ProbeError::Protocol)?),
+            used,
+        ))),
         b'$' => {
-            let n = int(&text)?;
+            let n = int(&text).map_err(ProbeError::Protocol)?;
             if n < 0 {
                 return Ok(Some((Resp::Bulk(None), used)));
             }
             let n = n as usize;
             if n > MAX_BULK {
-                return Err(format!("a bulk string of {n} bytes (limit {MAX_BULK})"));
+                return Err(ProbeError::Protocol(format!(
+                    "a bulk string of {n} bytes (limit {MAX_BULK})"
+                )));
             }
             if buf.len() < used + n + 2 {
                 return Ok(None);
             }
             if &buf[used + n..used + n + 2] != b"\r\n" {
-                return Err("a bulk string without its CRLF".into());
+                return Err(ProbeError::Protocol(
+                    "a bulk string without its CRLF".into(),
+                ));
             }
             Ok(Some((
                 Resp::Bulk(Some(buf[used..used + n].to_vec())),
@@ -88,12 +97,14 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
             )))
         }
         b'*' => {
-            let n = int(&text)?;
+            let n = int(&text).map_err(ProbeError::Protocol)?;
             if n < 0 {
                 return Ok(Some((Resp::Array(None), used)));
             }
             if n as usize > MAX_ITEMS {
-                return Err(format!("an array of {n} items (limit {MAX_ITEMS})"));
+                return Err(ProbeError::Protocol(format!(
+                    "an array of {n} items (limit {MAX_ITEMS})"
+                )));
             }
             let mut at = used;
             let mut items = Vec::with_capacity(n as usize);
@@ -108,9 +119,9 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
             }
             Ok(Some((Resp::Array(Some(items)), at)))
         }
-        other => Err(format!(
+        other => Err(ProbeError::Protocol(format!(
             "not a Redis reply (starts with byte 0x{other:02X})"
-        )),
+        ))),
     }
 }
 
@@ -128,7 +139,7 @@ async fn call<S: AsyncRead + AsyncWrite + Unpin>(
     s: &mut S,
     net: &Net,
     args: &[&str],
-) -> Result<Resp, String> {
+) -> Result<Resp, ProbeError> {
     send(s, &command(args), net.deadline).await?;
     let mut buf = Vec::new();
     read_until(s, &mut buf, MAX_BULK + 64 * 1024, net.deadline, |b| {
@@ -137,8 +148,10 @@ async fn call<S: AsyncRead + AsyncWrite + Unpin>(
     .await?;
     match parse(&buf)? {
         Some((v, _)) => Ok(v),
-        None if buf.is_empty() => Err("the server closed the connection without answering".into()),
-        None => Err("the reply ended early".into()),
+        None if buf.is_empty() => Err(ProbeError::Protocol(
+            "the server closed the connection without answering".into(),
+        )),
+        None => Err(ProbeError::Protocol("the reply ended early".into())),
     }
 }
 
@@ -380,8 +393,8 @@ pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
         }
         v
     };
-    let unreachable = |e: String| {
-        let outcome = if e.contains("refused") {
+    let unreachable = |e: ProbeError| {
+        let outcome = if e.refused() {
             Outcome::Fail
         } else {
             Outcome::Unknown

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use super::http::{Response, exchange};
-use super::net::{Handshake, Net};
+use super::net::{Handshake, Net, ProbeError};
 use crate::detect::{Finding, Outcome};
 
 /// Items this probe fills.
@@ -388,10 +388,10 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
 }
 
 /// The plain-HTTP redirect item.
-pub fn judge_redirect(host: &str, plain: &Result<Response, String>) -> Finding {
+pub fn judge_redirect(host: &str, plain: &Result<Response, ProbeError>) -> Finding {
     let id = "tls.https_redirect";
     match plain {
-        Err(e) if e.contains("refused") => Finding::new(
+        Err(e) if e.refused() => Finding::new(
             id,
             Outcome::Warn,
             format!("nothing answers plain HTTP ({e}): users who type http:// get no redirect"),
@@ -443,8 +443,8 @@ pub fn judge_redirect(host: &str, plain: &Result<Response, String>) -> Finding {
 /// The CORS item from the preflights.
 pub fn judge_cors(
     random_origin: &str,
-    random: &Result<Response, String>,
-    production: &[(String, Result<Response, String>)],
+    random: &Result<Response, ProbeError>,
+    production: &[(String, Result<Response, ProbeError>)],
 ) -> Finding {
     let id = "cors.preflight";
     let r = match random {
@@ -511,7 +511,7 @@ pub fn judge_cors(
 }
 
 /// The security.txt item (RFC 9116: Contact and Expires).
-pub fn judge_security_txt(r: &Result<Response, String>, now: OffsetDateTime) -> Finding {
+pub fn judge_security_txt(r: &Result<Response, ProbeError>, now: OffsetDateTime) -> Finding {
     let id = "incident.security_txt";
     let r = match r {
         Err(e) => {
@@ -605,7 +605,7 @@ async fn https_request(
     method: &str,
     path: &str,
     extra: &[(&str, &str)],
-) -> Result<Response, String> {
+) -> Result<Response, ProbeError> {
     let (mut s, _) = net
         .tls(
             host,
@@ -641,7 +641,7 @@ pub async fn probe(net: &Net, url: &Url, origins: &[String], now: OffsetDateTime
         .await
     {
         Ok(x) => x,
-        Err(e) if e.contains("refused") => {
+        Err(e) if e.refused() => {
             let mut v = unknown_all(format!("HTTPS: {e}"));
             for f in v.iter_mut().filter(|f| f.item == "tls.protocols") {
                 f.outcome = Outcome::Fail;
