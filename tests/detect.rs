@@ -630,7 +630,13 @@ fn no_secret_reaches_the_screen_or_the_state_file() {
         let now = time::OffsetDateTime::now_utc();
         let mut s = State::new(&checklist, now);
         s.operator = Some("tester".into());
-        let mut m = Model::new(checklist.clone(), s, Context::default(), "tester");
+        let mut m = Model::new(
+            checklist.clone(),
+            s,
+            Context::default(),
+            "tester",
+            now.date(),
+        );
         for r in reports {
             update(&mut m, Action::Detected(r), now);
         }

@@ -54,7 +54,7 @@ fn model(operator: Option<&str>) -> Model {
         state_path: ".harden/state.toml".into(),
         ..Context::default()
     };
-    Model::new(c, s, ctx, "alice")
+    Model::new(c, s, ctx, "alice", NOW.date())
 }
 
 fn press(m: &mut Model, keys: &[KeyCode]) {
@@ -297,7 +297,7 @@ fn env_choice_prompt() {
         env_choice: true,
         ..Context::default()
     };
-    let mut m = Model::new(c, s, ctx, "alice");
+    let mut m = Model::new(c, s, ctx, "alice", NOW.date());
     m.start();
     both("env_choice", &m);
 }

@@ -1,5 +1,7 @@
-//! Keybindings as data. The same table decides what a key does, draws the
-//! footer hints and fills the help overlay, so the three cannot disagree.
+//! Keybindings as data, one table per screen. The same table decides what
+//! a key does and draws the footer hints (and, for the main screen, fills
+//! the help overlay), so they cannot disagree. Ctrl-C quits from every
+//! screen and is handled once, in `update`.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -33,11 +35,44 @@ pub enum Command {
     Generate,
     SignOff,
     Rereview,
+    // In forms and other screens:
+    /// Confirm the form (Enter).
+    Save,
+    /// Leave the form without changing anything.
+    Cancel,
+    NextField,
+    PrevField,
+    /// Edit the selected field.
+    Edit,
+    /// Render the generated files from the answers.
+    Render,
+    /// Ask to write the generated files.
+    Write,
+    /// Back from the generated files to the answers.
+    EditAnswers,
+    /// Yes, write.
+    Confirm,
+    /// Dismiss a notice or a view.
+    Continue,
+    ChooseProduction,
+    ChooseDotEnv,
 }
 
 impl Command {
-    /// Every command, for checks that the key table covers them all.
-    pub const ALL: [Command; 27] = [
+    /// Every command, for checks that the key tables cover them all.
+    pub const ALL: [Command; 39] = [
+        Command::Save,
+        Command::Cancel,
+        Command::NextField,
+        Command::PrevField,
+        Command::Edit,
+        Command::Render,
+        Command::Write,
+        Command::EditAnswers,
+        Command::Confirm,
+        Command::Continue,
+        Command::ChooseProduction,
+        Command::ChooseDotEnv,
         Command::SignOff,
         Command::Rereview,
         Command::Generate,
@@ -410,6 +445,319 @@ pub fn fitting_footer(width: usize, cost: impl Fn(&Binding) -> usize) -> Vec<&'s
     kept
 }
 
+/// True for Ctrl-C, which quits from every screen.
+pub fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// One row of a screen's key table: the keys, what each does there, and
+/// how the footer names them.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// How the keys are written in the footer.
+    pub label: &'static str,
+    /// The footer's word; empty keeps the row out of the footer.
+    pub hint: &'static str,
+    pub keys: Keys,
+}
+
+/// The keys of a row.
+#[derive(Debug, Clone, Copy)]
+pub enum Keys {
+    /// These keys, each with its command.
+    These(&'static [(KeyCode, Command)]),
+    /// Every key no other row of the table takes (with any modifier).
+    Any(Command),
+}
+
+/// The command a key means on a screen: a row that names it (unmodified
+/// or with Shift), else the table's `Any` row; `None` lets a text field
+/// have the key.
+pub fn lookup(table: &[Row], key: &KeyEvent) -> Option<Command> {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
+    let named = table.iter().find_map(|r| match r.keys {
+        Keys::These(keys) if plain => keys.iter().find(|(k, _)| *k == key.code).map(|(_, c)| *c),
+        _ => None,
+    });
+    named.or_else(|| {
+        table.iter().find_map(|r| match r.keys {
+            Keys::Any(c) => Some(c),
+            Keys::These(_) => None,
+        })
+    })
+}
+
+/// The footer of a screen other than the main one: its rows with a hint.
+pub fn footer(table: &[Row]) -> Vec<(&'static str, &'static str)> {
+    table
+        .iter()
+        .filter(|r| !r.hint.is_empty())
+        .map(|r| (r.label, r.hint))
+        .collect()
+}
+
+const fn row(label: &'static str, hint: &'static str, keys: &'static [(KeyCode, Command)]) -> Row {
+    Row {
+        label,
+        hint,
+        keys: Keys::These(keys),
+    }
+}
+
+const fn any(label: &'static str, hint: &'static str, command: Command) -> Row {
+    Row {
+        label,
+        hint,
+        keys: Keys::Any(command),
+    }
+}
+
+use Command as C;
+use KeyCode as K;
+
+const UP_DOWN: &[(KeyCode, Command)] = &[
+    (K::Up, C::Up),
+    (K::Char('k'), C::Up),
+    (K::Down, C::Down),
+    (K::Char('j'), C::Down),
+];
+
+/// The overview of every section.
+pub const OVERVIEW: &[Row] = &[
+    row(
+        "↑↓",
+        "section",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+            (K::Home, C::Top),
+            (K::Char('g'), C::Top),
+            (K::End, C::Bottom),
+            (K::Char('G'), C::Bottom),
+        ],
+    ),
+    row(
+        "Enter",
+        "open",
+        &[
+            (K::Enter, C::Open),
+            (K::Right, C::Open),
+            (K::Char('l'), C::Open),
+        ],
+    ),
+    row(
+        "Esc",
+        "back",
+        &[
+            (K::Esc, C::Back),
+            (K::Left, C::Back),
+            (K::Char('h'), C::Back),
+            (K::Char('v'), C::Back),
+        ],
+    ),
+    row("?", "help", &[(K::Char('?'), C::Help), (K::F(1), C::Help)]),
+    row("q", "quit", &[(K::Char('q'), C::Quit)]),
+];
+
+/// The help overlay and an item in full: arrows scroll, any other key closes.
+pub const SCROLL: &[Row] = &[
+    row(
+        "↑↓",
+        "scroll",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    any("Esc", "close", C::Cancel),
+];
+
+/// What changed since the sign-off.
+pub const REREVIEW: &[Row] = &[
+    row("↑↓", "scroll", UP_DOWN),
+    any("any key", "continue", C::Continue),
+];
+
+/// A notice shown at start.
+pub const NOTICE: &[Row] = &[any("any key", "continue", C::Continue)];
+
+/// `.env` or `.env.production`.
+pub const ENV_CHOICE: &[Row] = &[
+    row(
+        "p",
+        ".env.production",
+        &[
+            (K::Char('p'), C::ChooseProduction),
+            (K::Char('P'), C::ChooseProduction),
+        ],
+    ),
+    row(
+        "e",
+        ".env",
+        &[
+            (K::Char('e'), C::ChooseDotEnv),
+            (K::Char('E'), C::ChooseDotEnv),
+        ],
+    ),
+];
+
+/// The operator's name.
+pub const OPERATOR: &[Row] = &[row("Enter", "continue", &[(K::Enter, C::Save)])];
+
+/// The production URLs.
+pub const URLS: &[Row] = &[
+    row("Enter", "save and probe", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// A note on an item.
+pub const NOTE: &[Row] = &[
+    row("Enter", "save note", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The reason for overriding a detection.
+pub const OVERRIDE: &[Row] = &[
+    row("Enter", "override", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The waiver prompt.
+pub const WAIVER: &[Row] = &[
+    row(
+        "Tab",
+        "field",
+        &[
+            (K::Tab, C::NextField),
+            (K::BackTab, C::NextField),
+            (K::Up, C::NextField),
+            (K::Down, C::NextField),
+        ],
+    ),
+    row("Enter", "waive", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The sign-off form.
+pub const SIGNOFF: &[Row] = &[
+    row(
+        "Tab",
+        "field",
+        &[
+            (K::Tab, C::NextField),
+            (K::Down, C::NextField),
+            (K::BackTab, C::PrevField),
+            (K::Up, C::PrevField),
+        ],
+    ),
+    row("Enter", "sign", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The answers form, choosing a field.
+pub const ANSWERS: &[Row] = &[
+    row(
+        "↑↓",
+        "answer",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    row("Enter", "edit", &[(K::Enter, C::Edit)]),
+    row("g", "render files", &[(K::Char('g'), C::Render)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The answers form, editing a field.
+pub const ANSWER_EDIT: &[Row] = &[
+    row("Enter", "keep", &[(K::Enter, C::Save)]),
+    row("Esc", "undo", &[(K::Esc, C::Cancel)]),
+];
+
+/// The generated files.
+pub const GENERATE: &[Row] = &[
+    row("↑↓", "file", UP_DOWN),
+    row(
+        "PgDn/PgUp",
+        "scroll",
+        &[
+            (K::PageDown, C::PageDown),
+            (K::Char(' '), C::PageDown),
+            (K::PageUp, C::PageUp),
+        ],
+    ),
+    row("w", "write", &[(K::Char('w'), C::Write)]),
+    row("a", "answers", &[(K::Char('a'), C::EditAnswers)]),
+    row(
+        "Esc",
+        "close",
+        &[(K::Esc, C::Cancel), (K::Char('q'), C::Cancel)],
+    ),
+];
+
+/// The confirmation before writing the generated files.
+pub const GENERATE_CONFIRM: &[Row] = &[
+    row("y", "write now", &[(K::Char('y'), C::Confirm)]),
+    any("any key", "cancel", C::Cancel),
+];
+
+/// The key table of a screen; `None` for the main screen, whose table is
+/// [`BINDINGS`].
+pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
+    use super::Mode;
+    Some(match mode {
+        Mode::Browse => return None,
+        Mode::Overview { .. } => OVERVIEW,
+        Mode::Help { .. } | Mode::Item { .. } => SCROLL,
+        Mode::Rereview { .. } => REREVIEW,
+        Mode::Notice(_) => NOTICE,
+        Mode::EnvChoice => ENV_CHOICE,
+        Mode::Operator { .. } => OPERATOR,
+        Mode::Urls { .. } => URLS,
+        Mode::Note { purpose, .. } => super::note::keys(*purpose),
+        Mode::Waiver(_) => WAIVER,
+        Mode::SignOff(_) => SIGNOFF,
+        Mode::Answers(f) if f.editing.is_some() => ANSWER_EDIT,
+        Mode::Answers(_) => ANSWERS,
+        Mode::Generate(v) if v.confirm => GENERATE_CONFIRM,
+        Mode::Generate(_) => GENERATE,
+    })
+}
+
+/// Every table but the main screen's, for checks over all of them.
+pub const TABLES: &[&[Row]] = &[
+    OVERVIEW,
+    SCROLL,
+    REREVIEW,
+    NOTICE,
+    ENV_CHOICE,
+    OPERATOR,
+    URLS,
+    NOTE,
+    OVERRIDE,
+    WAIVER,
+    SIGNOFF,
+    ANSWERS,
+    ANSWER_EDIT,
+    GENERATE,
+    GENERATE_CONFIRM,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,9 +774,73 @@ mod tests {
 
     #[test]
     fn every_command_has_a_binding() {
+        let in_tables = |c: Command| {
+            TABLES.iter().flat_map(|t| t.iter()).any(|r| match r.keys {
+                Keys::These(keys) => keys.iter().any(|(_, x)| *x == c),
+                Keys::Any(x) => x == c,
+            })
+        };
         for c in Command::ALL {
-            assert!(BINDINGS.iter().any(|b| b.command == c), "{c:?}");
+            assert!(
+                BINDINGS.iter().any(|b| b.command == c) || in_tables(c),
+                "{c:?}"
+            );
         }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_on_one_screen() {
+        for t in TABLES {
+            let mut seen = std::collections::HashSet::new();
+            for r in t.iter() {
+                if let Keys::These(keys) = r.keys {
+                    for (k, _) in keys {
+                        assert!(seen.insert(format!("{k:?}")), "{k:?} bound twice");
+                    }
+                }
+            }
+            let anys = t.iter().filter(|r| matches!(r.keys, Keys::Any(_))).count();
+            assert!(anys <= 1, "two rows take every key");
+        }
+    }
+
+    #[test]
+    fn screen_keys_resolve_through_their_table() {
+        let k = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(
+            lookup(WAIVER, &k(KeyCode::BackTab)),
+            Some(Command::NextField)
+        );
+        assert_eq!(
+            lookup(SIGNOFF, &k(KeyCode::BackTab)),
+            Some(Command::PrevField)
+        );
+        assert_eq!(
+            lookup(NOTE, &k(KeyCode::Char('x'))),
+            None,
+            "text goes to the field"
+        );
+        assert_eq!(
+            lookup(SCROLL, &k(KeyCode::Char('x'))),
+            Some(Command::Cancel)
+        );
+        assert_eq!(
+            lookup(
+                GENERATE_CONFIRM,
+                &KeyEvent::new(KeyCode::Char('y'), KeyModifiers::ALT)
+            ),
+            Some(Command::Cancel),
+            "a modified y is not a yes"
+        );
+        assert_eq!(
+            footer(ANSWERS),
+            [
+                ("↑↓", "answer"),
+                ("Enter", "edit"),
+                ("g", "render files"),
+                ("Esc", "cancel")
+            ]
+        );
     }
 
     #[test]

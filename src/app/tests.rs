@@ -9,13 +9,13 @@ use time::macros::{date, datetime};
 use super::*;
 use crate::checklist::load_embedded;
 use crate::detect::{Detector, Outcome, Report};
-use crate::state::State;
+use crate::state::{ItemRecord, OperatorStatus, State};
 
 const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
 
 fn model_with(state: State) -> Model {
     let c = Arc::new(load_embedded().unwrap());
-    Model::new(c, state, Context::default(), "alice")
+    Model::new(c, state, Context::default(), "alice", NOW.date())
 }
 
 fn fresh() -> Model {
@@ -620,7 +620,7 @@ fn both_env_files_ask_which_one_first() {
         env_choice: true,
         ..Context::default()
     };
-    let mut m = Model::new(c, s, ctx, "alice");
+    let mut m = Model::new(c, s, ctx, "alice", NOW.date());
     assert_eq!(m.start(), vec![]);
     assert!(matches!(m.mode, Mode::EnvChoice));
     assert_eq!(ch(&mut m, 'z'), vec![]);

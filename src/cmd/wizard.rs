@@ -175,7 +175,7 @@ pub fn build_model(
         env_choice: false,
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
-    Model::new(checklist, state, context, default_operator)
+    Model::new(checklist, state, context, default_operator, now.date())
 }
 
 /// The current time in UTC, to the second (state files stay readable).

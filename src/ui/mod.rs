@@ -556,41 +556,9 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .into_iter()
         .map(|b| (first_label(b.label), b.hint))
         .collect(),
-        Mode::Overview { .. } => vec![
-            ("↑↓", "section"),
-            ("Enter", "open"),
-            ("Esc", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Mode::Help { .. } | Mode::Item { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
-        Mode::Note {
-            purpose: NotePurpose::Override { .. },
-            ..
-        } => vec![("Enter", "override"), ("Esc", "cancel")],
-        Mode::Note { .. } => vec![("Enter", "save note"), ("Esc", "cancel")],
-        Mode::Waiver(_) => vec![("Tab", "field"), ("Enter", "waive"), ("Esc", "cancel")],
-        Mode::Operator { .. } => vec![("Enter", "continue")],
-        Mode::Notice(_) => vec![("any key", "continue")],
-        Mode::EnvChoice => vec![("p", ".env.production"), ("e", ".env")],
-        Mode::Urls { .. } => vec![("Enter", "save and probe"), ("Esc", "cancel")],
-        Mode::SignOff(_) => vec![("Tab", "field"), ("Enter", "sign"), ("Esc", "cancel")],
-        Mode::Rereview { .. } => vec![("↑↓", "scroll"), ("any key", "continue")],
-        Mode::Answers(f) if f.editing.is_some() => vec![("Enter", "keep"), ("Esc", "undo")],
-        Mode::Answers(_) => vec![
-            ("↑↓", "answer"),
-            ("Enter", "edit"),
-            ("g", "render files"),
-            ("Esc", "cancel"),
-        ],
-        Mode::Generate(v) if v.confirm => vec![("y", "write now"), ("any key", "cancel")],
-        Mode::Generate(_) => vec![
-            ("↑↓", "file"),
-            ("PgDn/PgUp", "scroll"),
-            ("w", "write"),
-            ("a", "answers"),
-            ("Esc", "close"),
-        ],
+        mode => crate::app::keymap::for_mode(mode)
+            .map(crate::app::keymap::footer)
+            .unwrap_or_default(),
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, h) in pairs {

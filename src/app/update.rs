@@ -1,0 +1,288 @@
+//! The one pure [`update`]: an [`Action`] in, the [`Effect`]s out. Keys go
+//! to the handler of the screen that is up; Ctrl-C is handled here, once.
+//! Answering an item (status, override, accept) lives here too, as every
+//! screen that answers goes through it.
+
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use time::OffsetDateTime;
+use tui_input::Input;
+
+use super::note::NotePurpose;
+use super::waiver::WaiverField;
+use super::{
+    Action, Effect, Ending, Focus, Message, MessageKind, Mode, Model, answers, browse, generate,
+    keymap, note, prompts, rereview, signoff, urls, waiver,
+};
+use crate::detect::{Outcome, Report};
+use crate::state::{Detection, OperatorStatus, Waiver};
+
+/// Applies one action. Pure: the returned effects are the only way out.
+pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Effect> {
+    model.today = now.date();
+    match action {
+        Action::Key(key) if key.kind == KeyEventKind::Release => vec![],
+        Action::Key(key) => on_key(model, key, now),
+        Action::Paste(text) => {
+            paste(model, &text);
+            vec![]
+        }
+        Action::Resize => vec![],
+        Action::Signal(sig) => vec![Effect::Save, Effect::Quit(Ending::Signal(sig))],
+        Action::Saved => {
+            if model.unsaved {
+                model.unsaved = false;
+                model.quit_armed = false;
+                model.info(format!("Saved to {}.", model.context.state_path));
+            }
+            vec![]
+        }
+        Action::Tick => {
+            model.spinner = model.spinner.wrapping_add(1);
+            vec![]
+        }
+        Action::Detected(report) => detected(model, report, now),
+        Action::AnswersDraft(a) => {
+            super::answers::open(model, *a);
+            vec![]
+        }
+        Action::Planned(Ok(view)) => {
+            model.mode = Mode::Generate(view);
+            vec![]
+        }
+        Action::Planned(Err(e)) | Action::Generated(Err(e)) => {
+            model.error(format!("generate: {e}"));
+            vec![]
+        }
+        Action::Generated(Ok(g)) => super::generate::written(model, g),
+        Action::SaveFailed(why) => {
+            model.unsaved = true;
+            if model.quit_armed {
+                model.error(format!(
+                    "NOT SAVED, q again quits and loses the unsaved answers: {why}"
+                ));
+            } else {
+                model.error(format!(
+                    "NOT SAVED: {why}. Answers are kept in memory; harden retries on the next change."
+                ));
+            }
+            vec![]
+        }
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> {
+    if !matches!(
+        model.message,
+        Some(Message {
+            kind: MessageKind::Error,
+            ..
+        })
+    ) {
+        model.message = None;
+    }
+    // The one place Ctrl-C is handled: it quits from any screen, which stays
+    // as it was if the quit is refused (answers not saved).
+    if keymap::is_ctrl_c(&key) {
+        return quit(model);
+    }
+    match std::mem::replace(&mut model.mode, Mode::Browse) {
+        Mode::Browse => browse::key(model, key, now),
+        Mode::Overview { selected } => browse::overview_key(model, key, selected),
+        Mode::Help { scroll } => {
+            browse::scroll_key(model, key, scroll, |s| Mode::Help { scroll: s })
+        }
+        Mode::Item { scroll } => {
+            browse::scroll_key(model, key, scroll, |s| Mode::Item { scroll: s })
+        }
+        Mode::Rereview { scroll } => rereview::key(model, key, scroll),
+        Mode::Notice(_) => prompts::notice_key(model),
+        Mode::EnvChoice => prompts::env_choice_key(model, key),
+        Mode::Operator { input, .. } => prompts::operator_key(model, key, input),
+        Mode::Urls { input, .. } => urls::key(model, key, input),
+        Mode::Note { input, purpose } => note::key(model, key, input, purpose, now),
+        Mode::Waiver(form) => waiver::key(model, key, form, now),
+        Mode::Answers(form) => answers::key(model, key, *form),
+        Mode::SignOff(form) => signoff::key(model, key, *form, now),
+        Mode::Generate(view) => generate::key(model, key, view),
+    }
+}
+
+pub(super) fn quit(model: &mut Model) -> Vec<Effect> {
+    if model.unsaved && !model.quit_armed {
+        model.quit_armed = true;
+        model.error(
+            "Answers are NOT saved (see the error above). Press q again to quit and lose them, \
+             or free the disk and make any change to retry.",
+        );
+        return vec![Effect::Save];
+    }
+    vec![Effect::Quit(Ending::Normal)]
+}
+
+fn paste(model: &mut Model, text: &str) {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let input = match &mut model.mode {
+        Mode::Note { input, .. } | Mode::Operator { input, .. } | Mode::Urls { input, .. } => input,
+        Mode::SignOff(form) => {
+            let f = form.field;
+            &mut form.inputs[f]
+        }
+        Mode::Answers(form) if form.editing.is_some() => match form.editing.as_mut() {
+            Some(input) => input,
+            None => return,
+        },
+        Mode::Waiver(f) => match f.field {
+            WaiverField::Reason => &mut f.reason,
+            WaiverField::Expires => &mut f.expires,
+        },
+        _ => return,
+    };
+    for c in clean.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+}
+
+pub(super) fn set_status(
+    model: &mut Model,
+    status: OperatorStatus,
+    waiver: Option<Waiver>,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    model.focus = Focus::Items;
+    let detected = model.detection(&model.current_item().id).map(|d| d.outcome);
+    let contradicts = matches!(
+        (status, detected),
+        (OperatorStatus::Done, Some(Outcome::Fail | Outcome::Warn))
+            | (OperatorStatus::NotDone, Some(Outcome::Pass))
+    );
+    if let (true, Some(outcome)) = (contradicts, detected) {
+        model.mode = Mode::Note {
+            input: Input::default(),
+            purpose: NotePurpose::Override { status, outcome },
+        };
+        return vec![];
+    }
+    apply_status(model, status, waiver, None, now)
+}
+
+/// Records the operator's status (and the detection it overrides, if any),
+/// then walks forward.
+pub(super) fn apply_status(
+    model: &mut Model,
+    status: OperatorStatus,
+    waiver: Option<Waiver>,
+    overrides: Option<Outcome>,
+    now: OffsetDateTime,
+) -> Vec<Effect> {
+    model.focus = Focus::Items;
+    let operator = model.operator();
+    let id = model.current_item().id.clone();
+    let rec = model.state.items.entry(id.clone()).or_default();
+    rec.status = status;
+    rec.waiver = waiver;
+    rec.overrides = overrides;
+    rec.by = Some(operator);
+    rec.at = Some(now);
+    if rec.is_blank() {
+        model.state.items.remove(&id);
+    }
+    if status == OperatorStatus::Open {
+        model.info(format!("{id} is open again."));
+        return vec![Effect::Save];
+    }
+    let items = model.current_section().items.len();
+    if model.item + 1 < items {
+        model.item += 1;
+    }
+    let t = model.tally(model.current_section());
+    if t.settled() == t.total {
+        model.info(format!(
+            "{} is complete. ] goes to the next section.",
+            model.current_section().label()
+        ));
+    } else if let Some(o) = overrides {
+        model.info(format!(
+            "{id}: {} (overrides the detected {}).",
+            status.as_str(),
+            o.as_str()
+        ));
+    } else {
+        model.info(format!("{id}: {}.", status.as_str()));
+    }
+    vec![Effect::Save]
+}
+
+/// Takes the detected result as the operator's answer.
+pub(super) fn accept(model: &mut Model, now: OffsetDateTime) -> Vec<Effect> {
+    let id = model.current_item().id.clone();
+    if model.detecting(&id) {
+        model.info("Still detecting; accept when the result is in.");
+        return vec![];
+    }
+    match model.detection(&id).map(|d| d.outcome) {
+        Some(Outcome::Pass) => apply_status(model, OperatorStatus::Done, None, None, now),
+        Some(Outcome::Fail | Outcome::Warn) => {
+            apply_status(model, OperatorStatus::NotDone, None, None, now)
+        }
+        Some(o @ (Outcome::Unknown | Outcome::Skipped)) => {
+            model.info(format!(
+                "Detection is {}: nothing to accept; answer it yourself.",
+                o.as_str()
+            ));
+            vec![]
+        }
+        None => {
+            model.info("Nothing detected for this item; answer it yourself.");
+            vec![]
+        }
+    }
+}
+
+/// Stores a detector's findings and notices rotated secrets.
+fn detected(model: &mut Model, report: Report, now: OffsetDateTime) -> Vec<Effect> {
+    model.running.remove(&report.detector);
+    for f in &report.findings {
+        if model.checklist.item(&f.item).is_some() {
+            model
+                .state
+                .detections
+                .insert(f.item.clone(), Detection::of(f, now));
+        }
+    }
+    let mut changed = Vec::new();
+    for (key, fp) in &report.fingerprints {
+        if let Some(old) = model.state.fingerprints.get(key)
+            && old != fp
+        {
+            changed.push(key.clone());
+        }
+        model.state.fingerprints.insert(key.clone(), fp.clone());
+    }
+    if !changed.is_empty() {
+        model.info(format!(
+            "{} changed since the last review.",
+            changed.join(", ")
+        ));
+    } else if model.running.is_empty()
+        && !matches!(
+            model.message,
+            Some(Message {
+                kind: MessageKind::Error,
+                ..
+            })
+        )
+    {
+        let mut counts = [0usize; 5];
+        for d in model.state.detections.values() {
+            counts[d.outcome as usize] += 1;
+        }
+        model.info(format!(
+            "Detection done: {} pass, {} warn, {} fail, {} unknown, {} skipped. y accepts a result.",
+            counts[0], counts[1], counts[2], counts[3], counts[4]
+        ));
+    }
+    vec![Effect::Save]
+}
