@@ -1,0 +1,223 @@
+//! The key tables of every screen but the main one.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::{Command, Keys, Row};
+
+use Command as C;
+use KeyCode as K;
+
+const fn row(label: &'static str, hint: &'static str, keys: &'static [(KeyCode, Command)]) -> Row {
+    Row {
+        label,
+        hint,
+        keys: Keys::These(keys),
+    }
+}
+
+const fn any(label: &'static str, hint: &'static str, command: Command) -> Row {
+    Row {
+        label,
+        hint,
+        keys: Keys::Any(command),
+    }
+}
+
+const UP_DOWN: &[(KeyCode, Command)] = &[
+    (K::Up, C::Up),
+    (K::Char('k'), C::Up),
+    (K::Down, C::Down),
+    (K::Char('j'), C::Down),
+];
+
+/// The overview of every section.
+pub const OVERVIEW: &[Row] = &[
+    row(
+        "↑↓",
+        "section",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+            (K::Home, C::Top),
+            (K::Char('g'), C::Top),
+            (K::End, C::Bottom),
+            (K::Char('G'), C::Bottom),
+        ],
+    ),
+    row(
+        "Enter",
+        "open",
+        &[
+            (K::Enter, C::Open),
+            (K::Right, C::Open),
+            (K::Char('l'), C::Open),
+        ],
+    ),
+    row(
+        "Esc",
+        "back",
+        &[
+            (K::Esc, C::Back),
+            (K::Left, C::Back),
+            (K::Char('h'), C::Back),
+            (K::Char('v'), C::Back),
+        ],
+    ),
+    row("?", "help", &[(K::Char('?'), C::Help), (K::F(1), C::Help)]),
+    row("q", "quit", &[(K::Char('q'), C::Quit)]),
+];
+
+/// The help overlay and an item in full: arrows scroll, any other key closes.
+pub const SCROLL: &[Row] = &[
+    row(
+        "↑↓",
+        "scroll",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    any("Esc", "close", C::Cancel),
+];
+
+/// What changed since the sign-off.
+pub const REREVIEW: &[Row] = &[
+    row("↑↓", "scroll", UP_DOWN),
+    any("any key", "continue", C::Continue),
+];
+
+/// A notice shown at start.
+pub const NOTICE: &[Row] = &[any("any key", "continue", C::Continue)];
+
+/// `.env` or `.env.production`.
+pub const ENV_CHOICE: &[Row] = &[
+    row(
+        "p",
+        ".env.production",
+        &[
+            (K::Char('p'), C::ChooseProduction),
+            (K::Char('P'), C::ChooseProduction),
+        ],
+    ),
+    row(
+        "e",
+        ".env",
+        &[
+            (K::Char('e'), C::ChooseDotEnv),
+            (K::Char('E'), C::ChooseDotEnv),
+        ],
+    ),
+];
+
+/// The operator's name.
+pub const OPERATOR: &[Row] = &[row("Enter", "continue", &[(K::Enter, C::Save)])];
+
+/// The production URLs.
+pub const URLS: &[Row] = &[
+    row("Enter", "save and probe", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// A note on an item.
+pub const NOTE: &[Row] = &[
+    row("Enter", "save note", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The reason for overriding a detection.
+pub const OVERRIDE: &[Row] = &[
+    row("Enter", "override", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The waiver prompt.
+pub const WAIVER: &[Row] = &[
+    row(
+        "Tab",
+        "field",
+        &[
+            (K::Tab, C::NextField),
+            (K::BackTab, C::NextField),
+            (K::Up, C::NextField),
+            (K::Down, C::NextField),
+        ],
+    ),
+    row("Enter", "waive", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The sign-off form.
+pub const SIGNOFF: &[Row] = &[
+    row(
+        "Tab",
+        "field",
+        &[
+            (K::Tab, C::NextField),
+            (K::Down, C::NextField),
+            (K::BackTab, C::PrevField),
+            (K::Up, C::PrevField),
+        ],
+    ),
+    row("Enter", "sign", &[(K::Enter, C::Save)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The answers form, choosing a field.
+pub const ANSWERS: &[Row] = &[
+    row(
+        "↑↓",
+        "answer",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    row("Enter", "edit", &[(K::Enter, C::Edit)]),
+    row("g", "render files", &[(K::Char('g'), C::Render)]),
+    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+];
+
+/// The answers form, editing a field.
+pub const ANSWER_EDIT: &[Row] = &[
+    row("Enter", "keep", &[(K::Enter, C::Save)]),
+    row("Esc", "undo", &[(K::Esc, C::Cancel)]),
+];
+
+/// The generated files.
+pub const GENERATE: &[Row] = &[
+    row("↑↓", "file", UP_DOWN),
+    row(
+        "PgDn/PgUp",
+        "scroll",
+        &[
+            (K::PageDown, C::PageDown),
+            (K::Char(' '), C::PageDown),
+            (K::PageUp, C::PageUp),
+        ],
+    ),
+    row("w", "write", &[(K::Char('w'), C::Write)]),
+    row("a", "answers", &[(K::Char('a'), C::EditAnswers)]),
+    row(
+        "Esc",
+        "close",
+        &[(K::Esc, C::Cancel), (K::Char('q'), C::Cancel)],
+    ),
+];
+
+/// The confirmation before writing the generated files.
+pub const GENERATE_CONFIRM: &[Row] = &[
+    row("y", "write now", &[(K::Char('y'), C::Confirm)]),
+    any("any key", "cancel", C::Cancel),
+];

@@ -1,0 +1,96 @@
+//! The frame around every screen: the header, the message line and the footer (drawn from the screen's key table).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::keymap::fitting_footer;
+use crate::app::{MessageKind, Mode, Model};
+
+use super::{
+    Theme,
+    widgets::{fit, fit_spans},
+};
+
+pub(super) fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let meta = &model.checklist.meta;
+    let t = model.total_tally();
+    let mut right = format!(
+        " {}/{} settled · {} ",
+        t.settled(),
+        t.total,
+        model.state.operator.as_deref().unwrap_or("-")
+    );
+    if model.unsaved {
+        right.insert_str(0, " UNSAVED ·");
+    }
+    let mut left = format!(" harden · {}", meta.title);
+    if let Some(sub) = &meta.subtitle {
+        left.push_str(" · ");
+        left.push_str(sub);
+    }
+    let rw = right.width() as u16;
+    let lw = area.width.saturating_sub(rw);
+    frame.render_widget(
+        Paragraph::new(fit(&left, lw, theme.header)).style(theme.header),
+        Rect::new(area.x, area.y, lw, 1),
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&right, rw.min(area.width), theme.header)).style(theme.header),
+        Rect::new(area.x + lw, area.y, rw.min(area.width), 1),
+    );
+}
+
+pub(super) fn render_status(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let line = match &model.message {
+        Some(m) => {
+            let st = match m.kind {
+                MessageKind::Info => theme.info,
+                MessageKind::Error => theme.error,
+            };
+            fit(&format!(" {}", m.text), area.width, st)
+        }
+        None => fit(
+            &format!(
+                " State: {} (saved after every answer)",
+                model.context.state_path
+            ),
+            area.width,
+            theme.dim,
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub(super) fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let cost = |k: &str, h: &str| k.width() + 1 + h.width() + 2;
+    let pairs: Vec<(&str, &str)> = match &model.mode {
+        Mode::Browse => fitting_footer(area.width.saturating_sub(1) as usize, |b| {
+            cost(first_label(b.label), b.hint)
+        })
+        .into_iter()
+        .map(|b| (first_label(b.label), b.hint))
+        .collect(),
+        mode => crate::app::keymap::for_mode(mode)
+            .map(crate::app::keymap::footer)
+            .unwrap_or_default(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (k, h) in pairs {
+        spans.push(Span::styled(k.to_string(), theme.key));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(h.to_string(), theme.dim));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(fit_spans(spans, area.width as usize, false))),
+        area,
+    );
+}
+
+/// `d/Space` shows as `d` in the footer.
+pub(super) fn first_label(label: &str) -> &str {
+    label.split('/').next().unwrap_or(label)
+}

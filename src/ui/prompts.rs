@@ -1,0 +1,81 @@
+//! The small prompts: one line of input, a notice, the env file choice.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use tui_input::Input;
+use unicode_width::UnicodeWidthStr;
+
+use super::{
+    Theme,
+    widgets::{fit, input_line, modal_block, popup},
+};
+
+/// A one-field dialog: a title, a line of explanation, the input, an error.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn prompt(
+    frame: &mut Frame,
+    body: Rect,
+    width: u16,
+    title: &str,
+    explain: &str,
+    input: &Input,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let area = popup(body, width, 7);
+    frame.render_widget(Clear, area);
+    let block = modal_block(title.to_string(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 5]).split(inner);
+    frame.render_widget(
+        Paragraph::new(fit(explain, rows[0].width, theme.base)),
+        rows[0],
+    );
+    input_line(frame, rows[2], input, true, theme);
+    if let Some(e) = error {
+        frame.render_widget(Paragraph::new(fit(e, rows[4].width, theme.error)), rows[4]);
+    }
+}
+
+/// A notice to read before starting.
+pub(super) fn notice(frame: &mut Frame, body: Rect, lines: &[String], theme: &Theme) {
+    let width = 72.min(body.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let text: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| [Line::raw(l.clone()), Line::raw("")])
+        .collect();
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1) + 1)
+        .sum();
+    let area = popup(body, width, rows as u16 + 2);
+    frame.render_widget(Clear, area);
+    let block = modal_block(" Notice ".into(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+}
+
+/// `.env` or `.env.production`.
+pub(super) fn env_choice(frame: &mut Frame, body: Rect, theme: &Theme) {
+    let area = popup(body, 64, 8);
+    frame.render_widget(Clear, area);
+    let block = modal_block(" Which env file is production? ".into(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text = vec![
+        Line::raw("This project has both .env and .env.production."),
+        Line::raw("harden judges one of them; the choice is remembered."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("  p ", theme.key),
+            Span::raw(".env.production"),
+        ]),
+        Line::from(vec![Span::styled("  e ", theme.key), Span::raw(".env")]),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
