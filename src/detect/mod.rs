@@ -152,6 +152,9 @@ pub struct Inputs {
     pub probe_deadline: Duration,
     /// Refuse to dial anything but loopback (`HARDEN_LOOPBACK_ONLY`, for tests).
     pub loopback_only: bool,
+    /// A random number drawn where the inputs are made, for the CORS
+    /// probe's unknown origin; detectors read no RNG themselves.
+    pub nonce: u64,
 }
 
 impl Inputs {
@@ -169,6 +172,7 @@ impl Inputs {
             ca_file: None,
             probe_deadline: Duration::from_secs(5),
             loopback_only: std::env::var_os("HARDEN_LOOPBACK_ONLY").is_some_and(|v| !v.is_empty()),
+            nonce: rand::random(),
         }
     }
 

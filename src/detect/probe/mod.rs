@@ -205,7 +205,8 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
                 let mut set = tokio::task::JoinSet::new();
                 for (i, u) in urls.iter().enumerate() {
                     let (net, u, origins) = (net.clone(), u.clone(), t.origins.clone());
-                    set.spawn(async move { (i, web::probe(&net, &u, &origins, now).await) });
+                    let nonce = inputs.nonce.wrapping_add(i as u64);
+                    set.spawn(async move { (i, web::probe(&net, &u, &origins, now, nonce).await) });
                 }
                 let mut results = vec![Vec::new(); urls.len()];
                 while let Some(r) = set.join_next().await {

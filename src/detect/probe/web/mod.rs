@@ -1,0 +1,198 @@
+//! The web probe of one production URL, as an operator would do it with
+//! openssl and curl: the TLS handshake and certificate, the plain-HTTP
+//! redirect, HSTS and the security headers, a CORS preflight from a random
+//! origin and from each production origin, rate-limit headers, and
+//! `/.well-known/security.txt`.
+
+use time::OffsetDateTime;
+use url::Url;
+
+mod cors;
+mod headers;
+mod tls;
+mod wellknown;
+
+pub use cors::{judge_cors, unknown_origin};
+pub use headers::{judge_headers, judge_hsts, judge_rate_headers, judge_redirect};
+pub use tls::{CertInfo, cert_info, judge_tls};
+pub use wellknown::judge_security_txt;
+
+use super::http::{Response, exchange};
+use super::net::{Net, ProbeError};
+use crate::detect::{Finding, Outcome};
+
+/// Items this probe fills.
+pub const ITEMS: &[&str] = &[
+    "tls.cert_valid",
+    "tls.cert_expiry",
+    "tls.protocols",
+    "tls.https_redirect",
+    "tls.hsts",
+    "tls.hsts_max_age",
+    "tls.hsts_include_subdomains",
+    "tls.hsts_preload",
+    "headers.present",
+    "headers.nosniff",
+    "headers.frame_options",
+    "headers.xss_protection",
+    "headers.hsts",
+    "headers.csp",
+    "headers.csp_reporting",
+    "cors.preflight",
+    "rate_limit.headers",
+    "incident.security_txt",
+];
+
+async fn https_request(
+    net: &Net,
+    host: &str,
+    port: u16,
+    method: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+) -> Result<Response, ProbeError> {
+    let (mut s, _) = net
+        .tls(
+            host,
+            port,
+            "HTTPS requests (CORS preflight, security.txt, /docs)",
+        )
+        .await?;
+    let host_header = if port == 443 {
+        host.to_string()
+    } else {
+        format!("{host}:{port}")
+    };
+    exchange(&mut s, method, &host_header, path, extra, net.deadline).await
+}
+
+/// Probes one https URL; `origins` are the production origins that must pass CORS.
+pub async fn probe(
+    net: &Net,
+    url: &Url,
+    origins: &[String],
+    now: OffsetDateTime,
+    nonce: u64,
+) -> Vec<Finding> {
+    let host = url.host_str().unwrap_or("").to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let path = if url.path().is_empty() {
+        "/"
+    } else {
+        url.path()
+    };
+    let unknown_all = |why: String| -> Vec<Finding> {
+        ITEMS
+            .iter()
+            .map(|id| Finding::new(id, Outcome::Unknown, why.clone()))
+            .collect()
+    };
+    let (mut s, hs) = match net
+        .tls(&host, port, "TLS handshake and GET of the URL")
+        .await
+    {
+        Ok(x) => x,
+        Err(e) if e.refused() => {
+            let mut v = unknown_all(format!("HTTPS: {e}"));
+            for f in v.iter_mut().filter(|f| f.item == "tls.protocols") {
+                f.outcome = Outcome::Fail;
+            }
+            return v;
+        }
+        Err(e) => return unknown_all(format!("HTTPS: {e}")),
+    };
+    let mut out = judge_tls(&hs, now);
+    let host_header = if port == 443 {
+        host.clone()
+    } else {
+        format!("{host}:{port}")
+    };
+    let main = exchange(&mut s, "GET", &host_header, path, &[], net.deadline).await;
+    let origin = unknown_origin(nonce);
+    let preflight_headers = |o: &str| {
+        vec![
+            ("Origin".to_string(), o.to_string()),
+            (
+                "Access-Control-Request-Method".to_string(),
+                "GET".to_string(),
+            ),
+        ]
+    };
+    let random_h = preflight_headers(&origin);
+    let random_refs: Vec<(&str, &str)> = random_h
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let plain_net = net.clone();
+    let plain_host = host.clone();
+    let plain = async move {
+        let mut t = plain_net
+            .tcp(&plain_host, 80, "plain HTTP, to see the redirect to HTTPS")
+            .await?;
+        exchange(&mut t, "GET", &plain_host, "/", &[], plain_net.deadline).await
+    };
+    let (random, security, docs, plain) = tokio::join!(
+        https_request(net, &host, port, "OPTIONS", path, &random_refs),
+        https_request(net, &host, port, "GET", "/.well-known/security.txt", &[]),
+        https_request(net, &host, port, "GET", "/docs", &[]),
+        plain,
+    );
+    let mut production = Vec::new();
+    for o in origins {
+        let h = preflight_headers(o);
+        let refs: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        production.push((
+            o.clone(),
+            https_request(net, &host, port, "OPTIONS", path, &refs).await,
+        ));
+    }
+    match &main {
+        Ok(r) => {
+            out.extend(judge_hsts(r, plain.as_ref().ok()));
+            out.extend(judge_headers(
+                r,
+                docs.as_ref().is_ok_and(|d| d.status == 200),
+            ));
+            out.push(judge_rate_headers(r));
+        }
+        Err(e) => {
+            for id in ITEMS.iter().filter(|id| {
+                !id.starts_with("tls.cert")
+                    && **id != "tls.protocols"
+                    && **id != "tls.https_redirect"
+                    && **id != "cors.preflight"
+                    && **id != "incident.security_txt"
+            }) {
+                out.push(Finding::new(
+                    id,
+                    Outcome::Unknown,
+                    format!("GET {path}: {e}"),
+                ));
+            }
+        }
+    }
+    out.push(judge_redirect(&host, &plain));
+    out.push(judge_cors(&origin, &random, &production));
+    out.push(judge_security_txt(&security, now));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn resp(status: u16, headers: &[(&str, &str)]) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    pub(super) fn by_id(v: Vec<Finding>) -> std::collections::BTreeMap<String, Outcome> {
+        v.into_iter().map(|f| (f.item, f.outcome)).collect()
+    }
+}
