@@ -497,7 +497,7 @@ fn generate_refuses_an_output_folder_that_is_a_link_in_the_cli_and_the_wizard_pa
     let e = harden::generate::GenerateLock::acquire(&generated)
         .err()
         .unwrap();
-    assert!(e.contains("symbolic link"), "{e}");
+    assert!(e.to_string().contains("symbolic link"), "{e}");
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
     let (code, _, err) = harden(
         &[

@@ -615,13 +615,25 @@ pub fn fields(a: &Answers) -> Vec<(String, String)> {
     out
 }
 
+/// Why an edited field of the wizard's answers form is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("{field}: {text:?} is not a whole number")]
+    NotANumber { field: String, text: String },
+    #[error("{field}: write true or false")]
+    NotABoolean { field: String },
+    /// The answers' grammar or floors refused the value; the text says why.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// Rebuilds answers from edited fields, typed like `like`, then checks them.
 ///
 /// # Errors
 /// The first field that does not fit, named.
-pub fn from_fields(like: &Answers, edited: &[(String, String)]) -> Result<Answers, String> {
+pub fn from_fields(like: &Answers, edited: &[(String, String)]) -> Result<Answers, FieldError> {
     let Ok(toml::Value::Table(mut t)) = toml::Value::try_from(like) else {
-        return Err("cannot serialise the answers".into());
+        return Err(FieldError::Refused("cannot serialise the answers".into()));
     };
     for (name, text) in edited {
         let Some((section, key)) = name.split_once('.') else {
@@ -640,22 +652,27 @@ pub fn from_fields(like: &Answers, edited: &[(String, String)]) -> Result<Answer
                     .map(|x| toml::Value::String(x.to_string()))
                     .collect(),
             ),
-            toml::Value::Integer(_) => toml::Value::Integer(
-                text.trim()
-                    .parse()
-                    .map_err(|_| format!("{name}: {text:?} is not a whole number"))?,
-            ),
+            toml::Value::Integer(_) => {
+                toml::Value::Integer(text.trim().parse().map_err(|_| FieldError::NotANumber {
+                    field: name.clone(),
+                    text: text.clone(),
+                })?)
+            }
             toml::Value::Boolean(_) => toml::Value::Boolean(match text.trim() {
                 "true" | "yes" => true,
                 "false" | "no" => false,
-                _ => return Err(format!("{name}: write true or false")),
+                _ => {
+                    return Err(FieldError::NotABoolean {
+                        field: name.clone(),
+                    });
+                }
             }),
             other => other.clone(),
         };
         inner.insert(key.to_string(), new);
     }
-    let text = toml::to_string(&t).map_err(|e| e.to_string())?;
-    parse(&text, "the answers").map_err(|e| e.message)
+    let text = toml::to_string(&t).map_err(|e| FieldError::Refused(e.to_string()))?;
+    parse(&text, "the answers").map_err(|e| FieldError::Refused(e.message))
 }
 
 #[cfg(test)]
@@ -736,14 +753,24 @@ mod tests {
                 *v = "soon".into();
             }
         }
-        assert!(from_fields(&a, &f).unwrap_err().contains("dr.rto_minutes"));
+        assert!(
+            from_fields(&a, &f)
+                .unwrap_err()
+                .to_string()
+                .contains("dr.rto_minutes")
+        );
         let mut f = fields(&a);
         for (k, v) in f.iter_mut() {
             if k == "logging.level" {
                 *v = "DEBUG".into();
             }
         }
-        assert!(from_fields(&a, &f).unwrap_err().contains("INFO or WARNING"));
+        assert!(
+            from_fields(&a, &f)
+                .unwrap_err()
+                .to_string()
+                .contains("INFO or WARNING")
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<Effec
                 model.info("Answers saved; rendering the files…");
                 return vec![Effect::Save, Effect::PlanGenerate];
             }
-            Err(e) => form.error = Some(e),
+            Err(e) => form.error = Some(e.to_string()),
         },
         _ => {}
     }

@@ -51,7 +51,7 @@ pub fn operator_key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<E
             if let Err(why) = crate::util::redact::refuse_secret("name", &name) {
                 model.mode = Mode::Operator {
                     input,
-                    error: Some(why),
+                    error: Some(why.into()),
                 };
                 return vec![];
             }

@@ -66,6 +66,7 @@ pub fn key(
             if let Some(why) = [0, 2]
                 .iter()
                 .find_map(|&i| crate::util::redact::refuse_secret("name", &v(i)).err())
+                .map(String::from)
             {
                 form.error = Some(why);
                 model.mode = Mode::SignOff(Box::new(form));
@@ -98,7 +99,7 @@ pub fn key(
                             ));
                             return vec![Effect::Save];
                         }
-                        Err(e) => form.error = Some(e),
+                        Err(e) => form.error = Some(e.to_string()),
                     }
                 }
                 _ => form.error = Some("dates are YYYY-MM-DD".into()),

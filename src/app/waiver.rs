@@ -98,7 +98,7 @@ fn validate_waiver(
         return Err((WaiverField::Reason, "A waiver needs a reason.".into()));
     }
     crate::util::redact::refuse_secret("waiver reason", reason)
-        .map_err(|why| (WaiverField::Reason, why))?;
+        .map_err(|why| (WaiverField::Reason, why.into()))?;
     let reason = &crate::util::redact::escape_controls(reason);
     let raw = form.expires.value().trim();
     let expires = if raw.is_empty() {

@@ -106,5 +106,5 @@ pub fn own_inputs(
 /// temp file and a rename.
 pub fn write_report(path: Option<&Path>, body: &str) -> Result<(), String> {
     let body = redact(body);
-    fsio::write_output(path.unwrap_or(Path::new("-")), body.as_bytes())
+    fsio::write_output(path.unwrap_or(Path::new("-")), body.as_bytes()).map_err(String::from)
 }

@@ -238,7 +238,7 @@ impl Saver<'_> {
     fn save(&mut self, model: &mut Model, now: OffsetDateTime) -> Action {
         // The folder may have been deleted under us: lock again first.
         if let Err(e) = self.lock.ensure(self.holder) {
-            return Action::SaveFailed(e);
+            return Action::SaveFailed(e.to_string());
         }
         model.state.updated = now;
         model.state.tool_version = env!("CARGO_PKG_VERSION").to_string();

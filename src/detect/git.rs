@@ -47,7 +47,23 @@ struct Repo {
     commits: usize,
 }
 
-fn git(project: &Path, args: &[&str], deadline: Duration) -> Result<std::process::Output, String> {
+/// Why the repository could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GitError {
+    #[error("git is not installed")]
+    NotInstalled,
+    #[error("not a git repository, so history and tracked files cannot be checked")]
+    NotARepository,
+    /// git failed or ran out of time; the text says which command.
+    #[error("git {command}: {why}")]
+    Failed { command: String, why: String },
+}
+
+fn git(
+    project: &Path,
+    args: &[&str],
+    deadline: Duration,
+) -> Result<std::process::Output, GitError> {
     let mut c = Command::new("git");
     // The audited repository's own config must not run a program: no
     // fsmonitor hook, no pager, no external diff, no fetch of any kind.
@@ -66,15 +82,18 @@ fn git(project: &Path, args: &[&str], deadline: Duration) -> Result<std::process
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("LC_ALL", "C");
     proc::run(c, deadline).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "git is not installed".to_string(),
-        _ => format!("git {}: {e}", args.first().unwrap_or(&"")),
+        std::io::ErrorKind::NotFound => GitError::NotInstalled,
+        _ => GitError::Failed {
+            command: args.first().unwrap_or(&"").to_string(),
+            why: e.to_string(),
+        },
     })
 }
 
-fn repo(project: &Path, deadline: Duration) -> Result<Repo, String> {
+fn repo(project: &Path, deadline: Duration) -> Result<Repo, GitError> {
     let inside = git(project, &["rev-parse", "--is-inside-work-tree"], deadline)?;
     if !inside.status.success() {
-        return Err("not a git repository, so history and tracked files cannot be checked".into());
+        return Err(GitError::NotARepository);
     }
     let ls = git(project, &["ls-files", "-z"], deadline)?;
     let tracked: Vec<String> = ls
@@ -163,7 +182,8 @@ pub fn detect(inputs: &Inputs) -> Report {
         .filter(|v| v.len() >= 12 && placeholder_reason(v).is_none());
     let mut findings = Vec::new();
     match repo(project, inputs.deadline) {
-        Err(why) => {
+        Err(e) => {
+            let why = e.to_string();
             findings.push(Finding::new(
                 "env.secret_key_not_committed",
                 Outcome::Unknown,

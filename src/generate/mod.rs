@@ -423,14 +423,14 @@ fn tls_mode(t: DbTls) -> &'static str {
 ///
 /// # Errors
 /// A template error (a bug, caught by the golden tests).
-pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, String> {
+pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, GenerateError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("envq", env_quote);
     escape::install(&mut env);
     for spec in SPECS {
         env.add_template(spec.template, spec.source)
-            .map_err(|e| format!("template {}: {e}", spec.template))?;
+            .map_err(|e| GenerateError::Render(format!("template {}: {e}", spec.template)))?;
     }
     let (url, note) = database_url(a, s);
     let mut out = Vec::new();
@@ -453,14 +453,14 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Str
             .and_then(|t| t.render(ctx))
             .map_err(|e| {
                 let detail = e.detail().unwrap_or_default().to_string();
-                if spec.path == ENV_FILE && !detail.is_empty() {
+                GenerateError::Render(if spec.path == ENV_FILE && !detail.is_empty() {
                     format!(
                         "a value for {ENV_FILE} (a secret kept from the existing file, or an answer) {detail}; \
                          edit that value, or replace the kept secrets with --rotate-secrets"
                     )
                 } else {
                     format!("rendering {}: {e}", spec.path)
-                }
+                })
             })?;
         if !content.ends_with('\n') {
             content.push('\n');
@@ -524,12 +524,16 @@ fn refuse(out: &Path, rel: &str) -> Option<String> {
 /// # Errors
 /// When a file would be written outside `out` or through a link, or an
 /// existing file cannot be read.
-pub fn plan(out: &Path, files: &[Rendered], secrets: &Secrets) -> Result<Vec<Planned>, String> {
+pub fn plan(
+    out: &Path,
+    files: &[Rendered],
+    secrets: &Secrets,
+) -> Result<Vec<Planned>, GenerateError> {
     refuse_out(out)?;
     let mut planned = Vec::new();
     for f in files {
         if let Some(why) = refuse(out, f.path) {
-            return Err(why);
+            return Err(GenerateError::Refused(why));
         }
         let target = out.join(f.path);
         // Both sides of a secret file's diff are masked by key as well.
@@ -546,7 +550,12 @@ pub fn plan(out: &Path, files: &[Rendered], secrets: &Secrets) -> Result<Vec<Pla
                     Change::New,
                     unified("/dev/null", f.path, "", &mask(&f.content)),
                 ),
-                Err(e) => return Err(format!("cannot read {}: {e}", target.display())),
+                Err(e) => {
+                    return Err(GenerateError::Io(format!(
+                        "cannot read {}: {e}",
+                        target.display()
+                    )));
+                }
                 Ok(old) => {
                     let old = String::from_utf8_lossy(&old).into_owned();
                     remember_secrets_in(f.path, &old);
@@ -609,6 +618,39 @@ fn unified(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Why `generate` did not render, plan or write a set. The text names the
+/// file and what to do; the kind says which promise stopped it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenerateError {
+    /// A template failed, or a value cannot be written safely into its format.
+    #[error("{0}")]
+    Render(String),
+    /// A target that escapes the output folder, is a link, or is not a
+    /// regular file (or the folder is not one).
+    #[error("{0}")]
+    Refused(String),
+    /// Another `generate` holds the folder's lock.
+    #[error("another harden generate is writing into {0}; wait for it to finish")]
+    Locked(String),
+    /// The journal of an interrupted set is malformed.
+    #[error("{0}")]
+    Journal(String),
+    /// A signal stopped the run before the set was committed.
+    #[error(
+        "stopped by signal {0} before the set was committed; nothing was written and no temp file is left"
+    )]
+    Interrupted(i32),
+    /// What the system said, with the file.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<GenerateError> for String {
+    fn from(e: GenerateError) -> String {
+        e.to_string()
+    }
+}
+
 /// The signal (SIGINT, SIGTERM or SIGHUP) that asked a writing `generate`
 /// to stop, or 0. [`write`] checks it before it commits a set: an
 /// interrupted run removes its temp files and writes nothing.
@@ -634,35 +676,39 @@ impl GenerateLock {
     ///
     /// # Errors
     /// Another `generate` holds it; the lock is a link or not a file.
-    pub fn acquire(out: &Path) -> Result<Self, String> {
+    pub fn acquire(out: &Path) -> Result<Self, GenerateError> {
         refuse_out(out)?;
-        fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        fs::create_dir_all(out)
+            .map_err(|e| GenerateError::Io(format!("cannot create {}: {e}", out.display())))?;
         refuse_out(out)?;
         let path = out.join(LOCK_FILE);
-        let file = crate::util::fsio::open_lock(&path).map_err(|e| e.to_string())?;
+        let file = crate::util::fsio::open_lock(&path)
+            .map_err(|e| GenerateError::Refused(e.to_string()))?;
         match file.try_lock() {
             Ok(()) => Ok(GenerateLock { _file: file }),
-            Err(fs::TryLockError::WouldBlock) => Err(format!(
-                "another harden generate is writing into {}; wait for it to finish",
-                out.display()
-            )),
-            Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+            Err(fs::TryLockError::WouldBlock) => {
+                Err(GenerateError::Locked(out.display().to_string()))
+            }
+            Err(fs::TryLockError::Error(e)) => Err(GenerateError::Io(format!(
+                "cannot lock {}: {e}",
+                path.display()
+            ))),
         }
     }
 }
 
 /// Refuses an output folder that is a symbolic link or not a folder.
-fn refuse_out(out: &Path) -> Result<(), String> {
+fn refuse_out(out: &Path) -> Result<(), GenerateError> {
     match fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => Err(format!(
+        Ok(m) if m.file_type().is_symlink() => Err(GenerateError::Refused(format!(
             "{} is a symbolic link; harden does not write through links",
             out.display()
-        )),
-        Ok(m) if !m.is_dir() => Err(format!(
+        ))),
+        Ok(m) if !m.is_dir() => Err(GenerateError::Refused(format!(
             "{} is {}, not a folder",
             out.display(),
             crate::util::fsio::kind_of(&m)
-        )),
+        ))),
         _ => Ok(()),
     }
 }
@@ -673,44 +719,49 @@ fn refuse_out(out: &Path) -> Result<(), String> {
 ///
 /// # Errors
 /// A journal that cannot be read or an entry that escapes `out`.
-pub fn recover(out: &Path, _lock: &GenerateLock) -> Result<Vec<String>, String> {
+pub fn recover(out: &Path, _lock: &GenerateLock) -> Result<Vec<String>, GenerateError> {
     let mut done = Vec::new();
     let journal = out.join(JOURNAL);
     match crate::util::fsio::read_input_text(&journal, crate::util::fsio::MIB) {
         Ok(text) => {
             for line in text.lines().filter(|l| !l.is_empty()) {
-                let (tmp, target) = line
-                    .split_once('\t')
-                    .ok_or_else(|| format!("{}: a line without a tab", journal.display()))?;
+                let (tmp, target) = line.split_once('\t').ok_or_else(|| {
+                    GenerateError::Journal(format!("{}: a line without a tab", journal.display()))
+                })?;
                 for rel in [tmp, target] {
                     if Path::new(rel)
                         .components()
                         .any(|c| !matches!(c, Component::Normal(_)))
                     {
-                        return Err(format!("{}: {rel} escapes the folder", journal.display()));
+                        return Err(GenerateError::Journal(format!(
+                            "{}: {rel} escapes the folder",
+                            journal.display()
+                        )));
                     }
                 }
                 let (tmp, target_path) = (out.join(tmp), out.join(target));
                 if fs::symlink_metadata(&tmp).is_ok() {
                     if let Some(why) = refuse(out, target) {
-                        return Err(why);
+                        return Err(GenerateError::Refused(why));
                     }
                     if let Some(e) = crate::util::fsio::not_regular(&target_path) {
-                        return Err(e.to_string());
+                        return Err(GenerateError::Refused(e.to_string()));
                     }
-                    fs::rename(&tmp, &target_path)
-                        .map_err(|e| format!("cannot complete {}: {e}", target_path.display()))?;
+                    fs::rename(&tmp, &target_path).map_err(|e| {
+                        GenerateError::Io(format!("cannot complete {}: {e}", target_path.display()))
+                    })?;
                     done.push(target.to_string());
                 }
             }
             for spec in SPECS {
                 crate::util::fsio::sync_dir(crate::util::fsio::parent(&out.join(spec.path)));
             }
-            fs::remove_file(&journal)
-                .map_err(|e| format!("cannot remove {}: {e}", journal.display()))?;
+            fs::remove_file(&journal).map_err(|e| {
+                GenerateError::Io(format!("cannot remove {}: {e}", journal.display()))
+            })?;
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(GenerateError::Journal(e.to_string())),
     }
     remove_temps(out);
     Ok(done)
@@ -753,7 +804,7 @@ pub fn write(
     plan: &[Planned],
     stamp: &str,
     _lock: &GenerateLock,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, GenerateError> {
     use crate::util::fsio;
     refuse_out(out)?;
     let mut temps: Vec<(PathBuf, &str)> = Vec::new();
@@ -767,26 +818,29 @@ pub fn write(
         if p.change == Change::Unchanged {
             continue;
         }
-        let staged = (|| -> Result<PathBuf, String> {
+        let staged = (|| -> Result<PathBuf, GenerateError> {
             if let Some(why) = refuse(out, f.path) {
-                return Err(why);
+                return Err(GenerateError::Refused(why));
             }
             let target = out.join(f.path);
             let dir = fsio::parent(&target);
-            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            fs::create_dir_all(dir)
+                .map_err(|e| GenerateError::Io(format!("cannot create {}: {e}", dir.display())))?;
             if let Some(why) = refuse(out, f.path) {
-                return Err(why);
+                return Err(GenerateError::Refused(why));
             }
             if let Some(e) = fsio::not_regular(&target) {
-                return Err(e.to_string());
+                return Err(GenerateError::Refused(e.to_string()));
             }
             if fs::symlink_metadata(&target).is_ok() {
-                let bak = fsio::backup(&target, stamp)
-                    .map_err(|e| format!("cannot back up {}: {e}", target.display()))?;
+                let bak = fsio::backup(&target, stamp).map_err(|e| {
+                    GenerateError::Io(format!("cannot back up {}: {e}", target.display()))
+                })?;
                 backups.push(bak);
             }
             let mode = if f.secret { 0o600 } else { 0o644 };
-            fsio::write_temp(&target, f.content.as_bytes(), mode).map_err(|e| e.to_string())
+            fsio::write_temp(&target, f.content.as_bytes(), mode)
+                .map_err(|e| GenerateError::Io(e.to_string()))
         })();
         match staged {
             Ok(t) => temps.push((t, f.path)),
@@ -801,10 +855,7 @@ pub fn write(
     }
     if interrupted() != 0 {
         cleanup(&temps);
-        return Err(format!(
-            "stopped by signal {} before the set was committed; nothing was written and no temp file is left",
-            interrupted()
-        ));
+        return Err(GenerateError::Interrupted(interrupted()));
     }
     let mut journal = String::new();
     for (t, rel) in &temps {
@@ -813,28 +864,29 @@ pub fn write(
     }
     if let Err(e) = fsio::replace_file(&out.join(JOURNAL), journal.as_bytes(), Some(0o600)) {
         cleanup(&temps);
-        return Err(e.to_string());
+        return Err(GenerateError::Io(e.to_string()));
     }
     // From here the set is committed: a failure leaves the journal, and
     // the next run completes it.
     for (t, rel) in &temps {
         let target = out.join(rel);
         if let Some(e) = fsio::not_regular(&target) {
-            return Err(format!(
+            return Err(GenerateError::Refused(format!(
                 "{e}; the rest of the set is completed by the next run"
-            ));
+            )));
         }
         fs::rename(t, &target).map_err(|e| {
-            format!(
+            GenerateError::Io(format!(
                 "cannot write {}: {e}; the next harden generate completes the set",
                 target.display()
-            )
+            ))
         })?;
     }
     for (_, rel) in &temps {
         fsio::sync_dir(fsio::parent(&out.join(rel)));
     }
-    fs::remove_file(out.join(JOURNAL)).map_err(|e| format!("cannot remove the journal: {e}"))?;
+    fs::remove_file(out.join(JOURNAL))
+        .map_err(|e| GenerateError::Io(format!("cannot remove the journal: {e}")))?;
     fsio::sync_dir(out);
     Ok(backups)
 }

@@ -42,6 +42,16 @@ pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<String> {
         .collect()
 }
 
+/// Why a sign-off is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignoffError {
+    /// Critical items open or failing, each with its status.
+    #[error("{} critical items are open or failing: {}", .0.len(), .0.join(", "))]
+    Blocked(Vec<String>),
+    #[error("a sign-off needs a reviewer and an approver")]
+    Unnamed,
+}
+
 /// Records a sign-off on the state: refuses with the blockers named.
 ///
 /// # Errors
@@ -54,17 +64,13 @@ pub fn sign(
     approved_by: &str,
     approved_date: Date,
     now: OffsetDateTime,
-) -> Result<(), String> {
+) -> Result<(), SignoffError> {
     let b = blockers(c, s, now.date());
     if !b.is_empty() {
-        return Err(format!(
-            "{} critical items are open or failing: {}",
-            b.len(),
-            b.join(", ")
-        ));
+        return Err(SignoffError::Blocked(b));
     }
     if reviewed_by.trim().is_empty() || approved_by.trim().is_empty() {
-        return Err("a sign-off needs a reviewer and an approver".into());
+        return Err(SignoffError::Unnamed);
     }
     let statuses: BTreeMap<String, Verdict> = evaluate(c, &s.items, &s.detections, now.date())
         .iter()
@@ -277,8 +283,10 @@ mod tests {
         let mut s = State::new(&c, NOW);
         let d = date!(2026 - 11 - 27);
         let e = sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap_err();
+        assert!(matches!(&e, SignoffError::Blocked(b) if b.len() > 1));
         assert!(
-            e.contains("critical items are open or failing: env.secret_key_strong (open)"),
+            e.to_string()
+                .contains("critical items are open or failing: env.secret_key_strong (open)"),
             "{e}"
         );
         assert!(s.signoffs.is_empty());

@@ -34,18 +34,49 @@ struct Entry {
     expires: toml::Spanned<toml::Value>,
 }
 
+/// Why a waivers file is refused: `file:line:column: what`, or why it
+/// could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WaiverError {
+    #[error("cannot read the waivers file: {0}")]
+    Unreadable(String),
+    /// Malformed TOML, an unknown item, an empty reason or owner, a date
+    /// that is not a day, a secret in the text.
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl From<WaiverError> for String {
+    fn from(e: WaiverError) -> String {
+        e.to_string()
+    }
+}
+
 /// Reads a waivers file into records by item id.
 ///
 /// # Errors
 /// `file:line:column: what` for unreadable or malformed files, unknown
 /// items, empty reasons or owners, and dates that are not YYYY-MM-DD.
-pub fn load(path: &Path, checklist: &Checklist) -> Result<BTreeMap<String, ItemRecord>, String> {
+pub fn load(
+    path: &Path,
+    checklist: &Checklist,
+) -> Result<BTreeMap<String, ItemRecord>, WaiverError> {
     let name = path.display().to_string();
     let text = crate::util::fsio::read_input_text(path, crate::util::fsio::SMALL_CAP)
-        .map_err(|e| format!("cannot read the waivers file: {e}"))?;
-    let at = |pos: usize, msg: String| {
-        let (l, c) = line_col(&text, pos);
-        format!("{name}:{l}:{c}: {msg}")
+        .map_err(|e| WaiverError::Unreadable(e.to_string()))?;
+    let at = |pos: usize, message: String| {
+        let (line, column) = line_col(&text, pos);
+        WaiverError::Invalid {
+            file: name.clone(),
+            line,
+            column,
+            message,
+        }
     };
     let f: File = toml::from_str(&text).map_err(|e| {
         at(
@@ -116,7 +147,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("w.toml");
         std::fs::write(&p, text).unwrap();
-        load(&p, &crate::checklist::load_embedded().unwrap())
+        load(&p, &crate::checklist::load_embedded().unwrap()).map_err(String::from)
     }
 
     const HEAD: &str =

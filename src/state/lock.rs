@@ -41,6 +41,12 @@ pub enum LockError {
     /// The lock path is a link, a FIFO, a device or a folder.
     #[error("{0}")]
     NotRegular(String),
+    /// The lock file was removed during a session and another harden took
+    /// the state.
+    #[error(
+        "the lock file {lock} was removed and another harden (pid {holder}) now holds the state; this session no longer saves"
+    )]
+    TakenOver { lock: String, holder: String },
 }
 
 /// What happened to a lock file found on arrival.
@@ -138,7 +144,7 @@ impl StateLock {
     ///
     /// # Errors
     /// When another harden holds the new lock file: this one must not write.
-    pub fn ensure(&mut self, holder: &str) -> Result<(), String> {
+    pub fn ensure(&mut self, holder: &str) -> Result<(), LockError> {
         let ours = self.file.metadata().ok().map(|m| (m.dev(), m.ino()));
         let on_disk = fs::metadata(&self.path).ok().map(|m| (m.dev(), m.ino()));
         if ours.is_some() && ours == on_disk {
@@ -153,11 +159,11 @@ impl StateLock {
                 std::mem::forget(old);
                 Ok(())
             }
-            Err(LockError::Held { holder, .. }) => Err(format!(
-                "the lock file {} was removed and another harden (pid {holder}) now holds the state; this session no longer saves",
-                self.path.display()
-            )),
-            Err(e) => Err(e.to_string()),
+            Err(LockError::Held { holder, .. }) => Err(LockError::TakenOver {
+                lock: self.path.display().to_string(),
+                holder,
+            }),
+            Err(e) => Err(e),
         }
     }
 }
@@ -232,7 +238,8 @@ mod tests {
         fs::remove_file(lock_path(&state)).unwrap();
         let (_other, _) = StateLock::acquire(&state, "pid=3\n").unwrap();
         let e = lock.ensure("pid=1\n").unwrap_err();
-        assert!(e.contains("pid 3"), "{e}");
+        assert!(matches!(&e, LockError::TakenOver { .. }), "{e}");
+        assert!(e.to_string().contains("pid 3"), "{e}");
     }
 
     #[test]

@@ -115,26 +115,58 @@ fn too_large(path: &Path, cap: u64) -> io::Error {
     )
 }
 
+/// Why harden refuses a path, or could not use it. The text names the path
+/// and what is wrong; the kind says which promise refused it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FsError {
+    /// A link, a folder, a device, a FIFO or a socket where a regular file
+    /// belongs (or a device or FIFO that changed while opened).
+    #[error("{0}")]
+    NotRegular(String),
+    /// An input over the most harden reads for it.
+    #[error("{0}")]
+    TooLarge(String),
+    /// An output that is one of harden's own inputs, an env file, or
+    /// inside harden's folder.
+    #[error("{0}")]
+    OwnInput(String),
+    /// A regular file this user may not write: it would be replaced.
+    #[error("{0}")]
+    NotWritable(String),
+    /// A FIFO nothing reads (writing would hang).
+    #[error("{0}")]
+    NoReader(String),
+    /// What the system said, with the path.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<FsError> for String {
+    fn from(e: FsError) -> String {
+        e.to_string()
+    }
+}
+
 /// Checks, before a run, that an input which exists is a regular file
 /// (links followed) within its cap: a FIFO, a device or a huge file is an
 /// input error up front, not a hang or a flood later.
 ///
 /// # Errors
 /// Names the input, the path and what is wrong.
-pub fn check_input(what: &str, path: &Path, cap: u64) -> Result<(), String> {
+pub fn check_input(what: &str, path: &Path, cap: u64) -> Result<(), FsError> {
     match fs::metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("{what} {}: {e}", path.display())),
-        Ok(m) if !m.is_file() => Err(format!(
+        Err(e) => Err(FsError::Io(format!("{what} {}: {e}", path.display()))),
+        Ok(m) if !m.is_file() => Err(FsError::NotRegular(format!(
             "{what} {} is {}, not a regular file; harden reads only regular files",
             path.display(),
             kind_of(&m)
-        )),
-        Ok(m) if m.len() > cap => Err(format!(
+        ))),
+        Ok(m) if m.len() > cap => Err(FsError::TooLarge(format!(
             "{what} {} is larger than {} MiB, the most harden reads for it",
             path.display(),
             cap / MIB
-        )),
+        ))),
         Ok(_) => Ok(()),
     }
 }
@@ -169,31 +201,31 @@ pub enum Sink {
 /// # Errors
 /// A symbolic link, a folder, a block device or a socket; a regular file
 /// this user may not write (it would be silently replaced).
-pub fn sink(path: &Path) -> Result<Sink, String> {
+pub fn sink(path: &Path) -> Result<Sink, FsError> {
     if path.as_os_str() == "-" || path == Path::new("/dev/stdout") {
         return Ok(Sink::Stdout);
     }
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Sink::File(path.to_path_buf())),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(FsError::Io(format!("{}: {e}", path.display()))),
         Ok(m) => {
             let t = m.file_type();
             if t.is_char_device() || t.is_fifo() {
                 Ok(Sink::InPlace(path.to_path_buf()))
             } else if t.is_file() {
                 if rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_err() {
-                    return Err(format!(
+                    return Err(FsError::NotWritable(format!(
                         "{} is not writable by this user; harden does not replace it",
                         path.display()
-                    ));
+                    )));
                 }
                 Ok(Sink::File(path.to_path_buf()))
             } else {
-                Err(format!(
+                Err(FsError::NotRegular(format!(
                     "{} is {}; harden writes only to regular files, character devices and FIFOs",
                     path.display(),
                     kind_of(&m)
-                ))
+                )))
             }
         }
     }
@@ -205,49 +237,49 @@ pub fn sink(path: &Path) -> Result<Sink, String> {
 ///
 /// # Errors
 /// What [`sink`] refuses, and any write failure, naming the path.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     match sink(path)? {
         Sink::Stdout => {
             let mut o = io::stdout().lock();
             o.write_all(bytes)
                 .and_then(|()| o.flush())
-                .map_err(|e| format!("cannot write to stdout: {e}"))
+                .map_err(|e| FsError::Io(format!("cannot write to stdout: {e}")))
         }
         Sink::InPlace(p) => write_in_place(&p, bytes),
-        Sink::File(p) => replace_file(&p, bytes, None).map_err(|e| e.to_string()),
+        Sink::File(p) => replace_file(&p, bytes, None).map_err(|e| FsError::Io(e.to_string())),
     }
 }
 
-fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     let f = OpenOptions::new()
         .write(true)
         .custom_flags(flag(OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::NOCTTY))
         .open(path)
         .map_err(|e| {
             if e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
-                format!(
+                FsError::NoReader(format!(
                     "{} is a FIFO that nothing reads; start the reader first",
                     path.display()
-                )
+                ))
             } else {
-                format!("cannot write to {}: {e}", path.display())
+                FsError::Io(format!("cannot write to {}: {e}", path.display()))
             }
         })?;
     let m = f
         .metadata()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| FsError::Io(format!("{}: {e}", path.display())))?;
     if !(m.file_type().is_char_device() || m.file_type().is_fifo()) {
-        return Err(format!(
+        return Err(FsError::NotRegular(format!(
             "{} changed while harden opened it; nothing written",
             path.display()
-        ));
+        )));
     }
     // Back to blocking writes now that a reader exists.
-    let flags = rustix::fs::fcntl_getfl(&f).map_err(|e| format!("{}: {e}", path.display()))?;
-    rustix::fs::fcntl_setfl(&f, flags - OFlags::NONBLOCK)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let io = |e: &dyn std::fmt::Display| FsError::Io(format!("{}: {e}", path.display()));
+    let flags = rustix::fs::fcntl_getfl(&f).map_err(|e| io(&e))?;
+    rustix::fs::fcntl_setfl(&f, flags - OFlags::NONBLOCK).map_err(|e| io(&e))?;
     (&f).write_all(bytes)
-        .map_err(|e| format!("cannot write to {}: {e}", path.display()))
+        .map_err(|e| FsError::Io(format!("cannot write to {}: {e}", path.display())))
 }
 
 /// Creates a new file exclusively: fails when anything (a file, a link, a
@@ -484,16 +516,16 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 ///
 /// # Errors
 /// Names the output and which input it is.
-pub fn refuse_inputs(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), String> {
+pub fn refuse_inputs(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), FsError> {
     if matches!(sink(output), Ok(Sink::Stdout | Sink::InPlace(_))) {
         return Ok(());
     }
     for (what, p) in inputs {
         if same_file(output, p) {
-            return Err(format!(
+            return Err(FsError::OwnInput(format!(
                 "--output {} is {what}; harden never writes over its own inputs",
                 output.display()
-            ));
+            )));
         }
     }
     // Any env file, and anything in harden's own folder (the state, the
@@ -502,10 +534,10 @@ pub fn refuse_inputs(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), Stri
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with(".env"))
     {
-        return Err(format!(
+        return Err(FsError::OwnInput(format!(
             "--output {} is an env file; harden never writes a report over one",
             output.display()
-        ));
+        )));
     }
     let abs = |p: &Path| fs::canonicalize(parent(p)).ok();
     if let Some(dir) = abs(output) {
@@ -514,11 +546,11 @@ pub fn refuse_inputs(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), Stri
                 abs(p).filter(|d| d.file_name().is_some_and(|n| n == ".harden"))
                 && dir.starts_with(&harden_dir)
             {
-                return Err(format!(
+                return Err(FsError::OwnInput(format!(
                     "--output {} is inside harden's own folder {}; write reports elsewhere",
                     output.display(),
                     harden_dir.display()
-                ));
+                )));
             }
         }
     }
@@ -590,13 +622,16 @@ mod tests {
         mkfifo(&f);
         assert_eq!(sink(&f).unwrap(), Sink::InPlace(f.clone()));
         let e = write_output(&f, b"x").unwrap_err();
-        assert!(e.contains("nothing reads"), "{e}");
+        assert!(matches!(e, FsError::NoReader(_)), "{e}");
+        assert!(e.to_string().contains("nothing reads"), "{e}");
         assert!(fs::symlink_metadata(&f).unwrap().file_type().is_fifo());
         let l = d.path().join("link");
         std::os::unix::fs::symlink(d.path().join("target"), &l).unwrap();
-        assert!(sink(&l).unwrap_err().contains("symbolic link"));
+        let e = sink(&l).unwrap_err();
+        assert!(matches!(e, FsError::NotRegular(_)) && e.to_string().contains("symbolic link"));
         assert!(!d.path().join("target").exists());
-        assert!(sink(d.path()).unwrap_err().contains("a folder"));
+        let e = sink(d.path()).unwrap_err();
+        assert!(matches!(e, FsError::NotRegular(_)) && e.to_string().contains("a folder"));
     }
 
     #[test]

@@ -502,13 +502,28 @@ fn find_close(text: &str, q: char) -> Option<usize> {
     None
 }
 
+/// Text refused because it holds a secret of this review; the message
+/// names what was refused, never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} refused: it holds a secret of this review.")]
+pub struct HoldsSecret {
+    /// What was refused, capitalised (`Note`, `Waiver reason`).
+    pub what: String,
+}
+
+impl From<HoldsSecret> for String {
+    fn from(e: HoldsSecret) -> String {
+        e.to_string()
+    }
+}
+
 /// Refuses text an operator wants stored (a note, a waiver reason) when it
 /// holds a secret value harden knows of in this review, or URL
 /// credentials. Fingerprints are never matched: they are too short.
 ///
 /// # Errors
 /// A message that says why, without the secret.
-pub fn refuse_secret(what: &str, text: &str) -> Result<(), String> {
+pub fn refuse_secret(what: &str, text: &str) -> Result<(), HoldsSecret> {
     let creds = url_spans(text)
         .into_iter()
         .any(|(s, e)| userinfo(&text[s..e]).is_some_and(|(i, _)| i.contains(':')));
@@ -518,7 +533,7 @@ pub fn refuse_secret(what: &str, text: &str) -> Result<(), String> {
         if let Some(f) = w.get_mut(..1) {
             f.make_ascii_uppercase();
         }
-        return Err(format!("{w} refused: it holds a secret of this review."));
+        return Err(HoldsSecret { what: w });
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use url::Url;
 use super::envfile;
 use super::values::production_origins;
 use super::{Detector, Finding, Inputs, Outcome, Report};
-use net::Net;
+use net::{Net, ProbeError};
 
 /// The probe detectors' items.
 pub fn items(d: Detector) -> &'static [&'static str] {
@@ -79,7 +79,7 @@ pub fn web_targets(inputs: &Inputs) -> Vec<Url> {
     out
 }
 
-fn net(inputs: &Inputs) -> Result<Net, String> {
+fn net(inputs: &Inputs) -> Result<Net, ProbeError> {
     let roots = net::roots(inputs.ca_file.as_deref())?;
     Ok(Net {
         connect_to: inputs.connect_to.clone(),
@@ -175,7 +175,7 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
     let t = targets(inputs);
     let net = match net(inputs) {
         Ok(n) => n,
-        Err(e) => return Report::new(d, all(d, Outcome::Unknown, &e)),
+        Err(e) => return Report::new(d, all(d, Outcome::Unknown, &e.to_string())),
     };
     let findings = match d {
         Detector::Redis => match &t.redis {
@@ -290,34 +290,61 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
         ),
     ]
 }
+/// Why an operator's URL is refused before anything is dialled. The text
+/// shows the URL with any credential masked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlRefused {
+    #[error(
+        "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
+    )]
+    Credentials { shown: String },
+    #[error(
+        "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
+    )]
+    Fragment { shown: String },
+    #[error(
+        "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
+    )]
+    SecretQuery { shown: String },
+    #[error(
+        "--url {shown:?} is not an https:// URL (the scheme is {scheme}); harden probes https://HOST[:PORT][/PATH] only"
+    )]
+    NotHttps { shown: String, scheme: String },
+    #[error("--url {shown:?} is not an https:// URL ({why}); give https://HOST[:PORT][/PATH]")]
+    Unparsable { shown: String, why: String },
+}
+
+impl From<UrlRefused> for String {
+    fn from(e: UrlRefused) -> String {
+        e.to_string()
+    }
+}
+
 /// Checks one production URL: `https://` with a host, nothing else.
 ///
 /// # Errors
 /// Names the value and what is wrong with it.
-pub fn check_url(u: &str) -> Result<(), String> {
+pub fn check_url(u: &str) -> Result<(), UrlRefused> {
     let shown = crate::util::redact::redact_url_value(u);
     match url::Url::parse(u) {
-        Ok(p) if !p.username().is_empty() || p.password().is_some() => Err(format!(
-            "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
-        )),
-        Ok(p) if p.fragment().is_some() => Err(format!(
-            "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
-        )),
+        Ok(p) if !p.username().is_empty() || p.password().is_some() => {
+            Err(UrlRefused::Credentials { shown })
+        }
+        Ok(p) if p.fragment().is_some() => Err(UrlRefused::Fragment { shown }),
         Ok(p)
             if p.query_pairs()
                 .any(|(k, _)| crate::util::redact::is_secret_param(&k)) =>
         {
-            Err(format!(
-                "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
-            ))
+            Err(UrlRefused::SecretQuery { shown })
         }
         Ok(p) if p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
-        Ok(p) => Err(format!(
-            "--url {shown:?} is not an https:// URL (the scheme is {}); harden probes https://HOST[:PORT][/PATH] only",
-            p.scheme()
-        )),
-        Err(e) => Err(format!(
-            "--url {shown:?} is not an https:// URL ({e}); give https://HOST[:PORT][/PATH]"
-        )),
+        Ok(p) => Err(UrlRefused::NotHttps {
+            shown,
+            scheme: p.scheme().to_string(),
+        }),
+        Err(e) => Err(UrlRefused::Unparsable {
+            shown,
+            why: e.to_string(),
+        }),
     }
 }

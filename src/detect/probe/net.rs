@@ -133,7 +133,7 @@ impl ProbeError {
 ///
 /// # Errors
 /// When the CA file cannot be read or holds no certificate.
-pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, String> {
+pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, ProbeError> {
     let mut store = RootCertStore::empty();
     store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for c in rustls_native_certs::load_native_certs().certs {
@@ -142,20 +142,20 @@ pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, String> {
     if let Some(p) = ca_file {
         // Through the safe-IO path: a FIFO or /dev/zero never hangs a probe.
         let pem = crate::util::fsio::read_input(p, crate::util::fsio::SMALL_CAP, true)
-            .map_err(|e| format!("cannot read --ca-file: {e}"))?;
+            .map_err(|e| ProbeError::Setup(format!("cannot read --ca-file: {e}")))?;
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<_, _>>()
-            .map_err(|e| format!("--ca-file {}: {e}", p.display()))?;
+            .map_err(|e| ProbeError::Setup(format!("--ca-file {}: {e}", p.display())))?;
         if certs.is_empty() {
-            return Err(format!(
+            return Err(ProbeError::Setup(format!(
                 "--ca-file {} holds no PEM certificate",
                 p.display()
-            ));
+            )));
         }
         for c in certs {
             store
                 .add(c)
-                .map_err(|e| format!("--ca-file {}: {e}", p.display()))?;
+                .map_err(|e| ProbeError::Setup(format!("--ca-file {}: {e}", p.display())))?;
         }
     }
     Ok(store)

@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn the_unknown_origin_is_reserved_and_follows_the_nonce() {
         let a = unknown_origin(1);
-        assert!(a.starts_with("https://harden-") && a.ends_with(".invalid"), "{a}");
+        assert!(
+            a.starts_with("https://harden-") && a.ends_with(".invalid"),
+            "{a}"
+        );
         assert_ne!(a, unknown_origin(2));
         assert_eq!(a, unknown_origin(1));
     }
