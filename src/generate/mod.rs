@@ -699,18 +699,7 @@ impl GenerateLock {
 
 /// Refuses an output folder that is a symbolic link or not a folder.
 fn refuse_out(out: &Path) -> Result<(), GenerateError> {
-    match fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => Err(GenerateError::Refused(format!(
-            "{} is a symbolic link; harden does not write through links",
-            out.display()
-        ))),
-        Ok(m) if !m.is_dir() => Err(GenerateError::Refused(format!(
-            "{} is {}, not a folder",
-            out.display(),
-            crate::util::fsio::kind_of(&m)
-        ))),
-        _ => Ok(()),
-    }
+    crate::util::fsio::refuse_linked_dir(out, "").map_err(|e| GenerateError::Refused(e.to_string()))
 }
 
 /// Finishes a set an earlier, interrupted run committed (its journal is

@@ -314,18 +314,20 @@ pub fn not_regular(path: &Path) -> Option<io::Error> {
     }
 }
 
-/// Refuses a folder that is a symbolic link (a `.harden` committed as a
-/// link to `/etc` must not receive the state, its lock or its backups).
+/// Refuses a folder harden writes into when it is a symbolic link or not
+/// a folder (a `.harden` committed as a link to `/etc` must not receive the
+/// state, its lock or its backups; nor an `--out` the generated files).
+/// `advice` ends the message (what to do instead).
 ///
 /// # Errors
-/// Names the folder.
-pub fn refuse_linked_dir(dir: &Path) -> io::Result<()> {
+/// Names the folder and what it is.
+pub fn refuse_linked_dir(dir: &Path, advice: &str) -> io::Result<()> {
     match fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => Err(invalid(
             dir,
-            "is a symbolic link; harden does not write its state through links (replace it with a folder, or use --state)"
-                .into(),
+            format!("is a symbolic link; harden does not write through links{advice}"),
         )),
+        Ok(m) if !m.is_dir() => Err(invalid(dir, format!("is {}, not a folder", kind_of(&m)))),
         _ => Ok(()),
     }
 }
