@@ -278,7 +278,7 @@ fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_writte
         let answers = dir.path().join("answers.toml");
         std::fs::write(&answers, &text).unwrap();
         let out = dir.path().join("out");
-        let o = Command::new(common::bin())
+        let o = common::harden()
             .args(["generate", "--yes", "--answers"])
             .arg(&answers)
             .arg("--out")

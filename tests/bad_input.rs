@@ -4,24 +4,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use common::{Pty, WAIT, bin, fixture, tree};
 
 /// Runs harden without a terminal; returns (exit code, stderr).
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(bin())
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    let r = common::run(common::harden().args(args).env_remove("NO_COLOR"));
+    (r.code, r.stderr)
 }
 
 fn project_with_state(text: &[u8]) -> tempfile::TempDir {

@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -362,7 +361,7 @@ fn check(
 ) -> (i32, serde_json::Value, String) {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.json");
-    let mut c = Command::new(common::bin());
+    let mut c = common::harden();
     c.env("HARDEN_LOOPBACK_ONLY", "1");
     c.arg("check")
         .arg("--project")
@@ -575,7 +574,7 @@ fn check_refuses_to_write_through_a_symlink() {
     std::fs::write(&target, "keep").unwrap();
     let link = d.path().join("report.json");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .args(["check", "--offline", "--format", "json", "--output"])
         .arg(&link)
         .arg("--project")
@@ -593,7 +592,7 @@ fn no_secret_reaches_evidence_or_the_reports() {
         let found = run(d.path(), Some("vulnerable-2x.json"));
         let all: String = found.values().map(|f| format!("{f:?}\n")).collect();
         for (fmt, _) in [("json", ()), ("text", ())] {
-            let o = Command::new(common::bin())
+            let o = common::harden()
                 .args(["check", "--offline", "--format", fmt, "--project"])
                 .arg(d.path())
                 .output()
@@ -779,7 +778,7 @@ fn only_and_skip_narrow_the_report_and_the_exit_code() {
 /// Runs check with several --format/--output pairs; returns (code, dir).
 fn check_many(project: &Path, formats: &[&str]) -> (i32, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = Command::new(common::bin());
+    let mut c = common::harden();
     c.env("HARDEN_LOOPBACK_ONLY", "1")
         .args(["check", "--offline", "--project"])
         .arg(project);
@@ -917,7 +916,7 @@ fn reports_are_written_even_when_everything_passes_and_pairs_are_checked() {
             .unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
     assert!(dir.path().join("report.junit").exists());
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .args([
             "check",
             "--offline",

@@ -8,48 +8,17 @@ mod common;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Runs harden with a deadline: a hang is a failure, not a stuck suite.
+/// Runs harden (in `cwd` when given); returns (exit code, stdout, stderr).
 fn harden(args: &[&str], cwd: Option<&Path>) -> (i32, String, String) {
-    let mut c = Command::new(common::bin());
-    c.args(args)
-        .env("HARDEN_LOOPBACK_ONLY", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = common::harden();
+    c.args(args);
     if let Some(d) = cwd {
         c.current_dir(d);
     }
-    let mut child = c.spawn().unwrap();
-    // Drain both pipes while waiting, so a big report never blocks harden.
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut so, &mut v).ok();
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut se, &mut v).ok();
-        v
-    });
-    let start = Instant::now();
-    loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            return (
-                st.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
-                String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
-            );
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("harden {args:?} hung for 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let r = common::run(&mut c);
+    (r.code, r.stdout, r.stderr)
 }
 
 fn mkfifo(p: &Path) {
@@ -787,7 +756,7 @@ fn generate_whose_plan_cannot_be_printed_exits_2() {
         return;
     }
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .args(["generate", "--answers"])
         .arg(&answers)
         .arg("--out")

@@ -52,11 +52,8 @@ fn golden_files_of_every_template() {
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
-    let o = cmd.output().unwrap();
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
+    let r = common::run(cmd);
+    (r.code == 0, r.both())
 }
 
 fn nginx() -> std::path::PathBuf {
@@ -300,7 +297,7 @@ fn the_database_url_carries_the_tls_parameter_of_its_driver() {
 }
 
 fn harden_generate(answers: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .arg("generate")
         .arg("--answers")
         .arg(answers)

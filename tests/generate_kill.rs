@@ -24,7 +24,7 @@ fn answers() -> PathBuf {
 }
 
 fn generate(out: &Path, extra: &[&str]) -> Command {
-    let mut c = Command::new(common::bin());
+    let mut c = common::harden();
     c.args(["generate", "--yes", "--answers"])
         .arg(answers())
         .arg("--out")
@@ -231,7 +231,7 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
         ".tmpa\t.env.production\nredis/.tmpb\tredis/redis.conf\n",
     )
     .unwrap();
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .args(["generate", "--yes", "--answers"])
         .arg(answers())
         .arg("--out")

@@ -541,7 +541,7 @@ async fn list_probes_names_every_target_and_dials_none() {
     )
     .unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "fastapi>=0.100\n").unwrap();
-    let o = std::process::Command::new(common::bin())
+    let o = common::harden()
         .args(["check", "--list-probes", "--project"])
         .arg(dir.path())
         .args(["--url", &format!("https://{HOST}:{}", ports[2])])

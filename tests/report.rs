@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use harden::checklist::load_embedded;
 use harden::detect::{Finding, Outcome};
 use harden::state::{Detection, ItemRecord, OperatorStatus, State, Waiver, store};
@@ -142,7 +140,7 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
         ("html", "<!DOCTYPE html>"),
         ("json", "\"schema\": 1"),
     ] {
-        let o = Command::new(common::bin())
+        let o = common::harden()
             .args(["report", "--format", fmt, "--output"])
             .arg(&out)
             .arg("--project")
@@ -161,7 +159,7 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["items"]["tls.hsts_preload"]["status"], "waived");
     let empty = tempfile::tempdir().unwrap();
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .args(["report", "--project"])
         .arg(empty.path())
         .output()
@@ -197,12 +195,7 @@ fn diff_puts_regressions_first_and_exits_1_on_one() {
     b.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
     store::save(&new, &b).unwrap();
     let run = |x: &std::path::Path, y: &std::path::Path| {
-        let o = Command::new(common::bin())
-            .arg("diff")
-            .arg(x)
-            .arg(y)
-            .output()
-            .unwrap();
+        let o = common::harden().arg("diff").arg(x).arg(y).output().unwrap();
         (
             o.status.code(),
             String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -234,7 +227,7 @@ fn diff_puts_regressions_first_and_exits_1_on_one() {
     assert_eq!(code, Some(0));
     assert!(!out.contains("REGRESSED"));
     std::fs::write(d.path().join("bad.toml"), "schema = 1\nitems = [\n").unwrap();
-    let o = Command::new(common::bin())
+    let o = common::harden()
         .arg("diff")
         .arg(&old)
         .arg(d.path().join("bad.toml"))

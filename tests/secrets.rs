@@ -12,7 +12,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::servers::{self, redis};
@@ -91,17 +90,8 @@ fn leaks(what: &str, text: &str) -> Vec<String> {
 const OSC: &str = "\u{1b}]0;pwned\u{7}";
 
 fn run(args: &[&str], cwd: &Path) -> (i32, String) {
-    let o = Command::new(common::bin())
-        .args(args)
-        .current_dir(cwd)
-        .env("HARDEN_LOOPBACK_ONLY", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
+    let r = common::run(common::harden().args(args).current_dir(cwd));
+    (r.code, r.both())
 }
 
 #[test]

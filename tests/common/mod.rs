@@ -16,6 +16,71 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_harden"))
 }
 
+/// `harden` as every test runs it without a terminal: the binary under
+/// test, stdin empty, probes held to loopback. Add arguments, a folder or
+/// an environment, then run it with [`run`] (or `output`/`spawn`).
+pub fn harden() -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    c.env("HARDEN_LOOPBACK_ONLY", "1")
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+/// What a run of `harden` gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Both outputs, stdout first.
+    pub fn both(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs a command from [`harden`] to its end, draining both pipes while it
+/// runs (a big report never blocks it); -1 when a signal ended it. A run
+/// that outlives `RUN_DEADLINE` is killed and fails the test: a hang is a
+/// failure, not a stuck suite.
+pub fn run(c: &mut std::process::Command) -> Run {
+    use std::process::Stdio;
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("harden starts");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).ok();
+            String::from_utf8_lossy(&v).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped")));
+    let err = drain(Box::new(child.stderr.take().expect("piped")));
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            return Run {
+                code: st.code().unwrap_or(-1),
+                stdout: out.join().expect("stdout"),
+                stderr: err.join().expect("stderr"),
+            };
+        }
+        if start.elapsed() > RUN_DEADLINE {
+            let _ = child.kill();
+            panic!("{c:?} hung for {} s", RUN_DEADLINE.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How long a run of `harden` may take before [`run`] calls it hung.
+pub const RUN_DEADLINE: Duration = Duration::from_secs(60);
+
 /// A fixture file of `tests/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
