@@ -308,3 +308,138 @@ fn item_view_shows_everything() {
     press(&mut m, &[KeyCode::Enter]);
     both("item_view", &m);
 }
+
+/// A state whose critical items are all done, so a sign-off is allowed.
+fn signable() -> Model {
+    let mut m = model(Some("alice"));
+    let critical: Vec<String> = m
+        .checklist
+        .items()
+        .filter(|i| i.severity == harden::checklist::Severity::Critical)
+        .map(|i| i.id.clone())
+        .collect();
+    for id in critical {
+        m.state.items.insert(
+            id,
+            ItemRecord {
+                status: OperatorStatus::Done,
+                by: Some("alice".into()),
+                at: Some(NOW),
+                ..ItemRecord::default()
+            },
+        );
+    }
+    m
+}
+
+#[test]
+fn signoff_form() {
+    let mut m = signable();
+    press(&mut m, &[KeyCode::Char('S')]);
+    assert!(matches!(m.mode, harden::app::Mode::SignOff(_)), "S opens the form");
+    press(&mut m, &[KeyCode::Tab, KeyCode::Tab]);
+    typed(&mut m, "Grace Hopper");
+    both("signoff_form", &m);
+}
+
+#[test]
+fn rereview_after_a_regression() {
+    let m = signable();
+    let mut s = m.state.clone();
+    s.fingerprints.insert("SECRET_KEY".into(), "3f2a".into());
+    harden::review::signoff::sign(
+        &m.checklist,
+        &mut s,
+        "alice",
+        NOW.date(),
+        "Grace Hopper",
+        NOW.date(),
+        NOW,
+    )
+    .unwrap();
+    // Since the sign-off, one critical item was found not done and a
+    // secret was rotated.
+    s.items.get_mut("env.secret_key_strong").unwrap().status = OperatorStatus::NotDone;
+    s.fingerprints.insert("SECRET_KEY".into(), "0000".into());
+    let ctx = Context {
+        state_path: ".harden/state.toml".into(),
+        ..Context::default()
+    };
+    let m = Model::new(m.checklist.clone(), s, ctx, "alice", NOW.date());
+    assert!(matches!(m.mode, harden::app::Mode::Rereview { .. }));
+    both("rereview", &m);
+}
+
+#[test]
+fn answers_form() {
+    let mut m = model(Some("alice"));
+    let a = harden::answers::parse(harden::answers::EXAMPLE_TEXT, "answers.toml").unwrap();
+    harden::app::answers::open(&mut m, a);
+    press(&mut m, &[KeyCode::Down, KeyCode::Down, KeyCode::Enter]);
+    typed(&mut m, "-edited");
+    both("answers_form", &m);
+}
+
+#[test]
+fn generate_view() {
+    use harden::app::{GenerateView, Mode, PlannedFile};
+    use harden::generate::Change;
+    let mut m = model(Some("alice"));
+    m.mode = Mode::Generate(GenerateView {
+        out: ".harden/generated".into(),
+        files: vec![
+            PlannedFile {
+                path: ".env.production".into(),
+                change: Change::Changed,
+                diff: "--- .env.production\n+++ .env.production\n@@ -1,2 +1,2 @@\n-DEBUG=true\n+DEBUG=false\n SECRET_KEY=‹secret›\n".into(),
+                secret: true,
+            },
+            PlannedFile {
+                path: "nginx/site.conf".into(),
+                change: Change::New,
+                diff: "--- /dev/null\n+++ nginx/site.conf\n@@ -0,0 +1 @@\n+server_tokens off;\n".into(),
+                secret: false,
+            },
+            PlannedFile {
+                path: "redis/redis.conf".into(),
+                change: Change::Unchanged,
+                diff: String::new(),
+                secret: true,
+            },
+        ],
+        selected: 0,
+        scroll: 0,
+        confirm: false,
+    });
+    both("generate_view", &m);
+    press(&mut m, &[KeyCode::Char('w')]);
+    both("generate_confirm", &m);
+}
+
+#[test]
+fn urls_prompt() {
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('u')]);
+    typed(&mut m, "https://api.acme.test, http://plain.acme.test");
+    press(&mut m, &[KeyCode::Enter]);
+    assert!(matches!(m.mode, harden::app::Mode::Urls { error: Some(_), .. }));
+    both("urls_prompt", &m);
+}
+
+#[test]
+fn notice_at_start() {
+    let c = Arc::new(load_embedded().unwrap());
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    let ctx = Context {
+        state_path: ".harden/state.toml".into(),
+        notices: vec![
+            "Took over a lock left by pid 4242: that process no longer holds it.".into(),
+            "The checklist changed since this state was saved (sha256 1a2b3c4d → 5e6f7a8b). Answers were matched by item id.".into(),
+        ],
+        ..Context::default()
+    };
+    let m = Model::new(c, s, ctx, "alice", NOW.date());
+    assert!(matches!(m.mode, harden::app::Mode::Notice(_)));
+    both("notice", &m);
+}
