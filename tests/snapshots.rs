@@ -336,7 +336,10 @@ fn signable() -> Model {
 fn signoff_form() {
     let mut m = signable();
     press(&mut m, &[KeyCode::Char('S')]);
-    assert!(matches!(m.mode, harden::app::Mode::SignOff(_)), "S opens the form");
+    assert!(
+        matches!(m.mode, harden::app::Mode::SignOff(_)),
+        "S opens the form"
+    );
     press(&mut m, &[KeyCode::Tab, KeyCode::Tab]);
     typed(&mut m, "Grace Hopper");
     both("signoff_form", &m);
@@ -422,7 +425,10 @@ fn urls_prompt() {
     press(&mut m, &[KeyCode::Char('u')]);
     typed(&mut m, "https://api.acme.test, http://plain.acme.test");
     press(&mut m, &[KeyCode::Enter]);
-    assert!(matches!(m.mode, harden::app::Mode::Urls { error: Some(_), .. }));
+    assert!(matches!(
+        m.mode,
+        harden::app::Mode::Urls { error: Some(_), .. }
+    ));
     both("urls_prompt", &m);
 }
 

@@ -1,4 +1,8 @@
 //! Unit tests of the pure update logic.
+//!
+//! Over 600 lines on purpose: one test per behaviour of `update` across
+//! every screen, sharing one set of fixtures (a model, key presses, a fixed
+//! clock); split by screen they would repeat the fixtures in each file.
 
 use std::sync::Arc;
 
