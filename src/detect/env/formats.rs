@@ -4,207 +4,115 @@
 
 use super::Judge;
 use super::rules::Rule;
+use crate::detect::Finding;
+use crate::detect::Outcome::{Fail, Pass, Warn};
 use crate::detect::secrets::{describe, placeholder_reason};
-use crate::detect::{Finding, Outcome};
 
 /// JWT_ALGORITHM: HS256, as the checklist asks; `none` fails.
 pub fn jwt_algorithm(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(
-            k,
-            r.items[0],
-            Outcome::Warn,
-            "Set JWT_ALGORITHM=HS256 so the code default cannot change it.",
-        ),
-        Some("HS256") => j.at(k, r.items[0], Outcome::Pass, "JWT_ALGORITHM=HS256"),
-        Some(v) if v.eq_ignore_ascii_case("none") || v.is_empty() => j
-            .at(
-                k,
-                r.items[0],
-                Outcome::Fail,
-                format!("JWT_ALGORITHM={v:?}: unsigned tokens"),
-            )
+    let fix = "Set JWT_ALGORITHM=HS256 so the code default cannot change it.";
+    j.value_of(r, Warn, fix, |v| match v {
+        "HS256" => j.on(r, Pass, "JWT_ALGORITHM=HS256"),
+        v if v.eq_ignore_ascii_case("none") || v.is_empty() => j
+            .on(r, Fail, format!("JWT_ALGORITHM={v:?}: unsigned tokens"))
             .fix("Set JWT_ALGORITHM=HS256."),
-        Some(v) => j
-            .at(
-                k,
-                r.items[0],
-                Outcome::Warn,
+        v => j
+            .on(
+                r,
+                Warn,
                 format!("JWT_ALGORITHM={v}; the checklist asks for HS256"),
             )
             .fix("Use HS256, or record why another algorithm is used."),
-    };
-    vec![f]
+    })
 }
 
 /// The issuer name users see in their authenticator app.
 pub fn mfa_issuer(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(
-            k,
-            r.items[0],
-            Outcome::Fail,
-            "Set MFA_ISSUER_NAME to the name users see in their authenticator app.",
-        ),
-        Some(v) if placeholder_reason(v).is_some() => j
-            .at(
-                k,
-                r.items[0],
-                Outcome::Fail,
-                format!(
-                    "MFA_ISSUER_NAME is {}",
-                    placeholder_reason(v).unwrap_or("a placeholder")
-                ),
-            )
+    let fix = "Set MFA_ISSUER_NAME to the name users see in their authenticator app.";
+    j.value_of(r, Fail, fix, |v| match placeholder_reason(v) {
+        Some(why) => j
+            .on(r, Fail, format!("MFA_ISSUER_NAME is {why}"))
             .fix("Set MFA_ISSUER_NAME to the product name."),
-        Some(v) => j.at(k, r.items[0], Outcome::Pass, format!("MFA_ISSUER_NAME={v}")),
-    };
-    vec![f]
+        None => j.on(r, Pass, format!("MFA_ISSUER_NAME={v}")),
+    })
 }
 
 /// `AC` and 32 hex digits.
 pub fn twilio_account_sid(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(
-            k,
-            r.items[0],
-            Outcome::Fail,
-            "Set TWILIO_ACCOUNT_SID (AC followed by 32 hex digits).",
-        ),
-        Some(v)
-            if v.len() == 34
-                && v.starts_with("AC")
-                && v[2..].chars().all(|c| c.is_ascii_hexdigit()) =>
-        {
-            j.at(
-                k,
-                r.items[0],
-                Outcome::Pass,
-                format!(
-                    "TWILIO_ACCOUNT_SID is a well-formed account SID (AC…{})",
-                    &v[30..]
-                ),
+    let fix = "Set TWILIO_ACCOUNT_SID (AC followed by 32 hex digits).";
+    j.value_of(r, Fail, fix, |v| {
+        if v.len() == 34 && v.starts_with("AC") && v[2..].chars().all(|c| c.is_ascii_hexdigit()) {
+            let tail = &v[30..];
+            j.on(
+                r,
+                Pass,
+                format!("TWILIO_ACCOUNT_SID is a well-formed account SID (AC…{tail})"),
             )
-        }
-        Some(_) => j
-            .at(
-                k,
-                r.items[0],
-                Outcome::Fail,
+        } else {
+            j.on(
+                r,
+                Fail,
                 "TWILIO_ACCOUNT_SID is not AC followed by 32 hex digits",
             )
-            .fix("Copy the Account SID from the Twilio console."),
-    };
-    vec![f]
+            .fix("Copy the Account SID from the Twilio console.")
+        }
+    })
 }
 
 /// 32 hex digits, not a placeholder.
 pub fn twilio_auth_token(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(k, r.items[0], Outcome::Fail, "Set TWILIO_AUTH_TOKEN."),
-        Some(v) => {
-            let d = describe(v);
-            if let Some(why) = placeholder_reason(v) {
-                j.at(
-                    k,
-                    r.items[0],
-                    Outcome::Fail,
-                    format!("TWILIO_AUTH_TOKEN is {why} ({d})"),
-                )
+    j.value_of(r, Fail, "Set TWILIO_AUTH_TOKEN.", |v| {
+        let d = describe(v);
+        if let Some(why) = placeholder_reason(v) {
+            j.on(r, Fail, format!("TWILIO_AUTH_TOKEN is {why} ({d})"))
                 .fix("Copy the auth token from the Twilio console (or use an API key).")
-            } else if v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()) {
-                j.at(
-                    k,
-                    r.items[0],
-                    Outcome::Pass,
-                    format!("TWILIO_AUTH_TOKEN {d}"),
-                )
-            } else {
-                j.at(
-                    k,
-                    r.items[0],
-                    Outcome::Warn,
-                    format!("TWILIO_AUTH_TOKEN {d}; Twilio auth tokens are 32 hex digits"),
-                )
-                .fix("Check the token against the Twilio console.")
-            }
+        } else if v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()) {
+            j.on(r, Pass, format!("TWILIO_AUTH_TOKEN {d}"))
+        } else {
+            j.on(
+                r,
+                Warn,
+                format!("TWILIO_AUTH_TOKEN {d}; Twilio auth tokens are 32 hex digits"),
+            )
+            .fix("Check the token against the Twilio console.")
         }
-    };
-    vec![f]
+    })
 }
 
 /// E.164: `+` and 8 to 15 digits.
 pub fn twilio_phone_number(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(
-            k,
-            r.items[0],
-            Outcome::Fail,
-            "Set TWILIO_PHONE_NUMBER in E.164 form (+15551234567).",
-        ),
-        Some(v)
-            if v.starts_with('+')
-                && (9..=16).contains(&v.len())
-                && v[1..].chars().all(|c| c.is_ascii_digit()) =>
+    let fix = "Set TWILIO_PHONE_NUMBER in E.164 form (+15551234567).";
+    j.value_of(r, Fail, fix, |v| {
+        if v.starts_with('+')
+            && (9..=16).contains(&v.len())
+            && v[1..].chars().all(|c| c.is_ascii_digit())
         {
-            j.at(
-                k,
-                r.items[0],
-                Outcome::Pass,
-                format!("TWILIO_PHONE_NUMBER={v} (E.164)"),
-            )
-        }
-        Some(v) => j
-            .at(
-                k,
-                r.items[0],
-                Outcome::Fail,
+            j.on(r, Pass, format!("TWILIO_PHONE_NUMBER={v} (E.164)"))
+        } else {
+            j.on(
+                r,
+                Fail,
                 format!("TWILIO_PHONE_NUMBER={v:?} is not E.164 (+ and 8 to 15 digits)"),
             )
-            .fix("Write the number as +<country><number>."),
-    };
-    vec![f]
+            .fix("Write the number as +<country><number>.")
+        }
+    })
 }
 
 /// INFO or WARNING; DEBUG leaks request data.
 pub fn log_level(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(k, r.items[0], Outcome::Warn, "Set LOG_LEVEL=INFO."),
-        Some(v) => match v.to_ascii_uppercase().as_str() {
-            "INFO" | "WARNING" | "WARN" => {
-                j.at(k, r.items[0], Outcome::Pass, format!("LOG_LEVEL={v}"))
+    j.value_of(r, Warn, "Set LOG_LEVEL=INFO.", |v| {
+        let (outcome, why) = match v.to_ascii_uppercase().as_str() {
+            "INFO" | "WARNING" | "WARN" => return j.on(r, Pass, format!("LOG_LEVEL={v}")),
+            "DEBUG" | "TRACE" | "NOTSET" => {
+                (Fail, format!("LOG_LEVEL={v}: debug logs leak request data"))
             }
-            "DEBUG" | "TRACE" | "NOTSET" => j
-                .at(
-                    k,
-                    r.items[0],
-                    Outcome::Fail,
-                    format!("LOG_LEVEL={v}: debug logs leak request data"),
-                )
-                .fix("Set LOG_LEVEL=INFO or WARNING."),
-            "ERROR" | "CRITICAL" | "FATAL" => j
-                .at(
-                    k,
-                    r.items[0],
-                    Outcome::Warn,
-                    format!("LOG_LEVEL={v}: security events at INFO/WARNING are dropped"),
-                )
-                .fix("Set LOG_LEVEL=INFO or WARNING."),
-            _ => j
-                .at(
-                    k,
-                    r.items[0],
-                    Outcome::Fail,
-                    format!("LOG_LEVEL={v:?} is not a log level"),
-                )
-                .fix("Set LOG_LEVEL=INFO or WARNING."),
-        },
-    };
-    vec![f]
+            "ERROR" | "CRITICAL" | "FATAL" => (
+                Warn,
+                format!("LOG_LEVEL={v}: security events at INFO/WARNING are dropped"),
+            ),
+            _ => (Fail, format!("LOG_LEVEL={v:?} is not a log level")),
+        };
+        j.on(r, outcome, why).fix("Set LOG_LEVEL=INFO or WARNING.")
+    })
 }

@@ -165,6 +165,26 @@ impl Judge<'_> {
         }
     }
 
+    /// A one-item rule's finding on its setting's line.
+    pub fn on(&self, r: &Rule, outcome: Outcome, evidence: impl Into<String>) -> Finding {
+        self.at(r.key(), r.items[0], outcome, evidence)
+    }
+
+    /// A one-item rule: `unset` (with `fix`) when its setting is absent,
+    /// else what `judge` says of the value.
+    pub fn value_of(
+        &self,
+        r: &Rule,
+        unset: Outcome,
+        fix: &str,
+        judge: impl FnOnce(&str) -> Finding,
+    ) -> Vec<Finding> {
+        vec![match self.file.value(r.key()) {
+            None => self.missing(r.key(), r.items[0], unset, fix),
+            Some(v) => judge(v),
+        }]
+    }
+
     /// The finding for a key the file does not set.
     pub fn missing(&self, key: &str, item: &str, outcome: Outcome, fix: &str) -> Finding {
         Finding::new(item, outcome, format!("{key} is not set in {}", self.shown)).fix(fix)

@@ -67,30 +67,24 @@ pub fn no_default_credentials(j: &Judge, r: &Rule) -> Vec<Finding> {
 
 /// DEBUG is explicitly false.
 pub fn debug_off(j: &Judge, r: &Rule) -> Vec<Finding> {
-    let k = r.key();
-    let f = match j.file.value(k) {
-        None => j.missing(k, r.items[0], Outcome::Warn, "Set DEBUG=false explicitly."),
-        Some(v) => match boolean(v) {
-            Some(false) => j.at(k, r.items[0], Outcome::Pass, format!("DEBUG={v}")),
+    j.value_of(
+        r,
+        Outcome::Warn,
+        "Set DEBUG=false explicitly.",
+        |v| match boolean(v) {
+            Some(false) => j.on(r, Outcome::Pass, format!("DEBUG={v}")),
             Some(true) => j
-                .at(
-                    k,
-                    r.items[0],
+                .on(
+                    r,
                     Outcome::Fail,
                     format!("DEBUG={v}: tracebacks and internals are shown to clients"),
                 )
                 .fix("Set DEBUG=false."),
             None => j
-                .at(
-                    k,
-                    r.items[0],
-                    Outcome::Fail,
-                    format!("DEBUG={v:?} is not a boolean"),
-                )
+                .on(r, Outcome::Fail, format!("DEBUG={v:?} is not a boolean"))
                 .fix("Set DEBUG=false."),
         },
-    };
-    vec![f]
+    )
 }
 
 /// The file parses cleanly: no duplicates, no lines loaders disagree on.
