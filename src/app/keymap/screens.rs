@@ -23,6 +23,11 @@ const fn any(label: &'static str, hint: &'static str, command: Command) -> Row {
     }
 }
 
+/// Enter confirms a form.
+const ENTER: &[(KeyCode, Command)] = &[(K::Enter, C::Save)];
+/// Esc leaves a form unchanged.
+const ESC: &[(KeyCode, Command)] = &[(K::Esc, C::Cancel)];
+
 const UP_DOWN: &[(KeyCode, Command)] = &[
     (K::Up, C::Up),
     (K::Char('k'), C::Up),
@@ -118,25 +123,19 @@ pub const ENV_CHOICE: &[Row] = &[
 ];
 
 /// The operator's name.
-pub const OPERATOR: &[Row] = &[row("Enter", "continue", &[(K::Enter, C::Save)])];
+pub const OPERATOR: &[Row] = &[row("Enter", "continue", ENTER)];
 
 /// The production URLs.
 pub const URLS: &[Row] = &[
-    row("Enter", "save and probe", &[(K::Enter, C::Save)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+    row("Enter", "save and probe", ENTER),
+    row("Esc", "cancel", ESC),
 ];
 
 /// A note on an item.
-pub const NOTE: &[Row] = &[
-    row("Enter", "save note", &[(K::Enter, C::Save)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
-];
+pub const NOTE: &[Row] = &[row("Enter", "save note", ENTER), row("Esc", "cancel", ESC)];
 
 /// The reason for overriding a detection.
-pub const OVERRIDE: &[Row] = &[
-    row("Enter", "override", &[(K::Enter, C::Save)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
-];
+pub const OVERRIDE: &[Row] = &[row("Enter", "override", ENTER), row("Esc", "cancel", ESC)];
 
 /// The waiver prompt.
 pub const WAIVER: &[Row] = &[
@@ -150,8 +149,8 @@ pub const WAIVER: &[Row] = &[
             (K::Down, C::NextField),
         ],
     ),
-    row("Enter", "waive", &[(K::Enter, C::Save)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+    row("Enter", "waive", ENTER),
+    row("Esc", "cancel", ESC),
 ];
 
 /// The sign-off form.
@@ -166,8 +165,8 @@ pub const SIGNOFF: &[Row] = &[
             (K::Up, C::PrevField),
         ],
     ),
-    row("Enter", "sign", &[(K::Enter, C::Save)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+    row("Enter", "sign", ENTER),
+    row("Esc", "cancel", ESC),
 ];
 
 /// The answers form, choosing a field.
@@ -186,14 +185,11 @@ pub const ANSWERS: &[Row] = &[
     ),
     row("Enter", "edit", &[(K::Enter, C::Edit)]),
     row("g", "render files", &[(K::Char('g'), C::Render)]),
-    row("Esc", "cancel", &[(K::Esc, C::Cancel)]),
+    row("Esc", "cancel", ESC),
 ];
 
 /// The answers form, editing a field.
-pub const ANSWER_EDIT: &[Row] = &[
-    row("Enter", "keep", &[(K::Enter, C::Save)]),
-    row("Esc", "undo", &[(K::Esc, C::Cancel)]),
-];
+pub const ANSWER_EDIT: &[Row] = &[row("Enter", "keep", ENTER), row("Esc", "undo", ESC)];
 
 /// The generated files.
 pub const GENERATE: &[Row] = &[
