@@ -252,7 +252,9 @@ fn no_planted_secret_reaches_any_output() {
         pty.keys("]", gap);
     }
     pty.keys("v", gap);
-    std::thread::sleep(Duration::from_millis(300));
+    // The keys above are thousands; on a loaded machine the wizard is still
+    // working through them. The overview on screen means it has.
+    pty.wait_for("┏ Overview", Duration::from_secs(120));
     pty.keys("q", gap);
     let _ = pty.wait_exit(WAIT);
     let raw = String::from_utf8_lossy(&pty.output()).into_owned();
