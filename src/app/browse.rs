@@ -175,7 +175,7 @@ fn next_open(model: &mut Model) {
 /// The overview of every section.
 pub fn overview_key(model: &mut Model, key: KeyEvent, selected: usize) -> Vec<Effect> {
     let len = model.checklist.sections.len();
-    match keymap::lookup(keymap::OVERVIEW, &key) {
+    match keymap::lookup_plain(keymap::OVERVIEW, &key) {
         Some(
             cmd @ (Command::Up
             | Command::Down
@@ -211,7 +211,7 @@ pub fn scroll_key(
     scroll: u16,
     rebuild: fn(u16) -> Mode,
 ) -> Vec<Effect> {
-    match keymap::lookup(keymap::SCROLL, &key) {
+    match keymap::lookup_plain(keymap::SCROLL, &key) {
         Some(Command::Up) => model.mode = rebuild(scroll.saturating_sub(1)),
         Some(Command::Down) => model.mode = rebuild(scroll.saturating_add(1)),
         Some(Command::PageUp) => model.mode = rebuild(scroll.saturating_sub(10)),

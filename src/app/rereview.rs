@@ -7,7 +7,7 @@ use super::{Effect, Mode, Model};
 
 /// Arrows scroll; any other key continues to the checklist.
 pub fn key(model: &mut Model, key: KeyEvent, scroll: u16) -> Vec<Effect> {
-    match keymap::lookup(keymap::REREVIEW, &key) {
+    match keymap::lookup_plain(keymap::REREVIEW, &key) {
         Some(Command::Up) => {
             model.mode = Mode::Rereview {
                 scroll: scroll.saturating_sub(1),

@@ -61,7 +61,7 @@ pub fn parse_urls(text: &str) -> Result<Vec<String>, String> {
         .filter(|p| !p.is_empty())
     {
         if let Err(why) = crate::detect::probe::check_url(part) {
-            return Err(why.to_string().replacen("--url ", "", 1));
+            return Err(why.to_string());
         }
         match url::Url::parse(part) {
             Ok(u) => out.push(u.to_string().trim_end_matches('/').to_string()),

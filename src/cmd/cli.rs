@@ -103,7 +103,7 @@ impl Inputs {
             Ok(_) => {}
         }
         for u in &self.urls {
-            crate::detect::probe::check_url(u)?;
+            crate::detect::probe::check_url(u).map_err(|e| format!("--url {e}"))?;
         }
         use crate::util::fsio::{SMALL_CAP, STATE_CAP, check_input};
         for (flag, p, cap) in [

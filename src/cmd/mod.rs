@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diff;
 pub mod generate;
 pub mod report;
+pub mod terminal;
 pub mod wizard;
 
 use std::path::Path;

@@ -15,9 +15,9 @@ use tokio::sync::mpsc;
 use crate::app::{Action, Context, Effect, Ending, Model, Signal, update};
 use crate::checklist::Checklist;
 use crate::cmd::cli::Cli;
+use crate::cmd::terminal::TerminalGuard;
 use crate::state::lock::{Acquired, StateLock, holder_text};
 use crate::state::{State, store};
-use crate::ui::terminal::TerminalGuard;
 use crate::ui::{self, Theme};
 use crate::util::exit::Exit;
 

@@ -152,6 +152,9 @@ pub struct Inputs {
     pub probe_deadline: Duration,
     /// Refuse to dial anything but loopback (`HARDEN_LOOPBACK_ONLY`, for tests).
     pub loopback_only: bool,
+    /// The time certificates and security.txt expiry are judged at, read
+    /// where the inputs are made; detectors read no clock themselves.
+    pub now: time::OffsetDateTime,
     /// A random number drawn where the inputs are made, for the CORS
     /// probe's unknown origin; detectors read no RNG themselves.
     pub nonce: u64,
@@ -159,6 +162,8 @@ pub struct Inputs {
 
 impl Inputs {
     /// Inputs with the default env file (`PROJECT/.env`) and deadlines.
+    /// The one place detection reads the clock and draws a random number:
+    /// the edge that makes the inputs owns them, and tests set them.
     pub fn new(project: &Path) -> Self {
         Inputs {
             project: project.to_path_buf(),
@@ -172,6 +177,7 @@ impl Inputs {
             ca_file: None,
             probe_deadline: Duration::from_secs(5),
             loopback_only: std::env::var_os("HARDEN_LOOPBACK_ONLY").is_some_and(|v| !v.is_empty()),
+            now: time::OffsetDateTime::now_utc(),
             nonce: rand::random(),
         }
     }

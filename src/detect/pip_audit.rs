@@ -388,16 +388,9 @@ fn combine(mut findings: Vec<Finding>) -> Finding {
     if findings.len() == 1 {
         return findings.remove(0);
     }
-    let rank = |o: Outcome| match o {
-        Outcome::Fail => 4,
-        Outcome::Unknown => 3,
-        Outcome::Warn => 2,
-        Outcome::Pass => 1,
-        Outcome::Skipped => 0,
-    };
-    let worst = findings
-        .iter()
-        .max_by_key(|f| rank(f.outcome))
+    // The last of the worst, whose fix the combined finding takes.
+    let worst = Outcome::worst_of(findings.iter().map(|f| f.outcome))
+        .and_then(|o| findings.iter().rev().find(|f| f.outcome == o))
         .cloned()
         .unwrap_or_else(|| Finding::new(ITEM, Outcome::Unknown, "nothing audited"));
     let evidence: Vec<String> = findings.iter().map(|f| f.evidence.clone()).collect();

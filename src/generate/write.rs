@@ -56,7 +56,18 @@ impl GenerateLock {
 
 /// Refuses an output folder that is a symbolic link or not a folder.
 pub(super) fn refuse_out(out: &Path) -> Result<(), GenerateError> {
-    crate::util::fsio::refuse_linked_dir(out, "").map_err(|e| GenerateError::Refused(e.to_string()))
+    use crate::util::fsio::{Folder, folder};
+    match folder(out) {
+        Folder::Link => Err(GenerateError::Refused(format!(
+            "{} is a symbolic link; harden does not write through links",
+            out.display()
+        ))),
+        Folder::Not(kind) => Err(GenerateError::Refused(format!(
+            "{} is {kind}, not a folder",
+            out.display()
+        ))),
+        Folder::Usable => Ok(()),
+    }
 }
 
 /// Finishes a set an earlier, interrupted run committed (its journal is

@@ -81,7 +81,7 @@ impl StateLock {
             dir: dir.display().to_string(),
             source,
         };
-        crate::util::fsio::refuse_linked_dir(&dir, super::store::FOLDER_ADVICE)
+        crate::util::fsio::refuse_linked_dir(&dir)
             .map_err(|e| LockError::NotRegular(e.to_string()))?;
         fs::create_dir_all(&dir).map_err(not_writable)?;
         // Retry when the file we locked was unlinked by its previous holder

@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::checklist::{Outcome, Verdict};
 
-time::serde::format_description!(ymd, Date, "[year]-[month]-[day]");
+use super::ymd;
 
 /// One sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

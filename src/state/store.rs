@@ -130,9 +130,6 @@ pub struct SaveError {
     pub source: io::Error,
 }
 
-/// What to do when the state's folder is a link or a file.
-pub const FOLDER_ADVICE: &str = " (replace it with a folder, or use --state)";
-
 /// The backup kept beside a state file.
 pub fn backup_path(path: &Path) -> PathBuf {
     sibling(path, ".bak")
@@ -177,7 +174,7 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fsio::refuse_linked_dir(&dir, FOLDER_ADVICE).map_err(err("checking the state folder"))?;
+    fsio::refuse_linked_dir(&dir).map_err(err("checking the state folder"))?;
     fs::create_dir_all(&dir).map_err(err("creating the state folder"))?;
     // A state or backup that is a link, a FIFO or a device is never
     // replaced; a state this user may not write is never silently replaced.

@@ -14,7 +14,6 @@ mod panes;
 mod prompts;
 mod rereview;
 mod signoff;
-pub mod terminal;
 pub mod theme;
 mod waiver;
 mod widgets;

@@ -14,6 +14,8 @@ pub enum Exit {
     Unknown,
     /// 128 + n: stopped by signal n (130 for Ctrl-C).
     Signal(i32),
+    /// 101: a bug; the terminal was restored first (Rust's panic code).
+    Panic,
 }
 
 impl Exit {
@@ -25,6 +27,7 @@ impl Exit {
             Exit::Error => 2,
             Exit::Unknown => 3,
             Exit::Signal(n) => u8::try_from(128 + n).unwrap_or(130),
+            Exit::Panic => 101,
         }
     }
 }
@@ -49,5 +52,6 @@ mod tests {
         assert_eq!(Exit::Signal(2).code(), 130);
         assert_eq!(Exit::Signal(15).code(), 143);
         assert_eq!(Exit::Signal(1000).code(), 130);
+        assert_eq!(Exit::Panic.code(), 101);
     }
 }

@@ -134,15 +134,26 @@ pub enum Keys {
     Any(Command),
 }
 
-/// The command a key means on a screen: a row that names it (unmodified
-/// or with Shift), else the table's `Any` row; `None` lets a text field
-/// have the key.
+/// The command a key means on a form: a row that names the key (whatever
+/// its modifiers: Alt-Enter still submits), else the table's `Any` row;
+/// `None` lets a text field have the key.
 pub fn lookup(table: &[Row], key: &KeyEvent) -> Option<Command> {
+    find(table, key, true)
+}
+
+/// The command a key means on a screen that moves like the main one
+/// (overview, help, re-review): as [`lookup`], but a key with Ctrl, Alt
+/// or Super names nothing, as on the main screen ([`command_for`]).
+pub fn lookup_plain(table: &[Row], key: &KeyEvent) -> Option<Command> {
     let plain = !key
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
+    find(table, key, plain)
+}
+
+fn find(table: &[Row], key: &KeyEvent, named_ok: bool) -> Option<Command> {
     let named = table.iter().find_map(|r| match r.keys {
-        Keys::These(keys) if plain => keys.iter().find(|(k, _)| *k == key.code).map(|(_, c)| *c),
+        Keys::These(keys) if named_ok => keys.iter().find(|(k, _)| *k == key.code).map(|(_, c)| *c),
         _ => None,
     });
     named.or_else(|| {
@@ -270,13 +281,16 @@ mod tests {
             lookup(SCROLL, &k(KeyCode::Char('x'))),
             Some(Command::Cancel)
         );
+        let alt = |c| KeyEvent::new(c, KeyModifiers::ALT);
+        assert_eq!(lookup(NOTE, &alt(KeyCode::Enter)), Some(Command::Save));
         assert_eq!(
-            lookup(
-                GENERATE_CONFIRM,
-                &KeyEvent::new(KeyCode::Char('y'), KeyModifiers::ALT)
-            ),
-            Some(Command::Cancel),
-            "a modified y is not a yes"
+            lookup_plain(OVERVIEW, &alt(KeyCode::Char('q'))),
+            None,
+            "on screens that move like the main one, Alt-q is not q"
+        );
+        assert_eq!(
+            lookup_plain(SCROLL, &alt(KeyCode::Char('j'))),
+            Some(Command::Cancel)
         );
         assert_eq!(
             footer(ANSWERS),

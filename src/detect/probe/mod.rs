@@ -201,7 +201,7 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
                     "no production URL to probe: give --url https://… (or u in the wizard); harden dials only the URLs the operator gives",
                 )
             } else {
-                let now = time::OffsetDateTime::now_utc();
+                let now = inputs.now;
                 let mut set = tokio::task::JoinSet::new();
                 for (i, u) in urls.iter().enumerate() {
                     let (net, u, origins) = (net.clone(), u.clone(), t.origins.clone());
@@ -291,33 +291,28 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
     ]
 }
 /// Why an operator's URL is refused before anything is dialled. The text
-/// shows the URL with any credential masked.
+/// shows the URL with any credential masked; the command line prefixes
+/// the flag that gave it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlRefused {
     #[error(
-        "--url {shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
+        "{shown:?} carries credentials; harden never sends them and never stores them: give the URL without user:password@"
     )]
     Credentials { shown: String },
     #[error(
-        "--url {shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
+        "{shown:?} has a #fragment; a fragment is never sent to a server and may carry a token (OAuth): give the URL without it"
     )]
     Fragment { shown: String },
     #[error(
-        "--url {shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
+        "{shown:?} carries a secret in its query; harden stores the URLs it probes: give the URL without it"
     )]
     SecretQuery { shown: String },
     #[error(
-        "--url {shown:?} is not an https:// URL (the scheme is {scheme}); harden probes https://HOST[:PORT][/PATH] only"
+        "{shown:?} is not an https:// URL (the scheme is {scheme}); harden probes https://HOST[:PORT][/PATH] only"
     )]
     NotHttps { shown: String, scheme: String },
-    #[error("--url {shown:?} is not an https:// URL ({why}); give https://HOST[:PORT][/PATH]")]
+    #[error("{shown:?} is not an https:// URL ({why}); give https://HOST[:PORT][/PATH]")]
     Unparsable { shown: String, why: String },
-}
-
-impl From<UrlRefused> for String {
-    fn from(e: UrlRefused) -> String {
-        e.to_string()
-    }
 }
 
 /// Checks one production URL: `https://` with a host, nothing else.

@@ -8,6 +8,7 @@ use url::Url;
 
 use super::net::{Net, ProbeError, read_until, send};
 use crate::detect::{Finding, Outcome};
+use crate::util::redact::percent_decode;
 
 /// Items this probe fills.
 pub const ITEMS: &[&str] = &[
@@ -205,8 +206,8 @@ async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
             format!("{shown}: unexpected PING reply {}", brief(other)),
         )),
     }
-    let password = url.password().map(percent);
-    let user = (!url.username().is_empty()).then(|| percent(url.username()));
+    let password = url.password().map(percent_decode);
+    let user = (!url.username().is_empty()).then(|| percent_decode(url.username()));
     let mut reachable = Finding::new(
         "rate_limit.redis_reachable",
         Outcome::Pass,
@@ -366,13 +367,6 @@ fn brief(r: &Resp) -> String {
     s.chars().take(120).collect()
 }
 
-fn percent(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
 /// Probes the Redis of REDIS_URL.
 pub async fn probe(net: &Net, url: &Url) -> Vec<Finding> {
     let host = url.host_str().unwrap_or("localhost").to_string();
@@ -508,6 +502,6 @@ mod tests {
             command(&["AUTH", "p@ss"]),
             b"*2\r\n$4\r\nAUTH\r\n$4\r\np@ss\r\n"
         );
-        assert_eq!(percent("p%40ss%2Fw"), "p@ss/w");
+        assert_eq!(percent_decode("p%40ss%2Fw"), "p@ss/w");
     }
 }

@@ -314,20 +314,39 @@ pub fn not_regular(path: &Path) -> Option<io::Error> {
     }
 }
 
-/// Refuses a folder harden writes into when it is a symbolic link or not
-/// a folder (a `.harden` committed as a link to `/etc` must not receive the
-/// state, its lock or its backups; nor an `--out` the generated files).
-/// `advice` ends the message (what to do instead).
+/// What is at a path harden wants to write into as a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// Nothing (it may be created), or a folder.
+    Usable,
+    /// A symbolic link: a `.harden` committed as a link to `/etc` must not
+    /// receive the state, its lock or its backups, nor an `--out` the
+    /// generated files.
+    Link,
+    /// Something else, by [`kind_of`].
+    Not(&'static str),
+}
+
+/// What is at `dir`, without following a link.
+pub fn folder(dir: &Path) -> Folder {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => Folder::Link,
+        Ok(m) if !m.is_dir() => Folder::Not(kind_of(&m)),
+        _ => Folder::Usable,
+    }
+}
+
+/// Refuses a state folder that is a symbolic link.
 ///
 /// # Errors
-/// Names the folder and what it is.
-pub fn refuse_linked_dir(dir: &Path, advice: &str) -> io::Result<()> {
-    match fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_symlink() => Err(invalid(
+/// Names the folder.
+pub fn refuse_linked_dir(dir: &Path) -> io::Result<()> {
+    match folder(dir) {
+        Folder::Link => Err(invalid(
             dir,
-            format!("is a symbolic link; harden does not write through links{advice}"),
+            "is a symbolic link; harden does not write its state through links (replace it with a folder, or use --state)"
+                .into(),
         )),
-        Ok(m) if !m.is_dir() => Err(invalid(dir, format!("is {}, not a folder", kind_of(&m)))),
         _ => Ok(()),
     }
 }

@@ -65,7 +65,7 @@ pub fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
-            std::process::exit(101);
+            std::process::exit(crate::util::exit::Exit::Panic.code().into());
         }));
     });
 }
