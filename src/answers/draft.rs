@@ -2,6 +2,7 @@
 //! does not fit its grammar settled back to the example.
 
 use super::{Answers, Driver, EXAMPLE_TEXT, check, parse};
+use crate::detect::values::AUDIT_RETENTION_DAYS;
 
 /// Answers prefilled from what the project already says: the env file's
 /// origins, database, Redis, logging, backup and DR settings, and the URLs
@@ -59,7 +60,7 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
         a.logging.level = l;
     }
     let num = |k: &str| v(k).and_then(|x| x.parse::<u32>().ok());
-    if let Some(n) = num("AUDIT_LOG_RETENTION_DAYS").filter(|n| *n >= 2555) {
+    if let Some(n) = num("AUDIT_LOG_RETENTION_DAYS").filter(|n| *n >= AUDIT_RETENTION_DAYS) {
         a.logging.audit_retention_days = n;
     }
     if let Some(n) = num("BACKUP_RETENTION_DAYS") {

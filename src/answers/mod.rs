@@ -353,7 +353,7 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
         });
     }
     a.logging.directory = grammar::abs_path("logging.directory", &a.logging.directory)?;
-    if a.logging.audit_retention_days < 2555 {
+    if a.logging.audit_retention_days < crate::detect::values::AUDIT_RETENTION_DAYS {
         return Err(Refusal {
             key: "logging.audit_retention_days".into(),
             message: "logging.audit_retention_days: the checklist asks at least 2555 (7 years)"

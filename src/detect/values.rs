@@ -12,6 +12,10 @@ pub fn boolean(v: &str) -> Option<bool> {
     }
 }
 
+/// The audit log retention the checklist asks: 7 years, in days. The env
+/// rule judges by it and the answers' floor keeps generated files to it.
+pub const AUDIT_RETENTION_DAYS: u32 = 2555;
+
 /// The entries of an ALLOWED_HOSTS value, as every loader reads it: a
 /// comma-separated list, optionally written as a JSON-style list
 /// (`["https://a", "https://b"]`), entries trimmed of spaces and quotes,

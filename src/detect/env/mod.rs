@@ -24,7 +24,7 @@ use super::code::{self, CodeIndex};
 use super::envfile::{self, EnvFile};
 use super::secrets;
 use super::{Detector, Finding, Inputs, Outcome, Report};
-use rules::{Kind, RULES, Rule};
+use rules::{Holds, Kind, RULES, Rule};
 
 /// The item the env file's permissions fill (judged from the file, not a
 /// setting).
@@ -79,27 +79,30 @@ pub fn detect(inputs: &Inputs) -> Report {
     let index = code::scan(&inputs.project);
     let mut report = Report::new(Detector::Env, judge(&file, &shown, &index));
     report.findings.extend(file_mode(&inputs.env_file, &shown));
-    for key in [
-        "SECRET_KEY",
-        "JWT_SECRET_KEY",
-        "TWILIO_AUTH_TOKEN",
-        "AWS_SECRET_ACCESS_KEY",
-    ] {
-        if let Some(v) = file.value(key).filter(|v| !v.is_empty()) {
-            report
-                .fingerprints
-                .insert(key.into(), secrets::fingerprint(v));
-        }
-    }
-    for key in ["DATABASE_URL", "REDIS_URL"] {
-        if let Some(p) = file
-            .value(key)
-            .and_then(|v| ::url::Url::parse(v).ok())
-            .and_then(|u| u.password().map(crate::util::redact::percent_decode))
-        {
-            report
-                .fingerprints
-                .insert(format!("{key} password"), secrets::fingerprint(&p));
+    // The secrets the rows declare, fingerprinted so a later review sees
+    // a rotation without storing the value.
+    for rule in RULES {
+        let (Some(key), Some(v)) = (rule.setting, rule.setting.and_then(|k| file.value(k))) else {
+            continue;
+        };
+        match rule.holds {
+            Holds::Value => {}
+            Holds::Secret if !v.is_empty() => {
+                report
+                    .fingerprints
+                    .insert(key.into(), secrets::fingerprint(v));
+            }
+            Holds::Secret => {}
+            Holds::UrlWithPassword => {
+                if let Some(p) = ::url::Url::parse(v)
+                    .ok()
+                    .and_then(|u| u.password().map(crate::util::redact::percent_decode))
+                {
+                    report
+                        .fingerprints
+                        .insert(format!("{key} password"), secrets::fingerprint(&p));
+                }
+            }
         }
     }
     report

@@ -1,9 +1,10 @@
 //! The env rules as data: one row per setting the checklist names. A row
 //! says which items it fills, which setting it reads, how it is judged,
 //! whether it belongs to a feature that may be absent (a [`Gate`]) and
-//! which parent item groups it. The item list, the item → setting map of
-//! the code-read check and the parents' children are all derived from
-//! these rows; nothing else repeats an item id.
+//! which parent item groups it, and whether its setting is a secret. The
+//! item list, the item → setting map of the code-read check, the parents'
+//! children and the fingerprinted secrets are all derived from these rows;
+//! nothing else in the detector repeats an item id or a setting.
 //!
 //! Adding a numeric setting is one [`Rule::number`] row here, its item in
 //! the checklist (`assets/checklist.toml`), and its tests.
@@ -14,7 +15,7 @@
 use super::{Judge, aws, cors, formats, secret, url, verify};
 use crate::detect::Finding;
 use crate::detect::Outcome::{self, Fail, Pass, Warn};
-use crate::detect::values::boolean;
+use crate::detect::values::{AUDIT_RETENTION_DAYS, boolean};
 
 /// A range of a numeric setting: values up to `upto` (inclusive, above the
 /// previous band) get `outcome`, for the reason `why`.
@@ -77,6 +78,17 @@ pub enum Kind {
     },
 }
 
+/// What a row's setting holds, for its fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// A plain value.
+    Value,
+    /// A secret: fingerprinted, so a re-review tells a rotation.
+    Secret,
+    /// A URL whose password is a secret (fingerprinted as `KEY password`).
+    UrlWithPassword,
+}
+
 /// One row of the table.
 pub struct Rule {
     /// The items it fills; every one gets the row's verdict (or, for a
@@ -88,6 +100,7 @@ pub struct Rule {
     pub gate: Option<&'static Gate>,
     /// The parent item that groups this row.
     pub parent: Option<&'static str>,
+    pub holds: Holds,
 }
 
 impl Rule {
@@ -102,6 +115,7 @@ impl Rule {
             kind,
             gate: None,
             parent: None,
+            holds: Holds::Value,
         }
     }
 
@@ -158,6 +172,18 @@ impl Rule {
         self
     }
 
+    /// The setting is a secret.
+    const fn secret(mut self) -> Rule {
+        self.holds = Holds::Secret;
+        self
+    }
+
+    /// The setting is a URL whose password is a secret.
+    const fn url_with_password(mut self) -> Rule {
+        self.holds = Holds::UrlWithPassword;
+        self
+    }
+
     /// The setting's name (empty for whole-file rules).
     pub fn key(&self) -> &'static str {
         self.setting.unwrap_or("")
@@ -175,12 +201,14 @@ pub const RULES: &[Rule] = &[
         ],
         Some("SECRET_KEY"),
         secret::secret_key,
-    ),
+    )
+    .secret(),
     Rule::judged(
         &["env.jwt_secret_set"],
         Some("JWT_SECRET_KEY"),
         secret::jwt_secret,
-    ),
+    )
+    .secret(),
     Rule::judged(
         &["env.jwt_algorithm"],
         Some("JWT_ALGORITHM"),
@@ -229,7 +257,7 @@ pub const RULES: &[Rule] = &[
         Fail,
         "rate limits stay in memory, per process",
     ),
-    Rule::judged(&["rate_limit.redis_url"], Some("REDIS_URL"), url::redis_url),
+    Rule::judged(&["rate_limit.redis_url"], Some("REDIS_URL"), url::redis_url).url_with_password(),
     Rule::judged(
         &[
             "database.url_tls",
@@ -238,7 +266,8 @@ pub const RULES: &[Rule] = &[
         ],
         Some("DATABASE_URL"),
         url::database_url,
-    ),
+    )
+    .url_with_password(),
     Rule::judged(
         &["auth.mfa_issuer_name"],
         Some("MFA_ISSUER_NAME"),
@@ -298,6 +327,7 @@ pub const RULES: &[Rule] = &[
         Some("TWILIO_AUTH_TOKEN"),
         formats::twilio_auth_token,
     )
+    .secret()
     .gated(&TWILIO)
     .under("auth.twilio"),
     Rule::judged(
@@ -365,7 +395,7 @@ pub const RULES: &[Rule] = &[
         None,
         &[
             band(
-                2554,
+                AUDIT_RETENTION_DAYS as u64 - 1,
                 Fail,
                 "less than the 7 years (2555 days) the checklist asks",
             ),
@@ -440,6 +470,7 @@ pub const RULES: &[Rule] = &[
         Some("AWS_SECRET_ACCESS_KEY"),
         aws::secret_access_key,
     )
+    .secret()
     .gated(&AWS)
     .under("backup.aws_credentials"),
     Rule::judged(&["backup.aws_region"], Some("AWS_REGION"), aws::region)
@@ -571,6 +602,31 @@ mod tests {
                 );
                 assert_eq!(bands.last().map(|b| b.upto), Some(MORE), "{}", r.key());
             }
+        }
+    }
+
+    #[test]
+    fn secrets_are_declared_by_their_rows() {
+        let secret: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.holds == Holds::Secret)
+            .filter_map(|r| r.setting)
+            .collect();
+        assert_eq!(
+            secret,
+            [
+                "SECRET_KEY",
+                "JWT_SECRET_KEY",
+                "TWILIO_AUTH_TOKEN",
+                "AWS_SECRET_ACCESS_KEY"
+            ]
+        );
+        for r in RULES.iter().filter(|r| r.holds == Holds::Secret) {
+            assert!(
+                r.setting.is_some_and(super::super::is_secret_key),
+                "{:?} holds a secret, so the masking path must treat its key as one",
+                r.setting
+            );
         }
     }
 
