@@ -278,16 +278,16 @@ fn every_hostile_answer_is_refused_naming_its_key_and_line_and_nothing_is_writte
         let answers = dir.path().join("answers.toml");
         std::fs::write(&answers, &text).unwrap();
         let out = dir.path().join("out");
-        let o = common::harden()
-            .args(["generate", "--yes", "--answers"])
-            .arg(&answers)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = common::run(
+            common::harden()
+                .args(["generate", "--yes", "--answers"])
+                .arg(&answers)
+                .arg("--out")
+                .arg(&out),
+        );
+        let err = o.stderr.as_str();
         assert_eq!(
-            o.status.code(),
+            Some(o.code),
             Some(2),
             "{section}.{key} ({what}) accepted: {err}"
         );
@@ -344,12 +344,8 @@ fn quotes_in_free_text_are_escaped_for_each_format_not_refused() {
         mw.display().to_string(),
         a.project.name
     );
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = common::run(Command::new("python3").arg("-c").arg(&script));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     // The env file reads the issuer-like text back unchanged.
     let env = harden::detect::envfile::read(&dir.path().join(".env.production")).unwrap();
     assert!(env.issues.is_empty(), "{:?}", env.issues);

@@ -1,6 +1,10 @@
 //! Detectors over fixture projects shaped like real FastAPI projects: the
 //! exact outcome of every item id on each, pip-audit in every shape and
 //! failure, `harden check` exit codes, and no secret in any output.
+//!
+//! Over 600 lines on purpose: the expected outcome of every item on each
+//! fixture project is spelled out as data, so a changed verdict shows as
+//! one line of a table here.
 
 mod common;
 
@@ -372,16 +376,12 @@ fn check(
     if let Some(p) = path_env {
         c.env("PATH", p);
     }
-    let o = c.output().unwrap();
+    let o = common::run(&mut c);
     let report = std::fs::read_to_string(&out)
         .ok()
         .map(|t| serde_json::from_str(&t).expect("report is JSON"))
         .unwrap_or(serde_json::Value::Null);
-    (
-        o.status.code().unwrap_or(-1),
-        report,
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    (o.code, report, o.stderr.clone())
 }
 
 fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -574,15 +574,15 @@ fn check_refuses_to_write_through_a_symlink() {
     std::fs::write(&target, "keep").unwrap();
     let link = d.path().join("report.json");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let o = common::harden()
-        .args(["check", "--offline", "--format", "json", "--output"])
-        .arg(&link)
-        .arg("--project")
-        .arg(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("symbolic link"));
+    let o = common::run(
+        common::harden()
+            .args(["check", "--offline", "--format", "json", "--output"])
+            .arg(&link)
+            .arg("--project")
+            .arg(d.path()),
+    );
+    assert_eq!(Some(o.code), Some(2));
+    assert!(o.stderr.as_str().contains("symbolic link"));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
 }
 
@@ -592,13 +592,12 @@ fn no_secret_reaches_evidence_or_the_reports() {
         let found = run(d.path(), Some("vulnerable-2x.json"));
         let all: String = found.values().map(|f| format!("{f:?}\n")).collect();
         for (fmt, _) in [("json", ()), ("text", ())] {
-            let o = common::harden()
-                .args(["check", "--offline", "--format", fmt, "--project"])
-                .arg(d.path())
-                .output()
-                .unwrap();
-            let out = String::from_utf8_lossy(&o.stdout).into_owned()
-                + &String::from_utf8_lossy(&o.stderr);
+            let o = common::run(
+                common::harden()
+                    .args(["check", "--offline", "--format", fmt, "--project"])
+                    .arg(d.path()),
+            );
+            let out = o.both();
             for s in SECRETS {
                 assert!(!out.contains(s), "{s} in the {fmt} report");
             }
@@ -786,12 +785,8 @@ fn check_many(project: &Path, formats: &[&str]) -> (i32, tempfile::TempDir, Stri
         c.args(["--format", f, "--output"])
             .arg(dir.path().join(format!("report.{f}")));
     }
-    let o = c.output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        dir,
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let o = common::run(&mut c);
+    (o.code, dir, o.stderr.clone())
 }
 
 #[test]
@@ -916,23 +911,27 @@ fn reports_are_written_even_when_everything_passes_and_pairs_are_checked() {
             .unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
     assert!(dir.path().join("report.junit").exists());
-    let o = common::harden()
-        .args([
-            "check",
-            "--offline",
-            "--output",
-            "a.json",
-            "--output",
-            "b.json",
-            "--format",
-            "json",
-            "--project",
-        ])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("give a --format for each --output"));
+    let o = common::run(
+        common::harden()
+            .args([
+                "check",
+                "--offline",
+                "--output",
+                "a.json",
+                "--output",
+                "b.json",
+                "--format",
+                "json",
+                "--project",
+            ])
+            .arg(d.path()),
+    );
+    assert_eq!(Some(o.code), Some(2));
+    assert!(
+        o.stderr
+            .as_str()
+            .contains("give a --format for each --output")
+    );
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! never hang on a FIFO, never read without a cap, never write over one of
 //! harden's own inputs. Devices are made with `mknod` in a temp folder;
 //! the real `/dev/null` is never touched.
+//!
+//! Over 600 lines on purpose: one test per way a path can betray a write
+//! (link, device, FIFO, folder, own input, cap), each with its own setup.
 
 mod common;
 
@@ -756,6 +759,7 @@ fn generate_whose_plan_cannot_be_printed_exits_2() {
         return;
     }
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml");
+    // Not common::run, which pipes stdout: here stdout is the full device.
     let o = common::harden()
         .args(["generate", "--answers"])
         .arg(&answers)

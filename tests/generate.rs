@@ -297,19 +297,16 @@ fn the_database_url_carries_the_tls_parameter_of_its_driver() {
 }
 
 fn harden_generate(answers: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
-    let o = common::harden()
-        .arg("generate")
-        .arg("--answers")
-        .arg(answers)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
+    let o = common::run(
+        common::harden()
+            .arg("generate")
+            .arg("--answers")
+            .arg(answers)
+            .arg("--out")
+            .arg(out)
+            .args(extra),
+    );
+    (o.code, o.both())
 }
 
 fn example_path() -> std::path::PathBuf {

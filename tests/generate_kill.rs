@@ -148,20 +148,15 @@ fn sigkill_during_generate_never_leaves_a_mixed_set_or_a_temp_file() {
             mid_commit += 1;
         }
         // The next run completes the set first and leaves no temp file.
-        let next = generate(&out, &[])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap();
+        let next = common::run(&mut generate(&out, &[]));
         // Exit 1 would only be the env detectors judging a freshly
         // generated key weak (a known false alarm of the strength judge,
         // about 1 key in 7000): the run itself completed.
-        let text = String::from_utf8_lossy(&next.stdout);
+        let text = next.stdout.as_str();
         assert!(
-            next.status.success()
-                || (next.status.code() == Some(1) && text.contains("Checked .env.production")),
+            next.code == 0 || (next.code == 1 && text.contains("Checked .env.production")),
             "round {round}: {text}{}",
-            String::from_utf8_lossy(&next.stderr)
+            next.stderr.as_str()
         );
         assert_consistent(&out, &format!("round {round} after the next run"));
         let left = temps(&out);
@@ -231,15 +226,15 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
         ".tmpa\t.env.production\nredis/.tmpb\tredis/redis.conf\n",
     )
     .unwrap();
-    let o = common::harden()
-        .args(["generate", "--yes", "--answers"])
-        .arg(answers())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{text}");
+    let o = common::run(
+        common::harden()
+            .args(["generate", "--yes", "--answers"])
+            .arg(answers())
+            .arg("--out")
+            .arg(&out),
+    );
+    let text = o.stdout.as_str();
+    assert!((o.code == 0), "{text}");
     assert!(text.contains("Completed an interrupted write"), "{text}");
     assert_consistent(&out, "after recovery");
     let (a, _) = passwords(&read(&out.join(".env.production")), "");

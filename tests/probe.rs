@@ -541,23 +541,19 @@ async fn list_probes_names_every_target_and_dials_none() {
     )
     .unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "fastapi>=0.100\n").unwrap();
-    let o = common::harden()
-        .args(["check", "--list-probes", "--project"])
-        .arg(dir.path())
-        .args(["--url", &format!("https://{HOST}:{}", ports[2])])
-        .args([
-            "--connect-to",
-            &format!("{HOST}:{}:127.0.0.1:{}", ports[2], ports[2]),
-        ])
-        .env("HARDEN_LOOPBACK_ONLY", "1")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&o.stderr)
+    let o = common::run(
+        common::harden()
+            .args(["check", "--list-probes", "--project"])
+            .arg(dir.path())
+            .args(["--url", &format!("https://{HOST}:{}", ports[2])])
+            .args([
+                "--connect-to",
+                &format!("{HOST}:{}:127.0.0.1:{}", ports[2], ports[2]),
+            ])
+            .env("HARDEN_LOOPBACK_ONLY", "1"),
     );
+    let out = o.stdout.as_str();
+    assert!((o.code == 0), "{out}{}", o.stderr.as_str());
     for needle in [
         format!("127.0.0.1:{} ", ports[0]),
         format!("127.0.0.1:{} ", ports[1]),

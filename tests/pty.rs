@@ -1,6 +1,9 @@
 //! End-to-end tests of the real binary in a real PTY: answers survive a
 //! SIGHUP, the terminal is restored on every way out, and the lock and TTY
 //! rules hold.
+//!
+//! Over 600 lines on purpose: each test drives the real binary through a
+//! whole session, keys and waits included.
 
 mod common;
 

@@ -140,18 +140,14 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
         ("html", "<!DOCTYPE html>"),
         ("json", "\"schema\": 1"),
     ] {
-        let o = common::harden()
-            .args(["report", "--format", fmt, "--output"])
-            .arg(&out)
-            .arg("--project")
-            .arg(d.path())
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{fmt}: {}",
-            String::from_utf8_lossy(&o.stderr)
+        let o = common::run(
+            common::harden()
+                .args(["report", "--format", fmt, "--output"])
+                .arg(&out)
+                .arg("--project")
+                .arg(d.path()),
         );
+        assert!((o.code == 0), "{fmt}: {}", o.stderr.as_str());
         let t = std::fs::read_to_string(&out).unwrap();
         assert!(t.starts_with(needle) || t.contains(needle), "{fmt}");
     }
@@ -159,13 +155,13 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["items"]["tls.hsts_preload"]["status"], "waived");
     let empty = tempfile::tempdir().unwrap();
-    let o = common::harden()
-        .args(["report", "--project"])
-        .arg(empty.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no state file"));
+    let o = common::run(
+        common::harden()
+            .args(["report", "--project"])
+            .arg(empty.path()),
+    );
+    assert_eq!(Some(o.code), Some(2));
+    assert!(o.stderr.as_str().contains("no state file"));
 }
 
 #[test]
@@ -195,11 +191,8 @@ fn diff_puts_regressions_first_and_exits_1_on_one() {
     b.fingerprints.insert("SECRET_KEY".into(), "bbbb".into());
     store::save(&new, &b).unwrap();
     let run = |x: &std::path::Path, y: &std::path::Path| {
-        let o = common::harden().arg("diff").arg(x).arg(y).output().unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-        )
+        let o = common::run(common::harden().arg("diff").arg(x).arg(y));
+        (Some(o.code), o.stdout.clone())
     };
     let (code, out) = run(&old, &new);
     assert_eq!(code, Some(1), "{out}");
@@ -227,11 +220,11 @@ fn diff_puts_regressions_first_and_exits_1_on_one() {
     assert_eq!(code, Some(0));
     assert!(!out.contains("REGRESSED"));
     std::fs::write(d.path().join("bad.toml"), "schema = 1\nitems = [\n").unwrap();
-    let o = common::harden()
-        .arg("diff")
-        .arg(&old)
-        .arg(d.path().join("bad.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    let o = common::run(
+        common::harden()
+            .arg("diff")
+            .arg(&old)
+            .arg(d.path().join("bad.toml")),
+    );
+    assert_eq!(Some(o.code), Some(2));
 }

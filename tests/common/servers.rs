@@ -2,6 +2,10 @@
 //! configurable certificate and behaviour (tokio-rustls, rcgen), a plain
 //! HTTP side, a PostgreSQL SSLRequest responder, a black hole and a
 //! garbage speaker.
+//!
+//! Over 600 lines on purpose: every server the probe tests start (TLS
+//! sites, Redis, PostgreSQL, nginx, a black hole) and their certificates,
+//! in one place the tests share.
 
 #![allow(dead_code)]
 
