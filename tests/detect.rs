@@ -177,7 +177,8 @@ const MESSY: &[(&str, Outcome)] = &[
     ("compliance.soc2_mode", Warn),
     ("cors.allowed_hosts", Pass),
     ("cors.no_dev_origins", Pass),
-    ("database.password_strong", Pass),
+    // café-s3cr3t-…: words and a l33t "secret" around base64 of "FooBar".
+    ("database.password_strong", Fail),
     ("database.sslmode_require", Pass),
     ("database.url_tls", Pass),
     ("deps.automated_scanning", Fail),

@@ -3,7 +3,59 @@
 //! the masked description (`set, 64 hex chars, sha256 3f2a…`) that is all
 //! any screen, report or state file gets to see.
 
+use std::sync::LazyLock;
+
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+/// Secrets published in documentation and templates
+/// (`assets/known-secrets.toml`).
+#[derive(Deserialize)]
+struct Known {
+    #[serde(default)]
+    known: Vec<Entry>,
+    #[serde(default)]
+    prefix: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    value: String,
+    source: String,
+}
+
+/// Values (lower case), each with the reason it is refused.
+type Reasons = Vec<(String, String)>;
+
+/// The known values and the known prefixes.
+static KNOWN: LazyLock<(Reasons, Reasons)> = LazyLock::new(|| {
+    let k: Known =
+        toml::from_str(include_str!("../../assets/known-secrets.toml")).unwrap_or(Known {
+            known: Vec::new(),
+            prefix: Vec::new(),
+        });
+    let reason = |e: Entry| {
+        (
+            e.value.to_lowercase(),
+            format!("publicly known: {}", e.source),
+        )
+    };
+    (
+        k.known.into_iter().map(reason).collect(),
+        k.prefix.into_iter().map(reason).collect(),
+    )
+});
+
+/// Why a value is publicly known, if it is.
+pub fn publicly_known(value: &str) -> Option<&'static str> {
+    let l = value.trim().to_lowercase();
+    let (exact, prefixes) = &*KNOWN;
+    exact
+        .iter()
+        .find(|(v, _)| *v == l)
+        .or_else(|| prefixes.iter().find(|(p, _)| l.starts_with(p.as_str())))
+        .map(|(_, why)| why.as_str())
+}
 
 /// Why a value counts as a placeholder or well-known default.
 pub fn placeholder_reason(value: &str) -> Option<&'static str> {
@@ -11,6 +63,9 @@ pub fn placeholder_reason(value: &str) -> Option<&'static str> {
     let l = v.to_ascii_lowercase();
     if l.is_empty() {
         return Some("empty");
+    }
+    if let Some(why) = publicly_known(v) {
+        return Some(why);
     }
     let exact = [
         "secret",
@@ -67,16 +122,28 @@ pub fn placeholder_reason(value: &str) -> Option<&'static str> {
     if l.contains("replace") && (l.contains("***") || l.contains("<") || l.contains("_me")) {
         return Some("a `REPLACE` placeholder");
     }
-    if l.starts_with("xxx")
+    // Mostly x, * or dots: `xxxx-xxxx`, `****`, `xxxxxxxx1234` (a random
+    // key that merely starts with "xxx" is no placeholder).
+    let masked = l
+        .chars()
+        .filter(|c| matches!(c, 'x' | '*' | '-' | '.'))
+        .count();
+    if (l.starts_with("xxx") && masked * 2 >= l.chars().count())
         || l.chars()
             .all(|c| c == 'x' || c == '*' || c == '-' || c == '.')
     {
         return Some("a masked placeholder");
     }
-    if l.starts_with("dev-")
-        || l.starts_with("dev_")
-        || l.starts_with("test-")
-        || l.starts_with("test_")
+    // A prefix marks a development value when what follows is chosen too;
+    // a long random tail (`dev-` by chance at the start of a random key,
+    // about 1 base64url key in a million) is no such mark.
+    let chosen_after = |prefix: usize| {
+        let tail = &v[prefix.min(v.len())..];
+        tail.chars().count() < 24 || strength(tail).structured()
+    };
+    if ["dev-", "dev_", "test-", "test_"]
+        .iter()
+        .any(|p| l.starts_with(p) && chosen_after(p.len()))
     {
         return Some("a development value");
     }
@@ -127,172 +194,245 @@ pub fn describe(value: &str) -> String {
 /// How strong a secret looks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strength {
-    /// Estimated bits of randomness.
+    /// Estimated bits a guesser needs.
     pub bits: f64,
-    /// Set when the value reads like words (a passphrase a person chose).
-    pub readable: bool,
-    /// Set when the value repeats a shorter pattern.
-    pub repetitive: bool,
+    /// What makes the value guessable, when structure explains it better
+    /// than randomness does ("reads like words", "a keyboard walk", …).
+    pub pattern: Option<&'static str>,
 }
 
 impl Strength {
+    /// True when the value is made of guessable parts, not drawn at random.
+    pub fn structured(&self) -> bool {
+        self.pattern.is_some()
+    }
+
     /// A short verdict for evidence, never quoting the value.
     pub fn summary(&self) -> String {
-        let mut s = format!("~{:.0} bits of randomness", self.bits);
-        if self.readable {
-            s.push_str(", reads like words");
+        match self.pattern {
+            Some(p) => format!("~{:.0} bits: {p}", self.bits),
+            None => format!("~{:.0} bits of randomness", self.bits),
         }
-        if self.repetitive {
-            s.push_str(", repeats a pattern");
-        }
-        s
     }
 }
 
-/// Estimates the randomness of a secret: the alphabet it draws from,
-/// checked against the spread of characters actually used, with readable
-/// words and repeated patterns counted for what they are.
-pub fn strength(value: &str) -> Strength {
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
+/// Structure must explain a value this much better than randomness does
+/// before the value counts as chosen rather than drawn: a random key's
+/// chance words and runs save a few bits, a chosen one's most of them.
+const STRUCTURED_BELOW: f64 = 0.8;
+
+/// Estimates how many guesses a secret needs, in bits.
+///
+/// Two readings of the value are weighed. Drawn at random, it is worth its
+/// length times the bits of the smallest standard alphabet holding it
+/// (hex, base64, letters and digits, printable ASCII). Made of parts, it is
+/// worth what a guesser that knows dictionaries, keyboard walks, repeats,
+/// sequences and dates pays for each part (the zxcvbn matchers), plus the
+/// position of each part, with the unmatched rest at random. When the parts
+/// explain it much better, it is a chosen value and judged by them.
+/// `context` holds values a guesser would try first (a user name).
+pub fn strength_with(value: &str, context: &[&str]) -> Strength {
+    let n = value.chars().count();
     if n == 0 {
         return Strength {
             bits: 0.0,
-            readable: false,
-            repetitive: false,
+            pattern: None,
         };
     }
-    let period =
-        (1..=n / 2).find(|&p| n.is_multiple_of(p) && chars.chunks(p).all(|c| c == &chars[..p]));
-    let repetitive = period.is_some();
-    let alphabet = alphabet_size(value);
-    // Shannon entropy of the characters used, per character.
-    let mut counts = std::collections::HashMap::new();
-    for c in &chars {
-        *counts.entry(*c).or_insert(0usize) += 1;
+    let per_char = (alphabet(value) as f64).log2();
+    let random = n as f64 * per_char;
+    // A value that repeats one unit is worth its unit and the count.
+    let chars: Vec<char> = value.chars().collect();
+    if let Some(p) =
+        (1..=n / 2).find(|&p| n.is_multiple_of(p) && chars.chunks(p).all(|c| c == &chars[..p]))
+    {
+        let unit: String = chars[..p].iter().collect();
+        return Strength {
+            bits: (p as f64 * per_char).min(strength_with(&unit, context).bits)
+                + ((n / p) as f64).log2(),
+            pattern: Some("repeats a pattern"),
+        };
     }
-    let shannon: f64 = counts
-        .values()
-        .map(|&k| {
-            let p = k as f64 / n as f64;
-            -p * p.log2()
-        })
-        .sum();
-    let ideal = (alphabet as f64).log2();
-    // A random string of n characters shows about min(ideal, log2 n) bits
-    // of spread; far less means a skewed, guessable choice.
-    let expected = ideal.min((n as f64).log2());
-    let per_char = if shannon >= 0.8 * expected {
-        ideal
-    } else {
-        shannon
-    };
-    let (readable, word_bits, word_chars) = words(value);
-    let mut bits = if readable {
-        // Each word is one pick from a large dictionary; the rest counts as random.
-        word_bits + (n - word_chars) as f64 * per_char.min(3.3)
-    } else {
-        n as f64 * per_char
-    };
-    if let Some(p) = period {
-        bits = bits * p as f64 / n as f64;
-    }
-    Strength {
-        bits,
-        readable,
-        repetitive,
-    }
-}
-
-fn alphabet_size(value: &str) -> usize {
-    if value.chars().all(|c| c.is_ascii_hexdigit()) {
-        let lower = value.chars().any(|c| c.is_ascii_lowercase());
-        let upper = value.chars().any(|c| c.is_ascii_uppercase());
-        return if lower && upper { 22 } else { 16 };
-    }
-    let mut size = 0;
-    if value.chars().any(|c| c.is_ascii_lowercase()) {
-        size += 26;
-    }
-    if value.chars().any(|c| c.is_ascii_uppercase()) {
-        size += 26;
-    }
-    if value.chars().any(|c| c.is_ascii_digit()) {
-        size += 10;
-    }
-    if value.chars().any(|c| c.is_ascii_punctuation() || c == ' ') {
-        size += 33;
-    }
-    if !value.is_ascii() {
-        size += 100;
-    }
-    size.max(2)
-}
-
-/// Finds word-like runs: letters with a natural share of vowels. Returns
-/// whether the value reads like words, the bits those words are worth
-/// (about 11 each, a pick from ~2000 common words) and the characters they cover.
-fn words(value: &str) -> (bool, f64, usize) {
-    let mut count = 0;
-    let mut covered = 0;
-    for token in value.split(|c: char| !c.is_ascii_alphabetic()) {
-        for word in split_camel(token) {
-            if is_wordlike(word) {
-                count += 1;
-                covered += word.len();
+    let position = ((n + 1) as f64).log2();
+    let mut parts = 0.0;
+    let mut covered: Vec<(&'static str, usize)> = Vec::new();
+    for chunk in chunks(value) {
+        let found = zxcvbn::zxcvbn(&chunk, context);
+        for m in found.sequence() {
+            let len = m.j + 1 - m.i;
+            let as_random = len as f64 * per_char;
+            match kind(&m.pattern) {
+                None => {
+                    let (bits, found) = unmatched(&m.token, per_char, position);
+                    parts += bits;
+                    covered.extend(found);
+                }
+                Some(k) => {
+                    let guesses = m.guesses.unwrap_or(u64::MAX).max(1) as f64;
+                    parts += guesses.log2().min(as_random) + position;
+                    covered.push((k, len));
+                }
             }
         }
     }
-    // Digit runs of 4 or fewer (years, counters) are cheap too.
-    let small_numbers: Vec<&str> = value
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|t| !t.is_empty() && t.len() <= 4)
-        .collect();
-    let readable = count >= 2 && covered * 2 >= value.len().saturating_sub(value.len() / 4)
-        || (count >= 1 && covered * 10 >= value.len() * 7);
-    let number_chars: usize = small_numbers.iter().map(|t| t.len()).sum();
-    let bits = count as f64 * 11.0 + small_numbers.len() as f64 * 7.0;
-    (
-        readable,
-        bits,
-        covered + if readable { number_chars } else { 0 },
-    )
-}
-
-fn split_camel(token: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let b = token.as_bytes();
-    for i in 1..b.len() {
-        if b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() {
-            out.push(&token[start..i]);
-            start = i;
+    if parts < STRUCTURED_BELOW * random {
+        let mut by_kind: Vec<(&'static str, usize)> = Vec::new();
+        for (k, len) in covered {
+            match by_kind.iter_mut().find(|(x, _)| *x == k) {
+                Some(e) => e.1 += len,
+                None => by_kind.push((k, len)),
+            }
+        }
+        let main = by_kind.iter().max_by_key(|(_, l)| *l).map(|(k, _)| *k);
+        Strength {
+            bits: parts,
+            pattern: Some(main.unwrap_or("made of guessable parts")),
+        }
+    } else {
+        Strength {
+            bits: random,
+            pattern: None,
         }
     }
-    if start < token.len() {
-        out.push(&token[start..]);
-    }
-    out
 }
 
-fn is_wordlike(word: &str) -> bool {
-    if word.len() < 3 {
+/// What a run zxcvbn left unmatched is worth: its characters at random,
+/// except made-up words (five or more letters that read aloud: a product
+/// or company name) and years, which a guesser tries first.
+fn unmatched(token: &str, per_char: f64, position: f64) -> (f64, Vec<(&'static str, usize)>) {
+    let chars: Vec<char> = token.chars().collect();
+    let (mut bits, mut found) = (0.0, Vec::new());
+    let mut i = 0;
+    while i < chars.len() {
+        let letters = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if letters >= 5 && pronounceable(&chars[i..i + letters]) {
+            // A pick from about a million names and made-up words.
+            bits += 20.0f64.min(letters as f64 * per_char) + position;
+            found.push(("reads like words", letters));
+            i += letters;
+        } else if digits == 4 && matches!(chars[i], '1' | '2') && matches!(chars[i + 1], '9' | '0')
+        {
+            // A year of 1900 to 2099.
+            bits += 8.0 + position;
+            found.push(("a date or year", 4));
+            i += 4;
+        } else {
+            let run = letters.max(digits).max(1);
+            bits += run as f64 * per_char;
+            i += run;
+        }
+    }
+    (bits, found)
+}
+
+/// Letters that read aloud: a natural share of vowels, no long consonant
+/// clusters, one case or a capital first.
+fn pronounceable(word: &[char]) -> bool {
+    let lower = word.iter().skip(1).all(|c| c.is_ascii_lowercase());
+    if !lower {
         return false;
     }
-    let l = word.to_ascii_lowercase();
-    let vowels = l.chars().filter(|c| "aeiouy".contains(*c)).count();
-    let ratio = vowels as f64 / l.len() as f64;
+    let vowel = |c: &char| "aeiouyAEIOUY".contains(*c);
+    let vowels = word.iter().filter(|c| vowel(c)).count();
+    let ratio = vowels as f64 / word.len() as f64;
     let mut run = 0;
     let mut longest = 0;
-    for c in l.chars() {
-        if "aeiouy".contains(c) {
+    for c in word {
+        if vowel(c) {
             run = 0;
         } else {
             run += 1;
             longest = longest.max(run);
         }
     }
-    (0.2..=0.7).contains(&ratio) && longest <= 3 && word.len() <= 14
+    (0.25..=0.65).contains(&ratio) && longest <= 2
+}
+
+/// The value cut into pieces of at most 16 characters, at separators
+/// where it has them. zxcvbn counts guesses in 64 bits, so longer pieces
+/// saturate and it stops telling structure from noise.
+fn chunks(value: &str) -> Vec<String> {
+    const MAX: usize = 16;
+    let mut tokens: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in value.chars() {
+        cur.push(c);
+        if !c.is_alphanumeric() {
+            tokens.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push(cur);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in tokens {
+        let chars: Vec<char> = t.chars().collect();
+        for piece in chars.chunks(MAX) {
+            let piece: String = piece.iter().collect();
+            match out.last_mut() {
+                Some(last) if last.chars().count() + piece.chars().count() <= MAX => {
+                    last.push_str(&piece);
+                }
+                _ => out.push(piece),
+            }
+        }
+    }
+    out
+}
+
+/// [`strength_with`] without context.
+pub fn strength(value: &str) -> Strength {
+    strength_with(value, &[])
+}
+
+/// What a zxcvbn match is, in words; `None` for a random run.
+fn kind(p: &zxcvbn::matching::patterns::MatchPattern) -> Option<&'static str> {
+    use zxcvbn::matching::patterns::MatchPattern as P;
+    match p {
+        P::Dictionary(_) => Some("reads like words"),
+        P::Spatial(_) => Some("a keyboard walk"),
+        P::Repeat(_) => Some("repeats a pattern"),
+        P::Sequence(_) => Some("a sequence"),
+        P::Regex(_) | P::Date(_) => Some("a date or year"),
+        P::BruteForce => None,
+    }
+}
+
+/// The size of the smallest generator alphabet that holds every
+/// character: digits, hex, base36, base62, base64 (either variant) or
+/// printable ASCII. Generators draw from these; a random string that
+/// happens to miss a class (no digit in 43 base64 characters: 1 in 7,500)
+/// is not judged on a smaller alphabet than its generator's, so letters
+/// alone count as base36 (one case) or base62 (both).
+fn alphabet(value: &str) -> usize {
+    let all = |f: &dyn Fn(char) -> bool| value.chars().all(f);
+    if all(&|c| c.is_ascii_digit()) {
+        10
+    } else if all(&|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        || all(&|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
+    {
+        16
+    } else if all(&|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        || all(&|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        36
+    } else if all(&|c| c.is_ascii_alphanumeric()) {
+        62
+    } else if all(&|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        || all(&|c| c.is_ascii_alphanumeric() || "+/=".contains(c))
+    {
+        64
+    } else if value.is_ascii() {
+        95
+    } else {
+        // Beyond ASCII a guesser's alphabet is unknown; count generously
+        // but finitely.
+        200
+    }
 }
 
 #[cfg(test)]
@@ -339,7 +479,40 @@ mod tests {
     fn random_hex_of_32_bytes_is_256_bits() {
         let s = strength("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
         assert!((s.bits - 256.0).abs() < 1.0, "{s:?}");
-        assert!(!s.readable && !s.repetitive);
+        assert!(!s.structured());
+    }
+
+    #[test]
+    fn chance_words_in_random_keys_do_not_make_them_chosen() {
+        // Random base64url keys holding real words by chance ("Lemon",
+        // "table", "2019"): their length and alphabet decide.
+        for v in [
+            "mQ7Lemonx_9Rv2kTb4Wc8Nd1Hs6Jf0Gz3Ae5YuIoPlZ",
+            "Xk2table9Qw-8Rt5Wb1Nc4Hd6Jf0Gs3AeYuIoKlMnBv",
+            "2019Kq3Vx9kLm2Pz7Rt5Wb8Nc4Hd6Jf1Gs0AeYuIoKZ",
+        ] {
+            let s = strength(v);
+            assert!(!s.structured() && s.bits >= 256.0, "{v}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn publicly_known_keys_are_placeholders() {
+        for v in [
+            "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+            "django-insecure-5x@k!q9#z7w$p2r&m8n^v3b6c1t0y4u",
+            "replace-me",
+            "your-256-bit-secret",
+        ] {
+            let why = placeholder_reason(v).unwrap_or_default();
+            assert!(why.starts_with("publicly known"), "{v}: {why}");
+        }
+    }
+
+    #[test]
+    fn a_password_made_of_its_user_is_weak() {
+        let s = strength_with("optibid_app2024", &["optibid_app"]);
+        assert!(s.structured(), "{s:?}");
     }
 
     #[test]
@@ -357,17 +530,19 @@ mod tests {
             "my_super_secret_password_for_production",
         ] {
             let s = strength(v);
-            assert!(s.readable, "{v}: {s:?}");
-            assert!(s.bits < 128.0, "{v}: {s:?}");
+            assert_eq!(s.pattern, Some("reads like words"), "{v}: {s:?}");
         }
     }
 
     #[test]
     fn repetition_and_skew_are_caught() {
         let s = strength(&"ab12".repeat(16));
-        assert!(s.repetitive && s.bits < 40.0, "{s:?}");
+        assert!(
+            s.pattern == Some("repeats a pattern") && s.bits < 40.0,
+            "{s:?}"
+        );
         let s = strength(&"a".repeat(64));
-        assert!(s.bits < 10.0, "{s:?}");
+        assert!(s.bits < 16.0, "{s:?}");
         let s = strength("0000000000000000000000000000000000000000000000000000000000000001");
         assert!(s.bits < 64.0, "{s:?}");
     }

@@ -112,7 +112,7 @@ pub fn strength_finding(j: &Judge, key: &str, item: &str, v: &str, fix: &str) ->
             .fix(fix);
     }
     let s = strength(v);
-    let outcome = if s.readable || s.repetitive || s.bits < 128.0 {
+    let outcome = if s.structured() || s.bits < 128.0 {
         Outcome::Fail
     } else if s.bits < 256.0 {
         Outcome::Warn

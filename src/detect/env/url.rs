@@ -7,7 +7,7 @@ use url::Url;
 
 use super::Judge;
 use super::rules::Rule;
-use crate::detect::secrets::{describe, placeholder_reason, strength};
+use crate::detect::secrets::{describe, placeholder_reason, strength_with};
 use crate::detect::{Finding, Outcome};
 
 /// REDIS_URL: a password that is not a default, and TLS unless on loopback.
@@ -154,8 +154,8 @@ pub fn database_url(j: &Judge, r: &Rule) -> Vec<Finding> {
                 )
                 .fix("Use a generated password: openssl rand -hex 32.")
             } else {
-                let s = strength(&p);
-                let outcome = if s.readable || s.bits < 64.0 {
+                let s = strength_with(&p, &[&user]);
+                let outcome = if s.structured() || s.bits < 64.0 {
                     Outcome::Fail
                 } else if s.bits < 128.0 {
                     Outcome::Warn
