@@ -13,6 +13,16 @@ pub fn jwt_algorithm(j: &Judge, r: &Rule) -> Vec<Finding> {
     let fix = "Set JWT_ALGORITHM=HS256 so the code default cannot change it.";
     j.value_of(r, Warn, fix, |v| match v {
         "HS256" => j.on(r, Pass, "JWT_ALGORITHM=HS256"),
+        v if super::secret::asymmetric(v) => j.on(
+            r,
+            Pass,
+            format!("JWT_ALGORITHM={v}: signed with a private key, checked with the public one (stronger than the checklist's HS256)"),
+        ),
+        v if v.eq_ignore_ascii_case("HS384") || v.eq_ignore_ascii_case("HS512") => j.on(
+            r,
+            Pass,
+            format!("JWT_ALGORITHM={v}: an HMAC like the checklist's HS256, needing a longer key (RFC 7518 3.2)"),
+        ),
         v if v.eq_ignore_ascii_case("none") || v.is_empty() => j
             .on(r, Fail, format!("JWT_ALGORITHM={v:?}: unsigned tokens"))
             .fix("Set JWT_ALGORITHM=HS256."),

@@ -220,12 +220,29 @@ fn db_tls(u: &Url) -> ((Outcome, String), String) {
             );
         }
         return match ssl {
-            Some("require" | "verify-ca" | "verify-full" | "true") => (
+            Some(m @ ("require" | "verify-ca")) => (
+                (Outcome::Pass, format!("asyncpg with ssl={m}")),
+                String::new(),
+            ),
+            Some("verify-full") => (
                 (
                     Outcome::Pass,
-                    format!("asyncpg with ssl={}", ssl.unwrap_or("")),
+                    "asyncpg with ssl=verify-full: the app also needs the root certificate \
+                     (PGSSLROOTCERT or ~/.postgresql/root.crt) and a server certificate that \
+                     matches the host"
+                        .into(),
                 ),
                 String::new(),
+            ),
+            Some(m) if m.eq_ignore_ascii_case("true") => (
+                (
+                    Outcome::Fail,
+                    format!(
+                        "asyncpg does not take ssl={m} (it takes disable, allow, prefer, require, \
+                         verify-ca or verify-full): the first connect fails"
+                    ),
+                ),
+                "Use ssl=require (or ssl=verify-full).".into(),
             ),
             Some(m) => (
                 (
@@ -242,6 +259,21 @@ fn db_tls(u: &Url) -> ((Outcome, String), String) {
                 "Add ?ssl=require (or verify-full) to DATABASE_URL.".into(),
             ),
         };
+    }
+    if let Some(m) = ssl
+        && sslmode.is_none()
+        && m.eq_ignore_ascii_case("true")
+    {
+        return (
+            (
+                Outcome::Pass,
+                format!(
+                    "libpq reads ssl={m} as sslmode=require: encrypted, the server not verified \
+                     (write sslmode=require, or verify-full, to say so)"
+                ),
+            ),
+            String::new(),
+        );
     }
     if let Some(m) = ssl
         && sslmode.is_none()
@@ -320,5 +352,17 @@ mod tests {
         assert_eq!(o("postgresql://u:p@h/db?ssl=require"), Outcome::Fail);
         assert_eq!(o("postgresql://u:p@h/db"), Outcome::Fail);
         assert_eq!(o("sqlite:///app.db"), Outcome::Unknown);
+        // asyncpg refuses ssl=true at the first connect; libpq reads it
+        // as sslmode=require.
+        assert_eq!(o("postgresql+asyncpg://u:p@h/db?ssl=true"), Outcome::Fail);
+        assert_eq!(o("postgresql://u:p@h/db?ssl=true"), Outcome::Pass);
+        assert_eq!(o("postgresql+psycopg2://u:p@h/db?ssl=TRUE"), Outcome::Pass);
+        let f = |url: &str| {
+            run(&format!("DATABASE_URL={url}"))["database.url_tls"]
+                .evidence
+                .clone()
+        };
+        assert!(f("postgresql+asyncpg://u:p@h/db?ssl=verify-full").contains("root certificate"));
+        assert!(f("postgresql://u:p@h/db?ssl=true").contains("sslmode=require"));
     }
 }
