@@ -143,7 +143,7 @@ async fn a_badly_configured_site_fails_where_it_should() {
             ("headers.present", Fail),
             ("headers.nosniff", Fail),
             ("headers.frame_options", Fail),
-            ("headers.xss_protection", Fail),
+            ("headers.xss_protection", Warn),
             ("headers.hsts", Fail),
             ("headers.csp", Fail),
             ("headers.csp_reporting", Fail),

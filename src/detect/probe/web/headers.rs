@@ -162,13 +162,23 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
             Outcome::Pass,
             format!("X-XSS-Protection: {v}, as the checklist asks (current OWASP guidance is 0: browsers removed the filter)"),
         ),
+        Some(v) if v.trim() == "0" => Finding::new(
+            "headers.xss_protection",
+            Outcome::Pass,
+            "X-XSS-Protection: 0, as OWASP advises (browsers removed the filter, and the filter itself enabled attacks); the checklist's 1; mode=block predates that",
+        ),
         Some(v) => Finding::new(
             "headers.xss_protection",
             Outcome::Warn,
-            format!("X-XSS-Protection: {v}; the checklist asks 1; mode=block (OWASP now recommends 0): record the choice"),
-        ),
-        None => Finding::new("headers.xss_protection", Outcome::Fail, "no X-XSS-Protection header")
-            .fix("Send the value your policy chooses: the checklist's 1; mode=block, or OWASP's 0."),
+            format!("X-XSS-Protection: {v}; the checklist asks 1; mode=block, OWASP advises 0"),
+        )
+        .fix("Send X-XSS-Protection: 0 (OWASP) or 1; mode=block (the checklist)."),
+        None => Finding::new(
+            "headers.xss_protection",
+            Outcome::Warn,
+            "no X-XSS-Protection header: the checklist asks 1; mode=block, OWASP advises 0 (or none, now that browsers ignore it)",
+        )
+        .fix("Send X-XSS-Protection: 0 (OWASP) or 1; mode=block (the checklist), and record the choice."),
     });
     out.push(match &csp {
         None => Finding::new("headers.csp", Outcome::Fail, "no Content-Security-Policy header")
@@ -366,5 +376,23 @@ mod tests {
         assert_eq!(r(301, "https://evil.example/"), Outcome::Warn);
         assert_eq!(r(200, ""), Outcome::Fail);
         assert_eq!(r(301, "http://api.example.com/"), Outcome::Fail);
+    }
+
+    #[test]
+    fn xss_protection_follows_owasp_and_notes_the_checklist() {
+        let o = |h: &[(&str, &str)]| {
+            judge_headers(&resp(200, h), false)
+                .into_iter()
+                .find(|f| f.item == "headers.xss_protection")
+                .unwrap()
+        };
+        assert_eq!(o(&[("X-XSS-Protection", "0")]).outcome, Outcome::Pass);
+        let f = o(&[("X-XSS-Protection", "1; mode=block")]);
+        assert_eq!(f.outcome, Outcome::Pass);
+        assert!(f.evidence.contains("OWASP guidance is 0"), "{}", f.evidence);
+        let f = o(&[]);
+        assert_eq!(f.outcome, Outcome::Warn, "absent is a warn naming both");
+        assert!(f.evidence.contains("checklist") && f.evidence.contains("OWASP"));
+        assert_eq!(o(&[("X-XSS-Protection", "1")]).outcome, Outcome::Warn);
     }
 }
