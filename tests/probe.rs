@@ -235,6 +235,51 @@ async fn swagger_docs_with_a_strict_csp_are_called_out() {
     );
 }
 
+/// Sets one response header of a site, replacing any of that name.
+fn with_header(mut s: Site, name: &str, value: Option<&str>) -> Site {
+    s.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    if let Some(v) = value {
+        s.headers.push((name.into(), v.into()));
+    }
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csp_and_xss_protection_are_judged_by_what_they_enforce() {
+    // Report-Only alone: reported, not enforced.
+    let s = with_header(Site::good(), "Content-Security-Policy", None);
+    let s = with_header(
+        s,
+        "Content-Security-Policy-Report-Only",
+        Some("default-src 'self'"),
+    );
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.csp"].0, Fail, "{}", f["headers.csp"].1);
+    assert!(f["headers.csp"].1.contains("not enforced"));
+    // 'self' beside unsafe script sources warns; 'none' passes.
+    let s = with_header(
+        Site::good(),
+        "Content-Security-Policy",
+        Some("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'"),
+    );
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.csp"].0, Warn, "{}", f["headers.csp"].1);
+    let s = with_header(
+        Site::good(),
+        "Content-Security-Policy",
+        Some("default-src 'none'; frame-ancestors 'none'"),
+    );
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.csp"].0, Pass, "{}", f["headers.csp"].1);
+    // X-XSS-Protection: 0 is OWASP's advice; absent warns.
+    let s = with_header(Site::good(), "X-XSS-Protection", Some("0"));
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.xss_protection"].0, Pass);
+    let s = with_header(Site::good(), "X-XSS-Protection", None);
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["headers.xss_protection"].0, Warn);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_black_hole_and_a_garbage_server_end_unknown_within_the_deadline() {
     let (hole, _t) = servers::black_hole().await;

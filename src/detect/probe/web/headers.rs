@@ -180,18 +180,12 @@ pub fn judge_headers(r: &Response, docs_answer: bool) -> Vec<Finding> {
         )
         .fix("Send X-XSS-Protection: 0 (OWASP) or 1; mode=block (the checklist), and record the choice."),
     });
-    out.push(match &csp {
-        None => Finding::new("headers.csp", Outcome::Fail, "no Content-Security-Policy header")
-            .fix("Send Content-Security-Policy: default-src 'self' (and adjust for what the front end loads)."),
-        Some(v) => {
-            let strict = v.to_ascii_lowercase().contains("default-src 'self'");
-            let mut e = format!("Content-Security-Policy: {v}");
-            if strict && docs_answer {
-                e.push_str(". /docs answers: Swagger UI loads from a CDN, which default-src 'self' blocks");
-            }
-            Finding::new("headers.csp", if strict { Outcome::Pass } else { Outcome::Warn }, e)
-        }
-    });
+    let report_only = h("content-security-policy-report-only");
+    out.push(super::csp::judge(
+        csp.as_deref(),
+        report_only.as_deref(),
+        docs_answer,
+    ));
     out.push(match &csp {
         Some(v) if v.contains("report-uri") || v.contains("report-to") => Finding::new(
             "headers.csp_reporting",

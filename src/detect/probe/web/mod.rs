@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 mod cors;
+mod csp;
 mod headers;
 mod tls;
 mod wellknown;
