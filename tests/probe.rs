@@ -428,6 +428,14 @@ async fn redis_with_requirepass_and_aof() {
     assert_eq!(f["rate_limit.redis_auth"].0, Pass);
     let f = redis_probe(&format!("redis://127.0.0.1:{}/0", r.port)).await;
     assert_eq!(f["rate_limit.redis_persistence"].0, Unknown);
+    // The server requires a password the URL does not carry: the app
+    // cannot authenticate, whatever "answers RESP" says.
+    assert_eq!(
+        f["rate_limit.redis_reachable"].0, Fail,
+        "{}",
+        f["rate_limit.redis_reachable"].1
+    );
+    assert!(f["rate_limit.redis_reachable"].1.contains("carries none"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

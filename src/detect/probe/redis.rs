@@ -216,6 +216,16 @@ async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
     if let Some(p) = &password {
         crate::util::redact::remember(p);
     }
+    if password.is_none() && matches!(&ping, Resp::Error(e) if e.starts_with("NOAUTH")) {
+        // The server wants a password the URL does not carry: the app's
+        // first command fails.
+        reachable = Finding::new(
+            "rate_limit.redis_reachable",
+            Outcome::Fail,
+            format!("{shown} requires a password (NOAUTH) and REDIS_URL carries none: the application cannot authenticate"),
+        )
+        .fix("Put the password in REDIS_URL: rediss://:PASSWORD@host:port/0 (or redis:// on loopback).");
+    }
     if let (Some(_), Some(why)) = (&password, &unverified) {
         // A credential never travels over a connection that is not
         // verified: a man in the middle would have it.
