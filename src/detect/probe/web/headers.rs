@@ -290,12 +290,20 @@ pub fn judge_redirect(host: &str, plain: &Result<Response, ProbeError>) -> Findi
                     Outcome::Warn,
                     format!("http:// answers {} → {loc}: another host", r.status),
                 ),
-                (302 | 303 | 307, true, _) => Finding::new(
+                (302 | 303 | 307, true, same) => Finding::new(
                     id,
                     Outcome::Warn,
-                    format!("http:// answers a temporary {} → {loc}", r.status),
+                    format!(
+                        "http:// answers a temporary {} → {loc}{}",
+                        r.status,
+                        if same { "" } else { ", and to another host" }
+                    ),
                 )
-                .fix("Use a permanent 301 or 308."),
+                .fix(if same {
+                    "Use a permanent 301 or 308."
+                } else {
+                    "Use a permanent 301 or 308 to https:// on the same host."
+                }),
                 (s, _, _) => Finding::new(
                     id,
                     Outcome::Fail,
@@ -388,5 +396,17 @@ mod tests {
         assert_eq!(f.outcome, Outcome::Warn, "absent is a warn naming both");
         assert!(f.evidence.contains("checklist") && f.evidence.contains("OWASP"));
         assert_eq!(o(&[("X-XSS-Protection", "1")]).outcome, Outcome::Warn);
+    }
+
+    #[test]
+    fn a_temporary_redirect_to_another_host_says_so() {
+        let r = |status, loc: &str| -> Result<Response, ProbeError> {
+            Ok(resp(status, &[("Location", loc)]))
+        };
+        let f = judge_redirect("api.acme.test", &r(302, "https://login.other.test/"));
+        assert_eq!(f.outcome, Outcome::Warn);
+        assert!(f.evidence.contains("another host"), "{}", f.evidence);
+        let f = judge_redirect("api.acme.test", &r(302, "https://api.acme.test/"));
+        assert!(!f.evidence.contains("another host"), "{}", f.evidence);
     }
 }
