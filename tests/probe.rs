@@ -235,6 +235,29 @@ async fn swagger_docs_with_a_strict_csp_are_called_out() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookalike_origins_and_unhandled_preflights() {
+    // An unanchored allow_origin_regex: anything holding the production
+    // host is echoed with credentials; a random origin is not.
+    let mut s = Site::good();
+    s.cors = Cors::Containing("app.example.com".into());
+    let f = web(s, CertKind::Valid, PRODUCTION_ENV).await;
+    assert_eq!(f["cors.preflight"].0, Fail, "{}", f["cors.preflight"].1);
+    assert!(
+        f["cors.preflight"].1.contains("lookalike"),
+        "{}",
+        f["cors.preflight"].1
+    );
+    // A server that answers OPTIONS with 405 does not handle preflights.
+    let mut s = Site::good();
+    s.cors = Cors::NoPreflight(405);
+    let f = web(s, CertKind::Valid, "").await;
+    assert_eq!(f["cors.preflight"].0, Warn, "{}", f["cors.preflight"].1);
+    // An exact list passes.
+    let f = web(Site::good(), CertKind::Valid, PRODUCTION_ENV).await;
+    assert_eq!(f["cors.preflight"].0, Pass, "{}", f["cors.preflight"].1);
+}
+
 /// Sets one response header of a site, replacing any of that name.
 fn with_header(mut s: Site, name: &str, value: Option<&str>) -> Site {
     s.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));

@@ -115,6 +115,11 @@ pub enum Cors {
     Star,
     Reflect,
     ReflectWithCredentials,
+    /// An unanchored origin check (`allow_origin_regex` without `^…$`):
+    /// any origin containing this text is echoed, with credentials.
+    Containing(String),
+    /// Preflights are not handled: OPTIONS answers this status.
+    NoPreflight(u16),
 }
 
 /// How plain HTTP answers.
@@ -243,12 +248,17 @@ fn answer(site: &Site, req: &Req, tls: bool) -> Vec<u8> {
                     h.push(("Access-Control-Allow-Origin".into(), o.to_string()));
                     h.push(("Access-Control-Allow-Credentials".into(), "true".into()));
                 }
+                Cors::Containing(text) if o.contains(text.as_str()) => {
+                    h.push(("Access-Control-Allow-Origin".into(), o.to_string()));
+                    h.push(("Access-Control-Allow-Credentials".into(), "true".into()));
+                }
+                Cors::Containing(_) | Cors::NoPreflight(_) => {}
             }
             return response(
-                if matches!(&site.cors, Cors::Allow(l) if !l.iter().any(|a| a == o)) {
-                    400
-                } else {
-                    200
+                match &site.cors {
+                    Cors::Allow(l) if !l.iter().any(|a| a == o) => 400,
+                    Cors::NoPreflight(status) => *status,
+                    _ => 200,
                 },
                 &h,
                 "",

@@ -13,7 +13,7 @@ mod headers;
 mod tls;
 mod wellknown;
 
-pub use cors::{judge_cors, unknown_origin};
+pub use cors::{judge_cors, lookalikes, unknown_origin};
 pub use headers::{judge_headers, judge_hsts, judge_rate_headers, judge_redirect};
 pub use tls::{CertInfo, cert_info, judge_tls};
 pub use wellknown::judge_security_txt;
@@ -147,6 +147,13 @@ pub async fn probe(
             https_request(net, &host, port, "OPTIONS", path, &refs).await,
         ));
     }
+    let mut lookalike = Vec::new();
+    for o in lookalikes(origins) {
+        let h = preflight_headers(&o);
+        let refs: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let r = https_request(net, &host, port, "OPTIONS", path, &refs).await;
+        lookalike.push((o, r));
+    }
     match &main {
         Ok(r) => {
             out.extend(judge_hsts(r, plain.as_ref().ok()));
@@ -173,7 +180,7 @@ pub async fn probe(
         }
     }
     out.push(judge_redirect(&host, &plain));
-    out.push(judge_cors(&origin, &random, &production));
+    out.push(judge_cors(&origin, &random, &production, &lookalike));
     out.push(judge_security_txt(&security, now));
     out
 }
