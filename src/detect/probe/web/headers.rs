@@ -263,6 +263,15 @@ pub fn judge_rate_headers(r: &Response) -> Finding {
 
 /// The plain-HTTP redirect item.
 pub fn judge_redirect(host: &str, plain: &Result<Response, ProbeError>) -> Finding {
+    let f = redirect_target(host, plain);
+    match plain {
+        Ok(r) => plain_extras(f, r),
+        Err(_) => f,
+    }
+}
+
+/// The redirect by its status and target alone.
+fn redirect_target(host: &str, plain: &Result<Response, ProbeError>) -> Finding {
     let id = "tls.https_redirect";
     match plain {
         Err(e) if e.refused() => Finding::new(
@@ -320,6 +329,28 @@ pub fn judge_redirect(host: &str, plain: &Result<Response, ProbeError>) -> Findi
             }
         }
     }
+}
+
+/// What else a plain-HTTP answer must not carry: HSTS (RFC 6797 section
+/// 7.2: a host sends it over secure transport only) and a version.
+fn plain_extras(mut f: Finding, r: &Response) -> Finding {
+    if r.header("strict-transport-security").is_some() {
+        f.outcome = f.outcome.worst(Outcome::Warn);
+        f.evidence.push_str("; it sends Strict-Transport-Security over plain HTTP, which RFC 6797 (7.2) forbids and browsers ignore");
+        f.remediation = "Send Strict-Transport-Security on HTTPS responses only.".into();
+    }
+    if let Some(v) = r
+        .header("server")
+        .filter(|v| v.chars().any(|c| c.is_ascii_digit()))
+    {
+        f.outcome = f.outcome.worst(Outcome::Warn);
+        f.evidence
+            .push_str(&format!("; Server: {v} tells the version"));
+        if f.remediation.is_empty() {
+            f.remediation = "Hide the version (nginx: server_tokens off;).".into();
+        }
+    }
+    f
 }
 
 #[cfg(test)]
@@ -408,5 +439,24 @@ mod tests {
         assert!(f.evidence.contains("another host"), "{}", f.evidence);
         let f = judge_redirect("api.acme.test", &r(302, "https://api.acme.test/"));
         assert!(!f.evidence.contains("another host"), "{}", f.evidence);
+    }
+
+    #[test]
+    fn the_plain_redirect_carries_no_hsts_and_no_version() {
+        let plain = |h: &[(&str, &str)]| -> Result<Response, ProbeError> { Ok(resp(308, h)) };
+        let loc = ("Location", "https://api.acme.test/");
+        assert_eq!(
+            judge_redirect("api.acme.test", &plain(&[loc])).outcome,
+            Outcome::Pass
+        );
+        let f = judge_redirect(
+            "api.acme.test",
+            &plain(&[loc, ("Strict-Transport-Security", "max-age=31536000")]),
+        );
+        assert_eq!(f.outcome, Outcome::Warn);
+        assert!(f.evidence.contains("RFC 6797"), "{}", f.evidence);
+        let f = judge_redirect("api.acme.test", &plain(&[loc, ("Server", "nginx/1.22.1")]));
+        assert_eq!(f.outcome, Outcome::Warn);
+        assert!(f.evidence.contains("nginx/1.22.1"), "{}", f.evidence);
     }
 }
