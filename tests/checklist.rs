@@ -204,7 +204,14 @@ fn ids_named_by_the_issues_exist() {
         .filter(|i| i.added)
         .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(added, ["rate_limit.redis_auth"]);
+    assert_eq!(
+        added,
+        [
+            "rate_limit.redis_auth",
+            "headers.cookies",
+            "api.docs_hidden"
+        ]
+    );
 }
 
 #[test]

@@ -40,6 +40,8 @@ async fn a_real_nginx_configured_by_the_checklist() {
         ("headers.hsts", Pass),
         ("headers.csp", Pass),
         ("headers.csp_reporting", Warn),
+        ("headers.cookies", Pass),
+        ("api.docs_hidden", Pass),
         ("cors.preflight", Pass),
         ("rate_limit.headers", Fail),
         ("incident.security_txt", Pass),
@@ -57,4 +59,51 @@ async fn a_real_nginx_configured_by_the_checklist() {
             .contains("308 → https://api.example.com/")
     );
     assert!(f["tls.hsts"].1.contains("max-age=63072000"));
+}
+
+/// The same nginx configured as is often found: headers without `always`,
+/// a location with an `add_header` of its own, a session cookie without
+/// Secure or SameSite, and the OpenAPI schema served. Each header that
+/// holds on the page but not on the 404 or the security.txt location is
+/// a warning naming where it is missing; the cookie fails without its
+/// value shown; the schema is reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
+    let certs = servers::certs(CertKind::Valid);
+    let nginx = servers::nginx_with(&certs, servers::NginxConf::Careless);
+    let project = tempfile::tempdir().unwrap();
+    let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
+    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+    let all = format!("{:?}", r.findings);
+    assert!(
+        !all.contains(servers::PLANTED_COOKIE),
+        "a cookie value reached the findings"
+    );
+    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
+        .findings
+        .into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect();
+    use Outcome::*;
+    for id in [
+        "headers.nosniff",
+        "headers.frame_options",
+        "headers.hsts",
+        "tls.hsts",
+        "headers.csp",
+    ] {
+        let (o, e) = &f[id];
+        assert_eq!(*o, Warn, "{id}: {e}");
+        assert!(e.contains("not on the 404 for /harden-probe-"), "{id}: {e}");
+        assert!(e.contains("200 /.well-known/security.txt"), "{id}: {e}");
+    }
+    let (o, e) = &f["headers.cookies"];
+    assert_eq!(*o, Fail, "{e}");
+    assert!(
+        e.contains("session (on GET /): no Secure, no SameSite"),
+        "{e}"
+    );
+    let (o, e) = &f["api.docs_hidden"];
+    assert_eq!(*o, Warn, "{e}");
+    assert!(e.starts_with("/openapi.json answer 200"), "{e}");
 }

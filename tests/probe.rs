@@ -147,6 +147,8 @@ async fn a_badly_configured_site_fails_where_it_should() {
             ("headers.hsts", Fail),
             ("headers.csp", Fail),
             ("headers.csp_reporting", Fail),
+            ("headers.cookies", Fail),
+            ("api.docs_hidden", Warn),
             ("cors.preflight", Fail),
             ("rate_limit.headers", Fail),
             ("incident.security_txt", Fail),
@@ -167,6 +169,20 @@ async fn a_badly_configured_site_fails_where_it_should() {
     );
     assert!(f["cors.preflight"].1.contains("Allow-Credentials: true"));
     assert!(f["cors.preflight"].1.contains(".invalid"));
+    assert_eq!(
+        f["headers.cookies"].1,
+        "cookies session (on GET /): no Secure, no HttpOnly, no SameSite"
+    );
+    assert!(
+        f["api.docs_hidden"]
+            .1
+            .starts_with("/docs, /redoc, /openapi.json answer 200")
+    );
+    assert!(
+        f["headers.present"].1.contains("no Cache-Control"),
+        "{}",
+        f["headers.present"].1
+    );
     assert!(
         f["tls.hsts"]
             .1

@@ -162,6 +162,11 @@ impl Site {
                 ),
                 ("X-RateLimit-Limit".into(), "100".into()),
                 ("X-RateLimit-Remaining".into(), "99".into()),
+                (
+                    "Set-Cookie".into(),
+                    "session=opaque; Path=/; Secure; HttpOnly; SameSite=Lax".into(),
+                ),
+                ("Cache-Control".into(), "no-store".into()),
             ],
             cors: Cors::Allow(vec!["https://app.example.com".into()]),
             plain: Plain::Redirect(308),
@@ -178,6 +183,7 @@ impl Site {
             headers: vec![
                 ("Server".into(), "nginx/1.22.1".into()),
                 ("X-Powered-By".into(), "FastAPI".into()),
+                ("Set-Cookie".into(), "session=opaque; Path=/".into()),
             ],
             cors: Cors::ReflectWithCredentials,
             plain: Plain::Ok,
@@ -219,14 +225,16 @@ fn answer(site: &Site, req: &Req, tls: bool) -> Vec<u8> {
         }
     } else if path == "/.well-known/security.txt" {
         match &site.security_txt {
-            Some(t) => (
-                200,
-                vec![("Content-Type".into(), "text/plain".into())],
-                t.clone(),
-            ),
+            Some(t) => {
+                let mut h = site.headers.clone();
+                h.push(("Content-Type".into(), "text/plain".into()));
+                (200, h, t.clone())
+            }
             None => (404, site.headers.clone(), "not found".into()),
         }
-    } else if path == "/docs" {
+    } else if path.starts_with("/harden-probe-") {
+        (404, site.headers.clone(), "not found".into())
+    } else if ["/docs", "/redoc", "/openapi.json"].contains(&path) {
         (
             if site.docs { 200 } else { 404 },
             site.headers.clone(),
@@ -264,6 +272,7 @@ fn answer(site: &Site, req: &Req, tls: bool) -> Vec<u8> {
                 "",
             );
         }
+        h.push(("Content-Type".into(), "application/json".into()));
         (200, h, "{\"status\":\"ok\"}".into())
     };
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
@@ -523,8 +532,30 @@ impl Drop for Nginx {
     }
 }
 
-/// Starts nginx with the certificate of `certs` and waits until it listens.
+/// How the test nginx's HTTPS server is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NginxConf {
+    /// As the checklist asks: every header `always`, unknown paths 404,
+    /// a session cookie with Secure, HttpOnly and SameSite.
+    Checklist,
+    /// As often found: headers without `always` (so a 404 has none), a
+    /// security.txt location with an `add_header` of its own (which drops
+    /// the inherited ones), a session cookie without Secure or SameSite,
+    /// and FastAPI's schema and docs proxied through.
+    Careless,
+}
+
+/// The session cookie the careless nginx sets; its value must never be shown.
+pub const PLANTED_COOKIE: &str = "cookie-value-d41d8cd98f00b204";
+
+/// Starts nginx, configured as the checklist asks, with the certificate of
+/// `certs` and waits until it listens.
 pub fn nginx(certs: &Certs) -> Nginx {
+    nginx_with(certs, NginxConf::Checklist)
+}
+
+/// Starts nginx configured as `conf` says and waits until it listens.
+pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
     let binary = which::which("nginx")
         .ok()
         .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.exists()))
@@ -532,6 +563,49 @@ pub fn nginx(certs: &Certs) -> Nginx {
     let dir = tempfile::tempdir().unwrap();
     let (https, http) = (free_port(), free_port());
     let d = dir.path().display();
+    let site = match conf {
+        NginxConf::Checklist => r#"
+        add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;
+        add_header X-Content-Type-Options nosniff always;
+        add_header X-Frame-Options DENY always;
+        add_header X-XSS-Protection "1; mode=block" always;
+        add_header Content-Security-Policy "default-src 'self'" always;
+        location = /.well-known/security.txt {
+            default_type text/plain;
+            return 200 "Contact: mailto:security@example.com\nExpires: 2099-01-01T00:00:00Z\n";
+        }
+        location = / {
+            add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;
+            add_header X-Content-Type-Options nosniff always;
+            add_header X-Frame-Options DENY always;
+            add_header X-XSS-Protection "1; mode=block" always;
+            add_header Content-Security-Policy "default-src 'self'" always;
+            add_header Set-Cookie "session=fixed; Path=/; Secure; HttpOnly; SameSite=Lax" always;
+            return 200 "ok\n";
+        }
+        location / { return 404; }"#
+            .to_string(),
+        NginxConf::Careless => format!(
+            r#"
+        add_header Strict-Transport-Security "max-age=63072000; includeSubDomains";
+        add_header X-Content-Type-Options nosniff;
+        add_header X-Frame-Options DENY;
+        add_header X-XSS-Protection "1; mode=block";
+        add_header Content-Security-Policy "default-src 'self'";
+        add_header Set-Cookie "session={PLANTED_COOKIE}; Path=/; HttpOnly";
+        location = /.well-known/security.txt {{
+            default_type text/plain;
+            add_header Cache-Control "max-age=3600";
+            return 200 "Contact: mailto:security@example.com\nExpires: 2099-01-01T00:00:00Z\n";
+        }}
+        location = /openapi.json {{
+            default_type application/json;
+            return 200 '{{"openapi":"3.1.0"}}';
+        }}
+        location = / {{ return 200 "ok\n"; }}
+        location / {{ return 404; }}"#
+        ),
+    };
     let conf = format!(
         r#"
 daemon off;
@@ -559,16 +633,7 @@ http {{
         ssl_certificate {cert};
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
-        add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;
-        add_header X-Content-Type-Options nosniff always;
-        add_header X-Frame-Options DENY always;
-        add_header X-XSS-Protection "1; mode=block" always;
-        add_header Content-Security-Policy "default-src 'self'" always;
-        location = /.well-known/security.txt {{
-            default_type text/plain;
-            return 200 "Contact: mailto:security@example.com\nExpires: 2099-01-01T00:00:00Z\n";
-        }}
-        location / {{ return 200 "ok\n"; }}
+{site}
     }}
 }}
 "#,

@@ -7,13 +7,17 @@
 use time::OffsetDateTime;
 use url::Url;
 
+mod cookies;
 mod cors;
 mod csp;
+mod exposure;
 mod headers;
 mod tls;
 mod wellknown;
 
+pub use cookies::judge_cookies;
 pub use cors::{judge_cors, lookalikes, unknown_origin};
+pub use exposure::{DOCS_PATHS, cache_note, hold_everywhere, judge_docs};
 pub use headers::{judge_headers, judge_hsts, judge_rate_headers, judge_redirect};
 pub use tls::{CertInfo, cert_info, judge_tls};
 pub use wellknown::judge_security_txt;
@@ -39,6 +43,8 @@ pub const ITEMS: &[&str] = &[
     "headers.hsts",
     "headers.csp",
     "headers.csp_reporting",
+    "headers.cookies",
+    "api.docs_hidden",
     "cors.preflight",
     "rate_limit.headers",
     "incident.security_txt",
@@ -132,10 +138,16 @@ pub async fn probe(
             .await?;
         exchange(&mut t, "GET", &plain_host, "/", &[], plain_net.deadline).await
     };
-    let (random, security, docs, plain) = tokio::join!(
+    // A path no application serves, to see the headers on an error answer.
+    let missing = format!("/harden-probe-{nonce:016x}");
+    let [docs_path, redoc_path, schema_path] = DOCS_PATHS;
+    let (random, security, docs, redoc, schema, not_found, plain) = tokio::join!(
         https_request(net, &host, port, "OPTIONS", path, &random_refs),
         https_request(net, &host, port, "GET", "/.well-known/security.txt", &[]),
-        https_request(net, &host, port, "GET", "/docs", &[]),
+        https_request(net, &host, port, "GET", docs_path, &[]),
+        https_request(net, &host, port, "GET", redoc_path, &[]),
+        https_request(net, &host, port, "GET", schema_path, &[]),
+        https_request(net, &host, port, "GET", &missing, &[]),
         plain,
     );
     let mut production = Vec::new();
@@ -157,10 +169,32 @@ pub async fn probe(
     match &main {
         Ok(r) => {
             out.extend(judge_hsts(r, plain.as_ref().ok()));
-            out.extend(judge_headers(
-                r,
-                docs.as_ref().is_ok_and(|d| d.status == 200),
-            ));
+            let mut headers = judge_headers(r, docs.as_ref().is_ok_and(|d| d.status == 200));
+            let error_page = format!("the {} for {missing}", status_of(&not_found));
+            let security_page = format!("{} /.well-known/security.txt", status_of(&security));
+            let docs_page = format!("{} {docs_path}", status_of(&docs));
+            let others: Vec<(&str, &Response)> = [
+                (error_page.as_str(), &not_found),
+                (security_page.as_str(), &security),
+                (docs_page.as_str(), &docs),
+            ]
+            .into_iter()
+            .filter_map(|(w, r)| r.as_ref().ok().map(|r| (w, r)))
+            .collect();
+            let mut hsts = judge_hsts(r, plain.as_ref().ok());
+            hold_everywhere(&mut hsts, r, &others);
+            hold_everywhere(&mut headers, r, &others);
+            if let Some(note) = cache_note(r) {
+                for f in headers.iter_mut().filter(|f| f.item == "headers.present") {
+                    f.evidence.push_str(&format!("; {note}"));
+                }
+            }
+            out.extend(hsts);
+            out.extend(headers);
+            let main_page = format!("GET {path}");
+            let mut all = vec![(main_page.as_str(), r)];
+            all.extend(others.iter().copied());
+            out.push(judge_cookies(&all));
             out.push(judge_rate_headers(r));
         }
         Err(e) => {
@@ -170,6 +204,7 @@ pub async fn probe(
                     && **id != "tls.https_redirect"
                     && **id != "cors.preflight"
                     && **id != "incident.security_txt"
+                    && **id != "api.docs_hidden"
             }) {
                 out.push(Finding::new(
                     id,
@@ -182,7 +217,19 @@ pub async fn probe(
     out.push(judge_redirect(&host, &plain));
     out.push(judge_cors(&origin, &random, &production, &lookalike));
     out.push(judge_security_txt(&security, now));
+    out.push(judge_docs(&[
+        (docs_path, &docs),
+        (redoc_path, &redoc),
+        (schema_path, &schema),
+    ]));
     out
+}
+
+/// The status of an answer, for naming it in evidence ("404").
+fn status_of(r: &Result<Response, ProbeError>) -> String {
+    r.as_ref()
+        .map(|r| r.status.to_string())
+        .unwrap_or_else(|_| "failed request".into())
 }
 
 #[cfg(test)]
