@@ -107,3 +107,81 @@ async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
     assert_eq!(*o, Warn, "{e}");
     assert!(e.starts_with("/openapi.json answer 200"), "{e}");
 }
+
+/// The handshake failures a modern client meets, against a real nginx: a
+/// server that speaks only TLS 1.0 and 1.1 fails tls.protocols in words;
+/// one that offers only a legacy suite is named by its alert,
+/// handshake_failure, and stays unknown (its causes differ); the other
+/// items point to tls.protocols instead of repeating it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handshake_failures_name_the_alert() {
+    let certs = servers::certs(CertKind::Valid);
+    for (conf, outcome, says) in [
+        (
+            servers::NginxConf::OldProtocols,
+            Outcome::Fail,
+            "the server offers no TLS 1.2 or 1.3",
+        ),
+        (
+            servers::NginxConf::LegacySuites,
+            Outcome::Unknown,
+            "the server answered handshake_failure: no cipher suite",
+        ),
+    ] {
+        let nginx = servers::nginx_with(&certs, conf);
+        let project = tempfile::tempdir().unwrap();
+        let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
+        let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+        for f in &r.findings {
+            if f.item == "tls.protocols" {
+                assert_eq!(f.outcome, outcome, "{conf:?}: {}", f.evidence);
+                assert!(f.evidence.contains(says), "{conf:?}: {}", f.evidence);
+            } else {
+                assert_eq!(f.outcome, Outcome::Unknown, "{conf:?} {}", f.item);
+                assert!(
+                    f.evidence.ends_with("tls.protocols says why"),
+                    "{conf:?} {}: {}",
+                    f.item,
+                    f.evidence
+                );
+            }
+        }
+    }
+}
+
+/// A leaf with a 1024-bit RSA key signed with SHA-1 (served by nginx at
+/// OpenSSL security level 0) fails tls.cert_valid naming both, instead of
+/// every item unknown with "BadSignature".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_key_and_a_sha1_signature_are_named() {
+    let certs = servers::weak_certs();
+    let nginx = servers::nginx_with(&certs, servers::NginxConf::AnyCertificate);
+    let project = tempfile::tempdir().unwrap();
+    let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
+    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
+    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
+        .findings
+        .into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect();
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Outcome::Fail, "{e}");
+    assert!(
+        e.starts_with(
+            "an RSA key of 1024 bits (under 2048); a signature with SHA-1 (sha1WithRSAEncryption)"
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        f["tls.cert_expiry"].0,
+        Outcome::Pass,
+        "{:?}",
+        f["tls.cert_expiry"]
+    );
+    assert_eq!(
+        f["tls.protocols"].0,
+        Outcome::Pass,
+        "{:?}",
+        f["tls.protocols"]
+    );
+}

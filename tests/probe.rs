@@ -38,6 +38,17 @@ fn map_host(host: &str, host_port: u16, to: u16) -> ConnectTo {
 }
 
 async fn web(site: Site, kind: CertKind, env: &str) -> BTreeMap<String, (Outcome, String)> {
+    web_trusting(site, kind, env, false).await
+}
+
+/// As [`web`]; with `trust_leaf`, `--ca-file` names the served leaf itself
+/// instead of the test CA.
+async fn web_trusting(
+    site: Site,
+    kind: CertKind,
+    env: &str,
+    trust_leaf: bool,
+) -> BTreeMap<String, (Outcome, String)> {
     let certs = servers::certs(kind);
     let running = servers::serve(&certs, site).await;
     let dir = tempfile::tempdir().unwrap();
@@ -50,7 +61,11 @@ async fn web(site: Site, kind: CertKind, env: &str) -> BTreeMap<String, (Outcome
         map_host(servers::FRONT, 443, running.https),
         map_host(servers::FRONT, 80, running.http),
     ];
-    i.ca_file = Some(certs.ca_pem.clone());
+    i.ca_file = Some(if trust_leaf {
+        certs.cert_pem.clone()
+    } else {
+        certs.ca_pem.clone()
+    });
     let r = detect::run_one(Detector::Web, Arc::new(i)).await;
     r.findings
         .into_iter()
@@ -209,7 +224,9 @@ async fn certificates_wrong_host_self_signed_and_expiring() {
     let f = web(Site::good(), CertKind::SelfSigned, "").await;
     assert_eq!(f["tls.cert_valid"].0, Fail);
     assert!(
-        f["tls.cert_valid"].1.starts_with("self-signed (untrusted"),
+        f["tls.cert_valid"]
+            .1
+            .starts_with("self-signed: no CA vouches for it (untrusted"),
         "{}",
         f["tls.cert_valid"].1
     );
@@ -668,4 +685,34 @@ async fn list_probes_names_every_target_and_dials_none() {
             l.local_addr()
         );
     }
+}
+
+/// rustls's reasons in plain words: a missing intermediate is named as
+/// such, a CA certificate served as the leaf is called one, and a
+/// self-signed leaf trusted only through --ca-file is a warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chain_problems_are_told_in_plain_words() {
+    let f = web(Site::good(), CertKind::NoIntermediate, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Fail, "{e}");
+    assert!(
+        e.starts_with("intermediate certificate not sent: the server sends 1 certificate(s) and none is the leaf's issuer (CN=harden test intermediate)"),
+        "{e}"
+    );
+    let f = web(Site::good(), CertKind::CaAsLeaf, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Fail, "{e}");
+    assert!(
+        e.starts_with("the server presents a CA certificate as its own"),
+        "{e}"
+    );
+    assert!(!e.contains("OtherError"), "{e}");
+    let f = web_trusting(Site::good(), CertKind::SelfSigned, "", true).await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Warn, "{e}");
+    assert!(
+        e.starts_with("self-signed, trusted here only because --ca-file names it"),
+        "{e}"
+    );
+    assert!(e.contains("EC 256 bits key"), "{e}");
 }

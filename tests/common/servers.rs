@@ -31,6 +31,11 @@ pub enum CertKind {
     ExpiringSoon,
     WrongHost,
     SelfSigned,
+    /// Issued by an intermediate CA under the test root; the server sends
+    /// only the leaf.
+    NoIntermediate,
+    /// A CA certificate (basicConstraints CA:TRUE) served as the leaf.
+    CaAsLeaf,
 }
 
 /// A test CA (written as PEM for --ca-file) and a leaf of the asked kind.
@@ -77,9 +82,22 @@ pub fn certs(kind: CertKind) -> Certs {
             p.not_after = now + Duration::days(200);
         }
     }
+    if kind == CertKind::CaAsLeaf {
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    }
     let key = KeyPair::generate().unwrap();
     let (leaf, chain_pem) = if kind == CertKind::SelfSigned {
         let c = p.self_signed(&key).unwrap();
+        let pem = c.pem();
+        (c, pem)
+    } else if kind == CertKind::NoIntermediate {
+        let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ip.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ip.distinguished_name
+            .push(DnType::CommonName, "harden test intermediate");
+        let intermediate =
+            CertifiedIssuer::signed_by(ip, KeyPair::generate().unwrap(), &ca).unwrap();
+        let c = p.signed_by(&key, &intermediate).unwrap();
         let pem = c.pem();
         (c, pem)
     } else {
@@ -94,7 +112,7 @@ pub fn certs(kind: CertKind) -> Certs {
     let key_pem = dir.path().join("key.pem");
     std::fs::write(&key_pem, key.serialize_pem()).unwrap();
     let mut chain = vec![leaf.der().clone()];
-    if kind != CertKind::SelfSigned {
+    if ![CertKind::SelfSigned, CertKind::NoIntermediate].contains(&kind) {
         chain.push(ca.der().clone());
     }
     Certs {
@@ -515,6 +533,83 @@ pub fn long_chain(n: usize) -> Certs {
     c
 }
 
+/// A test CA (RSA 2048) and a leaf with a 1024-bit RSA key signed with
+/// SHA-1, made by the openssl command line (rcgen and ring refuse both).
+/// `chain` and `key` stay empty: only nginx serves these.
+pub fn weak_certs() -> Certs {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("openssl is installed by scripts/test.sh");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=harden weak test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:1024",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        &format!("/CN={HOST}"),
+    ]);
+    std::fs::write(
+        dir.path().join("ext"),
+        format!("subjectAltName=DNS:{HOST}\n"),
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "200",
+        "-sha1",
+        "-extfile",
+        "ext",
+    ]);
+    Certs {
+        ca_pem: dir.path().join("ca.pem"),
+        chain: Vec::new(),
+        key: Vec::new(),
+        cert_pem: dir.path().join("cert.pem"),
+        key_pem: dir.path().join("key.pem"),
+        dir,
+    }
+}
+
 /// A real nginx (Debian's package) on two loopback ports, configured as the
 /// checklist asks: redirect, HSTS, security headers, security.txt. Stopped
 /// when dropped.
@@ -543,6 +638,14 @@ pub enum NginxConf {
     /// the inherited ones), a session cookie without Secure or SameSite,
     /// and FastAPI's schema and docs proxied through.
     Careless,
+    /// As the checklist asks, but speaking only TLS 1.0 and 1.1.
+    OldProtocols,
+    /// TLS 1.2 with only a legacy suite (static RSA key exchange, CBC,
+    /// SHA-1), which no modern client offers.
+    LegacySuites,
+    /// As the checklist asks, at OpenSSL security level 0, so that a
+    /// certificate with a 1024-bit key or a SHA-1 signature loads.
+    AnyCertificate,
 }
 
 /// The session cookie the careless nginx sets; its value must never be shown.
@@ -585,6 +688,9 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         }
         location / { return 404; }"#
             .to_string(),
+        NginxConf::OldProtocols | NginxConf::LegacySuites | NginxConf::AnyCertificate => r#"
+        location / { return 200 "ok\n"; }"#
+            .to_string(),
         NginxConf::Careless => format!(
             r#"
         add_header Strict-Transport-Security "max-age=63072000; includeSubDomains";
@@ -605,6 +711,16 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         location = / {{ return 200 "ok\n"; }}
         location / {{ return 404; }}"#
         ),
+    };
+    let tls = match conf {
+        NginxConf::OldProtocols => {
+            "ssl_protocols TLSv1 TLSv1.1;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
+        }
+        NginxConf::LegacySuites => "ssl_protocols TLSv1.2;\n        ssl_ciphers AES128-SHA;",
+        NginxConf::AnyCertificate => {
+            "ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
+        }
+        _ => "ssl_protocols TLSv1.2 TLSv1.3;",
     };
     let conf = format!(
         r#"
@@ -632,7 +748,7 @@ http {{
         server_name {HOST};
         ssl_certificate {cert};
         ssl_certificate_key {key};
-        ssl_protocols TLSv1.2 TLSv1.3;
+        {tls}
 {site}
     }}
 }}

@@ -20,6 +20,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use super::tls_words::Failure;
+
 /// `HOST:PORT:ADDR:PORT2`: connect to ADDR:PORT2 whenever HOST:PORT is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectTo {
@@ -97,6 +99,18 @@ pub enum ProbeError {
     ConnectTimeout { target: String, secs: f32 },
     #[error("TLS handshake with {target} failed: {why}")]
     Handshake { target: String, why: String },
+    /// The server ended the handshake with an alert (RFC 8446 section 6).
+    #[error("TLS handshake with {target} failed: the server answered {alert}: {meaning}")]
+    Alert {
+        target: String,
+        alert: &'static str,
+        meaning: &'static str,
+    },
+    /// The server speaks only TLS versions under 1.2.
+    #[error(
+        "TLS handshake with {target} failed: the server offers no TLS 1.2 or 1.3 (it answered protocol_version or an older ServerHello)"
+    )]
+    OldProtocol { target: String },
     #[error("TLS handshake with {target} did not finish within {secs} s")]
     HandshakeTimeout { target: String, secs: f32 },
     /// The client could not be set up (verifier, server name).
@@ -121,6 +135,11 @@ impl ProbeError {
     /// Nothing listens at the address.
     pub fn refused(&self) -> bool {
         matches!(self, ProbeError::Refused { .. })
+    }
+
+    /// The server speaks only TLS versions under 1.2.
+    pub fn old_protocol(&self) -> bool {
+        matches!(self, ProbeError::OldProtocol { .. })
     }
 
     /// Refused before dialling, so not a connection.
@@ -293,6 +312,7 @@ impl Net {
         let record = Arc::new(Recording {
             inner,
             seen: Mutex::new(None),
+            signature: Mutex::new(None),
         });
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -308,9 +328,20 @@ impl Net {
         let stream = match tokio::time::timeout(self.deadline, connector.connect(name, tcp)).await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {
-                return Err(ProbeError::Handshake {
-                    target: format!("{host}:{port}"),
-                    why: e.to_string(),
+                let target = format!("{host}:{port}");
+                let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+                return Err(match inner.map(super::tls_words::failure) {
+                    Some(Failure::OldProtocol) => ProbeError::OldProtocol { target },
+                    Some(Failure::Alert { name, meaning }) => ProbeError::Alert {
+                        target,
+                        alert: name,
+                        meaning,
+                    },
+                    Some(Failure::Other(why)) => ProbeError::Handshake { target, why },
+                    None => ProbeError::Handshake {
+                        target,
+                        why: e.to_string(),
+                    },
                 });
             }
             Err(_) => {
@@ -327,8 +358,19 @@ impl Net {
             other => format!("{other:?}"),
         });
         let seen = record.seen.lock().map(|mut s| s.take()).unwrap_or(None);
-        let (chain, verdict) =
+        let (chain, mut verdict) =
             seen.unwrap_or((Vec::new(), Err("no certificate was presented".into())));
+        let signature = record
+            .signature
+            .lock()
+            .map(|mut s| s.take())
+            .unwrap_or(None);
+        if let Some(why) = signature {
+            verdict = Err(match verdict {
+                Ok(()) => why,
+                Err(chain) => format!("{chain}; {why}"),
+            });
+        }
         Ok((
             stream,
             Handshake {
@@ -409,23 +451,27 @@ type Seen = (Vec<CertificateDer<'static>>, Result<(), String>);
 struct Recording {
     inner: Arc<WebPkiServerVerifier>,
     seen: Mutex<Option<Seen>>,
+    /// Why the server's handshake signature did not verify (a key too
+    /// small, an algorithm refused), kept so the verdict says it.
+    signature: Mutex<Option<String>>,
 }
 
-fn explain(e: &rustls::Error) -> String {
-    use rustls::CertificateError as C;
-    match e {
-        rustls::Error::InvalidCertificate(c) => match c {
-            C::UnknownIssuer => "untrusted: the chain does not lead to a trusted root".into(),
-            C::Expired | C::ExpiredContext { .. } => "expired".into(),
-            C::NotValidYet | C::NotValidYetContext { .. } => "not valid yet".into(),
-            C::NotValidForName | C::NotValidForNameContext { .. } => {
-                "no name in the certificate matches the host".into()
-            }
-            C::Revoked => "revoked".into(),
-            C::BadSignature => "a signature in the chain is bad".into(),
-            other => format!("invalid: {other:?}"),
-        },
-        other => other.to_string(),
+impl Recording {
+    /// Keeps a signature failure in the verdict and lets the handshake go
+    /// on, as for a bad chain: the connection is then unverified and only
+    /// looked at, never given a credential.
+    fn signature(
+        &self,
+        r: Result<HandshakeSignatureValid, rustls::Error>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if r.is_err()
+            && let Ok(mut s) = self.signature.lock()
+        {
+            *s = Some(
+                "the server's handshake signature was refused: a key under 2048 bits or an algorithm no longer accepted".into(),
+            );
+        }
+        Ok(HandshakeSignatureValid::assertion())
     }
 }
 
@@ -442,7 +488,7 @@ impl ServerCertVerifier for Recording {
             .inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
             .map(|_| ())
-            .map_err(|e| explain(&e));
+            .map_err(|e| super::tls_words::certificate(&e));
         let mut chain = vec![end_entity.clone().into_owned()];
         chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
         if let Ok(mut s) = self.seen.lock() {
@@ -457,7 +503,7 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        self.signature(self.inner.verify_tls12_signature(message, cert, dss))
     }
 
     fn verify_tls13_signature(
@@ -466,7 +512,7 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        self.signature(self.inner.verify_tls13_signature(message, cert, dss))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

@@ -88,25 +88,12 @@ pub async fn probe(
     } else {
         url.path()
     };
-    let unknown_all = |why: String| -> Vec<Finding> {
-        ITEMS
-            .iter()
-            .map(|id| Finding::new(id, Outcome::Unknown, why.clone()))
-            .collect()
-    };
     let (mut s, hs) = match net
         .tls(&host, port, "TLS handshake and GET of the URL")
         .await
     {
         Ok(x) => x,
-        Err(e) if e.refused() => {
-            let mut v = unknown_all(format!("HTTPS: {e}"));
-            for f in v.iter_mut().filter(|f| f.item == "tls.protocols") {
-                f.outcome = Outcome::Fail;
-            }
-            return v;
-        }
-        Err(e) => return unknown_all(format!("HTTPS: {e}")),
+        Err(e) => return no_session(&host, port, &e),
     };
     let mut out = judge_tls(&hs, now);
     let host_header = if port == 443 {
@@ -223,6 +210,39 @@ pub async fn probe(
         (schema_path, &schema),
     ]));
     out
+}
+
+/// Every item when no TLS session was made: `tls.protocols` says why in
+/// full, the others point to it. Nothing listening, or a server that
+/// speaks only TLS versions under 1.2, fails `tls.protocols`; an alert
+/// such as handshake_failure has several causes, so it stays unknown
+/// until the raw handshake prober can tell them apart.
+fn no_session(host: &str, port: u16, e: &ProbeError) -> Vec<Finding> {
+    let in_handshake = matches!(
+        e,
+        ProbeError::Handshake { .. } | ProbeError::Alert { .. } | ProbeError::OldProtocol { .. }
+    );
+    let short = if in_handshake {
+        format!("no HTTPS session with {host}:{port}; tls.protocols says why")
+    } else {
+        format!("HTTPS: {e}")
+    };
+    ITEMS
+        .iter()
+        .map(|id| {
+            if *id != "tls.protocols" {
+                return Finding::new(id, Outcome::Unknown, short.clone());
+            }
+            if e.old_protocol() {
+                Finding::new(id, Outcome::Fail, e.to_string())
+                    .fix("Enable TLS 1.2 and 1.3 and turn off everything older (nginx: ssl_protocols TLSv1.2 TLSv1.3;).")
+            } else if e.refused() {
+                Finding::new(id, Outcome::Fail, format!("HTTPS: {e}"))
+            } else {
+                Finding::new(id, Outcome::Unknown, e.to_string())
+            }
+        })
+        .collect()
 }
 
 /// The status of an answer, for naming it in evidence ("404").
