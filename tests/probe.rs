@@ -716,3 +716,26 @@ async fn chain_problems_are_told_in_plain_words() {
     );
     assert!(e.contains("EC 256 bits key"), "{e}");
 }
+
+/// The ports check names a service by the process that holds the socket:
+/// a real redis-server on a random loopback port (not 6379, and no
+/// REDIS_URL names it) is found through /proc/PID/fd and passes, named
+/// with its pid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listening_redis_is_found_by_its_process_not_its_port() {
+    let redis = servers::redis("");
+    let dir = tempfile::tempdir().unwrap();
+    let r = detect::run_one(Detector::Ports, Arc::new(inputs(dir.path()))).await;
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.item == "network.redis_not_public")
+        .unwrap();
+    let me = format!(
+        "127.0.0.1:{} (redis-server, pid {})",
+        redis.port,
+        redis.child.id()
+    );
+    assert!(f.evidence.contains(&me), "{}", f.evidence);
+    assert_eq!(f.outcome, Pass, "{}", f.evidence);
+}

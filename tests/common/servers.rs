@@ -786,7 +786,7 @@ http {{
 
 /// A redis-server of the test's own, on a free loopback port.
 pub struct Redis {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub port: u16,
     _dir: tempfile::TempDir,
 }

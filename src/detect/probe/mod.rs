@@ -8,6 +8,7 @@ pub mod net;
 pub mod ports;
 pub mod postgres;
 pub mod redis;
+mod tls_words;
 pub mod web;
 
 use std::sync::Arc;
@@ -265,7 +266,8 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
         }
     }
     // tcp6 has its own header line; drop header lines after the first.
-    let listening = ports::listeners(&table);
+    let mut listening = ports::listeners(&table);
+    ports::find_owners(std::path::Path::new("/proc"), &mut listening);
     let mut redis_ports = vec![6379];
     redis_ports.extend(t.redis.as_ref().and_then(Url::port).filter(|p| *p != 6379));
     let mut db_ports = vec![5432];
@@ -279,12 +281,14 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
         ports::judge(
             "network.redis_not_public",
             "Redis",
+            &["redis"],
             &redis_ports,
             &listening,
         ),
         ports::judge(
             "network.database_not_public",
             "PostgreSQL",
+            &["postgres"],
             &db_ports,
             &listening,
         ),
