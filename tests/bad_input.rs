@@ -59,12 +59,12 @@ fn a_state_with_a_bad_value_names_the_line() {
 
 #[test]
 fn a_state_from_a_newer_schema_is_refused() {
-    let dir = project_with_state(b"schema = 2\nfuture_field = true\n");
+    let dir = project_with_state(b"schema = 3\nfuture_field = true\n");
     let p = dir.path().display().to_string();
     assert_refused(
         dir.path(),
         &["--project", &p],
-        &["schema 2", "newer", "Upgrade harden"],
+        &["schema 3", "newer", "Upgrade harden"],
     );
 }
 

@@ -776,3 +776,30 @@ fn generate_whose_plan_cannot_be_printed_exits_2() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write the plan"));
 }
+
+/// A schema-1 state (the previous version, kept as a fixture) loads: its
+/// answers get `app.nginx_version` (the installed nginx's, or Debian 12's
+/// 1.22.1), everything else as it was, and saving writes schema 2.
+#[test]
+fn a_schema_1_state_with_answers_is_migrated() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/states/v1-with-answers.toml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    assert!(text.starts_with("schema = 1\n"));
+    assert!(!text.contains("nginx_version"));
+    let s = harden::state::store::load(&fixture).unwrap().unwrap();
+    let a = s.answers.as_ref().unwrap();
+    let expected = harden::answers::installed_nginx().unwrap_or_else(|| "1.22.1".into());
+    assert_eq!(a.app.nginx_version, expected);
+    assert_eq!(a.project.slug, "optibid");
+    assert_eq!(a.tls.resolver, "");
+    assert_eq!(s.operator.as_deref(), Some("alice"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("state.toml");
+    harden::state::store::save(&out, &s).unwrap();
+    let saved = std::fs::read_to_string(&out).unwrap();
+    assert!(saved.starts_with("schema = 2\n"), "{saved}");
+    assert!(saved.contains(&format!("nginx_version = \"{expected}\"")));
+    let again = harden::state::store::load(&out).unwrap().unwrap();
+    assert_eq!(again.answers, s.answers);
+}

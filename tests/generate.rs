@@ -6,6 +6,8 @@
 mod common;
 
 use std::io::{Read, Write};
+
+use rustls::pki_types::pem::PemObject;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -49,6 +51,86 @@ fn golden_files_of_every_template() {
         let name = f.path.replace(['/', '.'], "_");
         insta::assert_snapshot!(name, s.mask(&f.content));
     }
+    // Every action of the workflow is pinned by full commit, its release
+    // beside it, and no job keeps the token in .git/config.
+    let wf = file(&files, ".github/workflows/dependency-scan.yml");
+    let uses: Vec<&str> = wf
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- uses:"))
+        .collect();
+    assert_eq!(uses.len(), 2, "{wf}");
+    for u in uses {
+        let (_, pin) = u.split_once('@').unwrap();
+        let (sha, tag) = pin.split_once(" # v").unwrap_or_else(|| panic!("{u}"));
+        assert!(
+            sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{u}"
+        );
+        assert!(tag.split('.').count() == 3, "{u}");
+    }
+    assert!(wf.contains("persist-credentials: false"));
+    assert!(wf.contains("pip-audit=="));
+}
+
+/// The other branch of every choice the templates make: nginx 1.25.1 or
+/// later (`http2 on;`), OCSP stapling asked for (resolvers and the issuer
+/// chain), Redis on a private address (TLS only, rediss://).
+#[test]
+fn golden_files_of_the_other_branches() {
+    let s = fixed();
+    let mut a = example();
+    a.app.nginx_version = "1.26.2".into();
+    a.tls.ocsp_stapling = true;
+    a.tls.resolver = "127.0.0.53 ::1".into();
+    a.tls.trusted_certificate = "/etc/ssl/certs/issuer-chain.pem".into();
+    a.redis.host = "10.0.0.5".into();
+    a.redis.tls_certificate = "/etc/redis/tls/redis.crt".into();
+    a.redis.tls_key = "/etc/redis/tls/redis.key".into();
+    a.redis.tls_ca = "/etc/redis/tls/ca.crt".into();
+    answers::check(&mut a).unwrap();
+    assert_eq!(a.tls.resolver, "127.0.0.53 [::1]");
+    let files = generate::render(&a, &s, "2026-01-01").unwrap();
+    for path in ["nginx/site.conf", "redis/redis.conf", ".env.production"] {
+        let name = format!("branches_{}", path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, s.mask(file(&files, path)));
+    }
+    let site = file(&files, "nginx/site.conf");
+    assert!(site.contains("    http2 on;\n") && !site.contains("ssl http2;"));
+    let default = generate::render(&example(), &s, "2026-01-01").unwrap();
+    let old = file(&default, "nginx/site.conf");
+    assert!(old.contains("ssl http2;") && !old.contains("    http2 on;\n"));
+    assert!(!old.contains("ssl_stapling on;") && !old.contains("resolver "));
+}
+
+/// Answers that OCSP stapling or a networked Redis need are asked for by name.
+#[test]
+fn ocsp_and_a_networked_redis_need_their_answers() {
+    let mut a = example();
+    a.tls.ocsp_stapling = true;
+    let e = answers::check(&mut a).unwrap_err();
+    assert_eq!(e.key, "tls.resolver");
+    a.tls.resolver = "resolver.example".into();
+    let e = answers::check(&mut a).unwrap_err();
+    assert!(e.message.contains("not an IP address"), "{}", e.message);
+    a.tls.resolver = "127.0.0.53".into();
+    assert_eq!(
+        answers::check(&mut a).unwrap_err().key,
+        "tls.trusted_certificate"
+    );
+    let mut a = example();
+    a.redis.host = "10.0.0.5".into();
+    let e = answers::check(&mut a).unwrap_err();
+    assert_eq!(e.key, "redis.tls_certificate");
+    assert!(e.message.contains("speaks only TLS"), "{}", e.message);
+    let mut a = example();
+    for bad in ["1.x", "", "1", "1.2.3.4", "1.22.1;"] {
+        a.app.nginx_version = bad.into();
+        assert_eq!(
+            answers::check(&mut a).unwrap_err().key,
+            "app.nginx_version",
+            "{bad}"
+        );
+    }
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
@@ -75,21 +157,67 @@ impl Drop for Kill {
 async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
     let certs = servers::certs(CertKind::Valid);
     let (http, https) = (servers::free_port(), servers::free_port());
+    // The application behind nginx sets its own copies of some headers
+    // and names itself, as a FastAPI app with the middleware does.
+    let mut app = servers::Site::good();
+    app.plain = servers::Plain::Ok;
+    app.headers = vec![
+        ("X-Frame-Options".into(), "SAMEORIGIN".into()),
+        ("Cache-Control".into(), "public, max-age=600".into()),
+        ("Content-Security-Policy".into(), "default-src *".into()),
+        ("Server".into(), "uvicorn".into()),
+    ];
+    let app = servers::serve(&certs, app).await;
     let mut a = example();
     a.domains.api = HOST.into();
     a.tls.certificate = certs.cert_pem.display().to_string();
     a.tls.key = certs.key_pem.display().to_string();
     a.app.listen_http = Listen::Address(format!("127.0.0.1:{http}"));
     a.app.listen_https = Listen::Address(format!("127.0.0.1:{https}"));
-    a.app.upstream = format!("127.0.0.1:{}", servers::free_port());
-    let files = generate::render(&a, &Secrets::generate(), "2026-01-01").unwrap();
+    a.app.upstream = format!("127.0.0.1:{}", app.http);
+    // The branch of the nginx installed here (Debian 12: listen … http2).
+    a.app.nginx_version = answers::installed_nginx().expect("nginx -v");
     let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+
+    // OCSP stapling asked for: its branch passes nginx -t too.
+    let mut ocsp = a.clone();
+    ocsp.tls.ocsp_stapling = true;
+    ocsp.tls.resolver = "127.0.0.1".into();
+    ocsp.tls.trusted_certificate = certs.ca_pem.display().to_string();
+    answers::check(&mut ocsp).unwrap();
+    let files = generate::render(&ocsp, &Secrets::generate(), "2026-01-01").unwrap();
+    assert!(file(&files, "nginx/site.conf").contains("ssl_stapling on;"));
     std::fs::write(
         dir.path().join("site.conf"),
         file(&files, "nginx/site.conf"),
     )
     .unwrap();
-    let d = dir.path().display();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
+             http {{\n access_log off;\n client_body_temp_path {d}/b; proxy_temp_path {d}/p; fastcgi_temp_path {d}/f; uwsgi_temp_path {d}/u; scgi_temp_path {d}/s;\n include {d}/site.conf;\n}}\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out) = run(Command::new(nginx())
+        .arg("-t")
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf")));
+    assert!(
+        ok,
+        "nginx -t refused the generated site with OCSP stapling:\n{out}"
+    );
+
+    let files = generate::render(&a, &Secrets::generate(), "2026-01-01").unwrap();
+    std::fs::write(
+        dir.path().join("site.conf"),
+        file(&files, "nginx/site.conf"),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("nginx.conf"),
         format!(
@@ -140,6 +268,61 @@ async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
         let f = r.findings.iter().find(|f| f.item == id).unwrap();
         assert_eq!(f.outcome, Outcome::Pass, "{id}: {}", f.evidence);
     }
+    // One layer: the application's copies are hidden, nginx's are sent.
+    let get = |id: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.item == id)
+            .unwrap()
+            .evidence
+            .clone()
+    };
+    assert_eq!(get("headers.frame_options"), "X-Frame-Options: DENY");
+    assert!(
+        !get("headers.present").contains("two layers"),
+        "{}",
+        get("headers.present")
+    );
+    assert!(
+        !get("headers.present").contains("Cache-Control"),
+        "{}",
+        get("headers.present")
+    );
+
+    // A burst past the read zone's 100/min (burst 20) is answered 429 with
+    // Retry-After, which limit_req alone does not send.
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(&certs.ca_pem).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let net = harden::detect::probe::net::Net {
+        connect_to: vec![format!("{HOST}:443:127.0.0.1:{https}").parse().unwrap()],
+        deadline: Duration::from_secs(3),
+        roots: Arc::new(roots),
+        loopback_only: true,
+    };
+    let mut limited = None;
+    for _ in 0..40 {
+        let (mut tls, _) = net.tls(HOST, 443, "test burst").await.unwrap();
+        let resp = harden::detect::probe::http::exchange(
+            &mut tls,
+            "GET",
+            HOST,
+            "/",
+            &[],
+            Duration::from_secs(3),
+        )
+        .await
+        .unwrap();
+        if resp.status == 429 {
+            limited = Some(resp);
+            break;
+        }
+        assert_eq!(resp.header("retry-after"), None, "{}", resp.status);
+    }
+    let limited = limited.expect("no 429 within 40 requests");
+    assert_eq!(limited.header("retry-after"), Some("60"));
+    assert_eq!(limited.header("x-frame-options"), Some("DENY"));
 }
 
 fn resp(s: &mut std::net::TcpStream, cmd: &[&str]) -> String {
@@ -213,6 +396,81 @@ async fn redis_conf_refuses_strangers_and_admits_the_generated_user() {
     for f in &r.findings {
         assert_eq!(f.outcome, Outcome::Pass, "{}: {}", f.item, f.evidence);
     }
+}
+
+/// Redis on a private address speaks only TLS: the generated redis.conf
+/// starts a real redis-server (bound to loopback here, as the test cannot
+/// own 10.0.0.5) whose port answers TLS and nothing in plain text, and the
+/// generated REDIS_URL is rediss:// with the CA to check it against.
+#[test]
+fn a_networked_redis_conf_starts_a_tls_only_redis() {
+    let certs = servers::certs(CertKind::Valid);
+    let port = servers::free_port();
+    let data = tempfile::tempdir().unwrap();
+    let mut a = example();
+    a.redis.host = "10.0.0.5".into();
+    a.redis.port = port;
+    a.redis.data_dir = data.path().display().to_string();
+    a.redis.tls_certificate = certs.cert_pem.display().to_string();
+    a.redis.tls_key = certs.key_pem.display().to_string();
+    a.redis.tls_ca = certs.ca_pem.display().to_string();
+    answers::check(&mut a).unwrap();
+    let s = Secrets::generate();
+    let files = generate::render(&a, &s, "2026-01-01").unwrap();
+    let env = file(&files, ".env.production");
+    assert!(
+        env.contains(&format!("REDIS_URL=rediss://optibid:{}@10.0.0.5:{port}/0?ssl_cert_reqs=required&ssl_ca_certs={}", s.redis_password, certs.ca_pem.display())),
+        "{}",
+        s.mask(env)
+    );
+    let found = env::judge(
+        &envfile::parse(env.as_bytes()),
+        ".env.production",
+        &CodeIndex::default(),
+    );
+    let bad: Vec<String> = found
+        .iter()
+        .filter(|f| !matches!(f.outcome, Outcome::Pass | Outcome::Skipped))
+        .map(|f| format!("{} {:?}: {}", f.item, f.outcome, f.evidence))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    let conf = file(&files, "redis/redis.conf");
+    assert!(
+        !conf.contains(&s.redis_password),
+        "the password itself is in redis.conf"
+    );
+    assert!(conf.contains(&format!("\"{}\"", s.redis_acl_hash())));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("redis.conf");
+    std::fs::write(&path, conf.replace("bind 10.0.0.5", "bind 127.0.0.1")).unwrap();
+    let _redis = Kill(
+        Command::new(which::which("redis-server").expect("redis-server"))
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t = Instant::now();
+    let mut c = loop {
+        if let Ok(c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            break c;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "redis-server refused the generated TLS redis.conf"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    c.write_all(b"PING\r\n").unwrap();
+    let mut buf = [0u8; 64];
+    let n = c.read(&mut buf).unwrap_or(0);
+    assert!(
+        !buf[..n].starts_with(b"+PONG") && !buf[..n].starts_with(b"-NOAUTH"),
+        "plain RESP answered on the TLS port: {:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
 }
 
 #[test]

@@ -37,18 +37,36 @@ fn generate(out: &Path, extra: &[&str]) -> Command {
 }
 
 /// The Redis password in each of the two files that must agree.
-fn passwords(env: &str, conf: &str) -> (Option<String>, Option<String>) {
-    let in_env = env
-        .lines()
+/// The password of REDIS_URL in an env file.
+fn url_password(env: &str) -> Option<String> {
+    env.lines()
         .find_map(|l| l.strip_prefix("REDIS_URL="))
         .and_then(|u| u.split_once("://"))
         .and_then(|(_, rest)| rest.rsplit_once('@'))
         .and_then(|(info, _)| info.split_once(':'))
-        .map(|(_, pw)| pw.to_string());
+        .map(|(_, pw)| pw.to_string())
+}
+
+/// SHA-256 in hex, as a Redis ACL `#` password.
+fn sha256_hex(v: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(v.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The Redis password of each file, as redis.conf holds it: the SHA-256
+/// (hex) of the one in REDIS_URL, and the `#hash` of the ACL line.
+fn passwords(env: &str, conf: &str) -> (Option<String>, Option<String>) {
+    let in_env = url_password(env).map(|pw| sha256_hex(&pw));
     let in_conf = conf
         .lines()
         .find(|l| l.starts_with("user ") && l.contains(" on "))
-        .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix('>')))
+        .and_then(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.trim_matches('"').strip_prefix('#'))
+        })
         .map(str::to_string);
     (in_env, in_conf)
 }
@@ -213,9 +231,12 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
     let old_env = read(&out.join(".env.production"));
     let new_env = old_env.replace("REDIS_URL=redis://optibid:", "REDIS_URL=redis://optibid:0");
     let conf = read(&out.join("redis/redis.conf"));
-    let (pw, _) = passwords(&old_env, &conf);
-    let pw = pw.unwrap();
-    let new_conf = conf.replace(&format!(">{pw}"), &format!(">0{pw}"));
+    let pw = url_password(&old_env).unwrap();
+    let new_conf = conf.replace(
+        &format!("#{}", sha256_hex(&pw)),
+        &format!("#{}", sha256_hex(&format!("0{pw}"))),
+    );
+    assert_ne!(new_conf, conf);
     std::fs::write(out.join(".tmpa"), &new_env).unwrap();
     std::fs::write(out.join("redis/.tmpb"), &new_conf).unwrap();
     std::fs::write(
@@ -234,9 +255,8 @@ fn an_interrupted_set_is_completed_by_the_next_run() {
     assert!((o.code == 0), "{text}");
     assert!(text.contains("Completed an interrupted write"), "{text}");
     assert_consistent(&out, "after recovery");
-    let (a, _) = passwords(&read(&out.join(".env.production")), "");
     assert_eq!(
-        a.unwrap(),
+        url_password(&read(&out.join(".env.production"))).unwrap(),
         format!("0{pw}"),
         "the completed set was kept, not rotated"
     );

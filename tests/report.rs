@@ -138,7 +138,7 @@ fn the_command_writes_each_format_and_refuses_without_a_state() {
     for (fmt, needle) in [
         ("markdown", "# Production Security Checklist"),
         ("html", "<!DOCTYPE html>"),
-        ("json", "\"schema\": 1"),
+        ("json", "\"schema\": 2"),
     ] {
         let o = common::run(
             common::harden()

@@ -91,7 +91,33 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
     if let Some(x) = valid("MFA_ISSUER_NAME", |x| !x.contains(['"', '\n'])) {
         a.mfa.issuer = x;
     }
+    if a.redis.tls() && a.redis.tls_certificate.is_empty() {
+        // A networked Redis speaks TLS: Debian's layout, to review.
+        a.redis.tls_certificate = "/etc/redis/tls/redis.crt".into();
+        a.redis.tls_key = "/etc/redis/tls/redis.key".into();
+        a.redis.tls_ca = "/etc/redis/tls/ca.crt".into();
+    }
+    if let Some(v) = installed_nginx() {
+        a.app.nginx_version = v;
+    }
     settle(a)
+}
+
+/// The version of the nginx installed here, from `nginx -v`
+/// ("nginx version: nginx/1.22.1" on stderr), if there is one.
+pub fn installed_nginx() -> Option<String> {
+    let exe = which::which("nginx")
+        .ok()
+        .or_else(|| Some(std::path::PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))?;
+    let out = std::process::Command::new(exe)
+        .arg("-v")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let v = text.split("nginx/").nth(1)?.split_whitespace().next()?;
+    super::grammar::nginx_version("app.nginx_version", v).ok()
 }
 
 /// A draft every answer of which passes its grammar: a value taken from

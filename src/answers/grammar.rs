@@ -83,6 +83,69 @@ pub fn private_ip(key: &str, v: &str) -> Result<String, Refusal> {
     }
 }
 
+/// An nginx version as `nginx -v` prints it: `1.22.1`, `1.26` or `1.27.4`.
+///
+/// # Errors
+/// Anything but two or three dot-separated numbers.
+pub fn nginx_version(key: &str, v: &str) -> Result<String, Refusal> {
+    let parts: Vec<&str> = v.split('.').collect();
+    if (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Ok(v.to_string())
+    } else {
+        Err(refuse(
+            key,
+            format!(
+                "{} is not an nginx version like 1.22.1 (see nginx -v)",
+                shown(v)
+            ),
+        ))
+    }
+}
+
+/// True for nginx 1.25.1 and later, where `http2 on;` replaces the
+/// deprecated `listen … http2`.
+pub fn nginx_has_http2_directive(version: &str) -> bool {
+    let n: Vec<u32> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    let at = |i: usize| n.get(i).copied().unwrap_or(0);
+    (at(0), at(1), at(2)) >= (1, 25, 1)
+}
+
+/// DNS resolvers for nginx (`resolver`): one or more IP addresses,
+/// space-separated.
+///
+/// # Errors
+/// An empty list, or anything that is not an IP address.
+pub fn resolvers(key: &str, v: &str) -> Result<String, Refusal> {
+    let list: Vec<&str> = v.split_whitespace().collect();
+    if list.is_empty() || list.len() > 8 {
+        return Err(refuse(
+            key,
+            "give one to eight resolver IP addresses, space-separated (e.g. 127.0.0.53)".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for r in list {
+        match r.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(a)) => out.push(format!("[{a}]")),
+            Ok(a) => out.push(a.to_string()),
+            Err(_) => {
+                return Err(refuse(
+                    key,
+                    format!(
+                        "{} is not an IP address (nginx's resolver takes addresses)",
+                        shown(r)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out.join(" "))
+}
+
 /// `host:port`, with `[v6]:port` for IPv6.
 ///
 /// # Errors

@@ -10,7 +10,7 @@ mod draft;
 mod form;
 pub mod grammar;
 
-pub use draft::draft;
+pub use draft::{draft, installed_nginx};
 pub use form::{FieldError, fields, from_fields};
 
 use crate::util::text::line_col;
@@ -55,6 +55,9 @@ pub struct App {
     pub listen_http: Listen,
     pub listen_https: Listen,
     pub max_body: String,
+    /// The nginx version the server runs (`nginx -v`): 1.25.1 and later
+    /// take `http2 on;` instead of the deprecated `listen … http2`.
+    pub nginx_version: String,
 }
 
 /// What nginx `listen`s on: a port, or an address and port.
@@ -71,6 +74,14 @@ pub struct Tls {
     pub certificate: String,
     pub key: String,
     pub ocsp_stapling: bool,
+    /// With OCSP stapling: the resolvers nginx asks for the responder's
+    /// address (IP addresses, space-separated).
+    #[serde(default)]
+    pub resolver: String,
+    /// With OCSP stapling: the issuer chain nginx verifies the OCSP
+    /// answer against (absolute path).
+    #[serde(default)]
+    pub trusted_certificate: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +92,23 @@ pub struct Redis {
     pub user: String,
     /// Where Redis keeps its append-only file and snapshots.
     pub data_dir: String,
+    /// Redis's TLS certificate, key and the CA that issued them: required
+    /// when `host` is not loopback (clients then reach Redis over a
+    /// network, and only TLS is spoken), optional on loopback.
+    #[serde(default)]
+    pub tls_certificate: String,
+    #[serde(default)]
+    pub tls_key: String,
+    #[serde(default)]
+    pub tls_ca: String,
+}
+
+impl Redis {
+    /// True when Redis speaks only TLS: its host is not loopback, or its
+    /// certificate was given.
+    pub fn tls(&self) -> bool {
+        !self.host.starts_with("127.") || !self.tls_certificate.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,9 +354,35 @@ pub fn check(a: &mut Answers) -> Result<(), Refusal> {
     a.app.max_body = grammar::size("app.max_body", &a.app.max_body)?;
     a.tls.certificate = grammar::abs_path("tls.certificate", &a.tls.certificate)?;
     a.tls.key = grammar::abs_path("tls.key", &a.tls.key)?;
+    a.app.nginx_version = grammar::nginx_version("app.nginx_version", &a.app.nginx_version)?;
+    if a.tls.ocsp_stapling || !a.tls.resolver.is_empty() {
+        a.tls.resolver = grammar::resolvers("tls.resolver", &a.tls.resolver)?;
+    }
+    if a.tls.ocsp_stapling || !a.tls.trusted_certificate.is_empty() {
+        a.tls.trusted_certificate =
+            grammar::abs_path("tls.trusted_certificate", &a.tls.trusted_certificate)?;
+    }
     a.redis.host = grammar::private_ip("redis.host", &a.redis.host)?;
     a.redis.user = grammar::word("redis.user", &a.redis.user)?;
     a.redis.data_dir = grammar::abs_path("redis.data_dir", &a.redis.data_dir)?;
+    if a.redis.tls() {
+        for (key, v) in [
+            ("redis.tls_certificate", &mut a.redis.tls_certificate),
+            ("redis.tls_key", &mut a.redis.tls_key),
+            ("redis.tls_ca", &mut a.redis.tls_ca),
+        ] {
+            if v.is_empty() {
+                return Err(Refusal {
+                    key: key.into(),
+                    message: format!(
+                        "{key}: Redis on {} is reached over a network, so it speaks only TLS: give its certificate, key and CA (absolute paths)",
+                        a.redis.host
+                    ),
+                });
+            }
+            *v = grammar::abs_path(key, v)?;
+        }
+    }
     a.database.host = grammar::host("database.host", &a.database.host)?;
     a.database.name = grammar::db_ident("database.name", &a.database.name)?;
     a.database.user = grammar::db_ident("database.user", &a.database.user)?;

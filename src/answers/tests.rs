@@ -24,6 +24,10 @@ fn drafts_take_what_the_env_file_says() {
         ("db.acme.test", 6432, Driver::Psycopg2)
     );
     assert_eq!((a.redis.host.as_str(), a.redis.port), ("10.0.0.5", 6380));
+    assert_eq!(
+        a.redis.tls_ca, "/etc/redis/tls/ca.crt",
+        "a networked Redis speaks TLS"
+    );
     assert_eq!(a.dr.rto_minutes, 90);
     assert_eq!(a.mfa.issuer, "OptiBid Energy", "placeholders are not taken");
     assert_eq!(

@@ -283,13 +283,24 @@ fn database_url(a: &Answers, s: &Secrets) -> (String, &'static str) {
 }
 
 fn redis_url(a: &Answers, s: &Secrets) -> String {
-    format!(
-        "redis://{}:{}@{}:{}/0",
+    let base = format!(
+        "{}://{}:{}@{}:{}/0",
+        if a.redis.tls() { "rediss" } else { "redis" },
         a.redis.user,
         userinfo_encode(&s.redis_password),
         a.redis.host,
         a.redis.port
-    )
+    );
+    if a.redis.tls() {
+        // redis-py reads these from the URL: check the server's certificate
+        // against the CA that issued it.
+        format!(
+            "{base}?ssl_cert_reqs=required&ssl_ca_certs={}",
+            userinfo_encode(&a.redis.tls_ca).replace("%2F", "/")
+        )
+    } else {
+        base
+    }
 }
 
 /// Percent-encodes a password for the user-info part of a URL (a kept
@@ -313,6 +324,15 @@ fn tls_mode(t: DbTls) -> &'static str {
     }
 }
 
+/// The pinned actions and tools of the generated workflow, kept as dated
+/// data in one place.
+const PINS: &str = include_str!("../../assets/actions.toml");
+
+/// [`PINS`] as a table.
+fn pins() -> Result<toml::Table, GenerateError> {
+    toml::from_str(PINS).map_err(|e| GenerateError::Render(format!("assets/actions.toml: {e}")))
+}
+
 /// Renders every file.
 ///
 /// # Errors
@@ -327,6 +347,19 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Gen
             .map_err(|e| GenerateError::Render(format!("template {}: {e}", spec.template)))?;
     }
     let (url, note) = database_url(a, s);
+    let pins = pins()?;
+    // app.upstream is host:port (or [v6]:port), checked by its grammar.
+    let (upstream_host, upstream_port) = a
+        .app
+        .upstream
+        .rsplit_once(':')
+        .map(|(h, p)| {
+            (
+                h.trim_matches(|c| c == '[' || c == ']').to_string(),
+                p.to_string(),
+            )
+        })
+        .unwrap_or_else(|| (a.app.upstream.clone(), String::new()));
     let mut out = Vec::new();
     for spec in SPECS {
         let stamp = format!(
@@ -340,7 +373,14 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Gen
             stamp => stamp,
             database_url => url.clone(),
             redis_url => redis_url(a, s),
+            redis_acl_hash => s.redis_acl_hash(),
+            redis_tls => a.redis.tls(),
             db_tls_note => note,
+            pins => Value::from(minijinja::value::Serde(&pins)),
+            http2_directive => crate::answers::grammar::nginx_has_http2_directive(&a.app.nginx_version),
+            resolvers => a.tls.resolver.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
+            upstream_host => upstream_host.clone(),
+            upstream_port => upstream_port.clone(),
         };
         let mut content = env
             .get_template(spec.template)

@@ -91,6 +91,21 @@ impl Secrets {
         for v in self.all() {
             crate::util::redact::remember(v);
         }
+        if !self.redis_password.is_empty() {
+            crate::util::redact::remember(&self.redis_acl_hash());
+        }
+    }
+
+    /// The ACL form of the Redis password: `#` and its SHA-256 in hex, so
+    /// redis.conf does not hold the password itself. Masked like a secret
+    /// all the same: a kept password chosen by hand could be guessed from it.
+    pub fn redis_acl_hash(&self) -> String {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(self.redis_password.as_bytes());
+        format!(
+            "#{}",
+            h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )
     }
 
     fn all(&self) -> [&str; 4] {

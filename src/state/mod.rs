@@ -16,7 +16,7 @@ use crate::checklist::Checklist;
 use crate::detect::{Finding, Location, Outcome};
 
 /// The state schema this build reads and writes.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// The operator's word on an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

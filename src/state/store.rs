@@ -115,9 +115,34 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
         Some(toml::Value::Integer(n)) if *n < 1 => {
             return Err(corrupt(None, format!("unknown schema {n}")));
         }
+        Some(toml::Value::Integer(1)) => {
+            let mut table = table;
+            migrate_1_to_2(&mut table);
+            // A file that does not fit once migrated is reported from its
+            // own text, so the error keeps its line and column.
+            if let Ok(state) = toml::Value::Table(table).try_into::<State>() {
+                return Ok(state);
+            }
+        }
         _ => {}
     }
     toml::from_str::<State>(text).map_err(|e| corrupt(e.span(), e.message().trim_end().to_string()))
+}
+
+/// Schema 2 added `answers.app.nginx_version` (which `listen … http2` or
+/// `http2 on;` the nginx site uses) and the optional OCSP answers. A
+/// schema-1 state's answers get the version of the nginx installed here,
+/// or 1.22.1 (Debian 12's), which keeps the form those answers produced;
+/// the answers form shows it for review.
+fn migrate_1_to_2(table: &mut toml::Table) {
+    table.insert("schema".into(), toml::Value::Integer(2));
+    if let Some(toml::Value::Table(answers)) = table.get_mut("answers")
+        && let Some(toml::Value::Table(app)) = answers.get_mut("app")
+        && !app.contains_key("nginx_version")
+    {
+        let v = crate::answers::installed_nginx().unwrap_or_else(|| "1.22.1".into());
+        app.insert("nginx_version".into(), toml::Value::String(v));
+    }
 }
 
 /// Why a save failed; the previous state file is intact.

@@ -83,6 +83,39 @@ pub fn hold_everywhere(out: &mut [Finding], main: &Response, others: &[(&str, &R
     }
 }
 
+/// Security headers the response carries more than once (nginx and the
+/// application both setting them), with their values: browsers then use
+/// the first, the strictest, or none, depending on the header.
+pub fn duplicates(main: &Response) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in [
+        "strict-transport-security",
+        "x-content-type-options",
+        "x-frame-options",
+        "x-xss-protection",
+        "content-security-policy",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "cache-control",
+    ] {
+        let values: Vec<&str> = main
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        if values.len() > 1 {
+            out.push(format!(
+                "{name} sent {} times ({})",
+                values.len(),
+                values.join(" | ")
+            ));
+        }
+    }
+    out
+}
+
 /// A note for `headers.present` when an API answer may be cached by the
 /// browser or a proxy (no `Cache-Control: no-store`).
 pub fn cache_note(main: &Response) -> Option<String> {
@@ -151,6 +184,23 @@ mod tests {
         assert_eq!(out[0].outcome, Outcome::Warn);
         assert!(out[0].evidence.contains("not on the 404 for /x"));
         assert_eq!(out[1].outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_header_set_twice_is_named_with_both_values() {
+        let r = resp(
+            200,
+            &[
+                ("X-Frame-Options", "DENY"),
+                ("x-frame-options", "SAMEORIGIN"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        );
+        assert_eq!(
+            duplicates(&r),
+            ["x-frame-options sent 2 times (DENY | SAMEORIGIN)"]
+        );
+        assert!(duplicates(&resp(200, &[("X-Frame-Options", "DENY")])).is_empty());
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod wellknown;
 
 pub use cookies::judge_cookies;
 pub use cors::{judge_cors, lookalikes, unknown_origin};
-pub use exposure::{DOCS_PATHS, cache_note, hold_everywhere, judge_docs};
+pub use exposure::{DOCS_PATHS, cache_note, duplicates, hold_everywhere, judge_docs};
 pub use headers::{judge_headers, judge_hsts, judge_rate_headers, judge_redirect};
 pub use tls::{CertInfo, cert_info, judge_tls};
 pub use wellknown::judge_security_txt;
@@ -171,6 +171,19 @@ pub async fn probe(
             let mut hsts = judge_hsts(r, plain.as_ref().ok());
             hold_everywhere(&mut hsts, r, &others);
             hold_everywhere(&mut headers, r, &others);
+            let twice = duplicates(r);
+            if !twice.is_empty() {
+                for f in headers.iter_mut().filter(|f| f.item == "headers.present") {
+                    f.outcome = f.outcome.worst(Outcome::Warn);
+                    if f.remediation.is_empty() {
+                        f.remediation = "Set each security header in one layer: nginx add_header … always, with proxy_hide_header for the application's copy.".into();
+                    }
+                    f.evidence.push_str(&format!(
+                        "; set in two layers: {} (hide the application's copy: nginx proxy_hide_header)",
+                        twice.join("; ")
+                    ));
+                }
+            }
             if let Some(note) = cache_note(r) {
                 for f in headers.iter_mut().filter(|f| f.item == "headers.present") {
                     f.evidence.push_str(&format!("; {note}"));
