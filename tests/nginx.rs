@@ -79,6 +79,12 @@ async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
         !all.contains(servers::PLANTED_COOKIE),
         "a cookie value reached the findings"
     );
+    // One finding per item: with several URLs the first copy of an item
+    // is the one merged, so a second, different copy would be lost.
+    for id in detect::probe::web::ITEMS {
+        let n = r.findings.iter().filter(|f| f.item == *id).count();
+        assert_eq!(n, 1, "{id} reported {n} times");
+    }
     let f: std::collections::BTreeMap<String, (Outcome, String)> = r
         .findings
         .into_iter()

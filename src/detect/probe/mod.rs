@@ -281,14 +281,14 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
         ports::judge(
             "network.redis_not_public",
             "Redis",
-            &["redis"],
+            &["redis", "valkey", "keydb", "dragonfly"],
             &redis_ports,
             &listening,
         ),
         ports::judge(
             "network.database_not_public",
             "PostgreSQL",
-            &["postgres"],
+            &["postgres", "pgbouncer", "pgpool"],
             &db_ports,
             &listening,
         ),

@@ -177,9 +177,10 @@ fn shown(l: &Listener) -> String {
 }
 
 /// Judges where a service listens. A listener counts as the service when
-/// its owner's name contains one of `names`, or, when /proc does not say
-/// who owns it, when it is on one of `ports`. A port held by another
-/// program is named and left out.
+/// its owner's name contains one of `names` (on any port), or when it is
+/// on one of `ports`, whoever holds it: `docker-proxy` publishing a
+/// container's Redis, or haproxy or socat forwarding to it, expose the
+/// service as much as the server itself. Each is named with its owner.
 pub fn judge(
     id: &str,
     what: &str,
@@ -187,32 +188,20 @@ pub fn judge(
     ports: &[u16],
     listening: &[Listener],
 ) -> Finding {
-    let is_service = |l: &Listener| match &l.owner {
-        Some((comm, _)) => names.iter().any(|n| comm.contains(n)),
-        None => ports.contains(&l.port),
+    let is_service = |l: &Listener| {
+        ports.contains(&l.port)
+            || l.owner
+                .as_ref()
+                .is_some_and(|(comm, _)| names.iter().any(|n| comm.contains(n)))
     };
     let ours: Vec<&Listener> = listening.iter().filter(|l| is_service(l)).collect();
-    let others: Vec<String> = listening
-        .iter()
-        .filter(|l| ports.contains(&l.port) && !is_service(l))
-        .map(shown)
-        .collect();
     let list: Vec<String> = ports.iter().map(u16::to_string).collect();
-    let elsewhere = if others.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " ({} held by another program: {})",
-            list.join("/"),
-            others.join(", ")
-        )
-    };
     if ours.is_empty() {
         return Finding::new(
             id,
             Outcome::Skipped,
             format!(
-                "no {what} process listens here, nor anything unnamed on port {}{elsewhere}: not the {what} host, so check its firewall there",
+                "no {what} process listens here, nor anything on port {}: not the {what} host, so check its firewall there",
                 list.join(" or ")
             ),
         );
@@ -242,7 +231,7 @@ pub fn judge(
             id,
             Outcome::Fail,
             format!(
-                "{what} listens {}: exposed unless a firewall blocks it{elsewhere}",
+                "{what} listens {}: exposed unless a firewall blocks it",
                 parts.join("; ")
             ),
         )
@@ -252,7 +241,7 @@ pub fn judge(
             id,
             Outcome::Warn,
             format!(
-                "{what} listens on a private address ({}): reachable from that network, so its firewall must allow only the app servers{elsewhere}",
+                "{what} listens on a private address ({}): reachable from that network, so its firewall must allow only the app servers",
                 private.join(", ")
             ),
         )
@@ -261,7 +250,7 @@ pub fn judge(
         Finding::new(
             id,
             Outcome::Pass,
-            format!("{what} listens on {} only{elsewhere}", all.join(", ")),
+            format!("{what} listens on {} only", all.join(", ")),
         )
     }
 }
@@ -355,13 +344,10 @@ mod tests {
     }
 
     #[test]
-    fn the_owner_names_the_service_not_the_port() {
-        // Redis moved to 6380 with nothing in REDIS_URL saying so, and a
-        // caching proxy on 6379: Redis is found by its name.
-        let l = vec![
-            at("0.0.0.0", 6380, Some("redis-server")),
-            at("127.0.0.1", 6379, Some("envoy")),
-        ];
+    fn the_owner_names_the_service_and_its_port_counts_whoever_holds_it() {
+        // Redis moved to 6380 with nothing in REDIS_URL saying so: found
+        // by its name.
+        let l = vec![at("0.0.0.0", 6380, Some("redis-server"))];
         let f = judge("r", "Redis", &["redis"], &[6379], &l);
         assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
         assert!(
@@ -369,16 +355,22 @@ mod tests {
             "{}",
             f.evidence
         );
+        // Docker publishing a container's Redis: docker-proxy holds the
+        // port on every interface, which exposes Redis all the same.
+        let l = vec![at("0.0.0.0", 6379, Some("docker-proxy"))];
+        let f = judge("r", "Redis", &["redis"], &[6379], &l);
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
         assert!(
-            f.evidence
-                .contains("6379 held by another program: 127.0.0.1:6379 (envoy, pid 42)"),
+            f.evidence.contains("(docker-proxy, pid 42)"),
             "{}",
             f.evidence
         );
-        let l = vec![at("0.0.0.0", 5432, Some("pgbouncer"))];
-        let f = judge("d", "PostgreSQL", &["postgres"], &[5432], &l);
+        let l = vec![at("10.0.0.4", 5432, Some("pgbouncer"))];
+        let f = judge("d", "PostgreSQL", &["postgres", "pgbouncer"], &[6432], &l);
+        assert_eq!(f.outcome, Outcome::Warn, "{}", f.evidence);
+        let l = vec![at("0.0.0.0", 8080, Some("nginx"))];
+        let f = judge("r", "Redis", &["redis"], &[6379], &l);
         assert_eq!(f.outcome, Outcome::Skipped, "{}", f.evidence);
-        assert!(f.evidence.contains("pgbouncer"), "{}", f.evidence);
     }
 
     #[test]

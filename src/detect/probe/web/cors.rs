@@ -16,19 +16,19 @@ pub fn judge_cors(
         Err(e) => return Finding::new(id, Outcome::Unknown, format!("preflight: {e}")),
         Ok(r) => r,
     };
-    if matches!(r.status, 405 | 501) {
-        return Finding::new(
-            id,
-            Outcome::Warn,
-            format!("a preflight (OPTIONS) gets {}: the server does not handle preflights, so browsers refuse cross-origin calls that need one", r.status),
-        )
-        .fix("Handle OPTIONS with the CORS middleware (FastAPI's CORSMiddleware does).");
-    }
     let acao = r.header("access-control-allow-origin").unwrap_or("");
     let creds = r
         .header("access-control-allow-credentials")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let mut f = if acao == random_origin && creds {
+    let no_preflight = matches!(r.status, 405 | 501);
+    let mut f = if no_preflight {
+        Finding::new(
+            id,
+            Outcome::Warn,
+            format!("a preflight (OPTIONS) gets {}: the server does not handle preflights, so browsers refuse cross-origin calls that need one", r.status),
+        )
+        .fix("Handle OPTIONS with the CORS middleware (FastAPI's CORSMiddleware does).")
+    } else if acao == random_origin && creds {
         Finding::new(id, Outcome::Fail, format!("a preflight from {random_origin} is answered with that origin and Allow-Credentials: true: any site can call the API with the user's cookies"))
             .fix("List the allowed origins explicitly; never echo the Origin with credentials.")
     } else if acao == random_origin {
@@ -57,12 +57,9 @@ pub fn judge_cors(
     };
     // Origins that only look like production ones (a suffix, a prefix,
     // http://, null): echoing one means the check is not an exact match.
-    let checked = if f.outcome == Outcome::Pass {
-        lookalike
-    } else {
-        &[]
-    };
-    for (origin, resp) in checked {
+    // Judged whatever the random origin got: a server may echo only what
+    // contains a production name, or add credentials only for those.
+    for (origin, resp) in lookalike {
         let Ok(l) = resp else { continue };
         if l.header("access-control-allow-origin") != Some(origin.as_str()) {
             continue;
@@ -70,14 +67,19 @@ pub fn judge_cors(
         let creds = l
             .header("access-control-allow-credentials")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        f = if creds {
-            Finding::new(id, Outcome::Fail, format!("a preflight from the lookalike origin {origin} is allowed with Allow-Credentials: true: the origin check is not exact (an unanchored allow_origin_regex?), so that site can call the API with the user's cookies"))
-                .fix("Match origins exactly: a list, or a regex anchored with ^ and $ and escaped dots.")
-        } else {
-            Finding::new(id, Outcome::Warn, format!("a preflight from the lookalike origin {origin} is allowed: the origin check is not exact"))
-                .fix("Match origins exactly: a list, or a regex anchored with ^ and $ and escaped dots.")
-        };
-        break;
+        if creds && f.outcome != Outcome::Fail {
+            f = Finding::new(id, Outcome::Fail, format!("a preflight from the lookalike origin {origin} is allowed with Allow-Credentials: true: the origin check is not exact (an unanchored allow_origin_regex?), so that site can call the API with the user's cookies"))
+                .fix("Match origins exactly: a list, or a regex anchored with ^ and $ and escaped dots.");
+            break;
+        }
+        if !creds && f.outcome == Outcome::Pass {
+            f = Finding::new(id, Outcome::Warn, format!("a preflight from the lookalike origin {origin} is allowed: the origin check is not exact"))
+                .fix("Match origins exactly: a list, or a regex anchored with ^ and $ and escaped dots.");
+        }
+    }
+    if no_preflight {
+        // Production origins cannot preflight either: that is the warning.
+        return f;
     }
     let mut refused = Vec::new();
     for (origin, resp) in production {
@@ -107,13 +109,16 @@ pub fn judge_cors(
     f
 }
 
+/// Most production origins given lookalikes (three preflights each).
+const MAX_LOOKALIKE_ORIGINS: usize = 20;
+
 /// Origins that only look like the production ones: `null`, and for each
-/// (the first three) the same host with a suffix, with a prefix, and over
+/// (up to twenty) the same host with a suffix, with a prefix, and over
 /// http://. `.invalid` is reserved: these are only header values, never
 /// dialled.
 pub fn lookalikes(origins: &[String]) -> Vec<String> {
     let mut out = vec!["null".to_string()];
-    for o in origins.iter().take(3) {
+    for o in origins.iter().take(MAX_LOOKALIKE_ORIGINS) {
         if let Some(host) = o.strip_prefix("https://") {
             out.push(format!("{o}.harden-probe.invalid"));
             out.push(format!("https://harden-probe{host}"));
@@ -152,6 +157,47 @@ mod tests {
             judge_cors(o, &Ok(resp(400, &[])), &prod, &[]).outcome,
             Outcome::Fail
         );
+    }
+
+    #[test]
+    fn lookalikes_are_judged_whatever_the_random_origin_got() {
+        let o = "https://harden-1.invalid";
+        let look = "https://app.example.com.harden-probe.invalid";
+        let with_creds = vec![(
+            look.to_string(),
+            Ok(resp(
+                200,
+                &[
+                    ("Access-Control-Allow-Origin", look),
+                    ("Access-Control-Allow-Credentials", "true"),
+                ],
+            )),
+        )];
+        // The random origin is echoed without credentials (a warning), but
+        // a lookalike gets credentials: that is the failure.
+        let echoed = Ok(resp(200, &[("Access-Control-Allow-Origin", o)]));
+        let f = judge_cors(o, &echoed, &[], &with_creds);
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
+        assert!(f.evidence.contains(look));
+        // OPTIONS refused for the random origin, allowed for a lookalike.
+        let f = judge_cors(o, &Ok(resp(405, &[])), &[], &with_creds);
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
+        let f = judge_cors(o, &Ok(resp(405, &[])), &[], &[]);
+        assert_eq!(f.outcome, Outcome::Warn, "{}", f.evidence);
+    }
+
+    #[test]
+    fn every_production_origin_gets_lookalikes() {
+        let origins: Vec<String> = (0..12)
+            .map(|i| format!("https://app{i}.example.com"))
+            .collect();
+        let l = lookalikes(&origins);
+        assert_eq!(l.len(), 1 + 3 * 12);
+        assert!(l.contains(&"http://app11.example.com".to_string()));
+        assert!(l.iter().all(|o| o == "null"
+            || o.ends_with(".invalid")
+            || o.starts_with("http://")
+            || o.contains("harden-probe")));
     }
 
     #[test]

@@ -137,25 +137,23 @@ pub async fn probe(
         https_request(net, &host, port, "GET", &missing, &[]),
         plain,
     );
-    let mut production = Vec::new();
-    for o in origins {
-        let h = preflight_headers(o);
-        let refs: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        production.push((
-            o.clone(),
-            https_request(net, &host, port, "OPTIONS", path, &refs).await,
-        ));
-    }
-    let mut lookalike = Vec::new();
-    for o in lookalikes(origins) {
+    // The preflights from production origins and their lookalikes, all at
+    // once: each is its own connection, so they share the deadline.
+    let preflight = |o: String| {
         let h = preflight_headers(&o);
-        let refs: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let r = https_request(net, &host, port, "OPTIONS", path, &refs).await;
-        lookalike.push((o, r));
-    }
+        let (host, path) = (host.clone(), path.to_string());
+        async move {
+            let refs: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let r = https_request(net, &host, port, "OPTIONS", &path, &refs).await;
+            (o, r)
+        }
+    };
+    let (production, lookalike) = tokio::join!(
+        futures_util::future::join_all(origins.iter().cloned().map(preflight)),
+        futures_util::future::join_all(lookalikes(origins).into_iter().map(preflight)),
+    );
     match &main {
         Ok(r) => {
-            out.extend(judge_hsts(r, plain.as_ref().ok()));
             let mut headers = judge_headers(r, docs.as_ref().is_ok_and(|d| d.status == 200));
             let error_page = format!("the {} for {missing}", status_of(&not_found));
             let security_page = format!("{} /.well-known/security.txt", status_of(&security));
