@@ -53,6 +53,12 @@ pub fn publicly_known(value: &str) -> Option<&'static str> {
     exact
         .iter()
         .find(|(v, _)| *v == l)
+        // A known key with a character added or a prefix is still known.
+        .or_else(|| {
+            exact
+                .iter()
+                .find(|(v, _)| v.len() >= 16 && l.contains(v.as_str()))
+        })
         .or_else(|| prefixes.iter().find(|(p, _)| l.starts_with(p.as_str())))
         .map(|(_, why)| why.as_str())
 }
@@ -253,6 +259,35 @@ pub fn strength_with(value: &str, context: &[&str]) -> Strength {
             pattern: Some("repeats a pattern"),
         };
     }
+    // Readable text dressed as a key: hex or base64 of a phrase.
+    if let Some((text, how)) = decoded_text(value)
+        && let s = strength_with(&text, context)
+        && (s.structured() || s.bits < 128.0)
+    {
+        return Strength {
+            bits: s.bits.min(random),
+            pattern: Some(how),
+        };
+    }
+    // Counting: each character (or byte) a fixed step from the one a few
+    // places before (`a1b2c3…`, `000102…`).
+    if let Some(bits) = progression(value) {
+        return Strength {
+            bits: bits.min(random),
+            pattern: Some("a sequence"),
+        };
+    }
+    // A long piece said twice (`Tr0ub4dor&3Tr0ub4dor&3x`): worth the piece
+    // once, its place, and the rest at random.
+    if let Some((unit, rest)) = repeated_piece(&chars)
+        && let once = strength_with(&unit, context).bits
+        && once + rest as f64 * per_char + 2.0 * ((n + 1) as f64).log2() < STRUCTURED_BELOW * random
+    {
+        return Strength {
+            bits: once + rest as f64 * per_char + 2.0 * ((n + 1) as f64).log2(),
+            pattern: Some("repeats a pattern"),
+        };
+    }
     let position = ((n + 1) as f64).log2();
     let mut parts = 0.0;
     let mut covered: Vec<(&'static str, usize)> = Vec::new();
@@ -384,6 +419,126 @@ fn chunks(value: &str) -> Vec<String> {
     out
 }
 
+/// The text a hex or base64 value encodes, when it is text: at least 8
+/// bytes, valid UTF-8, all printable. Random keys decode to random bytes,
+/// which are almost never all printable.
+fn decoded_text(value: &str) -> Option<(String, &'static str)> {
+    let n = value.len();
+    if n < 16 {
+        return None;
+    }
+    let hex = n.is_multiple_of(2) && value.bytes().all(|b| b.is_ascii_hexdigit());
+    let bytes: Vec<u8> = if hex {
+        (0..n)
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&value[i..i + 2], 16).unwrap_or(0))
+            .collect()
+    } else {
+        base64_decode(value)?
+    };
+    let text = String::from_utf8(bytes).ok()?;
+    let printable =
+        text.chars().count() >= 8 && text.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    printable.then_some((
+        text,
+        if hex {
+            "encodes readable text (hex)"
+        } else {
+            "encodes readable text (base64)"
+        },
+    ))
+}
+
+/// Standard or URL-safe base64, padded or not; `None` when the value is
+/// not base64.
+fn base64_decode(value: &str) -> Option<Vec<u8>> {
+    let body = value.trim_end_matches('=');
+    if value.len() - body.len() > 2 {
+        return None;
+    }
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for b in body.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Bits of a value in which each character, or each byte of its hex, is
+/// a fixed step from the one `lag` places before it (most of the time);
+/// `None` for anything else.
+fn progression(value: &str) -> Option<f64> {
+    let chars: Vec<u32> = value.chars().map(u32::from).collect();
+    let mut series = vec![chars];
+    if value.len().is_multiple_of(2) && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        series.push(
+            (0..value.len())
+                .step_by(2)
+                .map(|i| u32::from_str_radix(&value[i..i + 2], 16).unwrap_or(0))
+                .collect(),
+        );
+    }
+    for s in series {
+        if s.len() < 8 {
+            continue;
+        }
+        for lag in 1..=4 {
+            let steps: Vec<i64> = s
+                .windows(lag + 1)
+                .map(|w| i64::from(w[lag]) - i64::from(w[0]))
+                .collect();
+            let mut counts: std::collections::HashMap<i64, usize> = Default::default();
+            for d in &steps {
+                *counts.entry(*d).or_default() += 1;
+            }
+            let most = counts.values().copied().max().unwrap_or(0);
+            if most * 4 >= steps.len() * 3 {
+                // The first `lag` characters, the step, and the stray ones.
+                let stray = steps.len() - most;
+                return Some(lag as f64 * 8.0 + 8.0 + stray as f64 * 8.0);
+            }
+        }
+    }
+    None
+}
+
+/// The longest piece (8 characters or more) said twice without overlap,
+/// when the two copies make most of the value: the piece and how many
+/// characters are left. Values over 128 characters are not searched.
+fn repeated_piece(chars: &[char]) -> Option<(String, usize)> {
+    let n = chars.len();
+    if !(16..=128).contains(&n) {
+        return None;
+    }
+    for len in (8..=n / 2).rev() {
+        if 2 * len * 10 < n * 7 {
+            return None;
+        }
+        for i in 0..=n - 2 * len {
+            let piece = &chars[i..i + len];
+            if (i + len..=n - len).any(|j| &chars[j..j + len] == piece) {
+                return Some((piece.iter().collect(), n - 2 * len));
+            }
+        }
+    }
+    None
+}
+
 /// [`strength_with`] without context.
 pub fn strength(value: &str) -> Strength {
     strength_with(value, &[])
@@ -494,6 +649,14 @@ mod tests {
             let s = strength(v);
             assert!(!s.structured() && s.bits >= 256.0, "{v}: {s:?}");
         }
+    }
+
+    #[test]
+    fn the_known_secrets_asset_parses() {
+        // A broken asset would leave the lists empty, and every known key
+        // would pass again.
+        let (exact, prefixes) = &*KNOWN;
+        assert!(exact.len() >= 10 && !prefixes.is_empty());
     }
 
     #[test]
