@@ -87,10 +87,18 @@ fn golden_files_of_the_other_branches() {
     a.redis.tls_certificate = "/etc/redis/tls/redis.crt".into();
     a.redis.tls_key = "/etc/redis/tls/redis.key".into();
     a.redis.tls_ca = "/etc/redis/tls/ca.crt".into();
+    a.app.upstream = "10.0.0.7:8000".into();
     answers::check(&mut a).unwrap();
     assert_eq!(a.tls.resolver, "127.0.0.53 [::1]");
+    // A checked answer checks again (it is stored, then checked at generate).
+    answers::check(&mut a.clone()).unwrap();
     let files = generate::render(&a, &s, "2026-01-01").unwrap();
-    for path in ["nginx/site.conf", "redis/redis.conf", ".env.production"] {
+    for path in [
+        "nginx/site.conf",
+        "redis/redis.conf",
+        ".env.production",
+        "docs/deployment-and-rollback.md",
+    ] {
         let name = format!("branches_{}", path.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, s.mask(file(&files, path)));
     }

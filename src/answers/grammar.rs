@@ -129,7 +129,12 @@ pub fn resolvers(key: &str, v: &str) -> Result<String, Refusal> {
     }
     let mut out = Vec::new();
     for r in list {
-        match r.parse::<std::net::IpAddr>() {
+        // Written back as `[v6]`, so a checked answer checks again.
+        let bare = r
+            .strip_prefix('[')
+            .and_then(|x| x.strip_suffix(']'))
+            .unwrap_or(r);
+        match bare.parse::<std::net::IpAddr>() {
             Ok(std::net::IpAddr::V6(a)) => out.push(format!("[{a}]")),
             Ok(a) => out.push(a.to_string()),
             Err(_) => {

@@ -158,21 +158,7 @@ pub fn sh(v: String) -> Result<String, Error> {
 
 /// Markdown text: the characters that start markup or HTML escaped.
 pub fn md(v: String) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' | '(' | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::util::text::markdown_inert(&v)
 }
 
 /// A logrotate path: plain characters only (it has no quoting worth trusting).

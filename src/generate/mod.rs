@@ -381,6 +381,8 @@ pub fn render(a: &Answers, s: &Secrets, date: &str) -> Result<Vec<Rendered>, Gen
             resolvers => a.tls.resolver.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
             upstream_host => upstream_host.clone(),
             upstream_port => upstream_port.clone(),
+            upstream_loopback => upstream_host == "localhost"
+                || upstream_host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
         };
         let mut content = env
             .get_template(spec.template)

@@ -8,7 +8,7 @@ use crate::checklist::Verdict;
 use crate::review::{ItemResult, summarize};
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::util::text::markdown_inert(s)
 }
 
 /// Renders the summary.

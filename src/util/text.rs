@@ -25,3 +25,39 @@ mod tests {
         assert_eq!(line_col(t, 999), (3, 2));
     }
 }
+
+/// Text made inert for Markdown (a report cell, a runbook line): HTML
+/// metacharacters as entities, Markdown's punctuation escaped, control
+/// characters as spaces. Evidence quotes what servers send (a CSP, a
+/// Server header), which must not become a link or markup in a report.
+pub fn markdown_inert(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    #[test]
+    fn markup_from_a_server_stays_text() {
+        let v = "nginx <img src=x onerror=alert(1)> [x](http://evil.test) | a\nb";
+        let m = super::markdown_inert(v);
+        assert!(
+            !m.contains('<') && !m.contains("](") && !m.contains('\n'),
+            "{m}"
+        );
+        assert!(m.contains("\\|"));
+    }
+}

@@ -60,11 +60,14 @@ pub fn jwt_secret(j: &Judge, r: &Rule) -> Vec<Finding> {
     let alg = j.file.value("JWT_ALGORITHM").unwrap_or("HS256");
     if asymmetric(alg) && j.file.value(k).is_none() {
         // A key pair signs: the shared secret is not used.
-        let private = j
-            .file
-            .keys()
-            .into_iter()
-            .find(|key| key.to_ascii_uppercase().contains("PRIVATE_KEY"));
+        let private = j.file.keys().into_iter().find(|key| {
+            // The signing key, not a payment provider's (STRIPE_PRIVATE_KEY).
+            let k = key.to_ascii_uppercase();
+            k.contains("PRIVATE_KEY")
+                && ["JWT", "SIGN", "TOKEN", "AUTH"]
+                    .iter()
+                    .any(|w| k.contains(w))
+        });
         let f = match private {
             Some(p) => Finding::new(
                 r.items[0],
@@ -116,7 +119,7 @@ pub fn jwt_secret(j: &Judge, r: &Rule) -> Vec<Finding> {
                     )
                     .fix("Give JWT signing its own key, so rotating one does not break the other."),
                 None => {
-                    let mut f = strength_finding_for(j, k, r.items[0], v, fix, hmac_bits(alg));
+                    let mut f = strength_finding_for(j, k, r.items[0], v, fix, hmac_bytes(alg));
                     if f.outcome == Outcome::Pass {
                         f.evidence = format!("JWT_SECRET_KEY is set on its own: {}", f.evidence);
                     }
@@ -138,28 +141,31 @@ pub fn asymmetric(alg: &str) -> bool {
 
 /// The key an HMAC algorithm needs, in bits: at least its hash size
 /// (RFC 7518 section 3.2): 256 for HS256, 384 for HS384, 512 for HS512.
-fn hmac_bits(alg: &str) -> f64 {
+/// The smallest HMAC key for an algorithm, in bytes: the size of its
+/// hash output (RFC 7518 section 3.2).
+fn hmac_bytes(alg: &str) -> usize {
     match alg.to_ascii_uppercase().as_str() {
-        "HS384" => 384.0,
-        "HS512" => 512.0,
-        _ => 256.0,
+        "HS384" => 48,
+        "HS512" => 64,
+        _ => 32,
     }
 }
 
 /// Pass from 256 bits, warn from 128, fail below; placeholders and
 /// readable phrases fail whatever their length.
 pub fn strength_finding(j: &Judge, key: &str, item: &str, v: &str, fix: &str) -> Finding {
-    strength_finding_for(j, key, item, v, fix, 256.0)
+    strength_finding_for(j, key, item, v, fix, 32)
 }
 
-/// As [`strength_finding`], passing from `needed` bits (a longer HMAC).
+/// As [`strength_finding`], for an HMAC key that must also be at least
+/// `min_bytes` long (48 for HS384, 64 for HS512).
 fn strength_finding_for(
     j: &Judge,
     key: &str,
     item: &str,
     v: &str,
     fix: &str,
-    needed: f64,
+    min_bytes: usize,
 ) -> Finding {
     let d = describe(v);
     if let Some(why) = placeholder_reason(v) {
@@ -168,22 +174,30 @@ fn strength_finding_for(
             .fix(fix);
     }
     let s = strength(v);
+    let short = v.len() < min_bytes;
     let outcome = if s.structured() || s.bits < 128.0 {
         Outcome::Fail
-    } else if s.bits < needed {
+    } else if s.bits < 256.0 || short {
         Outcome::Warn
     } else {
         Outcome::Pass
     };
-    let mut f = j.at(key, item, outcome, format!("{key} {d}; {}", s.summary()));
+    let mut evidence = format!("{key} {d}; {}", s.summary());
+    if short && min_bytes > 32 {
+        let alg = if min_bytes == 48 { "HS384" } else { "HS512" };
+        evidence.push_str(&format!(
+            "; {alg} needs a key of at least {min_bytes} bytes (RFC 7518 3.2), this one has {}",
+            v.len()
+        ));
+        return j.at(key, item, outcome, evidence).fix(format!(
+            "Set {key} to its own `openssl rand -hex {min_bytes}` value ({} characters).",
+            2 * min_bytes
+        ));
+    }
+    let mut f = j.at(key, item, outcome, evidence);
     if outcome != Outcome::Pass {
-        let alg = match needed as u32 {
-            384 => "HS384",
-            512 => "HS512",
-            _ => "HS256",
-        };
         f = f.fix(format!(
-            "{alg} needs at least {needed:.0} random bits: {fix}"
+            "A signing key needs at least 256 random bits: {fix}"
         ));
     }
     f
@@ -205,6 +219,11 @@ mod tests {
             "{}",
             r["env.jwt_secret_set"].evidence
         );
+        let r = run("SECRET_KEY=x\nJWT_ALGORITHM=RS256\nSTRIPE_PRIVATE_KEY=/etc/app/stripe.pem\n");
+        assert_eq!(
+            r["env.jwt_secret_set"].outcome, Warn,
+            "a payment provider's key does not sign tokens"
+        );
         let r = run("SECRET_KEY=x\nJWT_ALGORITHM=EdDSA\n");
         assert_eq!(r["env.jwt_secret_set"].outcome, Warn);
         // HS256 still needs its secret.
@@ -214,29 +233,31 @@ mod tests {
 
     #[test]
     fn longer_hmacs_need_longer_keys() {
-        let with = |alg: &str| {
+        // RFC 7518 3.2 counts the key's bytes: 48 for HS384, 64 for HS512.
+        let with = |alg: &str, key: &str| {
             run(&format!(
-                "SECRET_KEY=x\nJWT_ALGORITHM={alg}\nJWT_SECRET_KEY={KEY_256}\n"
+                "SECRET_KEY=x\nJWT_ALGORITHM={alg}\nJWT_SECRET_KEY={key}\n"
             ))["env.jwt_secret_set"]
                 .clone()
         };
-        assert_eq!(with("HS256").outcome, Pass);
-        let f = with("HS512");
+        // 43 characters of token_urlsafe(32): 256 random bits, 43 bytes.
+        let urlsafe = "pQ7vK2mXr9sT4wYz1bN6cD8fG3hJ5kL0aE2iO7uR9tW";
+        assert_eq!(with("HS256", urlsafe).outcome, Pass);
+        let f = with("HS384", urlsafe);
         assert_eq!(f.outcome, Warn, "{}", f.evidence);
         assert!(
-            f.remediation.contains("HS512 needs at least 512"),
+            f.evidence
+                .contains("HS384 needs a key of at least 48 bytes (RFC 7518 3.2), this one has 43"),
+            "{}",
+            f.evidence
+        );
+        assert!(
+            f.remediation.contains("openssl rand -hex 48"),
             "{}",
             f.remediation
         );
-        // 128 random hex digits: 512 bits.
-        let long = format!(
-            "{KEY_256}{}",
-            "3b4f0a9c1d2e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a"
-        );
-        let f = run(&format!(
-            "SECRET_KEY=x\nJWT_ALGORITHM=HS512\nJWT_SECRET_KEY={long}\n"
-        ))["env.jwt_secret_set"]
-            .clone();
-        assert_eq!(f.outcome, Pass, "{}", f.evidence);
+        // 64 hex characters are 64 bytes with 256 random bits: enough.
+        assert_eq!(with("HS512", KEY_256).outcome, Pass);
+        assert_eq!(with("HS512", urlsafe).outcome, Warn);
     }
 }

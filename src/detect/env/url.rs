@@ -125,7 +125,7 @@ pub fn database_url(j: &Judge, r: &Rule) -> Vec<Finding> {
     out.push(f);
     out.push(g);
 
-    let user = u.username().to_string();
+    let user = crate::util::redact::percent_decode(u.username());
     let f = match u.password().map(crate::util::redact::percent_decode) {
         None => j
             .at(
@@ -234,7 +234,7 @@ fn db_tls(u: &Url) -> ((Outcome, String), String) {
                 ),
                 String::new(),
             ),
-            Some(m) if m.eq_ignore_ascii_case("true") => (
+            Some(m) if !matches!(m, "disable" | "allow" | "prefer") => (
                 (
                     Outcome::Fail,
                     format!(
@@ -247,7 +247,7 @@ fn db_tls(u: &Url) -> ((Outcome, String), String) {
             Some(m) => (
                 (
                     Outcome::Fail,
-                    format!("asyncpg with ssl={m}: TLS is not enforced"),
+                    format!("asyncpg with ssl={m}: TLS is not enforced (plain text is accepted)"),
                 ),
                 "Use ssl=require or ssl=verify-full.".into(),
             ),
@@ -364,5 +364,11 @@ mod tests {
         };
         assert!(f("postgresql+asyncpg://u:p@h/db?ssl=verify-full").contains("root certificate"));
         assert!(f("postgresql://u:p@h/db?ssl=true").contains("sslmode=require"));
+        // asyncpg's modes are case-sensitive words: anything else is refused.
+        for bad in ["REQUIRE", "1", "on"] {
+            let e = f(&format!("postgresql+asyncpg://u:p@h/db?ssl={bad}"));
+            assert!(e.contains("the first connect fails"), "{bad}: {e}");
+        }
+        assert!(f("postgresql+asyncpg://u:p@h/db?ssl=prefer").contains("TLS is not enforced"));
     }
 }
