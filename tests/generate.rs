@@ -331,6 +331,37 @@ async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
     let limited = limited.expect("no 429 within 40 requests");
     assert_eq!(limited.header("retry-after"), Some("60"));
     assert_eq!(limited.header("x-frame-options"), Some("DENY"));
+
+    // The auth zone keeps to 5 a minute: of six logins at once, one is
+    // answered, four wait in the queue (one every 12 s) and one is refused.
+    // With the old `burst=5 nodelay` all six were answered at once.
+    let net = Arc::new(net);
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let net = net.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut tls, _) = net.tls(HOST, 443, "test auth burst").await.ok()?;
+            harden::detect::probe::http::exchange(
+                &mut tls,
+                "POST",
+                HOST,
+                "/api/auth/login",
+                &[],
+                Duration::from_millis(2500),
+            )
+            .await
+            .ok()
+            .map(|r| r.status)
+        }));
+    }
+    let mut answered = Vec::new();
+    for t in tasks {
+        if let Some(status) = t.await.unwrap() {
+            answered.push(status);
+        }
+    }
+    answered.sort_unstable();
+    assert_eq!(answered, [200, 429], "answers within 2.5 s: {answered:?}");
 }
 
 fn resp(s: &mut std::net::TcpStream, cmd: &[&str]) -> String {
