@@ -10,32 +10,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Folders that hold other people's code or build output.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    ".hg",
-    ".venv",
-    "venv",
-    "env",
-    ".env",
-    "virtualenv",
-    "node_modules",
-    "build",
-    "dist",
-    "__pycache__",
-    "site-packages",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".eggs",
-    ".harden",
-];
-
-const MAX_FILES: usize = 5000;
-const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
-
 /// Where each key is read, over the Python files of a project.
 #[derive(Debug, Clone, Default)]
 pub struct CodeIndex {
@@ -113,8 +87,7 @@ static ATTR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Indexes the Python files under `project`.
 pub fn scan(project: &Path) -> CodeIndex {
-    let mut files = Vec::new();
-    collect(project, &mut files, 0);
+    let (files, _) = super::python::walk::files(project);
     let mut index = CodeIndex {
         files: files.len(),
         ..CodeIndex::default()
@@ -201,42 +174,6 @@ pub fn scan(project: &Path) -> CodeIndex {
         }
     }
     index
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 20 || out.len() >= MAX_FILES {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let Ok(ft) = e.file_type() else { continue };
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if ft.is_dir() {
-            if SKIP_DIRS.contains(&name.as_ref()) || name.ends_with(".egg-info") {
-                continue;
-            }
-            // A virtualenv under any name.
-            if e.path().join("pyvenv.cfg").exists() {
-                continue;
-            }
-            collect(&e.path(), out, depth + 1);
-        } else if ft.is_file()
-            && name.ends_with(".py")
-            && e.metadata()
-                .map(|m| m.len() <= MAX_FILE_BYTES)
-                .unwrap_or(false)
-        {
-            out.push(e.path());
-            if out.len() >= MAX_FILES {
-                return;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

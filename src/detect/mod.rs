@@ -12,6 +12,7 @@ pub mod git;
 pub mod pip_audit;
 pub mod probe;
 pub mod proc;
+pub mod python;
 pub mod secrets;
 pub mod values;
 
