@@ -25,7 +25,8 @@ pub struct Entry {
     pub key: String,
     /// The decoded value. Secret: never print it.
     pub value: String,
-    /// 1-based line where the entry starts.
+    /// 1-based line where the entry starts; 0 for a value that is not in
+    /// the file (a code default the effective view supplies).
     pub line: usize,
     pub quote: Quote,
     pub exported: bool,

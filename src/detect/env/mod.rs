@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod cors;
+pub mod effective;
 pub mod formats;
 pub mod rules;
 pub mod secret;
@@ -77,7 +78,21 @@ pub fn detect(inputs: &Inputs) -> Report {
         }
     };
     let index = code::scan(&inputs.project);
-    let mut report = Report::new(Detector::Env, judge(&file, &shown, &index));
+    // The values the application runs with, under the checklist's keys.
+    let settings =
+        super::python::settings::discover(&super::python::Sources::load(&inputs.project));
+    let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
+    let (effective, resolved) = effective::resolve(&file, &settings, &keys);
+    let mut findings = judge(&effective, &shown, &index);
+    let items_of = |key: &str| -> Vec<&'static str> {
+        RULES
+            .iter()
+            .filter(|r| r.setting == Some(key))
+            .flat_map(|r| r.items.iter().copied())
+            .collect()
+    };
+    effective::explain(&mut findings, &items_of, &resolved, &shown);
+    let mut report = Report::new(Detector::Env, findings);
     report.findings.extend(file_mode(&inputs.env_file, &shown));
     // The secrets the rows declare, fingerprinted so a later review sees
     // a rotation without storing the value.
@@ -200,7 +215,8 @@ impl Judge<'_> {
             .iter()
             .filter(|r| r.gate.is_some_and(|g| g.settings == gate.settings))
             .filter_map(|r| r.setting)
-            .any(|k| self.file.get(k).is_some());
+            // Set by the operator: a code default does not configure a feature.
+            .any(|k| self.file.get(k).is_some_and(|e| e.line > 0));
         (!set).then(|| {
             format!(
                 "no {} setting in {}: {} is not configured",

@@ -1,0 +1,285 @@
+//! The configuration the application will run with, as the env rules
+//! judge it. The rules name the checklist's keys (`ALLOWED_HOSTS`,
+//! `ACCESS_TOKEN_EXPIRE_MINUTES`); the application may read them under a
+//! prefix or an alias (`SVC_ALLOWED_HOSTS`), or not set them at all and
+//! fall back to its code default. This builds the env file the rules see:
+//! each checklist key holds the value the application reads for it, and
+//! each judged finding is then told which setting, and which source, its
+//! value really came from.
+
+use std::path::PathBuf;
+
+use crate::detect::envfile::{Entry, EnvFile, Quote};
+use crate::detect::python::settings::{Setting, Settings};
+use crate::detect::python::value::Value;
+use crate::detect::{Finding, Location};
+
+/// Where a checklist key's value comes from in this project.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// The env file, under the name the application reads (`name`), at `line`.
+    EnvFile { name: String, line: usize },
+    /// Not in the env file: the code's default applies.
+    CodeDefault { value: Value },
+    /// Not in the env file, and the code has no default: the application
+    /// does not start without it.
+    Required,
+}
+
+/// How a checklist key maps to the project's setting.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The checklist's key.
+    pub key: String,
+    /// The env names the application reads it from.
+    pub reads: Vec<String>,
+    pub source: Source,
+    /// The declaration (`file`, line).
+    pub file: PathBuf,
+    pub line: usize,
+    /// The checklist key is in the env file, but the application reads
+    /// another name: that line has no effect.
+    pub unread_line: Option<usize>,
+}
+
+impl Resolved {
+    /// The name evidence should use: the one the application reads.
+    pub fn name(&self) -> &str {
+        match &self.source {
+            Source::EnvFile { name, .. } => name,
+            _ => self.reads.first().map_or(&self.key, String::as_str),
+        }
+    }
+
+    /// Why the value is what it is, in words.
+    pub fn note(&self, env_shown: &str) -> String {
+        let decl = format!("{}:{}", self.file.display(), self.line);
+        let mut s = match &self.source {
+            Source::EnvFile { name, line } if name != &self.key => {
+                format!("the application reads {name} ({decl}), set at {env_shown}:{line}")
+            }
+            Source::EnvFile { .. } => return String::new(),
+            Source::CodeDefault { value } => format!(
+                "{} is not set in {env_shown}: the code default {} applies ({decl})",
+                self.name(),
+                shown_default(&self.key, value)
+            ),
+            Source::Required => format!(
+                "{} is not set in {env_shown}, and {decl} has no default: the application does not start without it",
+                self.name()
+            ),
+        };
+        if let Some(l) = self.unread_line {
+            s.push_str(&format!(
+                "; {} at {env_shown}:{l} is not read (the application reads {})",
+                self.key,
+                self.reads.join(" or ")
+            ));
+        }
+        s
+    }
+}
+
+/// A default as evidence may show it: a secret's only by its shape.
+fn shown_default(key: &str, v: &Value) -> String {
+    let secret = crate::util::redact::is_secret_key(key);
+    match v {
+        Value::Expr(e) => e.clone(),
+        _ if secret => v
+            .as_env()
+            .map_or_else(|| "?".into(), |s| crate::detect::secrets::describe(&s)),
+        _ => v.shown(),
+    }
+}
+
+/// The setting the application reads a checklist key through: a field
+/// named like the key (any prefix or alias), or a read of the key itself.
+fn setting_for<'a>(settings: &'a Settings, key: &str) -> Option<&'a Setting> {
+    settings.settings.iter().find(|s| s.reads(key)).or_else(|| {
+        settings
+            .settings
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(key))
+    })
+}
+
+/// The env file as the application reads it, for `keys` (the checklist's
+/// keys the rules judge), and how each key was resolved.
+pub fn resolve(file: &EnvFile, settings: &Settings, keys: &[&str]) -> (EnvFile, Vec<Resolved>) {
+    let mut out = file.clone();
+    let mut resolved = Vec::new();
+    for key in keys {
+        let Some(s) = setting_for(settings, key) else {
+            continue;
+        };
+        let found = s.env.iter().find_map(|name| {
+            file.entries
+                .iter()
+                .rev()
+                .find(|e| {
+                    if s.case_sensitive {
+                        &e.key == name
+                    } else {
+                        e.key.eq_ignore_ascii_case(name)
+                    }
+                })
+                .cloned()
+        });
+        let reads_key = s.reads(key);
+        let unread_line = if reads_key {
+            None
+        } else {
+            file.get(key).map(|e| e.line)
+        };
+        let source = match (&found, &s.default) {
+            (Some(e), _) => Source::EnvFile {
+                name: e.key.clone(),
+                line: e.line,
+            },
+            (None, Some(v)) => Source::CodeDefault { value: v.clone() },
+            (None, None) => Source::Required,
+        };
+        let r = Resolved {
+            key: key.to_string(),
+            reads: s.env.clone(),
+            source,
+            file: s.file.clone(),
+            line: s.line,
+            unread_line,
+        };
+        // What the rules see under the checklist's key.
+        out.entries.retain(|e| e.key != *key);
+        match (&found, &r.source) {
+            (Some(e), _) => out.entries.push(Entry {
+                key: key.to_string(),
+                ..e.clone()
+            }),
+            (None, Source::CodeDefault { value }) => {
+                // An empty default is "not set" to the rules; line 0
+                // marks a value that is not in the file.
+                if let Some(v) = value.as_env().filter(|v| !v.is_empty()) {
+                    out.entries.push(Entry {
+                        key: key.to_string(),
+                        value: v,
+                        line: 0,
+                        quote: Quote::None,
+                        exported: false,
+                        reference: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+        let unchanged = matches!(&r.source, Source::EnvFile { name, .. } if name == key);
+        if !unchanged || r.unread_line.is_some() {
+            resolved.push(r);
+        }
+    }
+    (out, resolved)
+}
+
+/// Tells each finding of a resolved key where its value came from: the
+/// name the application reads replaces the checklist's in the evidence
+/// and the fix (so the printed fix changes something), a note says the
+/// source, and a code default points at its declaration.
+pub fn explain(
+    findings: &mut [Finding],
+    items_of: &dyn Fn(&str) -> Vec<&'static str>,
+    resolved: &[Resolved],
+    env_shown: &str,
+) {
+    for r in resolved {
+        let items = items_of(&r.key);
+        let name = r.name().to_string();
+        let note = r.note(env_shown);
+        for f in findings
+            .iter_mut()
+            .filter(|f| items.contains(&f.item.as_str()))
+        {
+            if name != r.key {
+                f.evidence = rename(&f.evidence, &r.key, &name);
+                f.remediation = rename(&f.remediation, &r.key, &name);
+            }
+            if !note.is_empty() {
+                f.evidence.push_str(&format!(" ({note})"));
+            }
+            if !matches!(r.source, Source::EnvFile { .. }) {
+                f.location = Some(Location {
+                    file: r.file.display().to_string(),
+                    line: r.line,
+                });
+            }
+        }
+    }
+}
+
+/// `text` with the whole word `from` replaced by `to`.
+fn rename(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    while let Some(i) = rest.find(from) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + from.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(word) || after.is_some_and(word) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::python::Sources;
+    use crate::detect::python::settings::discover;
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(
+            rename("Set DEBUG=false (DEBUG_MODE stays)", "DEBUG", "APP_DEBUG"),
+            "Set APP_DEBUG=false (DEBUG_MODE stays)"
+        );
+    }
+
+    #[test]
+    fn prefixed_default_and_unread_keys() {
+        let s = discover(&Sources::from_texts(&[(
+            "app/config.py",
+            "class S(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='APP_')\n    ALLOWED_HOSTS: str = 'localhost'\n    ACCESS_TOKEN_EXPIRE_MINUTES: int = 60 * 24 * 8\n    DEBUG: bool = False\n",
+        )]));
+        let env = crate::detect::envfile::parse(
+            b"ALLOWED_HOSTS=https://app.example.com\nAPP_DEBUG=true\n",
+        );
+        let (eff, res) = resolve(
+            &env,
+            &s,
+            &[
+                "ALLOWED_HOSTS",
+                "ACCESS_TOKEN_EXPIRE_MINUTES",
+                "DEBUG",
+                "SECRET_KEY",
+            ],
+        );
+        // The unprefixed key is not what the app reads: its default is.
+        assert_eq!(eff.value("ALLOWED_HOSTS"), Some("localhost"));
+        assert_eq!(eff.value("ACCESS_TOKEN_EXPIRE_MINUTES"), Some("11520"));
+        assert_eq!(eff.value("DEBUG"), Some("true"));
+        assert_eq!(eff.value("SECRET_KEY"), None);
+        let hosts = res.iter().find(|r| r.key == "ALLOWED_HOSTS").unwrap();
+        assert_eq!(hosts.unread_line, Some(1));
+        let note = hosts.note(".env");
+        assert!(
+            note.contains("APP_ALLOWED_HOSTS is not set in .env: the code default \"localhost\" applies (app/config.py:3)")
+                && note.contains("ALLOWED_HOSTS at .env:1 is not read (the application reads APP_ALLOWED_HOSTS)"),
+            "{note}"
+        );
+        let debug = res.iter().find(|r| r.key == "DEBUG").unwrap();
+        assert_eq!(debug.name(), "APP_DEBUG");
+    }
+}

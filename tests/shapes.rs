@@ -1,0 +1,108 @@
+//! Real FastAPI project shapes, each a fixture project under
+//! `tests/fixtures/projects/` with a hand-written truth table: the status
+//! of each item and the setting its evidence must name. The configuration
+//! judged is the one the application runs with: its settings model, its
+//! prefix and aliases, its code defaults.
+
+mod common;
+
+use common::projects;
+
+/// `harden check --offline --format json` on a copy of fixture `name`.
+fn check(name: &str) -> serde_json::Value {
+    let dir = projects::copy(name);
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("r.json");
+    let o = common::run(
+        common::harden()
+            .env("HARDEN_LOOPBACK_ONLY", "1")
+            .args(["check", "--offline", "--format", "json", "--output"])
+            .arg(&report)
+            .arg("--project")
+            .arg(dir.path()),
+    );
+    assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+    serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap()
+}
+
+/// Asserts each (item, status, text the evidence holds, file the finding
+/// points at) of a truth table.
+fn assert_truth(report: &serde_json::Value, table: &[(&str, &str, &str, &str)]) {
+    let items = report["items"].as_array().unwrap();
+    let mut wrong = Vec::new();
+    for (id, status, says, file) in table {
+        let Some(i) = items.iter().find(|i| i["id"] == *id) else {
+            wrong.push(format!("{id}: missing"));
+            continue;
+        };
+        let evidence = i["evidence"].as_str().unwrap_or("");
+        let at = i["location"]["file"].as_str().unwrap_or("");
+        if i["detected"] != *status || !evidence.contains(says) || at != *file {
+            wrong.push(format!(
+                "{id}: want {status} saying {says:?} at {file:?}, got {} {evidence:?} at {at:?}",
+                i["detected"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// pydantic-settings with `env_prefix="OPS_"` and an aliased database
+/// URL; the env file was written from an older README: its unprefixed
+/// ALLOWED_HOSTS is not read, and the token lifetime is left to the code.
+#[test]
+fn a_prefixed_settings_model() {
+    let r = check("prefixed");
+    assert_truth(
+        &r,
+        &[
+            ("env.secret_key_set", "pass", "OPS_SECRET_KEY set", ".env"),
+            (
+                "env.secret_key_strong",
+                "pass",
+                "the application reads OPS_SECRET_KEY (app/core/config.py:10)",
+                ".env",
+            ),
+            (
+                "env.access_token_expiry",
+                "fail",
+                "OPS_ACCESS_TOKEN_EXPIRE_MINUTES is not set in .env: the code default 11520 applies (app/core/config.py:12)",
+                "app/core/config.py",
+            ),
+            (
+                "cors.no_dev_origins",
+                "fail",
+                "development origins in OPS_ALLOWED_HOSTS: localhost, 127.0.0.1",
+                "app/core/config.py",
+            ),
+            (
+                "cors.allowed_hosts",
+                "fail",
+                "ALLOWED_HOSTS at .env:2 is not read (the application reads OPS_ALLOWED_HOSTS)",
+                "app/core/config.py",
+            ),
+            ("verify.debug_off", "pass", "OPS_DEBUG=false", ".env"),
+            ("logging.log_level", "pass", "OPS_LOG_LEVEL=INFO", ".env"),
+            (
+                "database.url_tls",
+                "pass",
+                "asyncpg with ssl=require",
+                ".env",
+            ),
+        ],
+    );
+    // The printed fix names the variable the application reads.
+    let items = r["items"].as_array().unwrap();
+    let dev = items
+        .iter()
+        .find(|i| i["id"] == "cors.no_dev_origins")
+        .unwrap();
+    assert!(
+        dev["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("from OPS_ALLOWED_HOSTS"),
+        "{}",
+        dev["remediation"]
+    );
+}
