@@ -324,7 +324,14 @@ fn no_color_gives_a_screen_without_colour_and_no_mouse_capture() {
     // And the colour theme does emit colour, so the check above can fail.
     let mut p = Pty::harden(&["--project", &project], 80, 24);
     p.wait_for("Sections", WAIT);
-    let out = String::from_utf8_lossy(&p.output()).to_string();
+    // The frame may still be arriving (a loaded machine splits it across
+    // reads): look until colour shows, up to the deadline.
+    let start = std::time::Instant::now();
+    let mut out = String::from_utf8_lossy(&p.output()).to_string();
+    while !(out.contains("\x1b[38;5;") || out.contains("\x1b[3")) && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        out = String::from_utf8_lossy(&p.output()).to_string();
+    }
     assert!(
         out.contains("\x1b[38;5;") || out.contains("\x1b[3"),
         "no colour at all?"

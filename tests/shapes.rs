@@ -106,3 +106,56 @@ fn a_prefixed_settings_model() {
         dev["remediation"]
     );
 }
+
+/// Settings named by the team's own scheme: tokens are signed with
+/// APP_SECRET, the CORS list is CORS_ORIGINS, the database and Redis URLs
+/// are DB_DSN and CACHE_URL, debug is DEV_MODE. Each is found by how the
+/// code uses it (jwt.encode, CORSMiddleware, create_async_engine,
+/// Redis.from_url, FastAPI(debug=)) and judged under its own name.
+#[test]
+fn settings_found_by_their_use_not_their_name() {
+    let r = check("renamed");
+    assert_truth(
+        &r,
+        &[
+            ("env.secret_key_set", "pass", "APP_SECRET set", ".env"),
+            (
+                "env.secret_key_not_default",
+                "fail",
+                "APP_SECRET signs and checks tokens (jwt) at src/shop/app.py:22",
+                ".env",
+            ),
+            (
+                "env.jwt_secret_set",
+                "fail",
+                "tokens are signed with APP_SECRET",
+                "src/shop/settings.py",
+            ),
+            (
+                "cors.no_dev_origins",
+                "fail",
+                "development origins in CORS_ORIGINS: http://localhost:5173",
+                ".env",
+            ),
+            (
+                "database.password_strong",
+                "fail",
+                "the password equals the user name (DB_DSN connects to the database",
+                ".env",
+            ),
+            ("database.url_tls", "fail", "asyncpg without ssl=", ".env"),
+            (
+                "rate_limit.redis_url",
+                "fail",
+                "no password (CACHE_URL connects to Redis (from_url) at src/shop/app.py:18",
+                ".env",
+            ),
+            (
+                "verify.debug_off",
+                "fail",
+                "DEV_MODE=true: tracebacks and internals are shown to clients (DEV_MODE turns on debug mode at src/shop/app.py:9",
+                ".env",
+            ),
+        ],
+    );
+}

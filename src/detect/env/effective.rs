@@ -10,9 +10,10 @@
 use std::path::PathBuf;
 
 use crate::detect::envfile::{Entry, EnvFile, Quote};
+use crate::detect::python::concepts::Use;
 use crate::detect::python::settings::{Setting, Settings};
 use crate::detect::python::value::Value;
-use crate::detect::{Finding, Location};
+use crate::detect::{Finding, Location, Outcome};
 
 /// Where a checklist key's value comes from in this project.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,11 @@ pub struct Resolved {
     /// The checklist key is in the env file, but the application reads
     /// another name: that line has no effect.
     pub unread_line: Option<usize>,
+    /// How the setting was tied to the key when its name differs: the use
+    /// that shows its part ("signs and checks tokens (jwt) at app/main.py:20").
+    pub why: Option<String>,
+    /// Where the application uses the setting; empty when nothing does.
+    pub used: bool,
 }
 
 impl Resolved {
@@ -69,6 +75,13 @@ impl Resolved {
                 self.name()
             ),
         };
+        if let Some(w) = &self.why {
+            s = if s.is_empty() {
+                w.clone()
+            } else {
+                format!("{w}; {s}")
+            };
+        }
         if let Some(l) = self.unread_line {
             s.push_str(&format!(
                 "; {} at {env_shown}:{l} is not read (the application reads {})",
@@ -92,24 +105,45 @@ fn shown_default(key: &str, v: &Value) -> String {
     }
 }
 
-/// The setting the application reads a checklist key through: a field
-/// named like the key (any prefix or alias), or a read of the key itself.
-fn setting_for<'a>(settings: &'a Settings, key: &str) -> Option<&'a Setting> {
-    settings.settings.iter().find(|s| s.reads(key)).or_else(|| {
-        settings
-            .settings
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(key))
-    })
+/// The setting the application reads a checklist key through: the one
+/// its code uses for the key's part (see [`Use`]), else a read of the key
+/// itself, else a field named like it (under a prefix or an alias).
+fn setting_for<'a>(
+    settings: &'a Settings,
+    uses: &[Use],
+    key: &str,
+) -> Option<(&'a Setting, Option<String>)> {
+    if let Some(u) = uses.iter().find(|u| u.key == key)
+        && let Some(s) = settings.settings.iter().find(|s| s.name == u.field)
+        && !s.name.eq_ignore_ascii_case(key)
+    {
+        return Some((s, Some(format!("{} {} at {}", u.field, u.how, u.at))));
+    }
+    settings
+        .settings
+        .iter()
+        .find(|s| s.reads(key))
+        .or_else(|| {
+            settings
+                .settings
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(key))
+        })
+        .map(|s| (s, None))
 }
 
 /// The env file as the application reads it, for `keys` (the checklist's
 /// keys the rules judge), and how each key was resolved.
-pub fn resolve(file: &EnvFile, settings: &Settings, keys: &[&str]) -> (EnvFile, Vec<Resolved>) {
+pub fn resolve(
+    file: &EnvFile,
+    settings: &Settings,
+    uses: &[Use],
+    keys: &[&str],
+) -> (EnvFile, Vec<Resolved>) {
     let mut out = file.clone();
     let mut resolved = Vec::new();
     for key in keys {
-        let Some(s) = setting_for(settings, key) else {
+        let Some((s, why)) = setting_for(settings, uses, key) else {
             continue;
         };
         let found = s.env.iter().find_map(|name| {
@@ -146,6 +180,8 @@ pub fn resolve(file: &EnvFile, settings: &Settings, keys: &[&str]) -> (EnvFile, 
             file: s.file.clone(),
             line: s.line,
             unread_line,
+            why,
+            used: !s.used.is_empty(),
         };
         // What the rules see under the checklist's key.
         out.entries.retain(|e| e.key != *key);
@@ -171,7 +207,7 @@ pub fn resolve(file: &EnvFile, settings: &Settings, keys: &[&str]) -> (EnvFile, 
             _ => {}
         }
         let unchanged = matches!(&r.source, Source::EnvFile { name, .. } if name == key);
-        if !unchanged || r.unread_line.is_some() {
+        if !unchanged || r.unread_line.is_some() || !r.used {
             resolved.push(r);
         }
     }
@@ -210,6 +246,49 @@ pub fn explain(
                 });
             }
         }
+    }
+}
+
+/// When the key the code signs tokens with was found by its use (it is
+/// judged under SECRET_KEY) and no other setting is the JWT key, the JWT
+/// item is that same key: it takes the signing key's verdict instead of
+/// asking for a JWT_SECRET_KEY the application never reads.
+pub fn one_signing_key(findings: &mut [Finding], resolved: &[Resolved]) {
+    let Some(signing) = resolved
+        .iter()
+        .find(|r| r.key == "SECRET_KEY" && r.why.as_deref().is_some_and(|w| w.contains("(jwt)")))
+    else {
+        return;
+    };
+    if resolved.iter().any(|r| r.key == "JWT_SECRET_KEY") {
+        return;
+    }
+    let worst = Outcome::worst_of(
+        findings
+            .iter()
+            .filter(|f| f.item.starts_with("env.secret_key_"))
+            .map(|f| f.outcome),
+    )
+    .unwrap_or(Outcome::Unknown);
+    let name = signing.name().to_string();
+    let why = signing.why.clone().unwrap_or_default();
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.item == "env.jwt_secret_set")
+    {
+        f.outcome = worst;
+        f.evidence = format!(
+            "tokens are signed with {name} ({why}), judged under env.secret_key_*: no separate JWT key is read"
+        );
+        f.remediation = if worst == Outcome::Pass {
+            String::new()
+        } else {
+            format!("Set {name} to a fresh `openssl rand -hex 32` value.")
+        };
+        f.location = Some(Location {
+            file: signing.file.display().to_string(),
+            line: signing.line,
+        });
     }
 }
 
@@ -259,6 +338,7 @@ mod tests {
         let (eff, res) = resolve(
             &env,
             &s,
+            &[],
             &[
                 "ALLOWED_HOSTS",
                 "ACCESS_TOKEN_EXPIRE_MINUTES",

@@ -79,11 +79,19 @@ pub fn detect(inputs: &Inputs) -> Report {
     };
     let index = code::scan(&inputs.project);
     // The values the application runs with, under the checklist's keys.
-    let settings =
-        super::python::settings::discover(&super::python::Sources::load(&inputs.project));
+    let sources = super::python::Sources::load(&inputs.project);
+    let settings = super::python::settings::discover(&sources);
+    let uses = super::python::concepts::find(&sources, &settings);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
-    let (effective, resolved) = effective::resolve(&file, &settings, &keys);
-    let mut findings = judge(&effective, &shown, &index);
+    let (effective, resolved) = effective::resolve(&file, &settings, &uses, &keys);
+    // Keys whose setting the application uses: read, whatever their name.
+    // An unused one is left to the code-reads check, which warns.
+    let resolved_keys: Vec<&str> = resolved
+        .iter()
+        .filter(|r| r.used)
+        .map(|r| r.key.as_str())
+        .collect();
+    let mut findings = judge_resolved(&effective, &shown, &index, &resolved_keys);
     let items_of = |key: &str| -> Vec<&'static str> {
         RULES
             .iter()
@@ -92,6 +100,7 @@ pub fn detect(inputs: &Inputs) -> Report {
             .collect()
     };
     effective::explain(&mut findings, &items_of, &resolved, &shown);
+    effective::one_signing_key(&mut findings, &resolved);
     let mut report = Report::new(Detector::Env, findings);
     report.findings.extend(file_mode(&inputs.env_file, &shown));
     // The secrets the rows declare, fingerprinted so a later review sees
@@ -125,6 +134,18 @@ pub fn detect(inputs: &Inputs) -> Report {
 
 /// Judges a parsed env file. `shown` names it in evidence.
 pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
+    judge_resolved(file, shown, index, &[])
+}
+
+/// As [`judge`], for an effective file whose `resolved` keys were mapped
+/// to the project's settings (whether those are read is known from the
+/// settings table, not from the key's name).
+pub fn judge_resolved(
+    file: &EnvFile,
+    shown: &str,
+    index: &CodeIndex,
+    resolved: &[&str],
+) -> Vec<Finding> {
     let j = Judge { file, shown, index };
     let mut out: Vec<Finding> = Vec::new();
     for rule in RULES {
@@ -154,7 +175,7 @@ pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
         };
         out.extend(found);
     }
-    apply_code_reads(&mut out, file, index);
+    apply_code_reads(&mut out, file, index, resolved);
     refresh_aggregates(&mut out);
     out
 }
@@ -258,7 +279,7 @@ fn refresh_aggregates(out: &mut [Finding]) {
 }
 
 /// A key that is set but that no code reads turns a pass into a warn.
-fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex) {
+fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex, resolved: &[&str]) {
     if index.files == 0 {
         return;
     }
@@ -272,7 +293,7 @@ fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex) {
         let Some(key) = key_of.get(f.item.as_str()) else {
             continue;
         };
-        if file.get(key).is_none() || index.reads(key) {
+        if file.get(key).is_none() || index.reads(key) || resolved.contains(key) {
             continue;
         }
         if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Parser, Tree};
 
+pub mod concepts;
 pub mod settings;
 pub mod value;
 pub mod walk;
