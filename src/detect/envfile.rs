@@ -99,6 +99,69 @@ impl EnvFile {
     }
 }
 
+impl EnvFile {
+    /// The file with `${NAME}` and `${NAME:-default}` expanded as
+    /// python-dotenv expands them when pydantic-settings reads it: from
+    /// entries on earlier lines of the same file only (never from harden's
+    /// own environment), not in single-quoted values, `$NAME` left as is.
+    /// A value whose every reference was found stops being a reference and
+    /// is judged as expanded; one that names a variable the file does not
+    /// define stays a reference (its value comes from the process
+    /// environment, which harden does not read).
+    pub fn interpolated(&self) -> EnvFile {
+        let mut out = EnvFile {
+            entries: Vec::with_capacity(self.entries.len()),
+            issues: self.issues.clone(),
+            index: std::sync::OnceLock::new(),
+        };
+        let mut known: std::collections::HashMap<String, String> = Default::default();
+        for e in &self.entries {
+            let mut e = e.clone();
+            if e.reference
+                && let Some(v) = expand(&e.value, &known)
+            {
+                e.value = v;
+                e.reference = false;
+            }
+            known.insert(e.key.clone(), e.value.clone());
+            out.entries.push(e);
+        }
+        out
+    }
+}
+
+/// `value` with each `${NAME}` / `${NAME:-default}` taken from `known`;
+/// `None` when a name is unknown and has no default. At most 64
+/// references are expanded, and the result is capped at 64 KiB.
+fn expand(value: &str, known: &std::collections::HashMap<String, String>) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut n = 0;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let end = after.find('}')?;
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(":-") {
+            Some((n, d)) => (n, Some(d)),
+            None => (inner, None),
+        };
+        // As python-dotenv: a variable set to "" is "", the default is
+        // for an unset one.
+        match known.get(name).map(String::as_str).or(default) {
+            Some(v) => out.push_str(v),
+            None => return None,
+        }
+        rest = &after[end + 1..];
+        n += 1;
+        if n > 64 || out.len() > 64 * 1024 {
+            return None;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Reads and parses an env file.
 ///
 /// # Errors
@@ -432,6 +495,32 @@ mod tests {
         assert!(f.issues.is_empty(), "{:?}", f.issues);
         assert_eq!(f.value("NAME"), Some("OptiBid Energy Platform"));
         assert_eq!(f.value("HOSTS"), Some("a.io, b.io"));
+    }
+
+    #[test]
+    fn references_expand_from_earlier_lines_as_python_dotenv_does() {
+        let f = parse(
+            b"DB_USER=app\nDB_PASS=s3cr3t-Value\nDATABASE_URL=postgresql://${DB_USER}:${DB_PASS}@db/app\nA=${LATER}\nLATER=x\nB='${DB_USER}'\nC=${MISSING:-fallback}\nD=$DB_USER\n",
+        )
+        .interpolated();
+        assert_eq!(
+            f.value("DATABASE_URL"),
+            Some("postgresql://app:s3cr3t-Value@db/app")
+        );
+        assert!(!f.get("DATABASE_URL").unwrap().reference);
+        // A name defined only later, or never, is not guessed.
+        assert!(f.get("A").unwrap().reference);
+        assert_eq!(
+            f.value("B"),
+            Some("${DB_USER}"),
+            "single quotes are literal"
+        );
+        assert_eq!(f.value("C"), Some("fallback"));
+        assert_eq!(
+            f.value("D"),
+            Some("$DB_USER"),
+            "python-dotenv expands only the braced form"
+        );
     }
 
     #[test]
