@@ -10,7 +10,13 @@ use common::projects;
 
 /// `harden check --offline --format json` on a copy of fixture `name`.
 fn check(name: &str) -> serde_json::Value {
-    let dir = projects::copy(name);
+    check_in(name, "")
+}
+
+/// As [`check`], with `--project` on the fixture's folder `sub`.
+fn check_in(name: &str, sub: &str) -> serde_json::Value {
+    let root = projects::copy(name);
+    let dir = root.path().join(sub);
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("r.json");
     let o = common::run(
@@ -19,7 +25,7 @@ fn check(name: &str) -> serde_json::Value {
             .args(["check", "--offline", "--format", "json", "--output"])
             .arg(&report)
             .arg("--project")
-            .arg(dir.path()),
+            .arg(&dir),
     );
     assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
     serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap()
@@ -158,4 +164,50 @@ fn settings_found_by_their_use_not_their_name() {
             ),
         ],
     );
+}
+
+/// The shape of the full-stack FastAPI template, checked in `backend/`:
+/// SECRET_KEY left to a default drawn at every start, an 8-day token
+/// lifetime from the code, and the database URL a property assembled from
+/// POSTGRES_* fields, judged as the code builds it.
+#[test]
+fn a_template_shaped_project_with_a_split_database_url() {
+    let r = check_in("template", "backend");
+    assert_truth(
+        &r,
+        &[
+            (
+                "env.secret_key_set",
+                "fail",
+                "the code default secrets.token_urlsafe(32) (app/core/config.py:24) draws a new value at every start",
+                "app/core/config.py",
+            ),
+            (
+                "env.jwt_secret_set",
+                "fail",
+                "tokens are signed with SECRET_KEY (SECRET_KEY signs and checks tokens (jwt) at app/core/security.py:12)",
+                "app/core/config.py",
+            ),
+            (
+                "env.access_token_expiry",
+                "fail",
+                "the code default 11520 applies (app/core/config.py:26)",
+                "app/core/config.py",
+            ),
+            (
+                "database.url_tls",
+                "fail",
+                "postgresql+psycopg://postgres:****@db.internal:5432/app: no sslmode",
+                "app/core/db.py",
+            ),
+            (
+                "database.password_strong",
+                "fail",
+                "assembled as the code builds it from POSTGRES_USER (.env:6), POSTGRES_PASSWORD (.env:7), POSTGRES_SERVER (.env:3)",
+                "app/core/db.py",
+            ),
+        ],
+    );
+    // The assembled password is judged, never shown.
+    assert!(!r.to_string().contains("changethis"));
 }

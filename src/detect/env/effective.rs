@@ -25,6 +25,9 @@ pub enum Source {
     /// Not in the env file, and the code has no default: the application
     /// does not start without it.
     Required,
+    /// Built by the code from several settings (host, user, password, …):
+    /// each part's name and where its value came from.
+    Assembled { parts: Vec<(String, String)> },
 }
 
 /// How a checklist key maps to the project's setting.
@@ -65,6 +68,16 @@ impl Resolved {
                 format!("the application reads {name} ({decl}), set at {env_shown}:{line}")
             }
             Source::EnvFile { .. } => return String::new(),
+            Source::CodeDefault {
+                value: Value::Expr(e),
+            } if drawn_at_start(e) => format!(
+                "the code default {e} ({decl}) draws a new value at every start: tokens or sessions signed before a restart, or by another worker, are refused"
+            ),
+            Source::CodeDefault {
+                value: Value::Expr(e),
+            } => {
+                format!("the code default {e} applies ({decl})")
+            }
             Source::CodeDefault { value } => format!(
                 "{} is not set in {env_shown}: the code default {} applies ({decl})",
                 self.name(),
@@ -73,6 +86,14 @@ impl Resolved {
             Source::Required => format!(
                 "{} is not set in {env_shown}, and {decl} has no default: the application does not start without it",
                 self.name()
+            ),
+            Source::Assembled { parts } => format!(
+                "assembled as the code builds it from {}",
+                parts
+                    .iter()
+                    .map(|(n, from)| format!("{n} ({from})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         if let Some(w) = &self.why {
@@ -91,6 +112,20 @@ impl Resolved {
         }
         s
     }
+}
+
+/// A default computed from randomness at start-up.
+fn drawn_at_start(expr: &str) -> bool {
+    [
+        "token_urlsafe",
+        "token_hex",
+        "token_bytes",
+        "urandom",
+        "uuid4",
+        "random",
+    ]
+    .iter()
+    .any(|w| expr.contains(w))
 }
 
 /// A default as evidence may show it: a secret's only by its shape.
@@ -132,6 +167,85 @@ fn setting_for<'a>(
         .map(|s| (s, None))
 }
 
+/// One setting's value as the application gets it: from the env file
+/// under a name it reads, else its code default; and where it came from.
+fn value_of(file: &EnvFile, s: &Setting, env_shown: &str) -> Option<(String, String)> {
+    for name in &s.env {
+        if let Some(e) = file.entries.iter().rev().find(|e| {
+            if s.case_sensitive {
+                &e.key == name
+            } else {
+                e.key.eq_ignore_ascii_case(name)
+            }
+        }) {
+            return Some((
+                e.value.trim().to_string(),
+                format!("{env_shown}:{}", e.line),
+            ));
+        }
+    }
+    let v = s.default.as_ref()?.as_env()?;
+    Some((v, format!("code default, {}", s.at())))
+}
+
+/// The database URL built from its parts, as the code builds it: each
+/// part found by its name (host or server, port, user, password, db or
+/// name), the scheme the code writes.
+fn assemble(
+    file: &EnvFile,
+    settings: &Settings,
+    u: &Use,
+    env_shown: &str,
+) -> Option<(String, Vec<(String, String)>)> {
+    let mut host = None;
+    let (mut port, mut user, mut password, mut db) = (None, None, None, None);
+    let mut parts = Vec::new();
+    for field in &u.parts {
+        let s = settings.settings.iter().find(|s| &s.name == field)?;
+        let Some((v, from)) = value_of(file, s, env_shown) else {
+            parts.push((s.env[0].clone(), "not set".into()));
+            continue;
+        };
+        let f = field.to_ascii_uppercase();
+        let slot = if f.ends_with("SERVER") || f.ends_with("HOST") || f.ends_with("HOSTNAME") {
+            &mut host
+        } else if f.ends_with("PORT") {
+            &mut port
+        } else if f.ends_with("USER") || f.ends_with("USERNAME") {
+            &mut user
+        } else if f.ends_with("PASSWORD") || f.ends_with("PASS") {
+            &mut password
+        } else if f.ends_with("DB") || f.ends_with("NAME") || f.ends_with("DATABASE") {
+            &mut db
+        } else {
+            continue;
+        };
+        *slot = Some(v);
+        parts.push((s.env[0].clone(), from));
+    }
+    let host = host?;
+    let scheme = u.scheme.clone().unwrap_or_else(|| "postgresql".into());
+    let enc = |v: &str| -> String {
+        v.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    let auth = match (&user, &password) {
+        (Some(u), Some(p)) => format!("{}:{}@", enc(u), enc(p)),
+        (Some(u), None) => format!("{}@", enc(u)),
+        _ => String::new(),
+    };
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    let db = db.map(|d| format!("/{d}")).unwrap_or_default();
+    Some((format!("{scheme}://{auth}{host}{port}{db}"), parts))
+}
+
 /// The env file as the application reads it, for `keys` (the checklist's
 /// keys the rules judge), and how each key was resolved.
 pub fn resolve(
@@ -139,10 +253,39 @@ pub fn resolve(
     settings: &Settings,
     uses: &[Use],
     keys: &[&str],
+    env_shown: &str,
 ) -> (EnvFile, Vec<Resolved>) {
     let mut out = file.clone();
     let mut resolved = Vec::new();
     for key in keys {
+        if let Some(u) = uses.iter().find(|u| u.key == *key && !u.parts.is_empty())
+            && let Some((url, parts)) = assemble(file, settings, u, env_shown)
+            && file.get(key).is_none()
+        {
+            out.entries.push(Entry {
+                key: key.to_string(),
+                value: url,
+                line: 0,
+                quote: Quote::None,
+                exported: false,
+                reference: false,
+            });
+            resolved.push(Resolved {
+                key: key.to_string(),
+                reads: Vec::new(),
+                source: Source::Assembled { parts },
+                file: PathBuf::from(u.at.rsplit_once(':').map_or(u.at.as_str(), |(f, _)| f)),
+                line: u
+                    .at
+                    .rsplit_once(':')
+                    .and_then(|(_, l)| l.parse().ok())
+                    .unwrap_or(0),
+                unread_line: None,
+                why: Some(format!("the URL the application {} at {}", u.how, u.at)),
+                used: true,
+            });
+            continue;
+        }
         let Some((s, why)) = setting_for(settings, uses, key) else {
             continue;
         };
@@ -253,16 +396,46 @@ pub fn explain(
 /// judged under SECRET_KEY) and no other setting is the JWT key, the JWT
 /// item is that same key: it takes the signing key's verdict instead of
 /// asking for a JWT_SECRET_KEY the application never reads.
-pub fn one_signing_key(findings: &mut [Finding], resolved: &[Resolved]) {
-    let Some(signing) = resolved
-        .iter()
-        .find(|r| r.key == "SECRET_KEY" && r.why.as_deref().is_some_and(|w| w.contains("(jwt)")))
-    else {
+pub fn one_signing_key(
+    findings: &mut [Finding],
+    resolved: &[Resolved],
+    uses: &[Use],
+    settings: &Settings,
+) {
+    let Some(u) = uses.iter().find(|u| u.key == "SECRET_KEY") else {
         return;
     };
-    if resolved.iter().any(|r| r.key == "JWT_SECRET_KEY") {
+    let separate = settings
+        .settings
+        .iter()
+        .any(|s| s.name.eq_ignore_ascii_case("JWT_SECRET_KEY") && !s.used.is_empty());
+    if separate || resolved.iter().any(|r| r.key == "JWT_SECRET_KEY") {
         return;
     }
+    let Some(decl) = settings.settings.iter().find(|s| s.name == u.field) else {
+        return;
+    };
+    let signing = resolved
+        .iter()
+        .find(|r| r.key == "SECRET_KEY")
+        .cloned()
+        .unwrap_or_else(|| Resolved {
+            key: "SECRET_KEY".into(),
+            reads: decl.env.clone(),
+            source: Source::EnvFile {
+                name: decl.env[0].clone(),
+                line: 0,
+            },
+            file: decl.file.clone(),
+            line: decl.line,
+            unread_line: None,
+            why: None,
+            used: true,
+        });
+    let signing = &Resolved {
+        why: Some(format!("{} {} at {}", u.field, u.how, u.at)),
+        ..signing
+    };
     let worst = Outcome::worst_of(
         findings
             .iter()
@@ -345,6 +518,7 @@ mod tests {
                 "DEBUG",
                 "SECRET_KEY",
             ],
+            ".env",
         );
         // The unprefixed key is not what the app reads: its default is.
         assert_eq!(eff.value("ALLOWED_HOSTS"), Some("localhost"));

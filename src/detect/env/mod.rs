@@ -85,7 +85,7 @@ pub fn detect(inputs: &Inputs) -> Report {
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
     // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
     let expanded = file.interpolated();
-    let (effective, resolved) = effective::resolve(&expanded, &settings, &uses, &keys);
+    let (effective, resolved) = effective::resolve(&expanded, &settings, &uses, &keys, &shown);
     // Keys whose setting the application uses: read, whatever their name.
     // An unused one is left to the code-reads check, which warns.
     let resolved_keys: Vec<&str> = resolved
@@ -102,7 +102,7 @@ pub fn detect(inputs: &Inputs) -> Report {
             .collect()
     };
     effective::explain(&mut findings, &items_of, &resolved, &shown);
-    effective::one_signing_key(&mut findings, &resolved);
+    effective::one_signing_key(&mut findings, &resolved, &uses, &settings);
     let mut report = Report::new(Detector::Env, findings);
     report.findings.extend(file_mode(&inputs.env_file, &shown));
     // The secrets the rows declare, fingerprinted so a later review sees

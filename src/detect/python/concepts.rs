@@ -20,6 +20,11 @@ pub struct Use {
     pub at: String,
     /// What the use does, in words ("signs tokens (jwt.encode)").
     pub how: &'static str,
+    /// For a database URL built from several settings (`POSTGRES_SERVER`,
+    /// `POSTGRES_PASSWORD`, …): those settings, and the scheme the code
+    /// writes (`postgresql+psycopg`). `field` is then empty.
+    pub parts: Vec<String>,
+    pub scheme: Option<String>,
 }
 
 /// Where each concept's setting is used, one per concept (the first found
@@ -33,16 +38,29 @@ pub fn find(sources: &Sources, settings: &Settings) -> Vec<Use> {
         {
             for (concept, arg, how) in concept_args(src, call) {
                 let fields = fields_in(src, arg, settings, sources);
-                // One setting, or nothing certain enough to name.
-                if let [field] = fields.as_slice()
-                    && !out.iter().any(|u| u.key == concept)
-                {
-                    out.push(Use {
+                if out.iter().any(|u| u.key == concept) {
+                    continue;
+                }
+                // One setting, or nothing certain enough to name; a
+                // database URL may be assembled from its parts.
+                match fields.as_slice() {
+                    [field] => out.push(Use {
                         key: concept,
                         field: field.clone(),
                         at: src.at(call),
                         how,
-                    });
+                        parts: Vec::new(),
+                        scheme: None,
+                    }),
+                    [_, _, ..] if concept == "DATABASE_URL" => out.push(Use {
+                        key: concept,
+                        field: String::new(),
+                        at: src.at(call),
+                        how,
+                        scheme: scheme_near(src, arg, sources, settings),
+                        parts: fields,
+                    }),
+                    _ => {}
                 }
             }
         }
@@ -172,6 +190,45 @@ fn fields_in(src: &Source, arg: Node, settings: &Settings, sources: &Sources) ->
         }
     }
     out
+}
+
+/// The database scheme written in the argument or in the settings
+/// properties it reads (`"postgresql+asyncpg"`, `f"postgresql://{…}"`).
+fn scheme_near(src: &Source, arg: Node, sources: &Sources, settings: &Settings) -> Option<String> {
+    let pick = |text: &str| -> Option<String> {
+        let t = text.trim_matches(|c| c == '"' || c == '\'' || c == 'f');
+        // A scheme, not a user or database called "postgres".
+        let i = t
+            .find("postgresql")
+            .or_else(|| t.find("postgres://"))
+            .or_else(|| t.find("postgres+"))?;
+        let s: String = t[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '+')
+            .collect();
+        Some(s)
+    };
+    for n in descendants(arg) {
+        if n.kind() == "string"
+            && let Some(s) = pick(src.text_of(n))
+        {
+            return Some(s);
+        }
+    }
+    for m in &settings.models {
+        let Some(msrc) = sources.files.iter().find(|s| s.path == m.file) else {
+            continue;
+        };
+        for n in descendants(msrc.tree.root_node()) {
+            if n.kind() == "string"
+                && n.parent().is_some()
+                && let Some(s) = pick(msrc.text_of(n))
+            {
+                return Some(s);
+            }
+        }
+    }
+    None
 }
 
 /// The fields a property of a settings class reads (`self.X`).
