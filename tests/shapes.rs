@@ -211,3 +211,71 @@ fn a_template_shaped_project_with_a_split_database_url() {
     // The assembled password is judged, never shown.
     assert!(!r.to_string().contains("changethis"));
 }
+
+/// Settings as module constants read with os.getenv: defaults come from
+/// the getenv calls (a cast around the call included), and a constant
+/// nothing uses any more reads nothing, so its env line has no effect.
+#[test]
+fn os_getenv_constants_some_never_used() {
+    let r = check("getenv");
+    assert_truth(
+        &r,
+        &[
+            (
+                "env.secret_key_strong",
+                "pass",
+                "SECRET_KEY set, 64 hex chars",
+                ".env",
+            ),
+            (
+                "env.access_token_expiry",
+                "warn",
+                "the code default \"60\" applies (app/settings.py:6)",
+                "app/settings.py",
+            ),
+            (
+                "cors.no_dev_origins",
+                "fail",
+                "development origins in ALLOWED_HOSTS: localhost (ALLOWED_HOSTS is not set in .env: the code default \"localhost\" applies (app/settings.py:5))",
+                "app/settings.py",
+            ),
+            (
+                "logging.log_level",
+                "warn",
+                "set, but nothing in the code reads LOG_LEVEL: setting it has no effect",
+                ".env",
+            ),
+        ],
+    );
+}
+
+/// Starlette's Config: casts and defaults read from `config(...)` calls;
+/// the code's `default="*"` for the trusted hosts is what runs.
+#[test]
+fn a_starlette_config() {
+    let r = check("starlette");
+    assert_truth(
+        &r,
+        &[
+            (
+                "env.secret_key_not_default",
+                "fail",
+                "SECRET_KEY is a `your-…-here` placeholder",
+                ".env",
+            ),
+            (
+                "cors.no_dev_origins",
+                "fail",
+                "development origins in ALLOWED_HOSTS: * (ALLOWED_HOSTS is not set in .env: the code default \"*\" applies (app/config.py:8))",
+                "app/config.py",
+            ),
+            (
+                "database.url_tls",
+                "unknown",
+                "the code default \"sqlite:///./app.db\" applies (app/config.py:9)",
+                "app/config.py",
+            ),
+            ("verify.debug_off", "pass", "DEBUG=False", ".env"),
+        ],
+    );
+}

@@ -93,7 +93,16 @@ pub fn detect(inputs: &Inputs) -> Report {
         .filter(|r| r.used)
         .map(|r| r.key.as_str())
         .collect();
-    let mut findings = judge_resolved(&effective, &shown, &index, &resolved_keys);
+    // Keys the code reads into a setting that nothing then uses.
+    let unread: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| {
+            let readers: Vec<_> = settings.reading(k).collect();
+            !readers.is_empty() && readers.iter().all(|s| s.used.is_empty())
+        })
+        .collect();
+    let mut findings = judge_resolved(&effective, &shown, &index, &resolved_keys, &unread);
     let items_of = |key: &str| -> Vec<&'static str> {
         RULES
             .iter()
@@ -136,17 +145,19 @@ pub fn detect(inputs: &Inputs) -> Report {
 
 /// Judges a parsed env file. `shown` names it in evidence.
 pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
-    judge_resolved(file, shown, index, &[])
+    judge_resolved(file, shown, index, &[], &[])
 }
 
 /// As [`judge`], for an effective file whose `resolved` keys were mapped
-/// to the project's settings (whether those are read is known from the
-/// settings table, not from the key's name).
+/// to settings the application uses, and whose `unread` keys are read
+/// into settings nothing uses (both known from the settings table, not
+/// from the key's name).
 pub fn judge_resolved(
     file: &EnvFile,
     shown: &str,
     index: &CodeIndex,
     resolved: &[&str],
+    unread: &[&str],
 ) -> Vec<Finding> {
     let j = Judge { file, shown, index };
     let mut out: Vec<Finding> = Vec::new();
@@ -177,7 +188,7 @@ pub fn judge_resolved(
         };
         out.extend(found);
     }
-    apply_code_reads(&mut out, file, index, resolved);
+    apply_code_reads(&mut out, file, index, resolved, unread);
     refresh_aggregates(&mut out);
     out
 }
@@ -281,7 +292,13 @@ fn refresh_aggregates(out: &mut [Finding]) {
 }
 
 /// A key that is set but that no code reads turns a pass into a warn.
-fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex, resolved: &[&str]) {
+fn apply_code_reads(
+    out: &mut [Finding],
+    file: &EnvFile,
+    index: &CodeIndex,
+    resolved: &[&str],
+    unread: &[&str],
+) {
     if index.files == 0 {
         return;
     }
@@ -295,7 +312,12 @@ fn apply_code_reads(out: &mut [Finding], file: &EnvFile, index: &CodeIndex, reso
         let Some(key) = key_of.get(f.item.as_str()) else {
             continue;
         };
-        if file.get(key).is_none() || index.reads(key) || resolved.contains(key) {
+        // The settings table decides when it knows (a constant assigned
+        // from os.getenv and never used again reads nothing); the name
+        // index otherwise.
+        let known_unread = unread.contains(key);
+        if file.get(key).is_none() || resolved.contains(key) || (index.reads(key) && !known_unread)
+        {
             continue;
         }
         if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {
