@@ -501,7 +501,7 @@ fn check_exit_codes() {
     let hardened = projects::hardened();
     let (code, report, err) = check(hardened.path(), &["--offline", "--fail-on", "any"], None);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(report["schema"], 1);
+    assert_eq!(report["schema"], 2);
     assert_eq!(report["tool"]["name"], "harden");
     assert_eq!(report["summary"]["fail"], 0);
     assert_eq!(

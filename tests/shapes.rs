@@ -95,8 +95,22 @@ fn a_prefixed_settings_model() {
                 "asyncpg with ssl=require",
                 ".env",
             ),
+            // No Redis client, no REDIS_URL: this project has no Redis.
+            (
+                "rate_limit.redis_url",
+                "absent",
+                "no code reads REDIS_URL or a setting playing its part",
+                "",
+            ),
+            (
+                "rate_limit.enable_redis",
+                "absent",
+                "this project does not have it",
+                "",
+            ),
         ],
     );
+    assert!(r["summary"]["absent"].as_u64().unwrap() >= 2);
     // The printed fix names the variable the application reads.
     let items = r["items"].as_array().unwrap();
     let dev = items
@@ -276,6 +290,54 @@ fn a_starlette_config() {
                 "app/config.py",
             ),
             ("verify.debug_off", "pass", "DEBUG=False", ".env"),
+            // Sessions, not JWTs: no token lifetime, no JWT key.
+            (
+                "env.access_token_expiry",
+                "absent",
+                "no code reads ACCESS_TOKEN_EXPIRE_MINUTES",
+                "",
+            ),
+            (
+                "env.jwt_secret_set",
+                "absent",
+                "no code reads JWT_SECRET_KEY",
+                "",
+            ),
         ],
     );
+}
+
+/// `absent` in every format: never a reason to fail, a SARIF note, a
+/// JUnit skip; and it leaves the exit code as the rest decides it.
+#[test]
+fn absent_items_in_each_report_format() {
+    let root = projects::copy("starlette");
+    let out = tempfile::tempdir().unwrap();
+    let (sarif, junit) = (out.path().join("r.sarif"), out.path().join("r.xml"));
+    for (fmt, path) in [("sarif", &sarif), ("junit", &junit)] {
+        let o = common::run(
+            common::harden()
+                .env("HARDEN_LOOPBACK_ONLY", "1")
+                .args(["check", "--offline", "--format", fmt, "--output"])
+                .arg(path)
+                .arg("--project")
+                .arg(root.path()),
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+    }
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "env.access_token_expiry")
+        .expect("absent items are reported as notes");
+    assert_eq!(r["level"], "note");
+    assert_eq!(r["properties"]["status"], "absent");
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    let case = junit
+        .split("<testcase")
+        .find(|c| c.contains("env.access_token_expiry"))
+        .unwrap();
+    assert!(case.contains("<skipped message=\"absent"), "{case}");
 }

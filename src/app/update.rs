@@ -227,6 +227,10 @@ pub(super) fn accept(model: &mut Model, now: OffsetDateTime) -> Vec<Effect> {
         Some(Outcome::Fail | Outcome::Warn) => {
             apply_status(model, OperatorStatus::NotDone, None, None, now)
         }
+        // This project has no such feature: accepting says n/a.
+        Some(Outcome::Absent) => {
+            apply_status(model, OperatorStatus::NotApplicable, None, None, now)
+        }
         Some(o @ (Outcome::Unknown | Outcome::Skipped)) => {
             model.info(format!(
                 "Detection is {}: nothing to accept; answer it yourself.",
@@ -275,12 +279,25 @@ fn detected(model: &mut Model, report: Report, now: OffsetDateTime) -> Vec<Effec
             })
         )
     {
-        let mut counts = [0usize; 5];
+        let mut counts = [0usize; 6];
         for d in model.state.detections.values() {
-            counts[d.outcome as usize] += 1;
+            let i = match d.outcome {
+                Outcome::Pass => 0,
+                Outcome::Warn => 1,
+                Outcome::Fail => 2,
+                Outcome::Unknown => 3,
+                Outcome::Skipped => 4,
+                Outcome::Absent => 5,
+            };
+            counts[i] += 1;
         }
+        let absent = if counts[5] > 0 {
+            format!(", {} absent (y marks one n/a)", counts[5])
+        } else {
+            String::new()
+        };
         model.info(format!(
-            "Detection done: {} pass, {} warn, {} fail, {} unknown, {} skipped. y accepts a result.",
+            "Detection done: {} pass, {} warn, {} fail, {} unknown, {} skipped{absent}. y accepts a result.",
             counts[0], counts[1], counts[2], counts[3], counts[4]
         ));
     }

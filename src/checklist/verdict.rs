@@ -19,6 +19,10 @@ pub enum Outcome {
     Unknown,
     /// Deliberately not checked (offline, not applicable to this project).
     Skipped,
+    /// The project has no such feature: no code reads any setting of the
+    /// item's concept (no Redis client, no MFA code). Not a failure and
+    /// never a reason for a non-zero exit; the operator marks it n/a.
+    Absent,
 }
 
 impl Outcome {
@@ -35,6 +39,7 @@ impl Outcome {
             Outcome::Fail => Verdict::Fail,
             Outcome::Unknown => Verdict::Unknown,
             Outcome::Skipped => Verdict::Skipped,
+            Outcome::Absent => Verdict::Absent,
         }
     }
 
@@ -43,7 +48,7 @@ impl Outcome {
     #[must_use]
     pub fn worst(self, other: Outcome) -> Outcome {
         match (self, other) {
-            (Outcome::Skipped, o) | (o, Outcome::Skipped) => o,
+            (Outcome::Skipped | Outcome::Absent, o) | (o, Outcome::Skipped | Outcome::Absent) => o,
             (a, b) if b.verdict().concern() > a.verdict().concern() => b,
             (a, _) => a,
         }
@@ -64,6 +69,8 @@ pub enum Verdict {
     Fail,
     Unknown,
     Skipped,
+    /// The project has no such feature (see [`Outcome::Absent`]).
+    Absent,
     Open,
     Na,
     Waived,
@@ -78,6 +85,7 @@ impl Verdict {
             Verdict::Fail => "fail",
             Verdict::Unknown => "unknown",
             Verdict::Skipped => "skipped",
+            Verdict::Absent => "absent",
             Verdict::Open => "open",
             Verdict::Na => "na",
             Verdict::Waived => "waived",
@@ -90,7 +98,7 @@ impl Verdict {
     pub fn concern(self) -> u8 {
         match self {
             Verdict::Pass | Verdict::Na | Verdict::Waived => 0,
-            Verdict::Warn | Verdict::Skipped => 1,
+            Verdict::Warn | Verdict::Skipped | Verdict::Absent => 1,
             Verdict::Open | Verdict::Unknown => 2,
             Verdict::Fail => 3,
         }

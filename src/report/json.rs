@@ -1,5 +1,6 @@
 //! The JSON report of `harden check`, in the shape DESIGN.md fixes
-//! (`"schema": 1`). Evidence is masked before it gets here.
+//! (`"schema": 2`: version 1 had no `absent` status and count). Evidence is
+//! masked before it gets here.
 
 use serde_json::{Value, json};
 
@@ -8,7 +9,7 @@ use crate::review::{ItemResult, SCORE_RULE, summarize};
 use crate::state::OperatorStatus;
 
 /// The report schema version.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 fn operator_word(o: OperatorStatus) -> &'static str {
     match o {
@@ -63,6 +64,7 @@ pub fn render(
             "warn": summary.warn,
             "unknown": summary.unknown,
             "skipped": summary.skipped,
+            "absent": summary.absent,
             "open": summary.open,
             "na": summary.na,
             "waived": summary.waived,

@@ -37,7 +37,7 @@ pub fn render(results: &[ItemResult], seconds: f64) -> String {
     let skipped = |s: Verdict| {
         matches!(
             s,
-            Verdict::Skipped | Verdict::Open | Verdict::Na | Verdict::Waived
+            Verdict::Skipped | Verdict::Absent | Verdict::Open | Verdict::Na | Verdict::Waived
         )
     };
     let all: Vec<&ItemResult> = results.iter().collect();

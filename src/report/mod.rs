@@ -14,8 +14,8 @@ use crate::review::{SCORE_RULE, Summary};
 /// `5 pass, 1 fail, …, 0 waived`.
 pub fn counts_line(s: &Summary) -> String {
     format!(
-        "{} pass, {} fail, {} warn, {} unknown, {} skipped, {} open, {} n/a, {} waived",
-        s.pass, s.fail, s.warn, s.unknown, s.skipped, s.open, s.na, s.waived
+        "{} pass, {} fail, {} warn, {} unknown, {} skipped, {} absent, {} open, {} n/a, {} waived",
+        s.pass, s.fail, s.warn, s.unknown, s.skipped, s.absent, s.open, s.na, s.waived
     )
 }
 
@@ -27,7 +27,7 @@ pub fn score_line(s: &Summary) -> String {
         String::new()
     };
     format!(
-        "Score {}/100, grade {}{cap}, scoring rule {SCORE_RULE}; {} items excluded (n/a, waived, skipped)",
+        "Score {}/100, grade {}{cap}, scoring rule {SCORE_RULE}; {} items excluded (n/a, waived, skipped, absent)",
         s.score,
         s.grade,
         s.excluded.len()
@@ -49,7 +49,7 @@ mod tests {
         };
         assert_eq!(
             score_line(&s),
-            "Score 98/100, grade D (capped: 1 critical items fail), scoring rule 1; 1 items excluded (n/a, waived, skipped)"
+            "Score 98/100, grade D (capped: 1 critical items fail), scoring rule 1; 1 items excluded (n/a, waived, skipped, absent)"
         );
         assert!(counts_line(&s).starts_with("0 pass, 0 fail"));
     }

@@ -33,7 +33,12 @@ pub fn render(results: &[ItemResult]) -> Value {
     let out: Vec<Value> = results
         .iter()
         .enumerate()
-        .filter(|(_, r)| matches!(r.status, Verdict::Fail | Verdict::Warn | Verdict::Unknown))
+        .filter(|(_, r)| {
+            matches!(
+                r.status,
+                Verdict::Fail | Verdict::Warn | Verdict::Unknown | Verdict::Absent
+            )
+        })
         .map(|(i, r)| {
             let level = match r.status {
                 Verdict::Fail => "error",

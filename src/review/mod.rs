@@ -35,7 +35,9 @@ pub fn combine(detected: Option<Outcome>, record: Option<&ItemRecord>) -> Verdic
     }
     match detected {
         Some(d) if record.and_then(|r| r.overrides) == Some(d) => from_operator(op),
-        Some(Outcome::Skipped) if op != OperatorStatus::Open => from_operator(op),
+        // A check not made, or a feature the code shows no sign of: the
+        // operator's answer, when there is one, knows better.
+        Some(Outcome::Skipped | Outcome::Absent) if op != OperatorStatus::Open => from_operator(op),
         Some(d) => d.verdict(),
         None => from_operator(op),
     }
@@ -115,6 +117,8 @@ pub struct Summary {
     pub warn: usize,
     pub unknown: usize,
     pub skipped: usize,
+    /// Features the project does not have (never a reason to fail).
+    pub absent: usize,
     pub open: usize,
     pub na: usize,
     pub waived: usize,
@@ -145,7 +149,7 @@ fn weight(s: Severity) -> f64 {
 fn points(r: &ItemResult) -> Option<(f64, f64)> {
     let w = weight(r.item.severity);
     match r.status {
-        Verdict::Na | Verdict::Waived | Verdict::Skipped => None,
+        Verdict::Na | Verdict::Waived | Verdict::Skipped | Verdict::Absent => None,
         Verdict::Pass => Some((w, w)),
         Verdict::Warn => Some((w / 2.0, w)),
         _ => Some((0.0, w)),
@@ -187,6 +191,7 @@ pub fn summarize(results: &[ItemResult]) -> Summary {
             Verdict::Warn => s.warn += 1,
             Verdict::Unknown => s.unknown += 1,
             Verdict::Skipped => s.skipped += 1,
+            Verdict::Absent => s.absent += 1,
             Verdict::Open => s.open += 1,
             Verdict::Na => s.na += 1,
             Verdict::Waived => s.waived += 1,
@@ -264,6 +269,38 @@ pub fn exit_code(results: &[ItemResult], fail_on: FailOn) -> Exit {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_absent_feature_never_sets_the_exit_code() {
+        let c = crate::checklist::load_embedded().unwrap();
+        let detections: BTreeMap<String, Detection> = c
+            .items()
+            .map(|i| {
+                (
+                    i.id.clone(),
+                    Detection {
+                        outcome: Outcome::Absent,
+                        evidence: "no code reads it".into(),
+                        remediation: String::new(),
+                        location: None,
+                        at: time::OffsetDateTime::UNIX_EPOCH,
+                    },
+                )
+            })
+            .collect();
+        let records = BTreeMap::new();
+        let results = evaluate(
+            &c,
+            &records,
+            &detections,
+            time::OffsetDateTime::UNIX_EPOCH.date(),
+        );
+        assert!(results.iter().all(|r| r.status == Verdict::Absent));
+        assert_eq!(exit_code(&results, FailOn::Any), Exit::Ok);
+        let s = summarize(&results);
+        assert_eq!(s.absent, results.len());
+        assert_eq!(s.excluded.len(), results.len(), "absent leaves the score");
+    }
+
     fn rec(status: OperatorStatus, overrides: Option<Outcome>) -> ItemRecord {
         ItemRecord {
             status,
@@ -333,6 +370,11 @@ mod tests {
             Verdict::Na
         );
         assert_eq!(combine(Some(D::Skipped), None), Verdict::Skipped);
+        assert_eq!(combine(Some(D::Absent), None), Verdict::Absent);
+        assert_eq!(
+            combine(Some(D::Absent), Some(&rec(O::Done, None))),
+            Verdict::Pass
+        );
         assert_eq!(
             combine(Some(D::Skipped), Some(&rec(O::Done, None))),
             Verdict::Pass

@@ -71,6 +71,7 @@ pub fn outcome_word(o: Outcome) -> &'static str {
         Outcome::Fail => "FAIL",
         Outcome::Unknown => "????",
         Outcome::Skipped => "skip",
+        Outcome::Absent => "none",
     }
 }
 
@@ -79,6 +80,6 @@ pub(super) fn outcome_style(theme: &Theme, o: Outcome) -> Style {
         Outcome::Pass => theme.done,
         Outcome::Warn => theme.important,
         Outcome::Fail => theme.critical,
-        Outcome::Unknown | Outcome::Skipped => theme.dim,
+        Outcome::Unknown | Outcome::Skipped | Outcome::Absent => theme.dim,
     }
 }

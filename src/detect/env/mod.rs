@@ -111,6 +111,8 @@ pub fn detect(inputs: &Inputs) -> Report {
             .collect()
     };
     effective::explain(&mut findings, &items_of, &resolved, &shown);
+    mark_absent(&mut findings, &file, &settings, &index, &resolved_keys);
+    // After: a project that signs tokens with its one key has a JWT key.
     effective::one_signing_key(&mut findings, &resolved, &uses, &settings);
     let mut report = Report::new(Detector::Env, findings);
     report.findings.extend(file_mode(&inputs.env_file, &shown));
@@ -141,6 +143,57 @@ pub fn detect(inputs: &Inputs) -> Report {
         }
     }
     report
+}
+
+/// Items of features the project does not have become [`Outcome::Absent`]:
+/// the project declares its settings (at least one was found), yet no
+/// code reads the rule's key or a setting playing its part, by the
+/// settings table or by name, and the env file does not set it either. A
+/// check that could not run stays `unknown`; a key set in the env file
+/// that nothing reads keeps its warning.
+fn mark_absent(
+    findings: &mut [Finding],
+    file: &EnvFile,
+    settings: &super::python::settings::Settings,
+    index: &CodeIndex,
+    resolved: &[&str],
+) {
+    if settings.settings.is_empty() {
+        return;
+    }
+    let declared: std::collections::BTreeSet<String> = settings
+        .settings
+        .iter()
+        .map(|s| s.file.display().to_string())
+        .collect();
+    let whence = declared.into_iter().collect::<Vec<_>>().join(", ");
+    for rule in RULES {
+        let Some(key) = rule.setting else { continue };
+        if matches!(rule.kind, Kind::Group { .. })
+            || resolved.contains(&key)
+            || file.get(key).is_some()
+            || index.reads(key)
+            || settings.reading(key).next().is_some()
+            || settings
+                .settings
+                .iter()
+                .any(|s| s.name.eq_ignore_ascii_case(key))
+        {
+            continue;
+        }
+        for f in findings
+            .iter_mut()
+            .filter(|f| rule.items.contains(&f.item.as_str()))
+            .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Warn))
+        {
+            f.outcome = Outcome::Absent;
+            f.evidence = format!(
+                "no code reads {key} or a setting playing its part (the settings are declared in {whence}): this project does not have it; mark the item n/a if the platform has none"
+            );
+            f.remediation = String::new();
+            f.location = None;
+        }
+    }
 }
 
 /// Judges a parsed env file. `shown` names it in evidence.
