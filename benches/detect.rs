@@ -128,6 +128,51 @@ fn main() {
     std::fs::write(&env, text).expect("env");
     whole_process(bin, dir.path(), "random SECRET_KEY");
     big_env_file(bin);
+    shapes(bin);
+}
+
+/// `check --offline` on each real-shape fixture of tests/shapes.rs (its
+/// Python parsed with tree-sitter, its settings resolved), 30 runs each.
+fn shapes(bin: &str) {
+    println!("harden check --offline on the shape fixtures, {RUNS} runs each (whole process):");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects");
+    for (name, sub) in [
+        ("prefixed", ""),
+        ("renamed", ""),
+        ("template", "backend"),
+        ("getenv", ""),
+        ("starlette", ""),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_tree(&root.join(name), dir.path());
+        let project = dir.path().join(sub);
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let st = Command::new(bin)
+                .args([
+                    "check",
+                    "--offline",
+                    "--format",
+                    "json",
+                    "--output",
+                    "/dev/null",
+                    "--project",
+                ])
+                .arg(&project)
+                .env("HARDEN_LOOPBACK_ONLY", "1")
+                .status()
+                .expect("harden check");
+            assert!(matches!(st.code(), Some(0 | 1)), "{name}: {st}");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "  {name:<10} median {:.1} ms, p95 {:.1} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+    }
 }
 
 /// `check --offline --format json` on `project` as a whole process, 30

@@ -55,7 +55,7 @@ pub struct Issue {
 }
 
 /// A parsed env file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct EnvFile {
     /// Every entry in file order, duplicates included.
     pub entries: Vec<Entry>,
@@ -63,6 +63,20 @@ pub struct EnvFile {
     /// Key -> index of its winning entry, built on first use, so that
     /// judging every key of a 100k-line file stays linear.
     index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// The same, by upper-cased key (pydantic reads names in any case).
+    folded: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+/// A copy's lookups are built afresh: entries are often edited after
+/// cloning (the effective view), and a copied index would be stale.
+impl Clone for EnvFile {
+    fn clone(&self) -> Self {
+        EnvFile {
+            entries: self.entries.clone(),
+            issues: self.issues.clone(),
+            ..EnvFile::default()
+        }
+    }
 }
 
 impl EnvFile {
@@ -80,6 +94,31 @@ impl EnvFile {
             Some(Some(e)) if e.key == key => Some(e),
             // Entries changed after the index was built: scan.
             _ => self.entries.iter().rev().find(|e| e.key == key),
+        }
+    }
+
+    /// The entry that wins for a key in any case (`app_debug` for
+    /// `APP_DEBUG`): the last one, as pydantic-settings reads a
+    /// case-insensitive name.
+    pub fn get_any_case(&self, key: &str) -> Option<&Entry> {
+        let folded = self.folded.get_or_init(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.to_ascii_uppercase(), i))
+                .collect()
+        });
+        match folded
+            .get(&key.to_ascii_uppercase())
+            .map(|&i| self.entries.get(i))
+        {
+            None => None,
+            Some(Some(e)) if e.key.eq_ignore_ascii_case(key) => Some(e),
+            _ => self
+                .entries
+                .iter()
+                .rev()
+                .find(|e| e.key.eq_ignore_ascii_case(key)),
         }
     }
 
@@ -108,15 +147,17 @@ impl EnvFile {
     /// is judged as expanded; one that names a variable the file does not
     /// define stays a reference (its value comes from the process
     /// environment, which harden does not read).
-    pub fn interpolated(&self) -> EnvFile {
+    pub fn interpolated(self) -> EnvFile {
+        if !self.entries.iter().any(|e| e.reference) {
+            return self;
+        }
         let mut out = EnvFile {
             entries: Vec::with_capacity(self.entries.len()),
             issues: self.issues.clone(),
-            index: std::sync::OnceLock::new(),
+            ..EnvFile::default()
         };
         let mut known: std::collections::HashMap<String, String> = Default::default();
-        for e in &self.entries {
-            let mut e = e.clone();
+        for mut e in self.entries {
             if e.reference
                 && let Some(v) = expand(&e.value, &known)
             {

@@ -167,17 +167,20 @@ fn setting_for<'a>(
         .map(|s| (s, None))
 }
 
+/// The entry a setting reads under `name`, in its case rule.
+fn lookup<'a>(file: &'a EnvFile, s: &Setting, name: &str) -> Option<&'a Entry> {
+    if s.case_sensitive {
+        file.get(name)
+    } else {
+        file.get_any_case(name)
+    }
+}
+
 /// One setting's value as the application gets it: from the env file
 /// under a name it reads, else its code default; and where it came from.
 fn value_of(file: &EnvFile, s: &Setting, env_shown: &str) -> Option<(String, String)> {
     for name in &s.env {
-        if let Some(e) = file.entries.iter().rev().find(|e| {
-            if s.case_sensitive {
-                &e.key == name
-            } else {
-                e.key.eq_ignore_ascii_case(name)
-            }
-        }) {
+        if let Some(e) = lookup(file, s, name) {
             return Some((
                 e.value.trim().to_string(),
                 format!("{env_shown}:{}", e.line),
@@ -289,19 +292,7 @@ pub fn resolve(
         let Some((s, why)) = setting_for(settings, uses, key) else {
             continue;
         };
-        let found = s.env.iter().find_map(|name| {
-            file.entries
-                .iter()
-                .rev()
-                .find(|e| {
-                    if s.case_sensitive {
-                        &e.key == name
-                    } else {
-                        e.key.eq_ignore_ascii_case(name)
-                    }
-                })
-                .cloned()
-        });
+        let found = s.env.iter().find_map(|name| lookup(file, s, name).cloned());
         let reads_key = s.reads(key);
         let unread_line = if reads_key {
             None

@@ -84,8 +84,8 @@ pub fn detect(inputs: &Inputs) -> Report {
     let uses = super::python::concepts::find(&sources, &settings);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
     // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
-    let expanded = file.interpolated();
-    let (effective, resolved) = effective::resolve(&expanded, &settings, &uses, &keys, &shown);
+    let file = file.interpolated();
+    let (effective, resolved) = effective::resolve(&file, &settings, &uses, &keys, &shown);
     // Keys whose setting the application uses: read, whatever their name.
     // An unused one is left to the code-reads check, which warns.
     let resolved_keys: Vec<&str> = resolved
