@@ -133,9 +133,13 @@ fn shown_default(key: &str, v: &Value) -> String {
     let secret = crate::util::redact::is_secret_key(key);
     match v {
         Value::Expr(e) => e.clone(),
-        _ if secret => v
-            .as_env()
-            .map_or_else(|| "?".into(), |s| crate::detect::secrets::describe(&s)),
+        _ if secret => v.as_env().map_or_else(
+            || "?".into(),
+            |s| {
+                let d = crate::detect::secrets::describe(&s);
+                format!("({})", d.strip_prefix("set, ").unwrap_or(&d))
+            },
+        ),
         _ => v.shown(),
     }
 }

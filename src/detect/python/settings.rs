@@ -94,6 +94,15 @@ impl Settings {
     }
 }
 
+/// An environment name read from code, as evidence may show it: control
+/// characters and other non-printing ones become `?`.
+fn env_name(s: &str) -> String {
+    s.chars()
+        .take(128)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
+}
+
 /// Finds the settings of the application's (non-test) sources.
 pub fn discover(sources: &Sources) -> Settings {
     let uses = Uses::index(sources);
@@ -505,9 +514,9 @@ fn model(
             }
         }
         let env = if aliases.is_empty() {
-            vec![format!("{}{field}", cfg.env_prefix)]
+            vec![env_name(&format!("{}{field}", cfg.env_prefix))]
         } else {
-            aliases
+            aliases.iter().map(|a| env_name(a)).collect()
         };
         out.settings.push(Setting {
             name: field.to_string(),
@@ -628,7 +637,7 @@ fn kept_in(
     };
     Setting {
         name,
-        env: vec![key],
+        env: vec![env_name(&key)],
         case_sensitive: true,
         ty: None,
         default,

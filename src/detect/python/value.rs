@@ -67,7 +67,13 @@ pub fn eval(src: &Source, n: Node, consts: &Consts) -> Value {
 }
 
 fn expr(src: &Source, n: Node) -> Value {
-    let t: String = src.text_of(n).chars().take(80).collect();
+    // Code text reaches evidence: no control character, at most 80.
+    let t: String = src
+        .text_of(n)
+        .chars()
+        .take(80)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     Value::Expr(t)
 }
 

@@ -181,3 +181,24 @@ os.environ["WRITTEN"] = "1"
         "a write is not a read"
     );
 }
+
+#[test]
+fn control_characters_in_code_never_reach_a_name_or_a_default() {
+    let s = discover(&Sources::from_texts(&[(
+        "app/c.py",
+        "class S(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=\"\x1b[31mX_\")\n    KEY: str = os.getenv(\"\x07\")\n    OTHER: str = make(\"\x1b]0;t\x07\")\n",
+    )]));
+    for st in &s.settings {
+        let shown = format!("{:?} {:?}", st.env, st.default.as_ref().map(Value::shown));
+        assert!(
+            st.env
+                .iter()
+                .all(|e| e.chars().all(|c| c.is_ascii_graphic())),
+            "{shown}"
+        );
+        if let Some(Value::Expr(e)) = &st.default {
+            assert!(!e.chars().any(char::is_control), "{shown}");
+        }
+    }
+    assert_eq!(find(&s, "KEY").env, ["?[31mX_KEY"]);
+}
