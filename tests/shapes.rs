@@ -341,3 +341,38 @@ fn absent_items_in_each_report_format() {
         .unwrap();
     assert!(case.contains("<skipped message=\"absent"), "{case}");
 }
+
+/// A uv project: pinned by its uv.lock, installed frozen by its
+/// Dockerfile, scanned by Dependabot's uv ecosystem.
+#[test]
+fn a_uv_locked_project() {
+    let r = check("uvlock");
+    assert_truth(
+        &r,
+        &[
+            (
+                "deps.pinned",
+                "pass",
+                "uv.lock locks the dependencies (uv), installed from it at Dockerfile:5",
+                "",
+            ),
+            ("deps.automated_scanning", "pass", "Dependabot for uv", ""),
+        ],
+    );
+}
+
+/// A Poetry project whose image installs with `pip install .`: the lock
+/// exists, but production does not install from it.
+#[test]
+fn a_poetry_project_whose_image_ignores_the_lock() {
+    let r = check("poetry");
+    assert_truth(
+        &r,
+        &[(
+            "deps.pinned",
+            "warn",
+            "poetry.lock locks the dependencies, but no Dockerfile or CI workflow installs from it frozen",
+            "",
+        )],
+    );
+}

@@ -92,14 +92,7 @@ pub fn detect(inputs: &Inputs) -> Vec<Finding> {
     let files = requirement_files(project);
     let mut out = Vec::new();
     if files.is_empty() {
-        out.push(
-            Finding::new(
-                "deps.pinned",
-                Outcome::Unknown,
-                "no requirements*.txt in the project (other dependency formats are not checked yet)",
-            )
-            .fix("Pin dependencies in requirements.txt with name==version."),
-        );
+        out.push(locked(inputs));
     } else {
         let mut total = 0;
         let mut bad = Vec::new();
@@ -180,16 +173,125 @@ pub fn detect(inputs: &Inputs) -> Vec<Finding> {
     out
 }
 
+/// Lock files of Python package managers, with the install commands that
+/// install exactly what they lock.
+const LOCKS: &[(&str, &str, &[&str])] = &[
+    (
+        "uv.lock",
+        "uv",
+        &[
+            "uv sync --frozen",
+            "uv sync --locked",
+            "--frozen",
+            "--locked",
+        ],
+    ),
+    ("poetry.lock", "Poetry", &["poetry install", "poetry sync"]),
+    (
+        "Pipfile.lock",
+        "Pipenv",
+        &["pipenv install --deploy", "pipenv sync", "--deploy"],
+    ),
+    (
+        "pdm.lock",
+        "PDM",
+        &["pdm sync", "pdm install --frozen", "--frozen-lockfile"],
+    ),
+];
+
+/// Pinning without requirements files: a lock file, and a frozen install
+/// of it where production is built (a Dockerfile or a CI workflow).
+fn locked(inputs: &Inputs) -> Finding {
+    let project = &inputs.project;
+    let id = "deps.pinned";
+    let Some((lock, tool, frozen)) = LOCKS.iter().find(|(f, _, _)| project.join(f).is_file())
+    else {
+        let pyproject = project.join("pyproject.toml");
+        return if pyproject.is_file() {
+            Finding::new(
+                id,
+                Outcome::Fail,
+                "pyproject.toml lists the dependencies, but no lock file (uv.lock, poetry.lock, Pipfile.lock, pdm.lock) or pinned requirements*.txt fixes their versions",
+            )
+            .fix("Lock them (uv lock, poetry lock) and install from the lock in production.")
+        } else {
+            Finding::new(
+                id,
+                Outcome::Unknown,
+                "no requirements*.txt, pyproject.toml or lock file in the project",
+            )
+            .fix("Pin dependencies in requirements.txt with name==version, or lock them.")
+        };
+    };
+    let mut builds: Vec<PathBuf> = ["Dockerfile", "Containerfile", "docker/Dockerfile"]
+        .iter()
+        .map(|f| project.join(f))
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(project.join(".github/workflows")) {
+        builds.extend(entries.flatten().map(|e| e.path()));
+    }
+    builds.sort();
+    let mut installs = Vec::new();
+    for f in &builds {
+        let Ok(t) = crate::util::fsio::read_input_text(f, crate::util::fsio::ENV_CAP) else {
+            continue;
+        };
+        if let Some((n, _)) = t.lines().enumerate().find(|(_, l)| {
+            let l = l.trim_start();
+            !l.starts_with('#') && frozen.iter().any(|c| l.contains(c))
+        }) {
+            installs.push(format!("{}:{}", inputs.show(f), n + 1));
+        }
+    }
+    if installs.is_empty() {
+        Finding::new(
+            id,
+            Outcome::Warn,
+            format!(
+                "{lock} locks the dependencies, but no Dockerfile or CI workflow installs from it frozen ({}): production may resolve other versions",
+                frozen[0]
+            ),
+        )
+        .fix(format!("Install with `{}` where production is built.", frozen[0]))
+    } else {
+        Finding::new(
+            id,
+            Outcome::Pass,
+            format!(
+                "{lock} locks the dependencies ({tool}), installed from it at {}",
+                installs.join(", ")
+            ),
+        )
+    }
+}
+
+/// The `package-ecosystem` values of a dependabot.yml.
+fn ecosystems(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim();
+            let v = l.strip_prefix("package-ecosystem:")?;
+            Some(v.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+        })
+        .collect()
+}
+
 fn scanning(project: &Path) -> Finding {
     let mut found = Vec::new();
     for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
         if let Ok(t) =
             crate::util::fsio::read_input_text(&project.join(f), crate::util::fsio::ENV_CAP)
         {
-            if t.contains("pip") {
-                found.push(format!("Dependabot ({f})"));
+            // Dependabot's pip ecosystem covers pip, pip-compile, Pipenv and
+            // Poetry; uv has its own.
+            let python: Vec<String> = ecosystems(&t)
+                .into_iter()
+                .filter(|e| matches!(e.as_str(), "pip" | "uv" | "poetry" | "pipenv"))
+                .collect();
+            if python.is_empty() {
+                found.push(format!("Dependabot without a Python ecosystem ({f})"));
             } else {
-                found.push(format!("Dependabot without a pip ecosystem ({f})"));
+                found.push(format!("Dependabot for {} ({f})", python.join(", ")));
             }
         }
     }
@@ -248,7 +350,7 @@ fn scanning(project: &Path) -> Finding {
         )
     } else if !found.is_empty() {
         Finding::new("deps.automated_scanning", Outcome::Warn, found.join("; "))
-            .fix("Add the pip ecosystem to dependabot.yml.")
+            .fix("Add the pip (or uv) ecosystem to dependabot.yml.")
     } else {
         Finding::new(
             "deps.automated_scanning",
@@ -262,6 +364,12 @@ fn scanning(project: &Path) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependabot_ecosystems_are_read() {
+        let t = "version: 2\nupdates:\n  - package-ecosystem: \"uv\"\n    directory: \"/\"\n  - package-ecosystem: npm\n";
+        assert_eq!(ecosystems(t), ["uv", "npm"]);
+    }
 
     #[test]
     fn pinning_rules() {
