@@ -263,6 +263,11 @@ fn with_detections() -> Model {
                 "no env file",
                 "",
             ),
+            Finding::new(
+                "env.jwt_secret_set",
+                Outcome::Absent,
+                "no code reads JWT_SECRET_KEY or a setting playing its part (the settings are declared in app/config.py): this project does not have it; mark the item n/a if the platform has none",
+            ),
         ],
         fingerprints: Default::default(),
         elapsed: std::time::Duration::ZERO,
@@ -277,6 +282,16 @@ fn with_detections() -> Model {
 fn detections_in_the_list_and_the_detail_pane() {
     let m = with_detections();
     both("detected", &m);
+}
+
+/// An item the project has no feature for: `none` in the list, the
+/// detail says so and that `y` marks it n/a.
+#[test]
+fn an_absent_detection() {
+    let mut m = with_detections();
+    // From the first item of the section down to the JWT key's.
+    press(&mut m, &[KeyCode::Char('j'); 5]);
+    both("detected_absent", &m);
 }
 
 #[test]

@@ -112,6 +112,12 @@ pub(super) fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             Span::styled("Detected ", theme.heading),
             Span::styled(outcome_word(d.outcome), outcome_style(theme, d.outcome)),
         ];
+        if d.outcome == crate::checklist::Outcome::Absent {
+            head.push(Span::styled(
+                " · absent from this project (y marks it n/a)",
+                theme.dim,
+            ));
+        }
         if let Some(l) = &d.location {
             head.push(Span::styled(format!(" · {}:{}", l.file, l.line), theme.dim));
         }
