@@ -376,3 +376,24 @@ fn a_poetry_project_whose_image_ignores_the_lock() {
         )],
     );
 }
+
+/// A database password equal to the project's name (pyproject's
+/// `[tool.poetry].name`) is a default, and the name is not printed: it is
+/// the password.
+#[test]
+fn a_password_that_is_the_project_name() {
+    let r = check("poetry");
+    assert_truth(
+        &r,
+        &[(
+            "database.password_strong",
+            "fail",
+            "the password is the project's name",
+            ".env",
+        )],
+    );
+    assert!(
+        !r.to_string().contains("Billing"),
+        "the password reached the report"
+    );
+}

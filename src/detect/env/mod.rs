@@ -102,7 +102,13 @@ pub fn detect(inputs: &Inputs) -> Report {
             !readers.is_empty() && readers.iter().all(|s| s.used.is_empty())
         })
         .collect();
-    let mut findings = judge_resolved(&effective, &shown, &index, &resolved_keys, &unread);
+    let names = project_names(&inputs.project);
+    let known = Known {
+        resolved: &resolved_keys,
+        unread: &unread,
+        names: &names,
+    };
+    let mut findings = judge_resolved(&effective, &shown, &index, &known);
     let items_of = |key: &str| -> Vec<&'static str> {
         RULES
             .iter()
@@ -196,23 +202,71 @@ fn mark_absent(
     }
 }
 
-/// Judges a parsed env file. `shown` names it in evidence.
-pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
-    judge_resolved(file, shown, index, &[], &[])
+/// The names a project goes by: `[project].name` or `[tool.poetry].name`
+/// of its pyproject.toml, and its folder's name (at least 3 characters).
+pub fn project_names(project: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(t) = crate::util::fsio::read_input_text(
+        &project.join("pyproject.toml"),
+        crate::util::fsio::SMALL_CAP,
+    ) && let Ok(v) = t.parse::<toml::Table>()
+    {
+        for name in [
+            v.get("project").and_then(|p| p.get("name")),
+            v.get("tool")
+                .and_then(|t| t.get("poetry"))
+                .and_then(|p| p.get("name")),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.as_str())
+        {
+            out.push(name.to_string());
+        }
+    }
+    if let Some(dir) = std::fs::canonicalize(project)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+    {
+        out.push(dir);
+    }
+    out.retain(|n| n.chars().count() >= 3);
+    out.dedup();
+    out
 }
 
-/// As [`judge`], for an effective file whose `resolved` keys were mapped
-/// to settings the application uses, and whose `unread` keys are read
-/// into settings nothing uses (both known from the settings table, not
-/// from the key's name).
+/// Judges a parsed env file. `shown` names it in evidence.
+pub fn judge(file: &EnvFile, shown: &str, index: &CodeIndex) -> Vec<Finding> {
+    judge_resolved(file, shown, index, &Known::default())
+}
+
+/// What the project tells the rules beyond the env file.
+#[derive(Debug, Default)]
+pub struct Known<'a> {
+    /// Keys mapped to settings the application uses.
+    pub resolved: &'a [&'a str],
+    /// Keys read into settings nothing uses.
+    pub unread: &'a [&'a str],
+    /// The project's names (pyproject's, the folder's): a password equal
+    /// to one is as good as a default.
+    pub names: &'a [String],
+}
+
+/// As [`judge`], for an effective file and what the settings table and
+/// the project say (see [`Known`]).
 pub fn judge_resolved(
     file: &EnvFile,
     shown: &str,
     index: &CodeIndex,
-    resolved: &[&str],
-    unread: &[&str],
+    known: &Known,
 ) -> Vec<Finding> {
-    let j = Judge { file, shown, index };
+    let (resolved, unread) = (known.resolved, known.unread);
+    let j = Judge {
+        file,
+        shown,
+        index,
+        names: known.names,
+    };
     let mut out: Vec<Finding> = Vec::new();
     for rule in RULES {
         if let Some(why) = j.gated_off(rule) {
@@ -252,6 +306,8 @@ pub struct Judge<'a> {
     pub file: &'a EnvFile,
     pub shown: &'a str,
     pub index: &'a CodeIndex,
+    /// The project's names (see [`Known::names`]).
+    pub names: &'a [String],
 }
 
 impl Judge<'_> {

@@ -153,8 +153,22 @@ pub fn database_url(j: &Judge, r: &Rule) -> Vec<Finding> {
                     format!("{masked}: the password equals the user name"),
                 )
                 .fix("Use a generated password: openssl rand -hex 32.")
+            } else if j.names.iter().any(|n| {
+                let fold = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
+                fold(n) == fold(&p)
+            }) {
+                j.at(
+                    k,
+                    r.items[2],
+                    Outcome::Fail,
+                    // Never `n` itself: it is the password.
+                    format!("{masked}: the password is the project's name"),
+                )
+                .fix("Use a generated password: openssl rand -hex 32.")
             } else {
-                let s = strength_with(&p, &[&user]);
+                let mut context: Vec<&str> = vec![&user];
+                context.extend(j.names.iter().map(String::as_str));
+                let s = strength_with(&p, &context);
                 let outcome = if s.structured() || s.bits < 64.0 {
                     Outcome::Fail
                 } else if s.bits < 128.0 {
