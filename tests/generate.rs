@@ -153,6 +153,54 @@ fn nginx() -> std::path::PathBuf {
         .expect("nginx is installed by scripts/test.sh")
 }
 
+/// Writes `site` into a minimal nginx.conf under `dir` and runs `nginx -t`
+/// on it: (accepted, nginx's output).
+fn nginx_t(dir: &Path, site: &str) -> (bool, String) {
+    let d = dir.display();
+    std::fs::write(dir.join("site.conf"), site).unwrap();
+    std::fs::write(
+        dir.join("nginx.conf"),
+        format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
+             http {{\n access_log off;\n client_body_temp_path {d}/b; proxy_temp_path {d}/p; fastcgi_temp_path {d}/f; uwsgi_temp_path {d}/u; scgi_temp_path {d}/s;\n include {d}/site.conf;\n}}\n"
+        ),
+    )
+    .unwrap();
+    run(Command::new(nginx())
+        .arg("-t")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(dir.join("nginx.conf")))
+}
+
+/// Starts redis-server on `conf` and connects to `port` on loopback once
+/// it listens (read timeout 3 s); panics if it does not within 10 s.
+fn start_redis(conf: &Path, port: u16) -> (Kill, std::net::TcpStream) {
+    let redis = Kill(
+        Command::new(which::which("redis-server").expect("redis-server"))
+            .arg(conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t = Instant::now();
+    let c = loop {
+        if let Ok(c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            break c;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "redis-server refused the generated {}",
+            conf.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    (redis, c)
+}
+
 struct Kill(std::process::Child);
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -186,7 +234,6 @@ async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
     // The branch of the nginx installed here (Debian 12: listen … http2).
     a.app.nginx_version = answers::installed_nginx().expect("nginx -v");
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display();
 
     // OCSP stapling asked for: its branch passes nginx -t too.
     let mut ocsp = a.clone();
@@ -196,50 +243,14 @@ async fn the_nginx_site_passes_nginx_t_and_serves_what_the_checklist_asks() {
     answers::check(&mut ocsp).unwrap();
     let files = generate::render(&ocsp, &Secrets::generate(), "2026-01-01").unwrap();
     assert!(file(&files, "nginx/site.conf").contains("ssl_stapling on;"));
-    std::fs::write(
-        dir.path().join("site.conf"),
-        file(&files, "nginx/site.conf"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("nginx.conf"),
-        format!(
-            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
-             http {{\n access_log off;\n client_body_temp_path {d}/b; proxy_temp_path {d}/p; fastcgi_temp_path {d}/f; uwsgi_temp_path {d}/u; scgi_temp_path {d}/s;\n include {d}/site.conf;\n}}\n"
-        ),
-    )
-    .unwrap();
-    let (ok, out) = run(Command::new(nginx())
-        .arg("-t")
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(dir.path().join("nginx.conf")));
+    let (ok, out) = nginx_t(dir.path(), file(&files, "nginx/site.conf"));
     assert!(
         ok,
         "nginx -t refused the generated site with OCSP stapling:\n{out}"
     );
 
     let files = generate::render(&a, &Secrets::generate(), "2026-01-01").unwrap();
-    std::fs::write(
-        dir.path().join("site.conf"),
-        file(&files, "nginx/site.conf"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("nginx.conf"),
-        format!(
-            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
-             http {{\n access_log off;\n client_body_temp_path {d}/b; proxy_temp_path {d}/p; fastcgi_temp_path {d}/f; uwsgi_temp_path {d}/u; scgi_temp_path {d}/s;\n include {d}/site.conf;\n}}\n"
-        ),
-    )
-    .unwrap();
-    let (ok, out) = run(Command::new(nginx())
-        .arg("-t")
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(dir.path().join("nginx.conf")));
+    let (ok, out) = nginx_t(dir.path(), file(&files, "nginx/site.conf"));
     assert!(ok, "nginx -t refused the generated site:\n{out}");
 
     let _nginx = Kill(
@@ -388,26 +399,7 @@ async fn redis_conf_refuses_strangers_and_admits_the_generated_user() {
     let plan = generate::plan(out.path(), &files, &s).unwrap();
     let lock = generate::GenerateLock::acquire(out.path()).unwrap();
     generate::write(out.path(), &files, &plan, "x", &lock).unwrap();
-    let _redis = Kill(
-        Command::new(which::which("redis-server").expect("redis-server"))
-            .arg(out.path().join("redis/redis.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let t = Instant::now();
-    let mut c = loop {
-        if let Ok(c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            break c;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "redis-server refused the generated redis.conf"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let (_redis, mut c) = start_redis(&out.path().join("redis/redis.conf"), port);
     assert!(
         resp(&mut c, &["PING"]).starts_with("-NOAUTH"),
         "an unauthenticated PING is refused"
@@ -482,26 +474,7 @@ fn a_networked_redis_conf_starts_a_tls_only_redis() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("redis.conf");
     std::fs::write(&path, conf.replace("bind 10.0.0.5", "bind 127.0.0.1")).unwrap();
-    let _redis = Kill(
-        Command::new(which::which("redis-server").expect("redis-server"))
-            .arg(&path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let t = Instant::now();
-    let mut c = loop {
-        if let Ok(c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            break c;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "redis-server refused the generated TLS redis.conf"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let (_redis, mut c) = start_redis(&path, port);
     c.write_all(b"PING\r\n").unwrap();
     let mut buf = [0u8; 64];
     let n = c.read(&mut buf).unwrap_or(0);

@@ -8,21 +8,29 @@ mod common;
 use std::sync::Arc;
 
 use common::servers::{self, CertKind};
-use harden::detect::{self, Detector, Outcome};
+use harden::detect::{self, Detector, Finding, Outcome};
+
+/// The web probe's findings against `nginx` (project empty, the test CA
+/// trusted).
+async fn web(nginx: &servers::Nginx, ca: &std::path::Path) -> Vec<Finding> {
+    let project = tempfile::tempdir().unwrap();
+    let i = servers::web_inputs(project.path(), nginx.https, nginx.http, ca);
+    detect::run_one(Detector::Web, Arc::new(i)).await.findings
+}
+
+/// Findings by item: (outcome, evidence).
+fn by_item(v: Vec<Finding>) -> std::collections::BTreeMap<String, (Outcome, String)> {
+    v.into_iter()
+        .map(|f| (f.item, (f.outcome, f.evidence)))
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_nginx_configured_by_the_checklist() {
     let certs = servers::certs(CertKind::Valid);
     let nginx = servers::nginx(&certs);
-    let (https, http) = (nginx.https, nginx.http);
-    let project = tempfile::tempdir().unwrap();
-    let i = servers::web_inputs(project.path(), https, http, &certs.ca_pem);
-    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
-    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
-        .findings
-        .into_iter()
-        .map(|f| (f.item, (f.outcome, f.evidence)))
-        .collect();
+    let findings = web(&nginx, &certs.ca_pem).await;
+    let f = by_item(findings);
     use Outcome::*;
     let expected = [
         ("tls.cert_valid", Pass),
@@ -71,10 +79,8 @@ async fn a_real_nginx_configured_by_the_checklist() {
 async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
     let certs = servers::certs(CertKind::Valid);
     let nginx = servers::nginx_with(&certs, servers::NginxConf::Careless);
-    let project = tempfile::tempdir().unwrap();
-    let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
-    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
-    let all = format!("{:?}", r.findings);
+    let findings = web(&nginx, &certs.ca_pem).await;
+    let all = format!("{findings:?}");
     assert!(
         !all.contains(servers::PLANTED_COOKIE),
         "a cookie value reached the findings"
@@ -82,14 +88,10 @@ async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
     // One finding per item: with several URLs the first copy of an item
     // is the one merged, so a second, different copy would be lost.
     for id in detect::probe::web::ITEMS {
-        let n = r.findings.iter().filter(|f| f.item == *id).count();
+        let n = findings.iter().filter(|f| f.item == *id).count();
         assert_eq!(n, 1, "{id} reported {n} times");
     }
-    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
-        .findings
-        .into_iter()
-        .map(|f| (f.item, (f.outcome, f.evidence)))
-        .collect();
+    let f = by_item(findings);
     use Outcome::*;
     for id in [
         "headers.nosniff",
@@ -135,10 +137,7 @@ async fn handshake_failures_name_the_alert() {
         ),
     ] {
         let nginx = servers::nginx_with(&certs, conf);
-        let project = tempfile::tempdir().unwrap();
-        let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
-        let r = detect::run_one(Detector::Web, Arc::new(i)).await;
-        for f in &r.findings {
+        for f in &web(&nginx, &certs.ca_pem).await {
             if f.item == "tls.protocols" {
                 assert_eq!(f.outcome, outcome, "{conf:?}: {}", f.evidence);
                 assert!(f.evidence.contains(says), "{conf:?}: {}", f.evidence);
@@ -162,14 +161,8 @@ async fn handshake_failures_name_the_alert() {
 async fn a_small_key_and_a_sha1_signature_are_named() {
     let certs = servers::weak_certs();
     let nginx = servers::nginx_with(&certs, servers::NginxConf::AnyCertificate);
-    let project = tempfile::tempdir().unwrap();
-    let i = servers::web_inputs(project.path(), nginx.https, nginx.http, &certs.ca_pem);
-    let r = detect::run_one(Detector::Web, Arc::new(i)).await;
-    let f: std::collections::BTreeMap<String, (Outcome, String)> = r
-        .findings
-        .into_iter()
-        .map(|f| (f.item, (f.outcome, f.evidence)))
-        .collect();
+    let findings = web(&nginx, &certs.ca_pem).await;
+    let f = by_item(findings);
     let (o, e) = &f["tls.cert_valid"];
     assert_eq!(*o, Outcome::Fail, "{e}");
     assert!(
