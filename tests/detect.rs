@@ -130,12 +130,12 @@ const FRESH: &[(&str, Outcome)] = &[
     ("env.jwt_algorithm", Pass),
     ("env.jwt_secret_set", Fail),
     ("env.refresh_token_expiry", Pass),
-    ("env.secret_key_not_committed", Fail),
+    ("env.secret_key_not_committed", Pass),
     ("env.secret_key_not_default", Fail),
     ("env.secret_key_set", Pass),
     ("env.secret_key_strong", Fail),
     ("external.key_storage", Fail),
-    ("external.no_secrets_in_repo", Fail),
+    ("external.no_secrets_in_repo", Pass),
     ("incident.security_contact", Fail),
     ("logging.audit_enabled", Warn),
     ("logging.audit_encrypted", Fail),
@@ -215,7 +215,10 @@ fn fresh_from_template_project() {
     assert_outcomes(&found, FRESH);
     let e = |id: &str| found[id].evidence.clone();
     assert!(
-        e("env.secret_key_not_committed").contains(".env in git history (2 commits"),
+        // The template's .env was committed once, with placeholders only:
+        // named apart, not a leak (issue 13: judged by content).
+        e("env.secret_key_not_committed")
+            .contains("no real-looking secret (samples, URLs, flags): .env (in history, commit "),
         "{}",
         e("env.secret_key_not_committed")
     );
@@ -1005,8 +1008,8 @@ fn golden_json_report_of_the_fresh_project() {
     text = text.replace(&d.path().display().to_string(), "[project]");
     let dur = regex::Regex::new(r#""duration_ms": \d+"#).unwrap();
     text = dur.replace_all(&text, "\"duration_ms\": 0").into_owned();
-    let commit = regex::Regex::new(r"first [0-9a-f]{7,}").unwrap();
-    text = commit.replace_all(&text, "first [commit]").into_owned();
+    let commit = regex::Regex::new(r"(commit|from) [0-9a-f]{7,}").unwrap();
+    text = commit.replace_all(&text, "$1 [commit]").into_owned();
     let version = regex::Regex::new(r#""version": "[^"]+""#).unwrap();
     text = version
         .replace_all(&text, "\"version\": \"[version]\"")

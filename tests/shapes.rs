@@ -13,10 +13,15 @@ fn check(name: &str) -> serde_json::Value {
     check_in(name, "")
 }
 
-/// As [`check`], with `--project` on the fixture's folder `sub`.
+/// As [`check`], with `--project` on the fixture's folder `sub`. The
+/// fixture is a git repository of one commit.
 fn check_in(name: &str, sub: &str) -> serde_json::Value {
-    let root = projects::copy(name);
-    let dir = root.path().join(sub);
+    let root = projects::repo(name);
+    check_dir(&root.path().join(sub))
+}
+
+/// `harden check --offline --format json --project DIR`.
+fn check_dir(dir: &std::path::Path) -> serde_json::Value {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("r.json");
     let o = common::run(
@@ -25,7 +30,7 @@ fn check_in(name: &str, sub: &str) -> serde_json::Value {
             .args(["check", "--offline", "--format", "json", "--output"])
             .arg(&report)
             .arg("--project")
-            .arg(&dir),
+            .arg(dir),
     );
     assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
     serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap()
@@ -224,6 +229,102 @@ fn a_template_shaped_project_with_a_split_database_url() {
     );
     // The assembled password is judged, never shown.
     assert!(!r.to_string().contains("changethis"));
+}
+
+/// The same project as a monorepo seen from `backend/`: the security
+/// policy, `.github/` and `.gitignore` are at the repository root, and
+/// the frontend tracks a `.env.development` of URLs.
+#[test]
+fn a_monorepo_judged_from_its_root() {
+    let r = check_in("template", "backend");
+    assert_truth(
+        &r,
+        &[
+            (
+                "incident.security_contact",
+                "pass",
+                "security contact in SECURITY.md (repository root)",
+                "",
+            ),
+            (
+                "deps.automated_scanning",
+                "pass",
+                "Dependabot for pip (.github/dependabot.yml at the repository root)",
+                "",
+            ),
+            (
+                "env.secret_key_not_committed",
+                "pass",
+                "backend/.env is ignored by .gitignore",
+                "",
+            ),
+            (
+                "env.secret_key_not_committed",
+                "pass",
+                "no real-looking secret (samples, URLs, flags): frontend/.env.development (tracked)",
+                "",
+            ),
+            (
+                "external.no_secrets_in_repo",
+                "pass",
+                "the whole repository, project in backend/",
+                "",
+            ),
+        ],
+    );
+}
+
+/// A repository whose sample-data `.env` is tracked (fake values), whose
+/// HTML test page carries an affiliate id shaped like an AWS key, and
+/// whose history holds a deploy env file with real-looking secrets,
+/// committed once and removed.
+#[test]
+fn history_judged_by_content() {
+    let (d, secrets) = projects::history();
+    let r = check_dir(d.path());
+    assert_truth(
+        &r,
+        &[
+            (
+                "env.secret_key_not_committed",
+                "fail",
+                "deploy/prod.env (in history, commit ",
+                "",
+            ),
+            (
+                "env.secret_key_not_committed",
+                "fail",
+                "holds real-looking JWT_SECRET (",
+                "",
+            ),
+            (
+                "env.secret_key_not_committed",
+                "fail",
+                "the password in DATABASE_URL (",
+                "",
+            ),
+            (
+                "env.secret_key_not_committed",
+                "fail",
+                "no real-looking secret (samples, URLs, flags): tests/fixtures/.env (tracked)",
+                "",
+            ),
+            (
+                "external.no_secrets_in_repo",
+                "fail",
+                "deploy/prod.env (in history, commit ",
+                "",
+            ),
+        ],
+    );
+    let text = r.to_string();
+    assert!(
+        !text.contains("page.html"),
+        "an affiliate id in a query is no key"
+    );
+    for s in secrets {
+        assert!(!text.contains(s), "a history secret reached the report");
+    }
 }
 
 /// Settings as module constants read with os.getenv: defaults come from

@@ -227,8 +227,10 @@ fn locked(inputs: &Inputs) -> Finding {
         .iter()
         .map(|f| project.join(f))
         .collect();
-    if let Ok(entries) = std::fs::read_dir(project.join(".github/workflows")) {
-        builds.extend(entries.flatten().map(|e| e.path()));
+    for (dir, _, _) in places(project) {
+        if let Ok(entries) = std::fs::read_dir(dir.join(".github/workflows")) {
+            builds.extend(entries.flatten().map(|e| e.path()));
+        }
     }
     builds.sort();
     let mut installs = Vec::new();
@@ -265,77 +267,187 @@ fn locked(inputs: &Inputs) -> Finding {
     }
 }
 
+/// One `updates` entry of a dependabot.yml: its ecosystem and the
+/// folders it watches (`directory`, or the `directories` list).
+#[derive(Debug, Default, PartialEq)]
+struct Update {
+    ecosystem: String,
+    directories: Vec<String>,
+}
+
+/// The `updates` entries of a dependabot.yml, read line by line (the
+/// file's shape is fixed: a list of mappings).
+fn updates(text: &str) -> Vec<Update> {
+    let unquote = |v: &str| v.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+    let mut out: Vec<Update> = Vec::new();
+    let mut in_list = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('#') || l.is_empty() {
+            continue;
+        }
+        let item = l.strip_prefix("- ");
+        let body = item.unwrap_or(l);
+        if let Some(v) = body.strip_prefix("package-ecosystem:") {
+            out.push(Update {
+                ecosystem: unquote(v),
+                ..Update::default()
+            });
+            in_list = false;
+            continue;
+        }
+        let Some(u) = out.last_mut() else { continue };
+        if let Some(v) = body.strip_prefix("directory:") {
+            u.directories.push(unquote(v));
+            in_list = false;
+        } else if let Some(v) = body.strip_prefix("directories:") {
+            let v = v.trim();
+            if let Some(inline) = v.strip_prefix('[') {
+                u.directories
+                    .extend(inline.trim_end_matches(']').split(',').map(unquote));
+                in_list = false;
+            } else {
+                in_list = true;
+            }
+        } else if in_list && let Some(d) = item {
+            u.directories.push(unquote(d));
+        } else if body.contains(':') {
+            in_list = false;
+        }
+    }
+    out
+}
+
 /// The `package-ecosystem` values of a dependabot.yml.
+#[cfg(test)]
 fn ecosystems(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| {
-            let l = l.trim_start().trim_start_matches("- ").trim();
-            let v = l.strip_prefix("package-ecosystem:")?;
-            Some(v.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+    updates(text).into_iter().map(|u| u.ecosystem).collect()
+}
+
+/// Whether a Dependabot folder (`/`, `/backend`, `/services/*`, `/**`)
+/// covers the project at `prefix` (`backend/`) of the repository.
+fn covers(directory: &str, prefix: &str) -> bool {
+    let d = directory.trim_matches('/');
+    let p = prefix.trim_matches('/');
+    if d == p || d == "**" || d.ends_with("/**") && p.starts_with(d.trim_end_matches("**")) {
+        return true;
+    }
+    // One `*` per segment.
+    let (ds, ps): (Vec<&str>, Vec<&str>) = (d.split('/').collect(), p.split('/').collect());
+    ds.len() == ps.len()
+        && ds.iter().zip(&ps).all(|(a, b)| {
+            *a == *b || *a == "*" || a.strip_suffix('*').is_some_and(|pre| b.starts_with(pre))
         })
-        .collect()
+}
+
+/// Where configuration of the repository lives: the project, then the
+/// repository root when the project is a folder below it. Each with the
+/// label evidence gives its files and the project's path from there.
+fn places(project: &Path) -> Vec<(PathBuf, &'static str, String)> {
+    let mut out = vec![(project.to_path_buf(), "", String::new())];
+    if let Some(root) = super::git::find_root(project)
+        && let Ok(me) = std::fs::canonicalize(project)
+        && me != root
+        && let Ok(rel) = me.strip_prefix(&root)
+    {
+        out.push((
+            root.clone(),
+            " at the repository root",
+            format!("{}/", rel.display()),
+        ));
+    }
+    out
 }
 
 fn scanning(project: &Path) -> Finding {
     let mut found = Vec::new();
-    for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
-        if let Ok(t) =
-            crate::util::fsio::read_input_text(&project.join(f), crate::util::fsio::ENV_CAP)
-        {
+    for (dir, label, prefix) in places(project) {
+        for f in [".github/dependabot.yml", ".github/dependabot.yaml"] {
+            let Ok(t) =
+                crate::util::fsio::read_input_text(&dir.join(f), crate::util::fsio::ENV_CAP)
+            else {
+                continue;
+            };
             // Dependabot's pip ecosystem covers pip, pip-compile, Pipenv and
             // Poetry; uv has its own.
-            let python: Vec<String> = ecosystems(&t)
+            let python: Vec<Update> = updates(&t)
                 .into_iter()
-                .filter(|e| matches!(e.as_str(), "pip" | "uv" | "poetry" | "pipenv"))
+                .filter(|u| matches!(u.ecosystem.as_str(), "pip" | "uv" | "poetry" | "pipenv"))
                 .collect();
+            let names = || {
+                python
+                    .iter()
+                    .map(|u| u.ecosystem.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             if python.is_empty() {
-                found.push(format!("Dependabot without a Python ecosystem ({f})"));
+                found.push(format!(
+                    "Dependabot without a Python ecosystem ({f}{label})"
+                ));
+            } else if prefix.is_empty()
+                || python
+                    .iter()
+                    .any(|u| u.directories.iter().any(|d| covers(d, &prefix)))
+            {
+                found.push(format!("Dependabot for {} ({f}{label})", names()));
             } else {
-                found.push(format!("Dependabot for {} ({f})", python.join(", ")));
+                let dirs: Vec<&str> = python
+                    .iter()
+                    .flat_map(|u| u.directories.iter().map(String::as_str))
+                    .collect();
+                found.push(format!(
+                    "Dependabot for {} watches {} ({f}{label}), without the project's folder /{}",
+                    names(),
+                    dirs.join(", "),
+                    prefix.trim_end_matches('/')
+                ));
             }
         }
-    }
-    for f in [
-        "renovate.json",
-        "renovate.json5",
-        ".renovaterc",
-        ".renovaterc.json",
-        ".github/renovate.json",
-        ".github/renovate.json5",
-    ] {
-        if project.join(f).is_file() {
-            found.push(format!("Renovate ({f})"));
+        for f in [
+            "renovate.json",
+            "renovate.json5",
+            ".renovaterc",
+            ".renovaterc.json",
+            ".github/renovate.json",
+            ".github/renovate.json5",
+        ] {
+            if dir.join(f).is_file() {
+                found.push(format!("Renovate ({f}{label})"));
+            }
         }
-    }
-    let mut ci_files: Vec<PathBuf> = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(project.join(".github/workflows")) {
-        ci_files.extend(entries.flatten().map(|e| e.path()));
-    }
-    for f in [
-        ".gitlab-ci.yml",
-        ".circleci/config.yml",
-        "Jenkinsfile",
-        "azure-pipelines.yml",
-        "bitbucket-pipelines.yml",
-        ".travis.yml",
-    ] {
-        ci_files.push(project.join(f));
-    }
-    ci_files.sort();
-    for f in ci_files {
-        let Ok(t) = crate::util::fsio::read_input_text(&f, crate::util::fsio::ENV_CAP) else {
-            continue;
-        };
-        let runs = t.lines().any(|l| {
-            let l = l.trim_start();
-            !l.starts_with('#')
-                && (l.contains("pip-audit")
-                    || l.contains("safety check")
-                    || l.contains("safety scan"))
-        });
-        if runs {
-            let rel = f.strip_prefix(project).unwrap_or(&f).display().to_string();
-            found.push(format!("a CI step running pip-audit or safety ({rel})"));
+        let mut ci_files: Vec<PathBuf> = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir.join(".github/workflows")) {
+            ci_files.extend(entries.flatten().map(|e| e.path()));
+        }
+        for f in [
+            ".gitlab-ci.yml",
+            ".circleci/config.yml",
+            "Jenkinsfile",
+            "azure-pipelines.yml",
+            "bitbucket-pipelines.yml",
+            ".travis.yml",
+        ] {
+            ci_files.push(dir.join(f));
+        }
+        ci_files.sort();
+        for f in ci_files {
+            let Ok(t) = crate::util::fsio::read_input_text(&f, crate::util::fsio::ENV_CAP) else {
+                continue;
+            };
+            let runs = t.lines().any(|l| {
+                let l = l.trim_start();
+                !l.starts_with('#')
+                    && (l.contains("pip-audit")
+                        || l.contains("safety check")
+                        || l.contains("safety scan"))
+            });
+            if runs {
+                let rel = f.strip_prefix(&dir).unwrap_or(&f).display().to_string();
+                found.push(format!(
+                    "a CI step running pip-audit or safety ({rel}{label})"
+                ));
+            }
         }
     }
     let real: Vec<&String> = found.iter().filter(|f| !f.contains("without")).collect();
@@ -350,7 +462,7 @@ fn scanning(project: &Path) -> Finding {
         )
     } else if !found.is_empty() {
         Finding::new("deps.automated_scanning", Outcome::Warn, found.join("; "))
-            .fix("Add the pip (or uv) ecosystem to dependabot.yml.")
+            .fix("Add the pip (or uv) ecosystem to dependabot.yml, with the project's folder as its directory.")
     } else {
         Finding::new(
             "deps.automated_scanning",
@@ -369,6 +481,24 @@ mod tests {
     fn dependabot_ecosystems_are_read() {
         let t = "version: 2\nupdates:\n  - package-ecosystem: \"uv\"\n    directory: \"/\"\n  - package-ecosystem: npm\n";
         assert_eq!(ecosystems(t), ["uv", "npm"]);
+    }
+
+    #[test]
+    fn dependabot_entries_and_the_folders_they_watch() {
+        let t = "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: \"/backend\"\n    schedule:\n      interval: weekly\n  - package-ecosystem: \"uv\"\n    directories:\n      - \"/services/*\"\n      - /tools\n  - package-ecosystem: npm\n    directories: [\"/web\", \"/docs\"]\n";
+        let u = updates(t);
+        assert_eq!(u.len(), 3);
+        assert_eq!(u[0].directories, ["/backend"]);
+        assert_eq!(u[1].directories, ["/services/*", "/tools"]);
+        assert_eq!(u[2].directories, ["/web", "/docs"]);
+        assert!(covers("/backend", "backend/"));
+        assert!(covers("/services/*", "services/api/"));
+        assert!(covers("/**", "services/api/"));
+        assert!(
+            !covers("/", "backend/"),
+            "the root's manifest is not the app's"
+        );
+        assert!(!covers("/services/*", "backend/"));
     }
 
     #[test]

@@ -13,12 +13,33 @@ const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 ///
 /// # Errors
 /// Spawn failures, and `TimedOut` when the deadline passed.
-pub fn run(mut cmd: Command, deadline: Duration) -> io::Result<Output> {
+pub fn run(cmd: Command, deadline: Duration) -> io::Result<Output> {
+    run_fed(cmd, None, deadline)
+}
+
+/// As [`run`], writing `input` to the child's stdin (on a thread, so a
+/// child that writes before it has read everything never deadlocks).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> io::Result<Output> {
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        std::thread::spawn(move || {
+            use std::io::Write;
+            // A child that exits early closes the pipe: not an error here,
+            // its status says what happened.
+            let _ = stdin.write_all(&bytes);
+        });
+    }
     let drain = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut kept = Vec::new();
@@ -81,6 +102,10 @@ mod tests {
         let o = run(c, Duration::from_secs(5)).unwrap();
         assert_eq!(o.stdout, b"out\n");
         assert_eq!(o.stderr, b"err\n");
+        let mut c = Command::new("tr");
+        c.args(["a-z", "A-Z"]);
+        let o = run_fed(c, Some(b"fed".to_vec()), Duration::from_secs(5)).unwrap();
+        assert_eq!(o.stdout, b"FED");
         let mut c = Command::new("sleep");
         c.arg("10");
         let t = Instant::now();

@@ -59,6 +59,38 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// A copy of fixture `name` in a git repository of one commit (what the
+/// fixture's `.gitignore` keeps out stays untracked).
+pub fn repo(name: &str) -> tempfile::TempDir {
+    let d = copy(name);
+    git(d.path(), &["init", "-q", "-b", "main"]);
+    git(d.path(), &["add", "-A"]);
+    git(d.path(), &["commit", "-q", "-m", "import"]);
+    d
+}
+
+/// The history fixture: its sample-data `.env` tracked, and a deploy
+/// file with real-looking secrets committed once and removed by the next
+/// commit, so it lives only in history. Returns the repository and the
+/// values that must never reach an output.
+pub fn history() -> (tempfile::TempDir, Vec<&'static str>) {
+    let d = repo("history");
+    let deploy = d.path().join("deploy");
+    std::fs::create_dir_all(&deploy).unwrap();
+    let jwt = "pX7mK2vR9tQ4wZ8nL3yB6cF1hJ5dG0sVa";
+    let password = "Hq3Wz8Kp5Rt1Nv7X";
+    std::fs::write(
+        deploy.join("prod.env"),
+        format!("JWT_SECRET={jwt}\nDATABASE_URL=postgresql://app:{password}@db.internal/app\n"),
+    )
+    .unwrap();
+    git(d.path(), &["add", "deploy/prod.env"]);
+    git(d.path(), &["commit", "-q", "-m", "deploy settings"]);
+    git(d.path(), &["rm", "-q", "deploy/prod.env"]);
+    git(d.path(), &["commit", "-q", "-m", "remove deploy settings"]);
+    (d, vec![jwt, password])
+}
+
 /// The fresh-from-template project: `.env` committed once, then removed
 /// from the index and ignored, so it lives on in history.
 pub fn fresh() -> tempfile::TempDir {
