@@ -498,3 +498,170 @@ fn a_password_that_is_the_project_name() {
         "the password reached the report"
     );
 }
+
+/// A loopback listener that counts the connections it is sent and closes
+/// each at once.
+struct Counter {
+    port: u16,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Counter {
+    fn start() -> Counter {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for c in l.incoming() {
+                h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(c);
+            }
+        });
+        Counter { port, hits }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The live probes aim where the application connects, under its own
+/// names (`OPS_` prefix), and never at a host that only a code default
+/// names: the operator did not give it, and production may not use it.
+#[test]
+fn probes_dial_only_hosts_the_env_file_gives() {
+    let code_only = Counter::start();
+    let given = Counter::start();
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::create_dir_all(p.join("app")).unwrap();
+    std::fs::write(
+        p.join("app/config.py"),
+        format!(
+            "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\
+             class Settings(BaseSettings):\n    \
+             model_config = SettingsConfigDict(env_prefix=\"OPS_\")\n    \
+             REDIS_URL: str = \"redis://127.0.0.1:{c}/0\"\n    \
+             DATABASE_URL: str = \"postgresql://app@127.0.0.1:{c}/app\"\n\n\
+             settings = Settings()\n",
+            c = code_only.port
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("app/main.py"),
+        "import redis\nfrom sqlalchemy import create_engine\nfrom app.config import settings\n\n\
+         cache = redis.Redis.from_url(settings.REDIS_URL)\n\
+         engine = create_engine(settings.DATABASE_URL)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join(".env"),
+        format!(
+            "OPS_DATABASE_URL=postgresql://app@127.0.0.1:{}/app\n",
+            given.port
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("r.json");
+    let o = common::run(
+        common::harden()
+            .args(["check", "--format", "json", "--timeout", "2", "--output"])
+            .arg(&report)
+            .arg("--pip-audit-json")
+            .arg(common::fixture("pip-audit/clean-2x.json"))
+            .arg("--project")
+            .arg(p),
+    );
+    assert!(o.code <= 3, "{}", o.stderr);
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(code_only.hits(), 0, "a code default's host was dialled");
+    assert!(given.hits() >= 1, "the env file's host was not probed");
+    assert_truth(
+        &r,
+        &[(
+            "rate_limit.redis_reachable",
+            "skipped",
+            "OPS_REDIS_URL is not set in the env file: only the code default (app/config.py:5) names a host",
+            "",
+        )],
+    );
+}
+
+/// The team's corrections in `.harden/config.toml`: the Starlette app's
+/// trusted hosts and database are read under the names the config gives,
+/// and Redis, which the config says the project lacks, is absent (its
+/// probe dials nothing).
+#[test]
+fn the_config_corrects_the_mapping() {
+    let d = projects::repo("starlette");
+    let p = d.path();
+    std::fs::create_dir(p.join(".harden")).unwrap();
+    std::fs::write(
+        p.join(".harden/config.toml"),
+        "# ours\n[settings]\nREDIS_URL = \"none\"\nALLOWED_HOSTS = \"TRUSTED_HOSTS\"\nDATABASE_URL = \"DB_DSN\"\n",
+    )
+    .unwrap();
+    let mut env = std::fs::read_to_string(p.join(".env")).unwrap();
+    env.push_str("TRUSTED_HOSTS=localhost,*\nDB_DSN=postgresql://app:Xk82mPq9Lr4TzW7v@db.internal/app?sslmode=verify-full\n");
+    std::fs::write(p.join(".env"), env).unwrap();
+    let r = check_dir(p);
+    assert_truth(
+        &r,
+        &[
+            (
+                "cors.no_dev_origins",
+                "fail",
+                "development origins in TRUSTED_HOSTS: localhost, * (TRUSTED_HOSTS is named for this part by the project's config at .harden/config.toml:4; set at .env:3)",
+                ".env",
+            ),
+            ("database.url_tls", "pass", "sslmode=verify-full", ".env"),
+            (
+                "rate_limit.redis_url",
+                "absent",
+                ".harden/config.toml:3 says this project has no REDIS_URL setting",
+                "",
+            ),
+        ],
+    );
+    assert!(
+        !r.to_string().contains("Xk82mPq9"),
+        "the DSN's password leaked"
+    );
+}
+
+/// A broken config stops `check` with its line, and nothing is written.
+#[test]
+fn a_broken_config_says_where() {
+    let d = projects::repo("starlette");
+    let p = d.path();
+    std::fs::create_dir(p.join(".harden")).unwrap();
+    for (text, says) in [
+        (
+            "[settings]\nSECRET_KEY = \"two words\"\n",
+            ".harden/config.toml:2: SECRET_KEY = \"two words\" is not a setting name",
+        ),
+        (
+            "[settings]\nREDIS = \"X\"\n",
+            ".harden/config.toml:2: [settings] names \"REDIS\", which is not a checklist setting",
+        ),
+        ("[settings\n", ".harden/config.toml:1: not valid TOML"),
+    ] {
+        std::fs::write(p.join(".harden/config.toml"), text).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let report = out.path().join("r.json");
+        let o = common::run(
+            common::harden()
+                .args(["check", "--offline", "--format", "json", "--output"])
+                .arg(&report)
+                .arg("--project")
+                .arg(p),
+        );
+        assert_eq!(o.code, 2, "{text:?}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{text:?}: {}", o.stderr);
+        assert!(!report.exists());
+    }
+}

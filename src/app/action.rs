@@ -36,6 +36,9 @@ pub enum Action {
     SaveFailed(String),
     /// A detector finished.
     Detected(Report),
+    /// Something the operator must read, that changes nothing (a broken
+    /// `.harden/config.toml` at a re-run).
+    Problem(String),
     /// Answers drafted from the project, to review.
     AnswersDraft(Box<crate::answers::Answers>),
     /// The plan of generated files, or why there is none.

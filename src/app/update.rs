@@ -54,6 +54,10 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             vec![]
         }
         Action::Generated(Ok(g)) => super::generate::written(model, g),
+        Action::Problem(why) => {
+            model.error(why);
+            Vec::new()
+        }
         Action::SaveFailed(why) => {
             model.unsaved = true;
             if model.quit_armed {

@@ -89,6 +89,7 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
         eprintln!("harden check: {}", redact(&n));
     }
     let mut d = detector_inputs(inputs, &env_file);
+    d.settings_map = super::settings_map(inputs)?;
     if let Some(s) = &state {
         d.urls.extend(s.urls.iter().cloned());
     }

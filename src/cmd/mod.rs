@@ -48,7 +48,16 @@ pub fn finish(command: &str, result: Result<Exit, String>) -> ExitCode {
     }
 }
 
-/// The detector inputs for a project, as `check` and the wizard build them.
+/// The `[settings]` table of the project's `.harden/config.toml`.
+///
+/// # Errors
+/// The file's problem, with its line.
+pub fn settings_map(inputs: &Inputs) -> Result<crate::state::config::SettingsMap, String> {
+    crate::state::config::load(&inputs.project, &detect::env::concepts()).map_err(|e| e.to_string())
+}
+
+/// The detector inputs for a project, as `check` and the wizard build them
+/// (the config's mapping is set by the caller, which reports its errors).
 pub fn detector_inputs(inputs: &Inputs, env_file: &Path) -> detect::Inputs {
     let mut d = detect::Inputs::new(&inputs.project);
     d.env_file = env_file.to_path_buf();

@@ -56,6 +56,8 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         // Every env file's secrets reach the masking path before the first
         // frame, so a note typed before detection ends is checked too.
         super::prime_secrets(&cli.inputs, None);
+        // A broken .harden/config.toml stops here, with its line.
+        super::settings_map(&cli.inputs)?;
     }
     let theme = ui::theme::choose(cli.no_color, std::env::var_os("NO_COLOR").as_deref());
     let checklist = super::load_checklist(&cli.inputs)
@@ -258,6 +260,16 @@ fn run_detectors(
     let (env_file, _) =
         crate::cmd::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
     let mut d = super::detector_inputs(inputs, &env_file);
+    // Read again at every run: the mapping view writes it. Broken since
+    // start-up (edited by hand), the run goes on without it and says so.
+    match super::settings_map(inputs) {
+        Ok(m) => d.settings_map = m,
+        Err(e) => {
+            let _ = tx.send(Action::Problem(format!(
+                "{e} (the mapping was not applied)"
+            )));
+        }
+    }
     d.urls.extend(model.state.urls.iter().cloned());
     let d = Arc::new(d);
     let tx = tx.clone();

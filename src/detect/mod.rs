@@ -159,6 +159,9 @@ pub struct Inputs {
     /// A random number drawn where the inputs are made, for the CORS
     /// probe's unknown origin; detectors read no RNG themselves.
     pub nonce: u64,
+    /// The `[settings]` table of `.harden/config.toml`: which of the
+    /// project's settings plays each concept, as the team corrected it.
+    pub settings_map: crate::state::config::SettingsMap,
 }
 
 impl Inputs {
@@ -180,6 +183,7 @@ impl Inputs {
             loopback_only: std::env::var_os("HARDEN_LOOPBACK_ONLY").is_some_and(|v| !v.is_empty()),
             now: time::OffsetDateTime::now_utc(),
             nonce: rand::random(),
+            settings_map: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@
 //! each judged finding is then told which setting, and which source, its
 //! value really came from.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::detect::envfile::{Entry, EnvFile, Quote};
 use crate::detect::python::concepts::Use;
@@ -64,6 +64,9 @@ impl Resolved {
     pub fn note(&self, env_shown: &str) -> String {
         let decl = format!("{}:{}", self.file.display(), self.line);
         let mut s = match &self.source {
+            Source::EnvFile { line, .. } if self.file == Path::new(crate::state::config::FILE) => {
+                format!("set at {env_shown}:{line}")
+            }
             Source::EnvFile { name, line } if name != &self.key => {
                 format!("the application reads {name} ({decl}), set at {env_shown}:{line}")
             }
@@ -82,6 +85,11 @@ impl Resolved {
                 "{} is not set in {env_shown}: the code default {} applies ({decl})",
                 self.name(),
                 shown_default(&self.key, value)
+            ),
+            Source::Required if self.file == Path::new(crate::state::config::FILE) => format!(
+                "{} is not set in {env_shown} ({decl} names it for {})",
+                self.name(),
+                self.key
             ),
             Source::Required => format!(
                 "{} is not set in {env_shown}, and {decl} has no default: the application does not start without it",

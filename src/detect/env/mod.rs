@@ -13,6 +13,7 @@ pub mod aws;
 pub mod cors;
 pub mod effective;
 pub mod formats;
+mod named;
 pub mod rules;
 pub mod secret;
 pub mod url;
@@ -44,6 +45,14 @@ pub fn items() -> &'static [&'static str] {
     &ITEMS
 }
 
+/// The checklist keys a `[settings]` table may name: every rule's setting.
+pub fn concepts() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = RULES.iter().filter_map(|r| r.setting).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Keys whose values are secrets wherever they appear.
 pub fn is_secret_key(key: &str) -> bool {
     // The masking path's rule (one list of what names a secret), plus the
@@ -53,6 +62,92 @@ pub fn is_secret_key(key: &str) -> bool {
             .get(key.len().saturating_sub(4)..)
             .is_some_and(|t| t.eq_ignore_ascii_case("_URL"))
             && key.to_ascii_uppercase().contains("DATABASE"))
+}
+
+/// The configuration the application runs with, under the checklist's
+/// keys, and how each key was tied to the project's settings.
+struct View {
+    settings: super::python::settings::Settings,
+    uses: Vec<super::python::concepts::Use>,
+    /// Concepts `.harden/config.toml` says the project lacks.
+    none: Vec<named::NamedNone>,
+    /// The env file, `${VAR}` expanded.
+    file: EnvFile,
+    effective: EnvFile,
+    resolved: Vec<effective::Resolved>,
+}
+
+fn view(inputs: &Inputs, file: EnvFile, shown: &str) -> View {
+    let sources = super::python::Sources::load(&inputs.project);
+    let mut settings = super::python::settings::discover(&sources);
+    let mut uses = super::python::concepts::find(&sources, &settings);
+    let none = named::apply(&inputs.settings_map, &mut settings, &mut uses);
+    let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
+    // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
+    let file = file.interpolated();
+    let (effective, resolved) = effective::resolve(&file, &settings, &uses, &keys, shown);
+    View {
+        settings,
+        uses,
+        none,
+        file,
+        effective,
+        resolved,
+    }
+}
+
+/// What a probe may dial for a connection setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeTarget {
+    /// The URL the application runs with, its host from the env file;
+    /// `name` is the setting's name there.
+    Url { name: String, url: String },
+    /// Only a code default names the host: never dialled (the operator
+    /// did not give it, and production may not use it).
+    CodeDefault { name: String, at: String },
+    /// `.harden/config.toml` says the project has no such setting.
+    NamedNone { line: usize },
+    /// Nothing sets it.
+    Missing,
+}
+
+/// The targets of the Redis and PostgreSQL probes (`REDIS_URL`,
+/// `DATABASE_URL`), read as the application reads them: under its own
+/// names, prefixes and aliases, or assembled from its parts. A host that
+/// only a code default names is never a target.
+pub fn probe_target(inputs: &Inputs, key: &str) -> ProbeTarget {
+    let shown = inputs.show(&inputs.env_file);
+    let Ok(file) = envfile::read(&inputs.env_file) else {
+        return ProbeTarget::Missing;
+    };
+    let v = view(inputs, file, &shown);
+    if let Some(n) = v.none.iter().find(|n| n.key == key) {
+        return ProbeTarget::NamedNone { line: n.line };
+    }
+    let Some(entry) = v.effective.get(key) else {
+        return ProbeTarget::Missing;
+    };
+    let r = v.resolved.iter().find(|r| r.key == key);
+    let name = r.map_or(key.to_string(), |r| r.name().to_string());
+    let from_code = match r.map(|r| &r.source) {
+        Some(effective::Source::CodeDefault { .. }) => true,
+        // Assembled: the host must come from the env file.
+        Some(effective::Source::Assembled { parts }) => parts.iter().any(|(n, from)| {
+            let n = n.to_ascii_uppercase();
+            (n.contains("HOST") || n.contains("SERVER")) && !from.starts_with(&shown)
+        }),
+        _ => entry.line == 0,
+    };
+    if from_code {
+        let at = r.map_or(String::new(), |r| {
+            format!("{}:{}", r.file.display(), r.line)
+        });
+        return ProbeTarget::CodeDefault { name, at };
+    }
+    ProbeTarget::Url {
+        name,
+        url: entry.value.trim().to_string(),
+    }
 }
 
 /// Runs the detector.
@@ -78,14 +173,15 @@ pub fn detect(inputs: &Inputs) -> Report {
         }
     };
     let index = code::scan(&inputs.project);
-    // The values the application runs with, under the checklist's keys.
-    let sources = super::python::Sources::load(&inputs.project);
-    let settings = super::python::settings::discover(&sources);
-    let uses = super::python::concepts::find(&sources, &settings);
+    let View {
+        settings,
+        uses,
+        none,
+        file,
+        effective,
+        resolved,
+    } = view(inputs, file, &shown);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
-    // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
-    let file = file.interpolated();
-    let (effective, resolved) = effective::resolve(&file, &settings, &uses, &keys, &shown);
     // Keys whose setting the application uses: read, whatever their name.
     // An unused one is left to the code-reads check, which warns.
     let resolved_keys: Vec<&str> = resolved
@@ -118,6 +214,7 @@ pub fn detect(inputs: &Inputs) -> Report {
     };
     effective::explain(&mut findings, &items_of, &resolved, &shown);
     mark_absent(&mut findings, &file, &settings, &index, &resolved_keys);
+    named::mark_none(&mut findings, &none);
     // After: a project that signs tokens with its one key has a JWT key.
     effective::one_signing_key(&mut findings, &resolved, &uses, &settings);
     let mut report = Report::new(Detector::Env, findings);

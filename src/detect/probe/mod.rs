@@ -40,15 +40,29 @@ fn all(d: Detector, outcome: Outcome, why: &str) -> Vec<Finding> {
 
 /// The values of the env file the probes aim at.
 struct Targets {
-    redis: Option<Url>,
-    database: Option<Url>,
+    redis: Result<Url, String>,
+    database: Result<Url, String>,
     /// https origins of ALLOWED_HOSTS (production front ends).
     origins: Vec<String>,
 }
 
 fn targets(inputs: &Inputs) -> Targets {
     let file = envfile::read(&inputs.env_file).unwrap_or_default();
-    let url = |k: &str| file.value(k).and_then(|v| Url::parse(v).ok());
+    // As the application reads them (its names, prefix, parts); a host
+    // only a code default names is not dialled.
+    let url = |k: &str| match crate::detect::env::probe_target(inputs, k) {
+        crate::detect::env::ProbeTarget::Url { name, url } => {
+            Url::parse(&url).map_err(|_| format!("{name} is not a URL"))
+        }
+        crate::detect::env::ProbeTarget::CodeDefault { name, at } => Err(format!(
+            "{name} is not set in the env file: only the code default ({at}) names a host, and harden dials only hosts the operator gives"
+        )),
+        crate::detect::env::ProbeTarget::NamedNone { line } => Err(format!(
+            "{}:{line} says this project has no {k}",
+            crate::state::config::FILE
+        )),
+        crate::detect::env::ProbeTarget::Missing => Err(format!("no {k} to probe")),
+    };
     let origins = file
         .value("ALLOWED_HOSTS")
         .map(production_origins)
@@ -117,7 +131,7 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
         transport: transport.to_string(),
     };
     let mut out = Vec::new();
-    if let Some(u) = &t.redis
+    if let Ok(u) = &t.redis
         && matches!(u.scheme(), "redis" | "rediss")
     {
         let host = u.host_str().unwrap_or("localhost");
@@ -133,7 +147,7 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
             },
         ));
     }
-    if let Some(u) = &t.database
+    if let Ok(u) = &t.database
         && u.scheme().starts_with("postgres")
     {
         out.push(entry(
@@ -180,18 +194,18 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
     };
     let findings = match d {
         Detector::Redis => match &t.redis {
-            None => all(d, Outcome::Skipped, "no REDIS_URL to probe"),
-            Some(u) if !matches!(u.scheme(), "redis" | "rediss") => all(
+            Err(why) => all(d, Outcome::Skipped, why),
+            Ok(u) if !matches!(u.scheme(), "redis" | "rediss") => all(
                 d,
                 Outcome::Skipped,
                 "REDIS_URL is not redis:// or rediss://",
             ),
-            Some(u) => redis::probe(&net, u).await,
+            Ok(u) => redis::probe(&net, u).await,
         },
         Detector::Postgres => match &t.database {
-            Some(u) if u.scheme().starts_with("postgres") => vec![postgres::probe(&net, u).await],
-            Some(_) => all(d, Outcome::Skipped, "DATABASE_URL is not PostgreSQL"),
-            None => all(d, Outcome::Skipped, "no DATABASE_URL to probe"),
+            Ok(u) if u.scheme().starts_with("postgres") => vec![postgres::probe(&net, u).await],
+            Ok(_) => all(d, Outcome::Skipped, "DATABASE_URL is not PostgreSQL"),
+            Err(why) => all(d, Outcome::Skipped, why),
         },
         _ => {
             let urls = web_targets(inputs);
@@ -269,11 +283,18 @@ fn local_ports(inputs: &Inputs) -> Vec<Finding> {
     let mut listening = ports::listeners(&table);
     ports::find_owners(std::path::Path::new("/proc"), &mut listening);
     let mut redis_ports = vec![6379];
-    redis_ports.extend(t.redis.as_ref().and_then(Url::port).filter(|p| *p != 6379));
+    redis_ports.extend(
+        t.redis
+            .as_ref()
+            .ok()
+            .and_then(Url::port)
+            .filter(|p| *p != 6379),
+    );
     let mut db_ports = vec![5432];
     db_ports.extend(
         t.database
             .as_ref()
+            .ok()
             .and_then(Url::port)
             .filter(|p| *p != 5432),
     );

@@ -21,6 +21,9 @@ pub enum Origin {
     Starlette,
     /// `os.getenv`, `os.environ.get` or `os.environ[...]`.
     Environ,
+    /// Named in `.harden/config.toml` but not found in the code: read
+    /// from the env file under that name.
+    Config,
 }
 
 /// One setting the application reads.
