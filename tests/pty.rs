@@ -670,3 +670,74 @@ fn the_state_folder_deleted_while_the_wizard_runs_is_written_again_and_stays_loc
     p.keys("q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
 }
+
+/// The settings view shows how each concept was tied to the project's
+/// settings; a correction typed there lands in `.harden/config.toml`
+/// (comments kept), detection runs again with it, and `check` reads the
+/// same file.
+#[test]
+fn a_mapping_corrected_in_the_wizard_is_what_check_judges() {
+    let d = common::projects::repo("starlette");
+    let project = d.path().display().to_string();
+    std::fs::create_dir(d.path().join(".harden")).unwrap();
+    std::fs::write(
+        d.path().join(".harden/config.toml"),
+        "# The team's corrections.\n[settings]\nREDIS_URL = \"none\"\n",
+    )
+    .unwrap();
+    let mut env = std::fs::read_to_string(d.path().join(".env")).unwrap();
+    env.push_str("TRUSTED_HOSTS=https://app.example.com\n");
+    std::fs::write(d.path().join(".env"), env).unwrap();
+    let mut p = start_new(&project, 100, 30);
+    p.keys("m", GAP);
+    let screen = p.wait_for("Found by; value", WAIT);
+    assert!(
+        screen.contains(
+            "ALLOWED_HOSTS                ALLOWED_HOSTS declared at app/config.py:8; code default"
+        ),
+        "{screen}"
+    );
+    // ALLOWED_HOSTS is the second row (after ACCESS_TOKEN_EXPIRE_MINUTES).
+    p.keys("j", GAP);
+    p.send(b"\r");
+    p.wait_for("the setting's name as the code or env file spells it", WAIT);
+    // Clear the prefilled name, type a wrong one, then the right one.
+    p.send(b"\x15");
+    p.keys("two words", GAP);
+    p.send(b"\r");
+    p.wait_for("is not a setting name", WAIT);
+    p.send(b"\x15");
+    p.keys("TRUSTED_HOSTS", GAP);
+    p.send(b"\r");
+    let screen = p.wait_for("*ALLOWED_HOSTS", WAIT);
+    assert!(
+        screen.contains("TRUSTED_HOSTS is named for this part"),
+        "{screen}"
+    );
+    p.send(b"\x1b");
+    p.wait_for("y accept", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let config = std::fs::read_to_string(d.path().join(".harden/config.toml")).unwrap();
+    assert_eq!(
+        config,
+        "# The team's corrections.\n[settings]\nREDIS_URL = \"none\"\nALLOWED_HOSTS = \"TRUSTED_HOSTS\"\n"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("r.json");
+    let o = common::run(
+        common::harden()
+            .args(["check", "--offline", "--format", "json", "--output"])
+            .arg(&report)
+            .arg("--project")
+            .arg(d.path()),
+    );
+    assert!(o.code <= 1, "{}", o.stderr);
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        r.contains(
+            "TRUSTED_HOSTS is named for this part by the project's config at .harden/config.toml:4"
+        ),
+        "{r}"
+    );
+}

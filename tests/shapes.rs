@@ -665,3 +665,47 @@ fn a_broken_config_says_where() {
         assert!(!report.exists());
     }
 }
+
+/// The prefixed project with `extra` left at pydantic-settings' default
+/// (`forbid`): its README-era unprefixed ALLOWED_HOSTS line is an extra
+/// input, which 2.7.1 refuses at start-up and 2.1.0 skipped (before 2.2.0,
+/// a prefixed model ignored unprefixed dotenv keys). The evidence says
+/// which version and behaviour were assumed.
+#[test]
+fn extra_keys_judged_by_the_locked_pydantic_settings() {
+    for (pin, status, says) in [
+        (
+            "pydantic-settings==2.7.1",
+            "fail",
+            "pydantic-settings 2.7.1 (requirements.txt) with extra='forbid' (its default) with that line refuses to start: Settings (app/core/config.py:7) has no field for ALLOWED_HOSTS",
+        ),
+        (
+            "pydantic-settings==2.1.0",
+            "fail",
+            "pydantic-settings 2.1.0 (requirements.txt) with extra='forbid' (its default) ignores that line",
+        ),
+        (
+            "pydantic-settings>=2",
+            "fail",
+            "pydantic-settings as of 2.2 or later (no pinned or locked version found) with extra='forbid' (its default) with that line refuses to start",
+        ),
+    ] {
+        let d = projects::repo("prefixed");
+        let p = d.path();
+        let config = p.join("app/core/config.py");
+        let text = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace(", extra=\"ignore\"", "");
+        std::fs::write(&config, text).unwrap();
+        std::fs::write(
+            p.join("requirements.txt"),
+            format!("fastapi==0.115.6\n{pin}\nPyJWT==2.10.1\n"),
+        )
+        .unwrap();
+        let r = check_dir(p);
+        assert_truth(
+            &r,
+            &[("cors.allowed_hosts", status, says, "app/core/config.py")],
+        );
+    }
+}

@@ -36,6 +36,10 @@ pub enum Action {
     SaveFailed(String),
     /// A detector finished.
     Detected(Report),
+    /// The settings mapping, computed by the edge.
+    Mapping(Vec<crate::detect::env::MapRow>),
+    /// A correction was written to `.harden/config.toml`, or why not.
+    MappingSaved(Result<String, String>),
     /// Something the operator must read, that changes nothing (a broken
     /// `.harden/config.toml` at a re-run).
     Problem(String),
@@ -70,4 +74,12 @@ pub enum Effect {
     PlanGenerate,
     /// Write the planned files.
     WriteGenerated,
+    /// Compute the settings mapping (delivered as `Mapping`).
+    LoadMapping,
+    /// Write one correction to `.harden/config.toml` (`None` drops it),
+    /// then detect again.
+    SetMapping {
+        key: String,
+        setting: Option<String>,
+    },
 }

@@ -72,6 +72,10 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
             };
         }
         Command::Urls => urls::open(model),
+        Command::Mapping => {
+            model.info("Reading the project's settings…");
+            return vec![Effect::LoadMapping];
+        }
         Command::Rerun => {
             model.running = Detector::ALL.iter().copied().collect();
             model.info("Detecting again…");

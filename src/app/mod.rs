@@ -13,6 +13,7 @@ pub mod answers;
 pub mod browse;
 pub mod generate;
 pub mod keymap;
+pub mod mapping;
 pub mod model;
 pub mod note;
 pub mod prompts;

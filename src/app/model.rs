@@ -68,6 +68,8 @@ pub enum Mode {
     },
     /// The generated files with their diffs, before writing.
     Generate(GenerateView),
+    /// Which of the project's settings plays each concept.
+    Mapping(Box<super::mapping::MappingView>),
 }
 
 /// How serious a status-line message is.

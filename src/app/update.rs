@@ -54,6 +54,19 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             vec![]
         }
         Action::Generated(Ok(g)) => super::generate::written(model, g),
+        Action::Mapping(rows) => {
+            super::mapping::show(model, rows);
+            Vec::new()
+        }
+        Action::MappingSaved(Ok(what)) => {
+            model.info(what);
+            vec![Effect::LoadMapping, Effect::RunDetectors]
+        }
+        Action::MappingSaved(Err(why)) => {
+            model.running.clear();
+            model.error(format!("Not saved: {why}"));
+            Vec::new()
+        }
         Action::Problem(why) => {
             model.error(why);
             Vec::new()
@@ -108,6 +121,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         Mode::Answers(form) => answers::key(model, key, *form),
         Mode::SignOff(form) => signoff::key(model, key, *form, now),
         Mode::Generate(view) => generate::key(model, key, view),
+        Mode::Mapping(view) => super::mapping::key(model, key, view),
     }
 }
 

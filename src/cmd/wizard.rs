@@ -257,6 +257,20 @@ fn run_detectors(
     inputs: &crate::cmd::cli::Inputs,
     tx: &mpsc::UnboundedSender<Action>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    let d = Arc::new(wizard_inputs(model, inputs, tx));
+    let tx = tx.clone();
+    crate::detect::spawn_all(d, move |r| {
+        let _ = tx.send(Action::Detected(r));
+    })
+}
+
+/// The detector inputs of this wizard run: its env file, the state's URLs
+/// and the project's config.
+fn wizard_inputs(
+    model: &Model,
+    inputs: &crate::cmd::cli::Inputs,
+    tx: &mpsc::UnboundedSender<Action>,
+) -> crate::detect::Inputs {
     let (env_file, _) =
         crate::cmd::cli::resolve_env_file(&inputs.project, None, model.state.env_file.as_deref());
     let mut d = super::detector_inputs(inputs, &env_file);
@@ -271,11 +285,7 @@ fn run_detectors(
         }
     }
     d.urls.extend(model.state.urls.iter().cloned());
-    let d = Arc::new(d);
-    let tx = tx.clone();
-    crate::detect::spawn_all(d, move |r| {
-        let _ = tx.send(Action::Detected(r));
-    })
+    d
 }
 
 async fn event_loop(
@@ -383,6 +393,26 @@ async fn event_loop(
                     };
                     update(model, follow, now());
                     pending.push(Effect::Save);
+                }
+                Effect::LoadMapping => {
+                    let d = wizard_inputs(model, inputs, &tx);
+                    let rows = crate::detect::env::mapping(&d);
+                    update(model, Action::Mapping(rows), now());
+                }
+                Effect::SetMapping { key, setting } => {
+                    let done = crate::state::config::set(&inputs.project, &key, setting.as_deref())
+                        .map(|()| match &setting {
+                            Some(s) => format!(
+                                "{key} = {s} saved to {}; detecting again…",
+                                crate::state::config::FILE
+                            ),
+                            None => format!(
+                                "{key}: correction removed from {}; detecting again…",
+                                crate::state::config::FILE
+                            ),
+                        })
+                        .map_err(|e| e.to_string());
+                    pending.extend(update(model, Action::MappingSaved(done), now()));
                 }
                 Effect::RunDetectors => {
                     for h in detectors.drain(..) {

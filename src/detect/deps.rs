@@ -36,6 +36,71 @@ pub fn requirement_files(project: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A package name as pip compares them (PEP 503: case and `-_.` folded).
+fn normalized(name: &str) -> String {
+    name.trim().to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// The version of `package` the project installs, and the file that says
+/// so: a `==` pin in requirements*.txt, or a lock (uv.lock, poetry.lock,
+/// pdm.lock, Pipfile.lock).
+pub fn locked_version(project: &Path, package: &str) -> Option<(String, String)> {
+    let want = normalized(package);
+    for f in requirement_files(project) {
+        let Ok(t) = crate::util::fsio::read_input_text(&f, crate::util::fsio::ENV_CAP) else {
+            continue;
+        };
+        for line in t.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if let Some((name, v)) = line.split_once("==") {
+                let name = name.split('[').next().unwrap_or(name);
+                if normalized(name) == want {
+                    let v = v.split([';', ' ']).next().unwrap_or("").trim();
+                    let shown = f.strip_prefix(project).unwrap_or(&f).display().to_string();
+                    return Some((v.to_string(), shown));
+                }
+            }
+        }
+    }
+    for lock in ["uv.lock", "poetry.lock", "pdm.lock"] {
+        let Ok(t) =
+            crate::util::fsio::read_input_text(&project.join(lock), crate::util::fsio::STATE_CAP)
+        else {
+            continue;
+        };
+        let Ok(doc) = t.parse::<toml::Table>() else {
+            continue;
+        };
+        let found = doc
+            .get("package")
+            .and_then(|p| p.as_array())
+            .into_iter()
+            .flatten()
+            .find(|p| p.get("name").and_then(|n| n.as_str()).map(normalized) == Some(want.clone()))
+            .and_then(|p| p.get("version").and_then(|v| v.as_str()));
+        if let Some(v) = found {
+            return Some((v.to_string(), lock.to_string()));
+        }
+    }
+    let t = crate::util::fsio::read_input_text(
+        &project.join("Pipfile.lock"),
+        crate::util::fsio::STATE_CAP,
+    )
+    .ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&t).ok()?;
+    doc.get("default")?
+        .as_object()?
+        .iter()
+        .find(|(k, _)| normalized(k) == want)
+        .and_then(|(_, v)| v.get("version")?.as_str())
+        .map(|v| {
+            (
+                v.trim_start_matches("==").to_string(),
+                "Pipfile.lock".to_string(),
+            )
+        })
+}
+
 /// An unpinned requirement: where it is and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unpinned {
@@ -499,6 +564,42 @@ mod tests {
             "the root's manifest is not the app's"
         );
         assert!(!covers("/services/*", "backend/"));
+    }
+
+    #[test]
+    fn versions_from_pins_and_locks() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("requirements.txt"),
+            "fastapi==0.118.0\nPydantic_Settings[yaml]==2.1.0 ; python_version>'3.9'\n",
+        )
+        .unwrap();
+        assert_eq!(
+            locked_version(d.path(), "pydantic-settings"),
+            Some(("2.1.0".into(), "requirements.txt".into()))
+        );
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("uv.lock"),
+            "version = 1\n[[package]]\nname = \"pydantic-settings\"\nversion = \"2.11.0\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            locked_version(d.path(), "pydantic_settings"),
+            Some(("2.11.0".into(), "uv.lock".into()))
+        );
+        std::fs::remove_file(d.path().join("uv.lock")).unwrap();
+        std::fs::write(
+            d.path().join("Pipfile.lock"),
+            r#"{"default": {"pydantic-settings": {"version": "==2.2.1"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            locked_version(d.path(), "pydantic-settings"),
+            Some(("2.2.1".into(), "Pipfile.lock".into()))
+        );
+        std::fs::write(d.path().join("Pipfile.lock"), "{ broken").unwrap();
+        assert_eq!(locked_version(d.path(), "pydantic-settings"), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod chrome;
 mod generate;
 mod help;
 mod item;
+mod mapping;
 mod marks;
 mod note;
 mod overview;
@@ -119,6 +120,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
         Mode::SignOff(form) => signoff(frame, body, form, theme),
         Mode::Rereview { scroll } => rereview(frame, body, model, *scroll, theme),
         Mode::Generate(view) => generate_view(frame, body, view, theme),
+        Mode::Mapping(view) => mapping::mapping(frame, body, view, theme),
         Mode::Browse | Mode::Overview { .. } => {}
     }
 }

@@ -222,6 +222,16 @@ pub const BINDINGS: &[Binding] = &[
         group: VIEW,
     },
     Binding {
+        command: Command::Mapping,
+        keys: &[KeyCode::Char('m')],
+        label: "m",
+        hint: "settings",
+        help: "which of the project's settings plays each concept; correct it (.harden/config.toml)",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
         command: Command::Generate,
         keys: &[KeyCode::Char('c')],
         label: "c",

@@ -38,6 +38,7 @@ pub enum Command {
     Accept,
     Rerun,
     Urls,
+    Mapping,
     Generate,
     SignOff,
     Rereview,
@@ -66,7 +67,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, for checks that the key tables cover them all.
-    pub const ALL: [Command; 39] = [
+    pub const ALL: [Command; 40] = [
+        Command::Mapping,
         Command::Save,
         Command::Cancel,
         Command::NextField,
@@ -193,6 +195,8 @@ pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
         Mode::Answers(_) => ANSWERS,
         Mode::Generate(v) if v.confirm => GENERATE_CONFIRM,
         Mode::Generate(_) => GENERATE,
+        Mode::Mapping(v) if v.edit.is_some() => MAPPING_EDIT,
+        Mode::Mapping(_) => MAPPING,
     })
 }
 
@@ -213,6 +217,8 @@ pub const TABLES: &[&[Row]] = &[
     ANSWER_EDIT,
     GENERATE,
     GENERATE_CONFIRM,
+    MAPPING,
+    MAPPING_EDIT,
 ];
 
 #[cfg(test)]

@@ -131,6 +131,39 @@ pub const URLS: &[Row] = &[
     row("Esc", "cancel", ESC),
 ];
 
+/// The settings mapping.
+pub const MAPPING: &[Row] = &[
+    row(
+        "↑↓",
+        "concept",
+        &[
+            (K::Up, C::Up),
+            (K::Char('k'), C::Up),
+            (K::Down, C::Down),
+            (K::Char('j'), C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    row(
+        "Enter",
+        "correct",
+        &[(K::Enter, C::Edit), (K::Char('e'), C::Edit)],
+    ),
+    row(
+        "Esc",
+        "back",
+        &[
+            (K::Esc, C::Back),
+            (K::Char('q'), C::Back),
+            (K::Char('m'), C::Back),
+        ],
+    ),
+];
+
+/// Typing a correction.
+pub const MAPPING_EDIT: &[Row] = &[row("Enter", "save", ENTER), row("Esc", "cancel", ESC)];
+
 /// A note on an item.
 pub const NOTE: &[Row] = &[row("Enter", "save note", ENTER), row("Esc", "cancel", ESC)];
 

@@ -96,6 +96,100 @@ fn view(inputs: &Inputs, file: EnvFile, shown: &str) -> View {
     }
 }
 
+/// One concept of the mapping view: which of the project's settings plays
+/// it, how that was found, and where its value comes from. Never a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapRow {
+    /// The checklist's key (`SECRET_KEY`).
+    pub key: String,
+    /// The name the application reads it under; empty when none.
+    pub setting: String,
+    /// How the setting was tied to the concept.
+    pub how: String,
+    /// Where its value comes from.
+    pub value: String,
+    /// The line of `.harden/config.toml` that names it, if one does.
+    pub config_line: Option<usize>,
+}
+
+/// The mapping of every concept to the project's settings, as `check`
+/// judges it (the config's corrections applied).
+pub fn mapping(inputs: &Inputs) -> Vec<MapRow> {
+    let shown = inputs.show(&inputs.env_file);
+    let file = envfile::read(&inputs.env_file).unwrap_or_default();
+    let v = view(inputs, file, &shown);
+    concepts()
+        .into_iter()
+        .map(|key| {
+            let config_line = inputs.settings_map.get(key).map(|n| n.line);
+            if let Some(n) = v.none.iter().find(|n| n.key == key) {
+                return MapRow {
+                    key: key.into(),
+                    setting: String::new(),
+                    how: format!("none: {}:{}", crate::state::config::FILE, n.line),
+                    value: String::new(),
+                    config_line,
+                };
+            }
+            if let Some(r) = v.resolved.iter().find(|r| r.key == key) {
+                let decl = format!("{}:{}", r.file.display(), r.line);
+                let how = match (&r.why, &r.source) {
+                    (Some(w), _) => w.clone(),
+                    (None, effective::Source::Assembled { .. }) => format!("built at {decl}"),
+                    (None, _) => format!("declared at {decl}"),
+                };
+                let value = match &r.source {
+                    effective::Source::EnvFile { line, .. } => format!("set at {shown}:{line}"),
+                    effective::Source::CodeDefault { .. } => format!("code default ({decl})"),
+                    effective::Source::Required
+                        if r.file == std::path::Path::new(crate::state::config::FILE) =>
+                    {
+                        "not set".into()
+                    }
+                    effective::Source::Required => "not set (required)".into(),
+                    effective::Source::Assembled { parts } => format!(
+                        "parts: {}",
+                        parts
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                let value = if r.used {
+                    value
+                } else {
+                    format!("{value}; unused")
+                };
+                return MapRow {
+                    key: key.into(),
+                    setting: r.name().to_string(),
+                    how,
+                    value,
+                    config_line,
+                };
+            }
+            let declared = v.settings.settings.iter().find(|s| s.reads(key));
+            let entry = v.file.get(key);
+            MapRow {
+                key: key.into(),
+                setting: if declared.is_some() || entry.is_some() {
+                    key.to_string()
+                } else {
+                    String::new()
+                },
+                how: match declared {
+                    Some(s) => format!("its own name ({})", s.at()),
+                    None if entry.is_some() => "its own name (env file only)".into(),
+                    None => "no setting found".into(),
+                },
+                value: entry.map_or("not set".into(), |e| format!("set at {shown}:{}", e.line)),
+                config_line,
+            }
+        })
+        .collect()
+}
+
 /// What a probe may dial for a connection setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeTarget {
@@ -199,10 +293,12 @@ pub fn detect(inputs: &Inputs) -> Report {
         })
         .collect();
     let names = project_names(&inputs.project);
+    let extras = extras(&settings, &inputs.project, &inputs.env_file);
     let known = Known {
         resolved: &resolved_keys,
         unread: &unread,
         names: &names,
+        extras: extras.as_ref(),
     };
     let mut findings = judge_resolved(&effective, &shown, &index, &known);
     let items_of = |key: &str| -> Vec<&'static str> {
@@ -213,6 +309,28 @@ pub fn detect(inputs: &Inputs) -> Report {
             .collect()
     };
     effective::explain(&mut findings, &items_of, &resolved, &shown);
+    // The checklist's name, set in the file but read under another one:
+    // an extra key, which the model may refuse at start-up.
+    if let Some(x) = &extras {
+        for r in resolved.iter().filter(|r| r.unread_line.is_some()) {
+            let items = items_of(&r.key);
+            for f in findings
+                .iter_mut()
+                .filter(|f| items.contains(&f.item.as_str()))
+            {
+                if x.stops(&r.key) {
+                    f.outcome = Outcome::Fail;
+                    f.evidence.push_str(&format!(
+                        "; {} with that line refuses to start: {} has no field for {} (Extra inputs are not permitted)",
+                        x.assumed, x.model, r.key
+                    ));
+                } else {
+                    f.evidence
+                        .push_str(&format!("; {} ignores that line", x.assumed));
+                }
+            }
+        }
+    }
     mark_absent(&mut findings, &file, &settings, &index, &resolved_keys);
     named::mark_none(&mut findings, &none);
     // After: a project that signs tokens with its one key has a JWT key.
@@ -347,6 +465,82 @@ pub struct Known<'a> {
     /// The project's names (pyproject's, the folder's): a password equal
     /// to one is as good as a default.
     pub names: &'a [String],
+    /// How the settings model treats an env-file key no field reads.
+    pub extras: Option<&'a Extras>,
+}
+
+/// How a pydantic-settings model that reads the env file itself treats a
+/// key of it that no field reads. `extra` defaults to `forbid`, where such
+/// a key stops the application at start-up ("Extra inputs are not
+/// permitted"); with `ignore` or `allow` it has no effect. Before
+/// pydantic-settings 2.2.0, a model with an `env_prefix` skipped dotenv
+/// keys without the prefix; from 2.2.0 they count as extras too.
+#[derive(Debug, Clone)]
+pub struct Extras {
+    /// `forbid`, as written or by default.
+    pub forbid: bool,
+    pub prefix: String,
+    /// Whether unprefixed keys count (2.2.0 or later, or assumed so).
+    pub unprefixed_count: bool,
+    /// The model, its `file:line`, and the behaviour assumed, in words.
+    pub model: String,
+    pub assumed: String,
+}
+
+impl Extras {
+    /// Whether `key`, set in the env file and read by no field, stops the
+    /// application.
+    pub fn stops(&self, key: &str) -> bool {
+        self.forbid
+            && (self.prefix.is_empty()
+                || self.unprefixed_count
+                || key
+                    .get(..self.prefix.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(&self.prefix)))
+    }
+}
+
+/// The [`Extras`] of the first model whose `env_file` is the judged file,
+/// by the pydantic-settings version the project pins or locks.
+fn extras(
+    settings: &super::python::settings::Settings,
+    project: &std::path::Path,
+    env_file: &std::path::Path,
+) -> Option<Extras> {
+    let name = env_file.file_name()?.to_string_lossy().into_owned();
+    let m = settings.models.iter().find(|m| {
+        m.env_file
+            .iter()
+            .any(|f| f.rsplit('/').next() == Some(name.as_str()))
+    })?;
+    let version = super::deps::locked_version(project, "pydantic-settings");
+    let minor = version.as_ref().and_then(|(v, _)| {
+        let mut it = v.split('.').map(|p| p.parse::<u32>().ok());
+        Some((it.next()??, it.next()??))
+    });
+    let extra = m.extra.clone().unwrap_or_else(|| "forbid".into());
+    let (unprefixed_count, assumed) = match (&version, minor) {
+        (Some((v, from)), Some((major, minor))) => (
+            (major, minor) >= (2, 2),
+            format!("pydantic-settings {v} ({from})"),
+        ),
+        _ => (
+            true,
+            "pydantic-settings as of 2.2 or later (no pinned or locked version found)".into(),
+        ),
+    };
+    let written = if m.extra.is_some() {
+        format!("extra='{extra}'")
+    } else {
+        "extra='forbid' (its default)".into()
+    };
+    Some(Extras {
+        forbid: extra == "forbid",
+        prefix: m.env_prefix.clone(),
+        unprefixed_count,
+        model: format!("{} ({}:{})", m.class, m.file.display(), m.line),
+        assumed: format!("{assumed} with {written}"),
+    })
 }
 
 /// As [`judge`], for an effective file and what the settings table and
@@ -392,7 +586,7 @@ pub fn judge_resolved(
         };
         out.extend(found);
     }
-    apply_code_reads(&mut out, file, index, resolved, unread);
+    apply_code_reads(&mut out, file, index, resolved, unread, known.extras);
     refresh_aggregates(&mut out);
     out
 }
@@ -504,6 +698,7 @@ fn apply_code_reads(
     index: &CodeIndex,
     resolved: &[&str],
     unread: &[&str],
+    extras: Option<&Extras>,
 ) {
     if index.files == 0 {
         return;
@@ -526,10 +721,25 @@ fn apply_code_reads(
         {
             continue;
         }
-        if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {
+        // A field that reads it (unused) is no extra: pydantic takes it.
+        if let Some(x) = extras.filter(|x| !known_unread && x.stops(key)) {
+            // The line itself is the problem: the application refuses it.
+            f.outcome = Outcome::Fail;
+            f.evidence = format!(
+                "set, but no field of {} reads {key}, and {} refuses to start on a key of the env file that no field reads (Extra inputs are not permitted). {}",
+                x.model, x.assumed, f.evidence
+            );
+            f.remediation = format!(
+                "Remove {key} from the env file, add the field the checklist expects, or set extra='ignore' in the model's config."
+            );
+        } else if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {
+            let behaviour = match extras {
+                Some(x) => format!(" ({} ignores it)", x.assumed),
+                None => String::new(),
+            };
             f.outcome = Outcome::Warn;
             f.evidence = format!(
-                "set, but nothing in the code reads {key}: setting it has no effect ({} Python files searched). {}",
+                "set, but nothing in the code reads {key}: setting it has no effect{behaviour} ({} Python files searched). {}",
                 index.files, f.evidence
             );
             f.remediation = format!(
