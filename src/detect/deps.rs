@@ -272,6 +272,26 @@ fn locked(inputs: &Inputs) -> Finding {
     let Some((lock, tool, frozen)) = LOCKS.iter().find(|(f, _, _)| project.join(f).is_file())
     else {
         let pyproject = project.join("pyproject.toml");
+        // pip-tools' input without its compiled output: ranges, not pins.
+        let inputs_only: Vec<String> = std::fs::read_dir(project)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("requirements") && n.ends_with(".in"))
+            .collect();
+        if let Some(first) = inputs_only.iter().min() {
+            return Finding::new(
+                id,
+                Outcome::Fail,
+                format!(
+                    "{first} lists the dependencies, but no compiled requirements*.txt pins them (pip-compile writes it)"
+                ),
+            )
+            .fix(format!(
+                "Compile it (pip-compile {first}), commit the .txt, and install from that in production."
+            ));
+        }
         return if pyproject.is_file() {
             Finding::new(
                 id,
@@ -600,6 +620,24 @@ mod tests {
         );
         std::fs::write(d.path().join("Pipfile.lock"), "{ broken").unwrap();
         assert_eq!(locked_version(d.path(), "pydantic-settings"), None);
+    }
+
+    #[test]
+    fn a_pip_tools_input_without_its_output_is_not_pinned() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("requirements.in"), "fastapi>=0.110\n").unwrap();
+        let f = locked(&Inputs::new(d.path()));
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
+        assert!(
+            f.evidence
+                .contains("requirements.in lists the dependencies"),
+            "{}",
+            f.evidence
+        );
+        std::fs::write(d.path().join("requirements.txt"), "fastapi==0.118.0\n").unwrap();
+        let found = detect(&Inputs::new(d.path()));
+        let f = found.iter().find(|f| f.item == "deps.pinned").unwrap();
+        assert_eq!(f.outcome, Outcome::Pass, "{}", f.evidence);
     }
 
     #[test]

@@ -733,9 +733,11 @@ fn apply_code_reads(
                 "Remove {key} from the env file, add the field the checklist expects, or set extra='ignore' in the model's config."
             );
         } else if matches!(f.outcome, Outcome::Pass | Outcome::Warn) {
+            // Said only of a key no field reads: one read into an unused
+            // field is taken by pydantic and then left alone.
             let behaviour = match extras {
-                Some(x) => format!(" ({} ignores it)", x.assumed),
-                None => String::new(),
+                Some(x) if !known_unread => format!(" ({} ignores it)", x.assumed),
+                _ => String::new(),
             };
             f.outcome = Outcome::Warn;
             f.evidence = format!(
