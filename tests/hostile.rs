@@ -13,7 +13,9 @@ use common::servers::{self, CertKind};
 use harden::detect::{self, Detector, Inputs, Outcome};
 
 fn web_inputs(port443: u16, port80: u16, ca: Option<&std::path::Path>) -> Inputs {
-    let dir = std::env::temp_dir();
+    // A project folder of its own: the probes read the project's Python
+    // to find their targets, and the system's temp folder holds anything.
+    let dir = tempfile::tempdir().unwrap().keep();
     let mut i = servers::web_inputs(
         &dir,
         port443,

@@ -254,6 +254,8 @@ fn assemble(
     let auth = match (&user, &password) {
         (Some(u), Some(p)) => format!("{}:{}@", enc(u), enc(p)),
         (Some(u), None) => format!("{}@", enc(u)),
+        // Redis: a password without a user name (AUTH password).
+        (None, Some(p)) => format!(":{}@", enc(p)),
         _ => String::new(),
     };
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();

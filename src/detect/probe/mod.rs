@@ -187,7 +187,22 @@ pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
     if d == Detector::Ports {
         return Report::new(d, local_ports(inputs));
     }
-    let t = targets(inputs);
+    // The targets come from parsing the project's Python: blocking work,
+    // kept off the event loop.
+    let owned = inputs.clone();
+    let t = match tokio::task::spawn_blocking(move || targets(&owned)).await {
+        Ok(t) => t,
+        Err(e) => {
+            return Report::new(
+                d,
+                all(
+                    d,
+                    Outcome::Unknown,
+                    &format!("reading the targets failed: {e}"),
+                ),
+            );
+        }
+    };
     let net = match net(inputs) {
         Ok(n) => n,
         Err(e) => return Report::new(d, all(d, Outcome::Unknown, &e.to_string())),

@@ -43,6 +43,20 @@ pub fn find(sources: &Sources, settings: &Settings) -> Vec<Use> {
                 }
                 // One setting, or nothing certain enough to name; a
                 // database URL may be assembled from its parts.
+                // `Redis(host=…, port=…, password=…)`: always parts, even
+                // one (a host alone is not a URL).
+                if how == REDIS_PARTS && !fields.is_empty() {
+                    let tls = src.text_of(arg).replace(' ', "").contains("ssl=True");
+                    out.push(Use {
+                        key: concept,
+                        field: String::new(),
+                        at: src.at(call),
+                        how,
+                        scheme: Some(if tls { "rediss" } else { "redis" }.into()),
+                        parts: fields,
+                    });
+                    continue;
+                }
                 match fields.as_slice() {
                     [field] => out.push(Use {
                         key: concept,
@@ -76,6 +90,9 @@ pub fn find(sources: &Sources, settings: &Settings) -> Vec<Use> {
     }
     out
 }
+
+/// How a Redis client built from host, port and password is described.
+const REDIS_PARTS: &str = "connects to Redis (host, port, password)";
 
 /// The arguments of a call that carry a concept's setting.
 fn concept_args<'t>(src: &Source, call: Node<'t>) -> Vec<(&'static str, Node<'t>, &'static str)> {
@@ -145,6 +162,11 @@ fn concept_args<'t>(src: &Source, call: Node<'t>) -> Vec<(&'static str, Node<'t>
                 kw("url").or_else(|| pos.first().copied()),
                 "connects to Redis (from_url)",
             );
+        }
+        "Redis" | "StrictRedis"
+            if ft.to_ascii_lowercase().contains("redis") && kw("host").is_some() =>
+        {
+            push("REDIS_URL", Some(args), REDIS_PARTS);
         }
         "FastAPI" | "Starlette" => push("DEBUG", kw("debug"), "turns on debug mode"),
         "basicConfig" if ft.contains("logging") => {
