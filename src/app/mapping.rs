@@ -51,7 +51,7 @@ pub fn parse(text: &str) -> Result<Option<String>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    if t.eq_ignore_ascii_case(crate::state::config::NONE) || crate::state::config::valid_name(t) {
+    if t.eq_ignore_ascii_case(crate::detect::config::NONE) || crate::detect::config::valid_name(t) {
         return Ok(Some(t.to_string()));
     }
     Err(format!(
@@ -98,7 +98,7 @@ pub fn key(model: &mut Model, key: KeyEvent, mut view: Box<MappingView>) -> Vec<
             let row = &view.rows[view.selected];
             // Start from the correction in force, else from the name found.
             let start = if row.config_line.is_some() && row.setting.is_empty() {
-                crate::state::config::NONE.to_string()
+                crate::detect::config::NONE.to_string()
             } else {
                 row.setting.clone()
             };

@@ -52,8 +52,9 @@ pub fn finish(command: &str, result: Result<Exit, String>) -> ExitCode {
 ///
 /// # Errors
 /// The file's problem, with its line.
-pub fn settings_map(inputs: &Inputs) -> Result<crate::state::config::SettingsMap, String> {
-    crate::state::config::load(&inputs.project, &detect::env::concepts()).map_err(|e| e.to_string())
+pub fn settings_map(inputs: &Inputs) -> Result<crate::detect::config::SettingsMap, String> {
+    crate::detect::config::load(&inputs.project, &detect::env::concepts())
+        .map_err(|e| e.to_string())
 }
 
 /// The detector inputs for a project, as `check` and the wizard build them

@@ -400,18 +400,19 @@ async fn event_loop(
                     update(model, Action::Mapping(rows), now());
                 }
                 Effect::SetMapping { key, setting } => {
-                    let done = crate::state::config::set(&inputs.project, &key, setting.as_deref())
-                        .map(|()| match &setting {
-                            Some(s) => format!(
-                                "{key} = {s} saved to {}; detecting again…",
-                                crate::state::config::FILE
-                            ),
-                            None => format!(
-                                "{key}: correction removed from {}; detecting again…",
-                                crate::state::config::FILE
-                            ),
-                        })
-                        .map_err(|e| e.to_string());
+                    let done =
+                        crate::detect::config::set(&inputs.project, &key, setting.as_deref())
+                            .map(|()| match &setting {
+                                Some(s) => format!(
+                                    "{key} = {s} saved to {}; detecting again…",
+                                    crate::detect::config::FILE
+                                ),
+                                None => format!(
+                                    "{key}: correction removed from {}; detecting again…",
+                                    crate::detect::config::FILE
+                                ),
+                            })
+                            .map_err(|e| e.to_string());
                     pending.extend(update(model, Action::MappingSaved(done), now()));
                 }
                 Effect::RunDetectors => {

@@ -5,6 +5,7 @@
 //! `harden check`. Detectors know nothing of the terminal.
 
 pub mod code;
+pub mod config;
 pub mod deps;
 pub mod env;
 pub mod envfile;
@@ -161,7 +162,7 @@ pub struct Inputs {
     pub nonce: u64,
     /// The `[settings]` table of `.harden/config.toml`: which of the
     /// project's settings plays each concept, as the team corrected it.
-    pub settings_map: crate::state::config::SettingsMap,
+    pub settings_map: crate::detect::config::SettingsMap,
 }
 
 impl Inputs {

@@ -3,7 +3,6 @@
 //! one ended. Saved atomically after every change (see [`store`]) and
 //! guarded by a lock (see [`lock`]). It never holds a secret value.
 
-pub mod config;
 pub mod lock;
 pub mod signoff;
 pub mod store;

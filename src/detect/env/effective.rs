@@ -64,7 +64,7 @@ impl Resolved {
     pub fn note(&self, env_shown: &str) -> String {
         let decl = format!("{}:{}", self.file.display(), self.line);
         let mut s = match &self.source {
-            Source::EnvFile { line, .. } if self.file == Path::new(crate::state::config::FILE) => {
+            Source::EnvFile { line, .. } if self.file == Path::new(crate::detect::config::FILE) => {
                 format!("set at {env_shown}:{line}")
             }
             Source::EnvFile { name, line } if name != &self.key => {
@@ -86,7 +86,7 @@ impl Resolved {
                 self.name(),
                 shown_default(&self.key, value)
             ),
-            Source::Required if self.file == Path::new(crate::state::config::FILE) => format!(
+            Source::Required if self.file == Path::new(crate::detect::config::FILE) => format!(
                 "{} is not set in {env_shown} ({decl} names it for {})",
                 self.name(),
                 self.key

@@ -126,7 +126,7 @@ pub fn mapping(inputs: &Inputs) -> Vec<MapRow> {
                 return MapRow {
                     key: key.into(),
                     setting: String::new(),
-                    how: format!("none: {}:{}", crate::state::config::FILE, n.line),
+                    how: format!("none: {}:{}", crate::detect::config::FILE, n.line),
                     value: String::new(),
                     config_line,
                 };
@@ -142,7 +142,7 @@ pub fn mapping(inputs: &Inputs) -> Vec<MapRow> {
                     effective::Source::EnvFile { line, .. } => format!("set at {shown}:{line}"),
                     effective::Source::CodeDefault { .. } => format!("code default ({decl})"),
                     effective::Source::Required
-                        if r.file == std::path::Path::new(crate::state::config::FILE) =>
+                        if r.file == std::path::Path::new(crate::detect::config::FILE) =>
                     {
                         "not set".into()
                     }

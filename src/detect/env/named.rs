@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use super::rules::RULES;
 use super::{Finding, Outcome};
+use crate::detect::config::{FILE, SettingsMap};
 use crate::detect::python::concepts::Use;
 use crate::detect::python::settings::{Origin, Setting, Settings};
-use crate::state::config::{FILE, SettingsMap};
 
 /// A concept the config says the project does not have, and its line.
 pub struct NamedNone {

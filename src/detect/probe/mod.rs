@@ -59,7 +59,7 @@ fn targets(inputs: &Inputs) -> Targets {
         )),
         crate::detect::env::ProbeTarget::NamedNone { line } => Err(format!(
             "{}:{line} says this project has no {k}",
-            crate::state::config::FILE
+            crate::detect::config::FILE
         )),
         crate::detect::env::ProbeTarget::Missing => Err(format!("no {k} to probe")),
     };
