@@ -226,7 +226,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('m')],
         label: "m",
         hint: "settings",
-        help: "which of the project's settings plays each concept; correct it (.harden/config.toml)",
+        help: "which setting plays each concept; correct the mapping",
         footer: 0,
         keep: 0,
         group: VIEW,
