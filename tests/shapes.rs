@@ -754,12 +754,22 @@ fn redis_from_its_parts() {
     let r = check_dir(p);
     assert_truth(
         &r,
-        &[(
-            "rate_limit.redis_url",
-            "warn",
-            "redis://****@cache.internal:6379: password set, 20 base64-like chars, sha256 4f29…, but no TLS (redis://) (the URL the application connects to Redis (host, port, password) at app/main.py:4; assembled as the code builds it from REDIS_HOST (.env:1), REDIS_PORT (code default, app/config.py:6), REDIS_PASSWORD (.env:2)",
-            "app/main.py",
-        )],
+        &[
+            (
+                "rate_limit.redis_url",
+                "warn",
+                "redis://****@cache.internal:6379: password set, 20 base64-like chars, sha256 4f29…, but no TLS (redis://) (the URL the application connects to Redis (host, port, password) at app/main.py:4; assembled as the code builds it from REDIS_HOST (.env:1), REDIS_PORT (code default, app/config.py:6), REDIS_PASSWORD (.env:2)",
+                "app/main.py",
+            ),
+            // No CORS middleware and no origins setting anywhere: absent,
+            // not an open question.
+            (
+                "cors.no_dev_origins",
+                "absent",
+                "no code reads ALLOWED_HOSTS or a setting playing its part",
+                "",
+            ),
+        ],
     );
     assert!(!r.to_string().contains("Tq7mW2xK9pL4vR8zN3cB"));
 }

@@ -405,7 +405,8 @@ fn mark_absent(
         for f in findings
             .iter_mut()
             .filter(|f| rule.items.contains(&f.item.as_str()))
-            .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Warn))
+            // Unknown too: "not set" of a key nothing reads is no open question.
+            .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Warn | Outcome::Unknown))
         {
             f.outcome = Outcome::Absent;
             f.evidence = format!(
