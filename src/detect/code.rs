@@ -87,20 +87,21 @@ static ATTR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Indexes the Python files under `project`.
 pub fn scan(project: &Path) -> CodeIndex {
-    let (files, _) = super::python::walk::files(project);
+    index(&super::python::Sources::load(project))
+}
+
+/// Indexes sources already read (and parsed) for the settings table, so
+/// that the project's Python is read once per run.
+pub fn index(sources: &super::python::Sources) -> CodeIndex {
     let mut index = CodeIndex {
-        files: files.len(),
+        files: sources.files.len(),
         ..CodeIndex::default()
     };
     // (field, file, line) of every declaration, to tell a use from it.
     let mut declarations: HashSet<(String, usize, usize)> = HashSet::new();
-    let mut texts = Vec::with_capacity(files.len());
-    for (fi, path) in files.iter().enumerate() {
-        let Ok(bytes) = crate::util::fsio::read_input(path, crate::util::fsio::ENV_CAP, true)
-        else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut texts = Vec::with_capacity(sources.files.len());
+    for (fi, src) in sources.files.iter().enumerate() {
+        let (path, text) = (&src.path, src.text.as_str());
         for (li, line) in text.lines().enumerate() {
             if line.trim_start().starts_with('#') {
                 continue;
@@ -114,7 +115,7 @@ pub fn scan(project: &Path) -> CodeIndex {
                 index
                     .direct
                     .entry(c[1].to_ascii_uppercase())
-                    .or_insert_with(|| (path.clone(), li + 1));
+                    .or_insert_with(|| (path.to_path_buf(), li + 1));
             }
         }
         let mut class_indent: Option<usize> = None;

@@ -77,10 +77,9 @@ struct View {
     resolved: Vec<effective::Resolved>,
 }
 
-fn view(inputs: &Inputs, file: EnvFile, shown: &str) -> View {
-    let sources = super::python::Sources::load(&inputs.project);
-    let mut settings = super::python::settings::discover(&sources);
-    let mut uses = super::python::concepts::find(&sources, &settings);
+fn view(inputs: &Inputs, file: EnvFile, shown: &str, sources: &super::python::Sources) -> View {
+    let mut settings = super::python::settings::discover(sources);
+    let mut uses = super::python::concepts::find(sources, &settings);
     let none = named::apply(&inputs.settings_map, &mut settings, &mut uses);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
     // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
@@ -117,7 +116,12 @@ pub struct MapRow {
 pub fn mapping(inputs: &Inputs) -> Vec<MapRow> {
     let shown = inputs.show(&inputs.env_file);
     let file = envfile::read(&inputs.env_file).unwrap_or_default();
-    let v = view(inputs, file, &shown);
+    let v = view(
+        inputs,
+        file,
+        &shown,
+        &super::python::Sources::load(&inputs.project),
+    );
     concepts()
         .into_iter()
         .map(|key| {
@@ -214,7 +218,12 @@ pub fn probe_target(inputs: &Inputs, key: &str) -> ProbeTarget {
     let Ok(file) = envfile::read(&inputs.env_file) else {
         return ProbeTarget::Missing;
     };
-    let v = view(inputs, file, &shown);
+    let v = view(
+        inputs,
+        file,
+        &shown,
+        &super::python::Sources::load(&inputs.project),
+    );
     if let Some(n) = v.none.iter().find(|n| n.key == key) {
         return ProbeTarget::NamedNone { line: n.line };
     }
@@ -266,7 +275,10 @@ pub fn detect(inputs: &Inputs) -> Report {
             );
         }
     };
-    let index = code::scan(&inputs.project);
+    // The project's Python, read and parsed once for the code index and
+    // the settings table.
+    let sources = super::python::Sources::load(&inputs.project);
+    let index = code::index(&sources);
     let View {
         settings,
         uses,
@@ -274,7 +286,7 @@ pub fn detect(inputs: &Inputs) -> Report {
         file,
         effective,
         resolved,
-    } = view(inputs, file, &shown);
+    } = view(inputs, file, &shown, &sources);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
     // Keys whose setting the application uses: read, whatever their name.
     // An unused one is left to the code-reads check, which warns.
