@@ -773,3 +773,72 @@ fn redis_from_its_parts() {
     );
     assert!(!r.to_string().contains("Tq7mW2xK9pL4vR8zN3cB"));
 }
+
+/// A secret read under a name that does not say so, named by the config
+/// for SECRET_KEY and (carelessly or not) for LOG_LEVEL too: the value is
+/// masked in every report format, and its committed copy in an old env
+/// file is found although no key name there says secret.
+#[test]
+fn a_secret_named_by_the_config_is_masked_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let secret = "Hn4Rt7Wq2Zx9Lp3Vb6Mk8Jd1";
+    std::fs::create_dir_all(p.join("app")).unwrap();
+    std::fs::create_dir_all(p.join(".harden")).unwrap();
+    std::fs::write(
+        p.join("app/main.py"),
+        "import os\nimport jwt\n\nK = os.getenv(\"APP_SIGNING\")\n\n\ndef token():\n    return jwt.encode({}, K)\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("requirements.txt"), "PyJWT==2.10.1\n").unwrap();
+    std::fs::write(p.join(".gitignore"), ".env\n").unwrap();
+    std::fs::write(
+        p.join("old.env.production"),
+        format!("APP_SIGNING={secret}\n"),
+    )
+    .unwrap();
+    projects::git(p, &["init", "-q", "-b", "main"]);
+    projects::git(p, &["add", "-A"]);
+    projects::git(p, &["commit", "-q", "-m", "import"]);
+    projects::git(p, &["rm", "-q", "old.env.production"]);
+    projects::git(p, &["commit", "-q", "-m", "rm"]);
+    std::fs::write(p.join(".env"), format!("APP_SIGNING={secret}\n")).unwrap();
+    std::fs::write(
+        p.join(".harden/config.toml"),
+        "[settings]\nSECRET_KEY = \"APP_SIGNING\"\nLOG_LEVEL = \"APP_SIGNING\"\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for format in ["json", "sarif", "markdown", "junit", "text"] {
+        let report = out.path().join(format!("r.{format}"));
+        let o = common::run(
+            common::harden()
+                .args(["check", "--offline", "--format", format, "--output"])
+                .arg(&report)
+                .arg("--project")
+                .arg(p),
+        );
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            !text.contains(secret),
+            "{format}: the secret reached the report"
+        );
+        assert!(!o.stdout.contains(secret) && !o.stderr.contains(secret));
+        if format == "json" {
+            assert!(
+                text.contains("APP_SIGNING=\\\"‹secret›\\\" is not a log level"),
+                "{text}"
+            );
+            let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_truth(
+                &r,
+                &[(
+                    "env.secret_key_not_committed",
+                    "fail",
+                    "old.env.production (in history, commit ",
+                    "",
+                )],
+            );
+        }
+    }
+}

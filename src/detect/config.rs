@@ -19,7 +19,7 @@ use crate::util::fsio;
 /// The file, inside the project.
 pub const FILE: &str = ".harden/config.toml";
 /// Largest config file read.
-const CAP: u64 = 256 * 1024;
+const CAP: u64 = 1024 * 1024;
 /// The value that says the project has no setting for a concept.
 pub const NONE: &str = "none";
 
@@ -35,13 +35,40 @@ pub struct Named {
 /// The `[settings]` table: checklist key → the project's setting.
 pub type SettingsMap = BTreeMap<String, Named>;
 
-/// A config file that cannot be used, with where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}: {what}")]
+/// A config file that cannot be used, with where (line 0: the file as a
+/// whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub path: String,
     pub line: usize,
     pub what: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.what)
+        } else {
+            write!(f, "{}:{}: {}", self.path, self.line, self.what)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A name as an error shows it: control characters escaped, at most 64
+/// characters.
+fn shown_name(name: &str) -> String {
+    let cut: String = name.chars().take(64).collect();
+    let more = if name.chars().count() > 64 { "…" } else { "" };
+    format!("{:?}{more}", crate::util::redact::escape_controls(&cut))
+}
+
+/// An I/O error's text without the path in front (the error says it).
+fn without_path(e: &std::io::Error, p: &Path) -> String {
+    let t = e.to_string();
+    let prefix = format!("{}: ", p.display());
+    t.strip_prefix(&prefix).map_or(t.clone(), str::to_string)
 }
 
 /// The config file of `project`.
@@ -51,15 +78,13 @@ pub fn path(project: &Path) -> PathBuf {
 
 /// The file's text: a regular file, not a link, UTF-8.
 fn read(p: &Path) -> std::io::Result<String> {
+    // The folder too: a linked .harden is refused as the writer refuses it.
+    fsio::refuse_linked_dir(fsio::parent(p))?;
     let bytes = fsio::read_input(p, CAP, false)?;
     String::from_utf8(bytes).map_err(|e| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!(
-                "{} is not valid UTF-8 (byte {})",
-                p.display(),
-                e.utf8_error().valid_up_to()
-            ),
+            format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
         )
     })
 }
@@ -82,7 +107,7 @@ pub fn valid_name(name: &str) -> bool {
 /// concept or an impossible setting name: the error says where.
 pub fn load(project: &Path, concepts: &[&str]) -> Result<SettingsMap, ConfigError> {
     let p = path(project);
-    let shown = FILE.to_string();
+    let shown = p.display().to_string();
     let err = |line: usize, what: String| ConfigError {
         path: shown.clone(),
         line,
@@ -91,7 +116,7 @@ pub fn load(project: &Path, concepts: &[&str]) -> Result<SettingsMap, ConfigErro
     let text = match read(&p) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SettingsMap::new()),
-        Err(e) => return Err(err(0, e.to_string())),
+        Err(e) => return Err(err(0, without_path(&e, &p))),
     };
     let line_of = |offset: usize| crate::util::text::line_col(&text, offset).0;
     let doc: toml_edit::Document<String> = text.parse().map_err(|e: toml_edit::TomlError| {
@@ -115,8 +140,8 @@ pub fn load(project: &Path, concepts: &[&str]) -> Result<SettingsMap, ConfigErro
             return Err(err(
                 line,
                 format!(
-                    "[settings] names {:?}, which is not a checklist setting (one of {})",
-                    crate::util::redact::escape_controls(key),
+                    "[settings] names {}, which is not a checklist setting (one of {})",
+                    shown_name(key),
                     concepts.join(", ")
                 ),
             ));
@@ -135,8 +160,8 @@ pub fn load(project: &Path, concepts: &[&str]) -> Result<SettingsMap, ConfigErro
             return Err(err(
                 line,
                 format!(
-                    "{key} = {:?} is not a setting name (letters, digits and _)",
-                    crate::util::redact::escape_controls(v)
+                    "{key} = {} is not a setting name (letters, digits and _)",
+                    shown_name(v)
                 ),
             ));
         };
@@ -154,7 +179,7 @@ pub fn load(project: &Path, concepts: &[&str]) -> Result<SettingsMap, ConfigErro
 pub fn set(project: &Path, key: &str, setting: Option<&str>) -> Result<(), ConfigError> {
     let p = path(project);
     let err = |what: String| ConfigError {
-        path: FILE.to_string(),
+        path: p.display().to_string(),
         line: 0,
         what,
     };
@@ -163,14 +188,14 @@ pub fn set(project: &Path, key: &str, setting: Option<&str>) -> Result<(), Confi
         && !valid_name(s)
     {
         return Err(err(format!(
-            "{:?} is not a setting name (letters, digits and _)",
-            crate::util::redact::escape_controls(s)
+            "{} is not a setting name (letters, digits and _)",
+            shown_name(s)
         )));
     }
     let text = match read(&p) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(err(e.to_string())),
+        Err(e) => return Err(err(without_path(&e, &p))),
     };
     let mut doc: toml_edit::DocumentMut = text
         .parse()
@@ -255,8 +280,19 @@ mod tests {
             let e = load(d.path(), CONCEPTS).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {e}");
             assert!(e.to_string().contains(says), "{e}");
-            assert!(e.to_string().starts_with(".harden/config.toml:"), "{e}");
+            assert!(e.to_string().contains(".harden/config.toml:"), "{e}");
         }
+        std::fs::write(path(d.path()), b"[settings]\n\xff\n").unwrap();
+        let e = load(d.path(), CONCEPTS).unwrap_err().to_string();
+        assert!(
+            e.ends_with(".harden/config.toml: is not valid UTF-8 (byte 11)"),
+            "{e}"
+        );
+        assert_eq!(e.matches("config.toml").count(), 1, "{e}");
+        let long = format!("[settings]\n{} = \"X\"\n", "K".repeat(200_000));
+        std::fs::write(path(d.path()), long).unwrap();
+        let e = load(d.path(), CONCEPTS).unwrap_err().to_string();
+        assert!(e.len() < 500, "the unknown key is cut: {} bytes", e.len());
     }
 
     #[test]
@@ -299,6 +335,9 @@ mod tests {
             load(d.path(), CONCEPTS).is_err(),
             "a link is refused on read too"
         );
+        let d3 = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(d.path().join(".harden"), d3.path().join(".harden")).unwrap();
+        assert!(load(d3.path(), CONCEPTS).is_err(), "a linked folder too");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
         // A linked .harden folder is refused too.
         let d2 = tempfile::tempdir().unwrap();

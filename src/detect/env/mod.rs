@@ -85,6 +85,24 @@ fn view(inputs: &Inputs, file: EnvFile, shown: &str, sources: &super::python::So
     // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
     let file = file.interpolated();
     let (effective, resolved) = effective::resolve(&file, &settings, &uses, &keys, shown);
+    // A secret read under a name that does not say so (APP_SIGNING, named
+    // by the config or found by its use) reaches the masking path too,
+    // before any rule can print it.
+    for rule in RULES {
+        let Some(v) = rule.setting.and_then(|k| effective.value(k)) else {
+            continue;
+        };
+        // Published placeholders are not secrets (the checklist quotes
+        // them); envfile::read leaves them out the same way.
+        if secrets::placeholder_reason(v.trim()).is_some() {
+            continue;
+        }
+        match rule.holds {
+            Holds::Secret => crate::util::redact::remember(v),
+            Holds::UrlWithPassword => crate::util::redact::remember_setting("DATABASE_URL", v),
+            Holds::Value => {}
+        }
+    }
     View {
         settings,
         uses,

@@ -11,11 +11,12 @@ use regex::Regex;
 use crate::detect::envfile;
 use crate::detect::secrets::{placeholder_reason, publicly_known, strength_with};
 
-/// An env-like file name: `.env`, `.env.*`, `*.env`, examples included
-/// (an example with a real key pasted into it is a leak too).
+/// An env-like file name: `.env`, `.env.*`, `*.env`, `*.env.*` (a copy
+/// such as `prod.env.bak`), examples included (an example with a real key
+/// pasted into it is a leak too).
 pub fn is_env_like(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env") || name.contains(".env.")
 }
 
 /// Folders whose files are test data or samples, not configuration.
@@ -59,22 +60,83 @@ pub struct RealSecret {
 }
 
 /// Fewest bits a value needs to count as real: below this a value is a
-/// sample whatever its shape (`test`, `secret123`).
-const REAL_BITS: f64 = 48.0;
+/// sample whatever its shape (`test`, `secret123`); eight random letters
+/// and digits pass.
+const REAL_BITS: f64 = 40.0;
+
+/// Prefixes of tokens whose shape says what they are, whatever the key.
+const TOKEN_PREFIXES: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "ghu_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xapp-",
+    "sk_live_",
+    "rk_live_",
+    "sk-",
+    "AIza",
+    "SG.",
+    "npm_",
+    "pypi-",
+];
+
+/// A value written as an explanation, not a value: `e.g. 4f3c…`,
+/// `<your key>`, `... (run: openssl rand -hex 32)`.
+fn explained(value: &str) -> bool {
+    let v = value.trim();
+    v.contains("...")
+        || v.contains('…')
+        || v.contains(' ')
+        || v.starts_with('<')
+        || v.to_ascii_lowercase().starts_with("e.g")
+        || v.ends_with("EXAMPLE")
+        || v.ends_with("EXAMPLEKEY")
+}
 
 /// Whether `value`, set under `key`, looks like a real secret: not a
 /// placeholder or a known key, not made of words, and at least
 /// [`REAL_BITS`] strong.
 fn looks_real(value: &str, context: &[&str]) -> Option<String> {
-    if value.len() < 8 || placeholder_reason(value).is_some() || publicly_known(value).is_some() {
+    if value.len() < 8
+        || explained(value)
+        || placeholder_reason(value).is_some()
+        || publicly_known(value).is_some()
+    {
         return None;
     }
     let s = strength_with(value, context);
     (!s.structured() && s.bits >= REAL_BITS).then(|| s.summary())
 }
 
+/// The user and password of a URL value, read as a driver reads them:
+/// between `://` and the last `@` (a password may hold `/`, `#` or `?`,
+/// which a URL parser refuses).
+fn url_credentials(value: &str) -> Option<(String, String)> {
+    let s = value.find("://")? + 3;
+    let at = value.rfind('@')?;
+    let info = value.get(s..at)?;
+    let (user, password) = info.split_once(':')?;
+    Some((
+        crate::util::redact::percent_decode(user),
+        crate::util::redact::percent_decode(password),
+    ))
+}
+
+/// A key whose name says it holds a secret: the masking path's list, and
+/// the short forms it leaves out (`_PW`, `_PAT`).
+fn secret_named(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    crate::util::redact::is_secret_key(key) || k.ends_with("_PW") || k.ends_with("_PAT")
+}
+
 /// The secrets of an env-like file's text that look real: values of
-/// secret-named keys, and passwords inside URLs under any key.
+/// secret-named keys (for a URL, its longest path or query part, where a
+/// webhook keeps its token), tokens whose prefix says what they are under
+/// any key, and passwords inside URLs under any key.
 pub fn real_secrets(text: &[u8]) -> Vec<RealSecret> {
     let file = envfile::parse(text);
     let mut out = Vec::new();
@@ -82,11 +144,7 @@ pub fn real_secrets(text: &[u8]) -> Vec<RealSecret> {
         let Some(value) = file.value(key) else {
             continue;
         };
-        if let Ok(u) = url::Url::parse(value)
-            && let Some(p) = u.password()
-        {
-            let password = crate::util::redact::percent_decode(p);
-            let user = crate::util::redact::percent_decode(u.username());
+        if let Some((user, password)) = url_credentials(value) {
             if let Some(strength) = looks_real(&password, &[&user]) {
                 out.push(RealSecret {
                     key: format!("the password in {key}"),
@@ -95,8 +153,18 @@ pub fn real_secrets(text: &[u8]) -> Vec<RealSecret> {
             }
             continue;
         }
-        if crate::util::redact::is_secret_key(key)
-            && let Some(strength) = looks_real(value, &[])
+        let token = TOKEN_PREFIXES.iter().any(|p| value.starts_with(p)) && value.len() >= 20;
+        let judged = if value.contains("://") {
+            // The token of a webhook or signed URL: its longest part.
+            value
+                .split(['/', '?', '&', '='])
+                .max_by_key(|p| p.len())
+                .unwrap_or("")
+        } else {
+            value
+        };
+        if (secret_named(key) || token)
+            && let Some(strength) = looks_real(judged, &[])
         {
             out.push(RealSecret {
                 key: key.to_string(),
@@ -105,6 +173,24 @@ pub fn real_secrets(text: &[u8]) -> Vec<RealSecret> {
         }
     }
     out
+}
+
+/// Values of an env file that look like real secrets whatever their key
+/// is called (a setting named `APP_SIGNING` by the config): random enough,
+/// not a URL or a list.
+pub fn real_values(text: &[u8]) -> Vec<(String, String)> {
+    let file = envfile::parse(text);
+    file.keys()
+        .into_iter()
+        .filter_map(|k| {
+            let v = file.value(k)?;
+            (v.len() >= 12
+                && !v.contains("://")
+                && !v.contains(',')
+                && looks_real(v, &[]).is_some())
+            .then(|| (k.to_string(), v.to_string()))
+        })
+        .collect()
 }
 
 /// The secret values of an env file, as (key, value): secret-named keys
@@ -116,15 +202,15 @@ pub fn secret_values(text: &[u8]) -> Vec<(String, String)> {
         let Some(value) = file.value(key) else {
             continue;
         };
-        if let Ok(u) = url::Url::parse(value)
-            && let Some(p) = u.password()
-        {
-            out.push((
-                format!("the password in {key}"),
-                crate::util::redact::percent_decode(p),
-            ));
-        } else if crate::util::redact::is_secret_key(key) {
+        if let Some((_, p)) = url_credentials(value) {
+            out.push((format!("the password in {key}"), p));
+        } else if secret_named(key) {
             out.push((key.to_string(), value.to_string()));
+        }
+    }
+    for (k, v) in real_values(text) {
+        if !out.iter().any(|(_, x)| *x == v) {
+            out.push((k, v));
         }
     }
     out.retain(|(_, v)| v.len() >= 6 && placeholder_reason(v).is_none());
@@ -226,6 +312,7 @@ mod tests {
             "backend/.env.production",
             "prod.env",
             ".env.example",
+            "x.env.bak",
         ] {
             assert!(is_env_like(n), "{n}");
         }
@@ -260,6 +347,49 @@ mod tests {
         for s in &found {
             assert!(!s.strength.contains("Vq3u") && !s.strength.contains("nX8"));
         }
+    }
+
+    #[test]
+    fn real_secrets_under_any_name_or_shape() {
+        let keys = |t: &str| -> Vec<String> {
+            real_secrets(t.as_bytes())
+                .into_iter()
+                .map(|s| s.key)
+                .collect()
+        };
+        // A password a URL parser refuses (# and / in it) is still read.
+        assert_eq!(
+            keys("DATABASE_URL=postgresql://app:Zq8#vN3pL6x/R2tY9@db/app\n"),
+            ["the password in DATABASE_URL"]
+        );
+        assert_eq!(
+            keys("MYSQL_ROOT_PW=Vq3uV7hT0pZ9xK2mR8sW4yB6nC1dF5gJ\n"),
+            ["MYSQL_ROOT_PW"]
+        );
+        assert_eq!(
+            keys("GH=ghp_Vq3uV7hT0pZ9xK2mR8sW4yB6nC1dF5gJ2kLa\n"),
+            ["GH"]
+        );
+        assert_eq!(
+            keys(
+                "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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\n"
+            ),
+            ["SLACK_WEBHOOK_URL"]
+        );
+        assert_eq!(keys("DB_PASSWORD=h7Kq2xPz\n"), ["DB_PASSWORD"]);
+        // Samples and explanations are not.
+        assert!(
+            keys("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n").is_empty()
+        );
+        assert!(keys("SECRET_KEY=\"e.g. 4f3c2b1a... (run: openssl rand -hex 32)\"\n").is_empty());
+    }
+
+    #[test]
+    fn the_live_value_is_found_under_a_name_that_does_not_say_secret() {
+        let now = secret_values(b"APP_SIGNING=Hn4Rt7Wq2Zx9Lp3Vb6Mk8Jd1\nLOG_LEVEL=INFO\n");
+        assert_eq!(now.len(), 1, "{now:?}");
+        let r = reused(b"APP_SIGNING=Hn4Rt7Wq2Zx9Lp3Vb6Mk8Jd1\n", &now);
+        assert_eq!(r.len(), 1);
     }
 
     #[test]

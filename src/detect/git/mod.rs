@@ -149,6 +149,8 @@ fn env_files(
             continue;
         };
         let mut keys = leaks::reused(text, current);
+        // The value in use now is a leak wherever it sits, test data too.
+        let live = !keys.is_empty();
         for k in leaks::real_secrets(text) {
             if !keys.iter().any(|r| r.key == k.key) {
                 keys.push(k);
@@ -159,7 +161,7 @@ fn env_files(
             continue;
         }
         let leak = Leak { path, place, keys };
-        if is_test_data(&leak.path) {
+        if is_test_data(&leak.path) && !live {
             out.test_leaks.push(leak);
         } else {
             out.leaks.push(leak);
@@ -193,7 +195,10 @@ fn tracked_keys(r: &repo::Repo, current: &[(String, String)], env_rel: Option<&s
         if Some(t.path.as_str()) == env_rel {
             continue;
         }
-        let path = r.root.join(&t.path);
+        // The bytes git holds: a file name need not be UTF-8.
+        let path = r
+            .root
+            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&t.raw));
         // Never through a link: a tracked link may point anywhere.
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
@@ -247,10 +252,21 @@ struct Ignored {
 fn ignores(inputs: &Inputs, r: &repo::Repo, env_rel: &str) -> Result<Ignored, GitError> {
     let mut gaps = Vec::new();
     let mut covered = Vec::new();
+    // Only a committed .gitignore keeps the file out of another clone.
+    let committed = |src: &str| r.tracked.iter().any(|t| t.path == src);
     match repo::ignored_by(&r.root, env_rel, inputs.deadline)? {
         None => gaps.push(format!("{env_rel} is not in .gitignore")),
-        Some(src) if src.ends_with(".gitignore") && !src.starts_with('/') => {
+        Some(src) if src.ends_with(".gitignore") && committed(&src) => {
             covered.push(format!("{env_rel} is ignored by {src}"));
+        }
+        Some(src)
+            if src.ends_with(".gitignore")
+                && !src.starts_with(".git/")
+                && !src.starts_with('/') =>
+        {
+            gaps.push(format!(
+                "{env_rel} is ignored by {src}, which is not committed: another clone would commit the env file"
+            ));
         }
         Some(src) => {
             let which = if src.contains("info/exclude") {
@@ -327,14 +343,14 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
     let ignored = ignores(inputs, r, &env_rel)?;
     let env_tracked = r.tracked.iter().any(|t| t.path == env_rel);
     let searched = format!(
-        "{} of history{}, {} tracked files searched{}",
+        "{} of history{}, {} searched for keys{}",
         plural(r.commits, "commit"),
         if r.prefix.is_empty() {
             String::new()
         } else {
             format!(" (the whole repository, project in {})", r.prefix)
         },
-        keys.scanned,
+        plural(keys.scanned, "tracked file"),
         if keys.more { " (the first ones)" } else { "" }
     );
 
@@ -346,8 +362,13 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
         .env_values
         .iter()
         .map(|(k, at)| {
+            let what = if k.starts_with("the ") {
+                k.clone()
+            } else {
+                format!("the {k}")
+            };
             format!(
-                "the {k} of {} appears at {at}",
+                "{what} of {} appears at {at}",
                 inputs.show(&inputs.env_file)
             )
         })
@@ -364,10 +385,14 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
     }
     if !env.unread.is_empty() {
         warn.push(format!(
-            "not read (over {} KiB, or past the first {} files): {}",
-            repo::MAX_BLOB_BYTES / 1024,
-            repo::MAX_BLOBS,
-            env.unread.iter().cloned().collect::<Vec<_>>().join(", ")
+            "env-like files not read (over {} MiB, or past the reading budget), so not judged: {}{}",
+            repo::MAX_BLOB_BYTES / (1024 * 1024),
+            env.unread.iter().take(20).cloned().collect::<Vec<_>>().join(", "),
+            if env.unread.len() > 20 {
+                format!(" and {} more", env.unread.len() - 20)
+            } else {
+                String::new()
+            }
         ));
     }
     let apart = if env.samples.is_empty() {
@@ -435,6 +460,18 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
             keys.test_aws.join(", ")
         ));
     }
+    if !env.unread.is_empty() {
+        repo_warn.push(format!(
+            "env-like files not read (over {} MiB, or past the reading budget), so not judged: {}",
+            repo::MAX_BLOB_BYTES / (1024 * 1024),
+            env.unread
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if !keys.test_private.is_empty() {
         repo_warn.push(format!(
             "in test data, private keys at {}: check they are test keys",
@@ -453,7 +490,7 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
         Finding::new(
             "external.no_secrets_in_repo",
             Outcome::Warn,
-            format!("{}; nothing outside test data ({searched})", repo_warn.join("; ")),
+            format!("{} ({searched})", repo_warn.join("; ")),
         )
         .fix("Make sure test data holds only fake keys, and say so in a comment beside them.")
     } else {
@@ -461,7 +498,7 @@ fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError>
             "external.no_secrets_in_repo",
             Outcome::Pass,
             format!(
-                "no real-looking secret in env files, no AWS access key in a key's context and no private key ({searched}){apart}"
+                "no real-looking secret in env files (tracked or in history), and no AWS access key in a key's context or private key in the working copy of tracked files ({searched}){apart}"
             ),
         )
     });
@@ -663,6 +700,16 @@ mod tests {
             f.evidence
         );
         std::fs::write(p.join(".gitignore"), "*.env\n").unwrap();
+        // Not committed yet: another clone has no such rule.
+        let f = finding(p, "env.secret_key_not_committed");
+        assert_eq!(f.outcome, Outcome::Warn, "{}", f.evidence);
+        assert!(
+            f.evidence.contains("which is not committed"),
+            "{}",
+            f.evidence
+        );
+        git(p, &["add", ".gitignore"]);
+        git(p, &["commit", "-q", "-m", "ignore"]);
         let f = finding(p, "env.secret_key_not_committed");
         assert_eq!(f.outcome, Outcome::Pass, "{}", f.evidence);
         assert!(
@@ -724,6 +771,143 @@ mod tests {
             f.evidence
         );
         assert!(!f.evidence.contains("mysecret"));
+    }
+
+    const REAL: &str = "SECRET_KEY=Vq3uV7hT0pZ9xK2mR8sW4yB6nC1dF5gJ\n";
+
+    fn repo_with_commit() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path();
+        git(p, &["init", "-q", "-b", "main"]);
+        std::fs::write(p.join(".gitignore"), ".env\n").unwrap();
+        git(p, &["add", "-A"]);
+        git(p, &["commit", "-q", "-m", "i"]);
+        d
+    }
+
+    #[test]
+    fn the_repositorys_config_runs_no_signature_program() {
+        let d = repo_with_commit();
+        let p = d.path();
+        let marker = p.join("ran");
+        let evil = p.join("evil.sh");
+        std::fs::write(&evil, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
+        std::fs::set_permissions(&evil, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        // A commit carrying a signature header, written by hand.
+        std::fs::write(p.join("x.env"), "A=1\n").unwrap();
+        git(p, &["add", "-f", "x.env"]);
+        git(p, &["commit", "-q", "-m", "env"]);
+        let body = std::process::Command::new("git")
+            .arg("-C")
+            .arg(p)
+            .args(["cat-file", "commit", "HEAD"])
+            .output()
+            .unwrap()
+            .stdout;
+        let body = String::from_utf8(body).unwrap().replacen(
+            "\n\n",
+            "\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\n",
+            1,
+        );
+        std::fs::write(p.join("signed"), body).unwrap();
+        let id = std::process::Command::new("git")
+            .arg("-C")
+            .arg(p)
+            .args(["hash-object", "-t", "commit", "-w", "signed"])
+            .output()
+            .unwrap()
+            .stdout;
+        let id = String::from_utf8(id).unwrap().trim().to_string();
+        git(p, &["update-ref", "refs/heads/main", &id]);
+        git(p, &["config", "log.showSignature", "true"]);
+        git(p, &["config", "gpg.program", &evil.display().to_string()]);
+        git(
+            p,
+            &["config", "core.fsmonitor", &evil.display().to_string()],
+        );
+        git(p, &["config", "core.pager", &evil.display().to_string()]);
+        let f = finding(p, "env.secret_key_not_committed");
+        assert!(f.evidence.contains("x.env"), "{}", f.evidence);
+        assert!(!marker.exists(), "the repository's program ran");
+    }
+
+    #[test]
+    fn a_file_only_a_merge_or_a_stash_wrote_is_read() {
+        let d = repo_with_commit();
+        let p = d.path();
+        git(p, &["checkout", "-q", "-b", "side"]);
+        std::fs::write(p.join("a.txt"), "side\n").unwrap();
+        git(p, &["add", "a.txt"]);
+        git(p, &["commit", "-q", "-m", "side"]);
+        git(p, &["checkout", "-q", "main"]);
+        git(p, &["merge", "-q", "--no-ff", "--no-commit", "side"]);
+        std::fs::write(p.join("deploy.env"), REAL).unwrap();
+        git(p, &["add", "-f", "deploy.env"]);
+        git(p, &["commit", "-q", "-m", "merge"]);
+        git(p, &["rm", "-q", "deploy.env"]);
+        git(p, &["commit", "-q", "-m", "rm"]);
+        // A tracked sample whose work-tree change was stashed.
+        std::fs::write(p.join("app.env.sample"), "SECRET_KEY=changeme\n").unwrap();
+        git(p, &["add", "-f", "app.env.sample"]);
+        git(p, &["commit", "-q", "-m", "sample"]);
+        std::fs::write(
+            p.join("app.env.sample"),
+            "API_TOKEN=Hn4Rt7Wq2Zx9Lp3Vb6Mk8Jd1\n",
+        )
+        .unwrap();
+        git(p, &["stash", "-q"]);
+        let f = finding(p, "external.no_secrets_in_repo");
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
+        assert!(
+            f.evidence.contains("deploy.env (in history"),
+            "{}",
+            f.evidence
+        );
+        assert!(
+            f.evidence.contains("app.env.sample (in history"),
+            "{}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn many_env_files_are_all_read() {
+        let d = repo_with_commit();
+        let p = d.path();
+        std::fs::create_dir(p.join("cfg")).unwrap();
+        for i in 0..600 {
+            std::fs::write(p.join(format!("cfg/f{i}.env")), format!("N={i}\n")).unwrap();
+        }
+        std::fs::write(p.join("cfg/zz.env"), REAL).unwrap();
+        git(p, &["add", "-f", "cfg"]);
+        git(p, &["commit", "-q", "-m", "cfg"]);
+        let f = finding(p, "external.no_secrets_in_repo");
+        assert_eq!(
+            f.outcome,
+            Outcome::Fail,
+            "{}",
+            &f.evidence[..200.min(f.evidence.len())]
+        );
+        assert!(f.evidence.contains("cfg/zz.env (tracked)"));
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_searched() {
+        use std::os::unix::ffi::OsStrExt;
+        let d = repo_with_commit();
+        let p = d.path();
+        let name = std::ffi::OsStr::from_bytes(b"cr\xffeds.ini");
+        std::fs::write(p.join(name), "aws_access_key_id = AKIAJ7QX2MDRZ4VNBL3Q\n").unwrap();
+        git(p, &["add", "-A"]);
+        git(p, &["commit", "-q", "-m", "creds"]);
+        let f = finding(p, "external.no_secrets_in_repo");
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
+        assert!(
+            f.evidence.contains("AWS access key ids at cr"),
+            "{}",
+            f.evidence
+        );
     }
 
     #[test]

@@ -21,14 +21,18 @@ use crate::detect::proc;
 /// crosses folders).
 const HISTORY_PATHSPEC: &str = ":(icase)*.env*";
 /// Most env-like blobs read from history and the index.
-pub const MAX_BLOBS: usize = 400;
+pub const MAX_BLOBS: usize = 5000;
 /// Largest env-like blob read; a bigger one is named, not read.
-pub const MAX_BLOB_BYTES: u64 = 256 * 1024;
+pub const MAX_BLOB_BYTES: u64 = 4 * 1024 * 1024;
+/// Most bytes of env-like blobs read in all.
+const MAX_BLOB_TOTAL: u64 = 48 * 1024 * 1024;
 
-/// A tracked file: its path from the repository root and its blob.
+/// A tracked file: its path from the repository root (as shown, and as
+/// the bytes git holds, which need not be UTF-8) and its blob.
 #[derive(Debug, Clone)]
 pub struct Tracked {
     pub path: String,
+    pub raw: Vec<u8>,
     pub blob: String,
 }
 
@@ -66,13 +70,18 @@ pub fn find_root(project: &Path) -> Option<PathBuf> {
 
 /// A git command on `root` that runs none of the repository's programs.
 fn command(root: &Path, args: &[&str]) -> Command {
+    command_in(root, &root.display().to_string(), args)
+}
+
+/// As [`command`], in `dir`, trusting the repository at `safe`.
+fn command_in(dir: &Path, safe: &str, args: &[&str]) -> Command {
     let mut c = Command::new("git");
-    c.arg("-C").arg(root).arg("--no-pager");
+    c.arg("-C").arg(dir).arg("--no-pager");
     // safe.directory: harden runs as root on a checkout a deploy user owns;
     // git would refuse it ("dubious ownership"). The protection is against
     // the repository's config running programs, and every such setting a
     // read of history could reach is switched off here.
-    let safe = format!("safe.directory={}", root.display());
+    let safe = format!("safe.directory={safe}");
     for (k, v) in [
         ("core.fsmonitor", "false"),
         ("diff.external", ""),
@@ -81,6 +90,15 @@ fn command(root: &Path, args: &[&str]) -> Command {
         ("core.packedGitLimit", "16m"),
         ("core.deltaBaseCacheLimit", "4m"),
         ("diff.renames", "false"),
+        // Signature checks run gpg.program or gpg.ssh.program, which the
+        // repository's config names.
+        ("log.showSignature", "false"),
+        ("gpg.program", "false"),
+        ("gpg.ssh.program", "false"),
+        ("gpg.x509.program", "false"),
+        ("core.askPass", ""),
+        ("core.sshCommand", "false"),
+        ("credential.helper", ""),
     ] {
         c.arg("-c").arg(format!("{k}={v}"));
     }
@@ -142,7 +160,23 @@ fn stopped(command: &str) -> GitError {
 /// # Errors
 /// No git, not a repository, or a command that failed or ran out of time.
 pub fn read(project: &Path, deadline: Duration) -> Result<Repo, GitError> {
-    let root = find_root(project).ok_or(GitError::NotARepository)?;
+    // Git's own answer (an empty `.git` folder is no repository to git),
+    // for a checkout another user may own: this one command reads no
+    // config that runs anything (see `command`).
+    find_root(project).ok_or(GitError::NotARepository)?;
+    let c = command_in(project, "*", &["rev-parse", "--show-toplevel"]);
+    let top = proc::run(c, deadline).map_err(|e| GitError::Failed {
+        command: "rev-parse".into(),
+        why: e.to_string(),
+    })?;
+    if !top.status.success() {
+        return Err(GitError::NotARepository);
+    }
+    let root = {
+        use std::os::unix::ffi::OsStrExt;
+        let out = top.stdout.strip_suffix(b"\n").unwrap_or(&top.stdout);
+        PathBuf::from(std::ffi::OsStr::from_bytes(out))
+    };
     let project = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
     let prefix = match project.strip_prefix(&root) {
         Ok(p) if p.as_os_str().is_empty() => String::new(),
@@ -182,13 +216,15 @@ pub fn read(project: &Path, deadline: Duration) -> Result<Repo, GitError> {
 fn parse_index(out: &[u8]) -> Vec<Tracked> {
     out.split(|&b| b == 0)
         .filter_map(|rec| {
-            let rec = std::str::from_utf8(rec).ok()?;
-            let (meta, path) = rec.split_once('\t')?;
+            let tab = rec.iter().position(|&b| b == b'\t')?;
+            let meta = std::str::from_utf8(&rec[..tab]).ok()?;
+            let raw = rec[tab + 1..].to_vec();
             let mut m = meta.split(' ');
             let mode = m.next()?;
             let blob = m.next()?;
             (mode == "100644" || mode == "100755").then(|| Tracked {
-                path: path.to_string(),
+                path: String::from_utf8_lossy(&raw).into_owned(),
+                raw,
                 blob: blob.to_string(),
             })
         })
@@ -216,6 +252,10 @@ fn history(
         "--stdin",
         "--full-history",
         "--no-renames",
+        "--no-show-signature",
+        // A merge's own changes (a conflict resolved with a new file, a
+        // stash's work tree) show against its first parent.
+        "--diff-merges=first-parent",
         "--no-abbrev",
         "--raw",
         "-z",
@@ -283,31 +323,36 @@ pub struct Blobs {
 }
 
 /// Reads blobs by id, at most [`MAX_BLOBS`] of at most [`MAX_BLOB_BYTES`]
-/// each; the ones too big are returned apart.
+/// each and 48 MiB in all; the ones not read are returned apart (a caller
+/// must not call a repository clean with blobs unread).
 ///
 /// # Errors
 /// As [`read`].
 pub fn blobs(root: &Path, ids: &[&str], deadline: Duration) -> Result<Blobs, GitError> {
     let ids: Vec<&str> = ids.iter().copied().take(MAX_BLOBS).collect();
+    let sizes_input = ids.join("\n") + "\n";
     if ids.is_empty() {
         return Ok(Blobs::default());
     }
-    let list = ids.join("\n") + "\n";
     let sizes = ok(
         root,
         &["cat-file", "--batch-check=%(objectname) %(objectsize)"],
-        Some(list.into_bytes()),
+        Some(sizes_input.into_bytes()),
         deadline,
     )?;
     let mut small = Vec::new();
     let mut big = Vec::new();
+    let mut total = 0;
     for line in String::from_utf8_lossy(&sizes).lines() {
         let mut f = line.split(' ');
         let (Some(id), Some(size)) = (f.next(), f.next()) else {
             continue;
         };
         match size.parse::<u64>() {
-            Ok(n) if n <= MAX_BLOB_BYTES => small.push(id.to_string()),
+            Ok(n) if n <= MAX_BLOB_BYTES && total + n <= MAX_BLOB_TOTAL => {
+                total += n;
+                small.push(id.to_string());
+            }
             Ok(_) => big.push(id.to_string()),
             Err(_) => {}
         }
