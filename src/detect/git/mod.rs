@@ -322,6 +322,24 @@ fn ignores(inputs: &Inputs, r: &repo::Repo, env_rel: &str) -> Result<Ignored, Gi
 }
 
 fn judge_repo(inputs: &Inputs, r: &repo::Repo) -> Result<Vec<Finding>, GitError> {
+    // A folder inside someone's repository that git does not track (a new
+    // project under a home folder kept in git): that history is not its.
+    if !r.prefix.is_empty()
+        && !r.tracked.iter().any(|t| t.path.starts_with(&r.prefix))
+        && !r.history.keys().any(|(p, _)| p.starts_with(&r.prefix))
+    {
+        let why = format!(
+            "the project is inside the git repository at {}, but git tracks none of its files: its history and tracked files cannot be judged",
+            r.root.display()
+        );
+        return Ok(ITEMS[..2]
+            .iter()
+            .map(|item| {
+                Finding::new(item, Outcome::Unknown, why.clone())
+                    .fix("Commit the project (or run harden on its own repository).")
+            })
+            .collect());
+    }
     // The env file as the repository sees it (the project's .env when the
     // env file lives elsewhere, as on a server's /etc).
     let env_rel = inputs
@@ -905,6 +923,21 @@ mod tests {
         assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
         assert!(
             f.evidence.contains("AWS access key ids at cr"),
+            "{}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn an_untracked_folder_inside_another_repository_is_not_judged_by_it() {
+        let d = repo_with_commit();
+        let p = d.path();
+        std::fs::create_dir(p.join("newapp")).unwrap();
+        std::fs::write(p.join("newapp/main.py"), "x = 1\n").unwrap();
+        let f = finding(&p.join("newapp"), "external.no_secrets_in_repo");
+        assert_eq!(f.outcome, Outcome::Unknown, "{}", f.evidence);
+        assert!(
+            f.evidence.contains("git tracks none of its files"),
             "{}",
             f.evidence
         );
