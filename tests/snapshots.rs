@@ -226,6 +226,26 @@ fn footer_and_help_come_from_the_key_table() {
         assert!(s.contains(b.help), "{} missing from help", b.help);
         assert!(s.contains(b.label), "{} missing from help", b.label);
     }
+    // Every detection label the lists show is explained (issue 14).
+    for o in [
+        harden::detect::Outcome::Pass,
+        harden::detect::Outcome::Warn,
+        harden::detect::Outcome::Fail,
+        harden::detect::Outcome::Unknown,
+        harden::detect::Outcome::Skipped,
+        harden::detect::Outcome::Absent,
+    ] {
+        let word = harden::ui::outcome_word(o);
+        assert!(
+            s.lines().any(|l| {
+                let key = format!("  {word:<10}");
+                l.find(&key)
+                    .and_then(|i| l[i + key.len()..].chars().next())
+                    .is_some_and(char::is_alphabetic)
+            }),
+            "{word} missing from the help legend:\n{s}"
+        );
+    }
 }
 
 fn with_detections() -> Model {

@@ -16,6 +16,24 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
     };
     let sections = model.checklist.sections.len();
     let items = model.current_section().items.len();
+    // An answer is given to an item the operator is looking at: with the
+    // section list focused, no item is, so the key only says so.
+    let answers = matches!(
+        cmd,
+        Command::MarkDone
+            | Command::MarkNotDone
+            | Command::MarkNotApplicable
+            | Command::Reopen
+            | Command::Accept
+            | Command::Waive
+            | Command::EditNote
+    );
+    if answers && model.focus == Focus::Sections {
+        model.info(
+            "Answers go to the item in the items pane: press Enter or → to move there first.",
+        );
+        return vec![];
+    }
     match cmd {
         Command::Up
         | Command::Down

@@ -47,6 +47,8 @@ pub enum Mode {
     Operator {
         input: Input,
         error: Option<String>,
+        /// The input still holds the suggested name: typing replaces it.
+        suggested: bool,
     },
     /// Something found at start that the operator must see (a lock taken
     /// over, a changed checklist); any key dismisses it.
@@ -159,7 +161,14 @@ impl Model {
                 text: context.notices.join(" "),
             });
             let input = Input::new(default_operator.to_string());
-            (Mode::Operator { input, error: None }, message)
+            (
+                Mode::Operator {
+                    input,
+                    error: None,
+                    suggested: true,
+                },
+                message,
+            )
         } else if !context.notices.is_empty() {
             (Mode::Notice(context.notices.clone()), None)
         } else {

@@ -1,7 +1,7 @@
 //! The small prompts: who is answering, which env file is production,
 //! and notices to read before starting.
 
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
@@ -37,7 +37,12 @@ pub fn env_choice_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The operator's name, asked once per state file.
-pub fn operator_key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<Effect> {
+pub fn operator_key(
+    model: &mut Model,
+    key: KeyEvent,
+    mut input: Input,
+    suggested: bool,
+) -> Vec<Effect> {
     match keymap::lookup(keymap::OPERATOR, &key) {
         Some(Command::Save) => {
             let name = crate::util::redact::escape_controls(input.value().trim());
@@ -45,6 +50,7 @@ pub fn operator_key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<E
                 model.mode = Mode::Operator {
                     input,
                     error: Some("A name is needed: it is recorded with every answer.".into()),
+                    suggested: false,
                 };
                 return vec![];
             }
@@ -52,6 +58,7 @@ pub fn operator_key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<E
                 model.mode = Mode::Operator {
                     input,
                     error: Some(why.into()),
+                    suggested: false,
                 };
                 return vec![];
             }
@@ -60,10 +67,33 @@ pub fn operator_key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<E
             vec![Effect::Save]
         }
         _ => {
+            // The suggested name is replaced by what is typed, as a
+            // selected text is (typing `ceo` gave `operatorceo`).
+            if suggested
+                && matches!(
+                    key.code,
+                    KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
+                )
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                input = Input::default();
+                if !matches!(key.code, KeyCode::Char(_)) {
+                    model.mode = Mode::Operator {
+                        input,
+                        error: None,
+                        suggested: false,
+                    };
+                    return vec![];
+                }
+            }
             if let Some(req) = to_input_request(&Event::Key(key)) {
                 input.handle(req);
             }
-            model.mode = Mode::Operator { input, error: None };
+            model.mode = Mode::Operator {
+                input,
+                error: None,
+                suggested: false,
+            };
             vec![]
         }
     }

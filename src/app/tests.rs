@@ -55,9 +55,14 @@ fn first_start_asks_for_the_operator_prefilled() {
         panic!("{:?}", m.mode)
     };
     assert_eq!(input.value(), "alice");
-    // Keys go to the prompt, not to the checklist.
+    // Keys go to the prompt, not to the checklist; the first one typed
+    // replaces the suggestion (typing `ceo` once gave `operatorceo`).
     ch(&mut m, 'd');
     assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+    let Mode::Operator { input, .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!(input.value(), "d");
     key(&mut m, KeyCode::Backspace);
     for _ in 0..5 {
         key(&mut m, KeyCode::Backspace);
@@ -329,11 +334,29 @@ fn section_navigation() {
 }
 
 #[test]
-fn status_keys_act_on_the_item_even_from_the_section_list() {
+fn answer_keys_do_nothing_from_the_section_list_but_say_why() {
+    // Issue 14: `d` with the sections focused marked an item the operator
+    // had not seen.
     let mut m = fresh();
     key(&mut m, KeyCode::Esc);
+    for c in ['d', 'x', 'a', 'o', 'y', 'w', 'e'] {
+        let effects = ch(&mut m, c);
+        assert!(effects.is_empty(), "{c}");
+        assert_eq!(m.focus, Focus::Sections, "{c}");
+        assert!(matches!(m.mode, Mode::Browse), "{c}");
+    }
+    assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Open);
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Answers go to the item in the items pane"),
+        "{:?}",
+        m.message
+    );
+    key(&mut m, KeyCode::Enter);
     ch(&mut m, 'd');
-    assert_eq!(m.focus, Focus::Items);
     assert_eq!(m.status("env.secret_key_strong"), OperatorStatus::Done);
 }
 
@@ -799,4 +822,17 @@ fn generate_asks_answers_then_shows_the_plan_then_writes_on_y() {
     // With answers kept, c opens them directly.
     assert_eq!(ch(&mut m, 'c'), vec![]);
     assert!(matches!(m.mode, Mode::Answers(_)));
+}
+
+#[test]
+fn one_url_is_said_in_the_singular() {
+    let mut m = fresh();
+    ch(&mut m, 'u');
+    typ(&mut m, "https://api.example.com");
+    let effects = key(&mut m, KeyCode::Enter);
+    assert!(effects.contains(&Effect::RunDetectors), "{effects:?}");
+    assert_eq!(
+        m.message.as_ref().unwrap().text,
+        "1 production URL; probing again…"
+    );
 }

@@ -114,7 +114,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         Mode::Rereview { scroll } => rereview::key(model, key, scroll),
         Mode::Notice(_) => prompts::notice_key(model),
         Mode::EnvChoice => prompts::env_choice_key(model, key),
-        Mode::Operator { input, .. } => prompts::operator_key(model, key, input),
+        Mode::Operator {
+            input, suggested, ..
+        } => prompts::operator_key(model, key, input, suggested),
         Mode::Urls { input, .. } => urls::key(model, key, input),
         Mode::Note { input, purpose } => note::key(model, key, input, purpose, now),
         Mode::Waiver(form) => waiver::key(model, key, form, now),

@@ -28,7 +28,11 @@ pub fn key(model: &mut Model, key: KeyEvent, mut input: Input) -> Vec<Effect> {
                 let n = urls.len();
                 model.state.urls = urls;
                 model.running = Detector::ALL.iter().copied().collect();
-                model.info(format!("{n} production URLs; probing again…"));
+                model.info(match n {
+                    0 => "No production URLs; the web probes will not run.".to_string(),
+                    1 => "1 production URL; probing again…".to_string(),
+                    n => format!("{n} production URLs; probing again…"),
+                });
                 vec![Effect::Save, Effect::RunDetectors]
             }
             Err(e) => {

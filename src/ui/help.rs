@@ -8,11 +8,12 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::Model;
 use crate::app::keymap::BINDINGS;
+use crate::detect::Outcome;
 use crate::state::OperatorStatus;
 
 use super::{
     Theme,
-    marks::{glyph, status_style},
+    marks::{glyph, outcome_style, outcome_word, status_style},
     widgets::{modal_block, popup},
 };
 
@@ -59,6 +60,39 @@ pub(super) fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, th
         Span::styled("✎ ", theme.dim),
         Span::raw("has a note"),
     ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Detection (what harden found, before your answer)",
+        theme.heading,
+    ));
+    for (o, what) in [
+        (Outcome::Pass, "the check ran and the item holds"),
+        (Outcome::Warn, "it holds, with a weakness worth fixing"),
+        (
+            Outcome::Fail,
+            "the check ran and the item does not hold; the detail has the fix",
+        ),
+        (
+            Outcome::Unknown,
+            "the check could not run or decide (the detail says why)",
+        ),
+        (
+            Outcome::Skipped,
+            "not run: offline, no URL given (u), or a feature turned off",
+        ),
+        (
+            Outcome::Absent,
+            "the project does not have this feature: y marks it n/a",
+        ),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<10}", outcome_word(o)),
+                outcome_style(theme, o),
+            ),
+            Span::raw(what),
+        ]));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("State file", theme.heading));
     lines.push(Line::raw(format!("  {}", model.context.state_path)));

@@ -94,7 +94,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
         Mode::Item { scroll } => item_view(frame, body, model, *scroll, theme),
         Mode::Note { input, purpose } => note_editor(frame, body, model, input, *purpose, theme),
         Mode::Waiver(form) => waiver(frame, body, model, form, theme),
-        Mode::Operator { input, error } => prompt(
+        Mode::Operator { input, error, .. } => prompt(
             frame,
             body,
             64,
