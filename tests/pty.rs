@@ -19,9 +19,12 @@ fn state_arg(dir: &std::path::Path) -> String {
     dir.display().to_string()
 }
 
-/// An empty project folder and its path as an argument.
+/// A project folder with one Python file (so that it looks like an
+/// application; an empty folder opens with a notice) and its path as an
+/// argument.
 fn temp_project() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.py"), "app = None\n").unwrap();
     let arg = state_arg(dir.path());
     (dir, arg)
 }
@@ -740,4 +743,32 @@ fn a_mapping_corrected_in_the_wizard_is_what_check_judges() {
         ),
         "{r}"
     );
+}
+
+/// A folder that is not an application (no Python, no env file, no git)
+/// opens with a notice saying what was looked for, not a silent screen of
+/// unknowns; a folder that does not exist is exit 2 and is not created.
+#[test]
+fn a_folder_that_is_not_a_project_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = state_arg(dir.path());
+    let mut p = Pty::harden(&["--project", &project], 120, 30);
+    let screen = p.wait_for("does not look like an application", WAIT);
+    assert!(screen.contains("Who is answering?"), "{screen}");
+    p.send(b"\r");
+    p.wait_for("y accept", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    // Next start, with a state: the notice is shown first.
+    let mut p = Pty::harden(&["--project", &project], 120, 30);
+    p.wait_for("does not look like an application", WAIT);
+    p.send(b" ");
+    p.wait_for("y accept", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let missing = dir.path().join("typo-dir");
+    let o = common::run(common::harden().arg("--project").arg(&missing));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("does not exist"), "{}", o.stderr);
+    assert!(!missing.exists());
 }

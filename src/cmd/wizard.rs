@@ -97,6 +97,21 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     {
         model.context.notices.push(w);
     }
+    if let Some(n) = not_a_project(&cli.inputs) {
+        model.context.notices.push(n);
+        match model.mode {
+            crate::app::Mode::Browse => {
+                model.mode = crate::app::Mode::Notice(model.context.notices.clone());
+            }
+            // A new state: the name prompt first, the notice below it.
+            _ => {
+                model.message = Some(crate::app::Message {
+                    kind: crate::app::MessageKind::Info,
+                    text: model.context.notices.join(" "),
+                });
+            }
+        }
+    }
     choose_env_file(&mut model, &cli.inputs);
     Ok(Prepared {
         model,
@@ -178,6 +193,25 @@ pub fn build_model(
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
     Model::new(checklist, state, context, default_operator, now.date())
+}
+
+/// A notice when the folder does not look like an application: no Python
+/// file, no env file and no git repository (a typo, or the parent of the
+/// project), so that a screen of `????` is explained.
+fn not_a_project(inputs: &crate::cmd::cli::Inputs) -> Option<String> {
+    let p = &inputs.project;
+    let python = !crate::detect::python::walk::files(p).0.is_empty();
+    let env = inputs.env_file.is_some()
+        || [".env", ".env.production"]
+            .iter()
+            .any(|f| p.join(f).exists());
+    let git = crate::detect::git::find_root(p).is_some();
+    (!python && !env && !git).then(|| {
+        format!(
+            "{} does not look like an application: no Python file, no env file (.env, .env.production) and no git repository were found there, so most detections will be unknown. Quit (q) and give --project the application's folder, or go on to answer by hand.",
+            p.display()
+        )
+    })
 }
 
 /// The current time in UTC, to the second (state files stay readable).
