@@ -772,3 +772,37 @@ fn a_folder_that_is_not_a_project_is_said_to_be_one() {
     assert!(o.stderr.contains("does not exist"), "{}", o.stderr);
     assert!(!missing.exists());
 }
+
+/// Typing `/admin` as in less or k9s searches: no answer changes, the
+/// item is found, and Enter puts the cursor on it.
+#[test]
+fn a_typed_search_answers_nothing_and_finds_the_item() {
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 100, 30);
+    p.keys("/admin", GAP);
+    let screen = p.wait_for("matches", WAIT);
+    assert!(screen.contains("admin"), "{screen}");
+    p.send(b"\r");
+    let screen = p.wait_for("found. / searches again", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let state = store::load(&dir.path().join(".harden/state.toml"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        state
+            .items
+            .values()
+            .all(|r| r.status == OperatorStatus::Open),
+        "a search answered an item"
+    );
+    let found = screen
+        .lines()
+        .find(|l| l.contains("found. / searches again"))
+        .unwrap()
+        .to_string();
+    assert!(
+        found.to_lowercase().contains("admin") || found.contains("api."),
+        "{found}"
+    );
+}

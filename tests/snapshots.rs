@@ -127,6 +127,16 @@ fn overview() {
 }
 
 #[test]
+fn search() {
+    let mut m = model(Some("alice"));
+    typed(&mut m, "/secret");
+    press(&mut m, &[KeyCode::Down]);
+    both("search", &m);
+    press(&mut m, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    both("search_critical", &m);
+}
+
+#[test]
 fn help_overlay() {
     let mut m = model(Some("alice"));
     press(&mut m, &[KeyCode::Char('?')]);

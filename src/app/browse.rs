@@ -90,6 +90,7 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
             };
         }
         Command::Urls => urls::open(model),
+        Command::Search => super::search::open(model),
         Command::Mapping => {
             model.info("Reading the project's settings…");
             return vec![Effect::LoadMapping];

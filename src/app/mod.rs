@@ -18,6 +18,7 @@ pub mod model;
 pub mod note;
 pub mod prompts;
 pub mod rereview;
+pub mod search;
 pub mod signoff;
 pub mod update;
 pub mod urls;

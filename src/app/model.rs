@@ -72,6 +72,8 @@ pub enum Mode {
     Generate(GenerateView),
     /// Which of the project's settings plays each concept.
     Mapping(Box<super::mapping::MappingView>),
+    /// The search over ids, titles, evidence and notes.
+    Search(Box<super::search::SearchView>),
 }
 
 /// How serious a status-line message is.

@@ -836,3 +836,71 @@ fn one_url_is_said_in_the_singular() {
         "1 production URL; probing again…"
     );
 }
+
+#[test]
+fn typing_a_search_answers_nothing_and_finds_the_item() {
+    // Issue 14: `/admin` marked headers.present n/a and headers.nosniff
+    // done, and `/redis` re-ran the detectors.
+    let mut m = fresh();
+    let before = m.state.clone();
+    for q in ["/admin", "/redis"] {
+        let mut effects = Vec::new();
+        for c in q.chars() {
+            effects.extend(ch(&mut m, c));
+        }
+        assert!(effects.is_empty(), "{q}: {effects:?}");
+        assert_eq!(m.state.items, before.items, "{q} changed an answer");
+        let Mode::Search(view) = &m.mode else {
+            panic!("{q}: {:?}", m.mode)
+        };
+        assert_eq!(view.input.value(), &q[1..]);
+        assert!(!view.hits.is_empty(), "{q} found nothing");
+        for &(si, ii) in &view.hits {
+            let item = &m.checklist.sections[si].items[ii];
+            assert!(
+                format!("{} {}", item.id, item.text)
+                    .to_lowercase()
+                    .contains(&q[1..]),
+                "{q}: {}",
+                item.id
+            );
+        }
+        key(&mut m, KeyCode::Esc);
+        assert!(matches!(m.mode, Mode::Browse));
+    }
+    // Enter jumps to the selected match, with the items pane focused.
+    key(&mut m, KeyCode::Esc);
+    typ(&mut m, "/encryption database");
+    key(&mut m, KeyCode::Down);
+    let Mode::Search(view) = &m.mode else {
+        panic!()
+    };
+    let (si, ii) = view.hits[1.min(view.hits.len() - 1)];
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!((m.section, m.item), (si, ii));
+    assert_eq!(m.focus, Focus::Items);
+    assert_eq!(m.state.items, before.items);
+}
+
+#[test]
+fn search_filters_narrow_the_matches() {
+    let mut m = fresh();
+    ch(&mut m, '/');
+    let all = match &m.mode {
+        Mode::Search(v) => v.hits.len(),
+        _ => panic!(),
+    };
+    key(&mut m, KeyCode::Tab); // failing
+    key(&mut m, KeyCode::Tab); // unanswered
+    key(&mut m, KeyCode::Tab); // critical
+    let Mode::Search(v) = &m.mode else { panic!() };
+    assert_eq!(v.filter, crate::app::search::Filter::Critical);
+    assert!(!v.hits.is_empty() && v.hits.len() < all);
+    for &(si, ii) in &v.hits {
+        assert_eq!(
+            m.checklist.sections[si].items[ii].severity,
+            crate::checklist::Severity::Critical
+        );
+    }
+}

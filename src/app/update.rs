@@ -124,6 +124,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         Mode::SignOff(form) => signoff::key(model, key, *form, now),
         Mode::Generate(view) => generate::key(model, key, view),
         Mode::Mapping(view) => super::mapping::key(model, key, view),
+        Mode::Search(view) => super::search::key(model, key, view),
     }
 }
 
@@ -146,6 +147,7 @@ fn paste(model: &mut Model, text: &str) {
         .collect();
     let input = match &mut model.mode {
         Mode::Note { input, .. } | Mode::Operator { input, .. } | Mode::Urls { input, .. } => input,
+        Mode::Search(view) => &mut view.input,
         Mode::SignOff(form) => {
             let f = form.field;
             &mut form.inputs[f]

@@ -14,6 +14,7 @@ mod overview;
 mod panes;
 mod prompts;
 mod rereview;
+mod search;
 mod signoff;
 pub mod theme;
 mod waiver;
@@ -121,6 +122,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
         Mode::Rereview { scroll } => rereview(frame, body, model, *scroll, theme),
         Mode::Generate(view) => generate_view(frame, body, view, theme),
         Mode::Mapping(view) => mapping::mapping(frame, body, view, theme),
+        Mode::Search(view) => search::search(frame, body, model, view, theme),
         Mode::Browse | Mode::Overview { .. } => {}
     }
 }

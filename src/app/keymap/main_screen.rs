@@ -222,6 +222,16 @@ pub const BINDINGS: &[Binding] = &[
         group: VIEW,
     },
     Binding {
+        command: Command::Search,
+        keys: &[KeyCode::Char('/')],
+        label: "/",
+        hint: "search",
+        help: "search ids, titles, evidence, notes; Tab filters",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
         command: Command::Mapping,
         keys: &[KeyCode::Char('m')],
         label: "m",

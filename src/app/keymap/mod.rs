@@ -38,6 +38,7 @@ pub enum Command {
     Accept,
     Rerun,
     Urls,
+    Search,
     Mapping,
     Generate,
     SignOff,
@@ -67,7 +68,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, for checks that the key tables cover them all.
-    pub const ALL: [Command; 40] = [
+    pub const ALL: [Command; 41] = [
+        Command::Search,
         Command::Mapping,
         Command::Save,
         Command::Cancel,
@@ -197,6 +199,7 @@ pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
         Mode::Generate(_) => GENERATE,
         Mode::Mapping(v) if v.edit.is_some() => MAPPING_EDIT,
         Mode::Mapping(_) => MAPPING,
+        Mode::Search(_) => SEARCH,
     })
 }
 
@@ -219,6 +222,7 @@ pub const TABLES: &[&[Row]] = &[
     GENERATE_CONFIRM,
     MAPPING,
     MAPPING_EDIT,
+    SEARCH,
 ];
 
 #[cfg(test)]

@@ -161,6 +161,23 @@ pub const MAPPING: &[Row] = &[
     ),
 ];
 
+/// The search: arrows, Tab and Enter act; every other key is typed.
+pub const SEARCH: &[Row] = &[
+    row(
+        "↑↓",
+        "match",
+        &[
+            (K::Up, C::Up),
+            (K::Down, C::Down),
+            (K::PageUp, C::PageUp),
+            (K::PageDown, C::PageDown),
+        ],
+    ),
+    row("Tab", "filter", &[(K::Tab, C::NextField)]),
+    row("Enter", "jump", ENTER),
+    row("Esc", "close", ESC),
+];
+
 /// Typing a correction.
 pub const MAPPING_EDIT: &[Row] = &[row("Enter", "save", ENTER), row("Esc", "cancel", ESC)];
 
