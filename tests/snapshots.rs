@@ -494,3 +494,20 @@ fn notice_at_start() {
     assert!(matches!(m.mode, harden::app::Mode::Notice(_)));
     both("notice", &m);
 }
+
+#[test]
+fn the_help_stops_at_its_end() {
+    // Issue 14: Down counted on past the end, so Up seemed dead after.
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('?')]);
+    let _ = screen(&m, 80, 24);
+    for _ in 0..300 {
+        press(&mut m, &[KeyCode::Down]);
+    }
+    let end = screen(&m, 80, 24);
+    assert!(end.contains(" end "), "{end}");
+    press(&mut m, &[KeyCode::Up]);
+    let up = screen(&m, 80, 24);
+    assert_ne!(end, up, "one Up after the end moves the view");
+    assert!(up.contains("↓ more"), "{up}");
+}

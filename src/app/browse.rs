@@ -234,11 +234,15 @@ pub fn scroll_key(
     scroll: u16,
     rebuild: fn(u16) -> Mode,
 ) -> Vec<Effect> {
+    // Never past the end the last frame measured (the help scrolled on
+    // past it, so Up seemed dead until it came back).
+    let limit = model.scroll_limit.get();
+    let scroll = scroll.min(limit);
     match keymap::lookup_plain(keymap::SCROLL, &key) {
         Some(Command::Up) => model.mode = rebuild(scroll.saturating_sub(1)),
-        Some(Command::Down) => model.mode = rebuild(scroll.saturating_add(1)),
+        Some(Command::Down) => model.mode = rebuild(scroll.saturating_add(1).min(limit)),
         Some(Command::PageUp) => model.mode = rebuild(scroll.saturating_sub(10)),
-        Some(Command::PageDown) => model.mode = rebuild(scroll.saturating_add(10)),
+        Some(Command::PageDown) => model.mode = rebuild(scroll.saturating_add(10).min(limit)),
         _ => {}
     }
     vec![]

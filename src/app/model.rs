@@ -125,6 +125,10 @@ pub struct Model {
     pub spinner: usize,
     /// Today, as the last action saw it (for waiver expiry and re-reviews).
     pub today: Date,
+    /// The furthest a scrolling view (help, an item in full) can scroll,
+    /// as its last frame measured it: the keys stop there instead of
+    /// counting on past the end.
+    pub scroll_limit: std::cell::Cell<u16>,
 }
 
 /// Counts of operator statuses over a set of items.
@@ -190,6 +194,7 @@ impl Model {
             running: BTreeSet::new(),
             spinner: 0,
             today,
+            scroll_limit: std::cell::Cell::new(u16::MAX),
         };
         m.resume();
         if !m.state.signoffs.is_empty() && matches!(m.mode, Mode::Browse) {

@@ -133,7 +133,20 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
                 s
             }
             Format::Junit => report::junit::render(&results, started.elapsed().as_secs_f64()),
-            Format::Text => report::text::render(&results, 120),
+            // Cut to the terminal's width only on a terminal: a file or a
+            // pipe keeps every evidence whole.
+            Format::Text => {
+                use std::io::IsTerminal;
+                let tty = out
+                    .as_deref()
+                    .is_none_or(|o| o == std::path::Path::new("-"))
+                    && std::io::stdout().is_terminal();
+                let width = tty.then(|| {
+                    ratatui::crossterm::terminal::size()
+                        .map_or(120, |(w, _)| usize::from(w).max(60))
+                });
+                report::text::render(&results, width)
+            }
             Format::Markdown => {
                 report::markdown::render(&results, &inputs.project.display().to_string())
             }

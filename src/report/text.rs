@@ -17,8 +17,19 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
-/// Renders the table; `width` bounds the evidence column.
-pub fn render(results: &[ItemResult], width: usize) -> String {
+/// What the STATUS column says: the operator's answer when there is one
+/// (an item marked done is `done`, not a detected `pass`), else the
+/// verdict.
+fn status_word(r: &ItemResult) -> &'static str {
+    match r.operator {
+        Some(op) if op != crate::state::OperatorStatus::Open => op.as_str(),
+        _ => r.status.as_str(),
+    }
+}
+
+/// Renders the table; `width` bounds the evidence column on a terminal,
+/// `None` (a file, a pipe) keeps every evidence whole.
+pub fn render(results: &[ItemResult], width: Option<usize>) -> String {
     let shown: Vec<&ItemResult> = results
         .iter()
         .filter(|r| r.status != Verdict::Open || r.detected.is_some())
@@ -32,10 +43,10 @@ pub fn render(results: &[ItemResult], width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<10} {:<id_w$} {:<7} EVIDENCE",
+        "{:<10} {:<id_w$} {:<8} EVIDENCE",
         "SECTION", "ITEM", "STATUS"
     );
-    let ev_w = width.saturating_sub(10 + 1 + id_w + 1 + 7 + 1).max(20);
+    let ev_w = width.map(|w| w.saturating_sub(10 + 1 + id_w + 1 + 8 + 1).max(20));
     for r in &shown {
         let ev = if r.evidence.is_empty() {
             r.note.clone().unwrap_or_default()
@@ -44,11 +55,14 @@ pub fn render(results: &[ItemResult], width: usize) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<10} {:<id_w$} {:<7} {}",
+            "{:<10} {:<id_w$} {:<8} {}",
             r.section.slug,
             r.item.id,
-            r.status.as_str(),
-            cut(&ev.replace('\n', " "), ev_w)
+            status_word(r),
+            match ev_w {
+                Some(w) => cut(&ev.replace('\n', " "), w),
+                None => ev.replace('\n', " "),
+            }
         );
     }
     let s = summarize(results);
@@ -60,4 +74,53 @@ pub fn render(results: &[ItemResult], width: usize) -> String {
         score_line(&s)
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::detect::Outcome;
+    use crate::state::{Detection, ItemRecord, OperatorStatus};
+
+    #[test]
+    fn an_answer_is_said_as_such_and_a_file_keeps_the_evidence_whole() {
+        let c = crate::checklist::load_embedded().unwrap();
+        let at = time::macros::datetime!(2026-11-30 12:00 UTC);
+        let long = format!("{} end-of-evidence", "x".repeat(300));
+        let mut detections = BTreeMap::new();
+        detections.insert(
+            "env.secret_key_strong".to_string(),
+            Detection {
+                outcome: Outcome::Pass,
+                evidence: long.clone(),
+                remediation: String::new(),
+                location: None,
+                at,
+            },
+        );
+        let mut records = BTreeMap::new();
+        records.insert(
+            "env.secret_key_strong".to_string(),
+            ItemRecord {
+                status: OperatorStatus::Done,
+                ..ItemRecord::default()
+            },
+        );
+        let results = crate::review::evaluate(&c, &records, &detections, at.date());
+        let whole = render(&results, None);
+        let row = whole
+            .lines()
+            .find(|l| l.contains("env.secret_key_strong"))
+            .unwrap();
+        assert!(row.contains(" done "), "{row}");
+        assert!(row.ends_with("end-of-evidence"), "{row}");
+        let cut = render(&results, Some(100));
+        let row = cut
+            .lines()
+            .find(|l| l.contains("env.secret_key_strong"))
+            .unwrap();
+        assert!(row.ends_with('…') && row.chars().count() <= 100, "{row}");
+    }
 }

@@ -100,6 +100,7 @@ pub(super) fn help(frame: &mut Frame, body: Rect, model: &Model, scroll: u16, th
         "  saved after every answer; the previous version is kept as .bak",
     ));
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    model.scroll_limit.set(max_scroll);
     if max_scroll > 0 {
         let more = if scroll.min(max_scroll) < max_scroll {
             " ↓ more "

@@ -26,6 +26,7 @@ pub(super) fn item_view(frame: &mut Frame, body: Rect, model: &Model, scroll: u1
     let lines = detail_lines(model, theme);
     // Word wrapping can take a few more rows than the estimate: allow them.
     let max = (wrapped_height(&lines, inner.width) as u16 + 3).saturating_sub(inner.height);
+    model.scroll_limit.set(max);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
