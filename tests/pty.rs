@@ -806,3 +806,25 @@ fn a_typed_search_answers_nothing_and_finds_the_item() {
         "{found}"
     );
 }
+
+/// TERM=dumb cannot draw the wizard: a clear refusal (exit 2) that points
+/// at `harden check`, not a screen of escape codes.
+#[test]
+fn a_dumb_terminal_is_refused_with_the_way_out() {
+    let (_dir, project) = temp_project();
+    let mut p = Pty::spawn(
+        &bin(),
+        &["--project", &project],
+        &[("TERM", "dumb")],
+        80,
+        24,
+    );
+    let screen = p.wait_for("TERM=dumb cannot show the wizard", WAIT);
+    assert!(screen.contains("harden check"), "{screen}");
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 2);
+    let out = String::from_utf8_lossy(&p.output()).to_string();
+    assert!(
+        !out.contains("\x1b[?1049h"),
+        "the alternate screen was entered"
+    );
+}

@@ -119,6 +119,8 @@ pub struct Model {
     pub unsaved: bool,
     /// `q` was pressed once while unsaved.
     pub quit_armed: bool,
+    /// Ctrl-C was pressed once while a note draft was open.
+    pub draft_armed: bool,
     /// Detectors still running.
     pub running: BTreeSet<Detector>,
     /// Frames of the running spinner.
@@ -191,6 +193,7 @@ impl Model {
             message,
             unsaved: false,
             quit_armed: false,
+            draft_armed: false,
             running: BTreeSet::new(),
             spinner: 0,
             today,

@@ -904,3 +904,29 @@ fn search_filters_narrow_the_matches() {
         );
     }
 }
+
+#[test]
+fn one_ctrl_c_keeps_a_note_draft() {
+    let mut m = fresh();
+    ch(&mut m, 'e');
+    typ(&mut m, "checked with the ops team");
+    let ctrl_c = || KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let effects = update(&mut m, Action::Key(ctrl_c()), NOW);
+    assert!(effects.is_empty(), "{effects:?}");
+    let Mode::Note { input, .. } = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!(input.value(), "checked with the ops team");
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("The note is not saved")
+    );
+    let effects = update(&mut m, Action::Key(ctrl_c()), NOW);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Quit(_))),
+        "{effects:?}"
+    );
+}

@@ -100,8 +100,20 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
     // The one place Ctrl-C is handled: it quits from any screen, which stays
     // as it was if the quit is refused (answers not saved).
     if keymap::is_ctrl_c(&key) {
+        // A note being written is not dropped by one stray Ctrl-C.
+        if let Mode::Note { input, .. } = &model.mode
+            && !input.value().trim().is_empty()
+            && !model.draft_armed
+        {
+            model.draft_armed = true;
+            model.error(
+                "The note is not saved: Enter saves it, Esc drops it; Ctrl-C again quits without it.",
+            );
+            return vec![];
+        }
         return quit(model);
     }
+    model.draft_armed = false;
     match std::mem::replace(&mut model.mode, Mode::Browse) {
         Mode::Browse => browse::key(model, key, now),
         Mode::Overview { selected } => browse::overview_key(model, key, selected),

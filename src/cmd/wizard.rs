@@ -73,6 +73,15 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         ));
     }
 
+    // A dumb terminal cannot move the cursor: the wizard's screen would be
+    // garbage, and its colours escape codes printed as text.
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Err(
+            "TERM=dumb cannot show the wizard (it moves the cursor and draws a full screen).\n\
+             Run it from a terminal such as xterm or screen, or use `harden check` for a plain report."
+                .into(),
+        );
+    }
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(
             "the wizard needs a terminal: stdin and stdout must both be a TTY.\n\
