@@ -149,7 +149,10 @@ fn descendants(pid: u32) -> Vec<u32> {
 #[test]
 fn an_ssh_session_that_drops_loses_no_confirmed_answer() {
     let sshd = start_sshd();
+    // One Python file: an empty folder opens with a "not an application"
+    // notice, which is not what this test is about.
     let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("main.py"), "app = None\n").unwrap();
     let gap = Duration::from_millis(40);
 
     let mut p = ssh_harden(&sshd, project.path());
