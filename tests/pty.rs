@@ -780,8 +780,9 @@ fn a_typed_search_answers_nothing_and_finds_the_item() {
     let (dir, project) = temp_project();
     let mut p = start_new(&project, 100, 30);
     p.keys("/admin", GAP);
-    let screen = p.wait_for("matches", WAIT);
-    assert!(screen.contains("admin"), "{screen}");
+    // The query line, once every key has landed.
+    let screen = p.wait_for("║admin ", WAIT);
+    assert!(screen.contains("matches"), "{screen}");
     p.send(b"\r");
     let screen = p.wait_for("found. / searches again", WAIT);
     p.keys("q", GAP);

@@ -511,3 +511,36 @@ fn the_help_stops_at_its_end() {
     assert_ne!(end, up, "one Up after the end moves the view");
     assert!(up.contains("↓ more"), "{up}");
 }
+
+#[test]
+fn a_cut_message_says_so_and_the_log_has_it_whole() {
+    // Issue 14: the sign-off refusal naming the blocking items was cut in
+    // the footer and could not be read.
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('S')]);
+    let text = m.message.as_ref().expect("a refusal").text.clone();
+    assert!(text.chars().count() > 80, "{text}");
+    let s = screen(&m, 80, 24);
+    let status = s.lines().nth(22).unwrap();
+    assert!(status.contains("M: all"), "{status}");
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(20)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    press(&mut m, &[KeyCode::Esc, KeyCode::Char('M')]);
+    let log = screen(&m, 80, 24);
+    let flat: String = log
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '"' || c == '║' || c == '│' || c == '┃' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.replace("  ", " ").contains(tail.trim()),
+        "{tail:?} not in the log:\n{log}"
+    );
+    both("message_log", &m);
+}

@@ -91,6 +91,8 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
         }
         Command::Urls => urls::open(model),
         Command::Search => super::search::open(model),
+        // Opens at the newest message (the view clamps to its end).
+        Command::Log => model.mode = Mode::Log { scroll: u16::MAX },
         Command::Mapping => {
             model.info("Reading the project's settings…");
             return vec![Effect::LoadMapping];

@@ -34,6 +34,10 @@ pub enum Mode {
     Help {
         scroll: u16,
     },
+    /// Every message of this run, in full.
+    Log {
+        scroll: u16,
+    },
     /// The current item in full, scrollable.
     Item {
         scroll: u16,
@@ -131,7 +135,12 @@ pub struct Model {
     /// as its last frame measured it: the keys stop there instead of
     /// counting on past the end.
     pub scroll_limit: std::cell::Cell<u16>,
+    /// Every message of this run, oldest first (the last [`LOG_KEPT`]).
+    pub log: Vec<Message>,
 }
+
+/// Messages kept in the log.
+pub const LOG_KEPT: usize = 200;
 
 /// Counts of operator statuses over a set of items.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -198,6 +207,7 @@ impl Model {
             spinner: 0,
             today,
             scroll_limit: std::cell::Cell::new(u16::MAX),
+            log: Vec::new(),
         };
         m.resume();
         if !m.state.signoffs.is_empty() && matches!(m.mode, Mode::Browse) {
@@ -327,16 +337,23 @@ impl Model {
     }
 
     pub(super) fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            kind: MessageKind::Info,
-            text: crate::util::redact::redact(&text.into()),
-        });
+        self.say(MessageKind::Info, text.into());
     }
 
     pub(super) fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            kind: MessageKind::Error,
-            text: crate::util::redact::redact(&text.into()),
-        });
+        self.say(MessageKind::Error, text.into());
+    }
+
+    /// Shows a message and keeps it, whole, in the log (`M`).
+    fn say(&mut self, kind: MessageKind, text: String) {
+        let m = Message {
+            kind,
+            text: crate::util::redact::redact(&text),
+        };
+        if self.log.len() >= LOG_KEPT {
+            self.log.remove(0);
+        }
+        self.log.push(m.clone());
+        self.message = Some(m);
     }
 }

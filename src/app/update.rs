@@ -117,6 +117,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
     match std::mem::replace(&mut model.mode, Mode::Browse) {
         Mode::Browse => browse::key(model, key, now),
         Mode::Overview { selected } => browse::overview_key(model, key, selected),
+        Mode::Log { scroll } => browse::scroll_key(model, key, scroll, |s| Mode::Log { scroll: s }),
         Mode::Help { scroll } => {
             browse::scroll_key(model, key, scroll, |s| Mode::Help { scroll: s })
         }

@@ -50,7 +50,20 @@ pub(super) fn render_status(frame: &mut Frame, area: Rect, model: &Model, theme:
                 MessageKind::Info => theme.info,
                 MessageKind::Error => theme.error,
             };
-            fit(&format!(" {}", m.text), area.width, st)
+            // Cut? The log (M) has it whole, and the line says so.
+            let text = format!(" {}", m.text);
+            // (The hint only where M works: the main screen.)
+            if unicode_width::UnicodeWidthStr::width(text.as_str()) > area.width as usize
+                && matches!(model.mode, crate::app::Mode::Browse)
+            {
+                let keep = area.width.saturating_sub(9);
+                let mut line = fit(&text, keep, st);
+                line.spans
+                    .push(ratatui::text::Span::styled(" M: all ", theme.key));
+                line
+            } else {
+                fit(&text, area.width, st)
+            }
         }
         None => fit(
             &format!(

@@ -7,6 +7,7 @@ mod chrome;
 mod generate;
 mod help;
 mod item;
+mod log;
 mod mapping;
 mod marks;
 mod note;
@@ -92,6 +93,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_footer(frame, footer, model, theme);
     match &model.mode {
         Mode::Help { scroll } => help(frame, body, model, *scroll, theme),
+        Mode::Log { scroll } => log::log(frame, body, model, *scroll, theme),
         Mode::Item { scroll } => item_view(frame, body, model, *scroll, theme),
         Mode::Note { input, purpose } => note_editor(frame, body, model, input, *purpose, theme),
         Mode::Waiver(form) => waiver(frame, body, model, form, theme),

@@ -222,6 +222,16 @@ pub const BINDINGS: &[Binding] = &[
         group: VIEW,
     },
     Binding {
+        command: Command::Log,
+        keys: &[KeyCode::Char('M')],
+        label: "M",
+        hint: "messages",
+        help: "every message of this run, in full",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
         command: Command::Search,
         keys: &[KeyCode::Char('/')],
         label: "/",

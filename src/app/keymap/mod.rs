@@ -38,6 +38,7 @@ pub enum Command {
     Accept,
     Rerun,
     Urls,
+    Log,
     Search,
     Mapping,
     Generate,
@@ -68,7 +69,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, for checks that the key tables cover them all.
-    pub const ALL: [Command; 41] = [
+    pub const ALL: [Command; 42] = [
+        Command::Log,
         Command::Search,
         Command::Mapping,
         Command::Save,
@@ -184,7 +186,7 @@ pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
     Some(match mode {
         Mode::Browse => return None,
         Mode::Overview { .. } => OVERVIEW,
-        Mode::Help { .. } | Mode::Item { .. } => SCROLL,
+        Mode::Help { .. } | Mode::Item { .. } | Mode::Log { .. } => SCROLL,
         Mode::Rereview { .. } => REREVIEW,
         Mode::Notice(_) => NOTICE,
         Mode::EnvChoice => ENV_CHOICE,
