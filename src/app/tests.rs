@@ -930,3 +930,41 @@ fn one_ctrl_c_keeps_a_note_draft() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn an_offline_run_keeps_the_last_live_result_beside_the_skip() {
+    let mut m = fresh();
+    let live = Report::new(
+        Detector::Redis,
+        vec![crate::detect::Finding::new(
+            "rate_limit.redis_auth",
+            Outcome::Pass,
+            "127.0.0.1:6379 refuses PING without a password",
+        )],
+    );
+    update(&mut m, Action::Detected(live), NOW);
+    let offline = || {
+        Report::new(
+            Detector::Redis,
+            vec![crate::detect::Finding::new(
+                "rate_limit.redis_auth",
+                Outcome::Skipped,
+                "offline: live probes were not run",
+            )],
+        )
+    };
+    for _ in 0..2 {
+        update(&mut m, Action::Detected(offline()), NOW);
+        let d = m.detection("rate_limit.redis_auth").unwrap();
+        assert_eq!(
+            d.outcome,
+            Outcome::Skipped,
+            "a probe that did not run is no pass"
+        );
+        assert_eq!(
+            d.evidence,
+            "offline: live probes were not run; last live result (2026-11-27): pass: 127.0.0.1:6379 refuses PING without a password",
+            "said once, not nested"
+        );
+    }
+}

@@ -285,10 +285,14 @@ fn detected(model: &mut Model, report: Report, now: OffsetDateTime) -> Vec<Effec
     model.running.remove(&report.detector);
     for f in &report.findings {
         if model.checklist.item(&f.item).is_some() {
-            model
-                .state
-                .detections
-                .insert(f.item.clone(), Detection::of(f, now));
+            let d = match model.state.detections.get(&f.item) {
+                // Offline: keep the last live result beside the skip.
+                Some(old) if Detection::of(f, now).not_run() => {
+                    Detection::offline_over(f, old, now)
+                }
+                _ => Detection::of(f, now),
+            };
+            model.state.detections.insert(f.item.clone(), d);
         }
     }
     let mut changed = Vec::new();

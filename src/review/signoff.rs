@@ -196,11 +196,16 @@ impl Changes {
 /// Compares the state now with its last sign-off (or with `base`).
 pub fn changes(c: &Checklist, base: &Signoff, s: &State, today: Date) -> Changes {
     let mut ch = Changes::default();
+    // A probe that did not run (an offline run) changes nothing.
+    let not_run = |id: &str| s.detections.get(id).is_some_and(|d| d.not_run());
     let now: BTreeMap<String, Verdict> = evaluate(c, &s.items, &s.detections, today)
         .iter()
         .map(|r| (r.item.id.clone(), r.status))
         .collect();
     for (id, was) in &base.statuses {
+        if not_run(id) {
+            continue;
+        }
         match now.get(id) {
             None => ch.removed.push(id.clone()),
             Some(is) if is != was => {
@@ -220,6 +225,9 @@ pub fn changes(c: &Checklist, base: &Signoff, s: &State, today: Date) -> Changes
         }
     }
     for (id, d) in &s.detections {
+        if d.not_run() {
+            continue;
+        }
         let before = base.detected.get(id).copied();
         if before != Some(d.outcome) {
             ch.detection.push((
@@ -258,7 +266,8 @@ pub fn changes(c: &Checklist, base: &Signoff, s: &State, today: Date) -> Changes
 mod tests {
     use super::*;
     use crate::checklist::load_embedded;
-    use crate::state::{ItemRecord, OperatorStatus, Waiver};
+    use crate::detect::Outcome;
+    use crate::state::{Detection, ItemRecord, OperatorStatus, Waiver};
     use time::macros::{date, datetime};
 
     const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
@@ -346,5 +355,40 @@ mod tests {
         assert_eq!(ch.waivers_expiring.len(), 1);
         let later = changes(&c, &base, &s, d + time::Duration::days(20));
         assert_eq!(later.waivers_expired.len(), 1);
+    }
+
+    #[test]
+    fn a_probe_that_did_not_run_is_no_change() {
+        let c = load_embedded().unwrap();
+        let mut a = State::new(&c, NOW);
+        let live =
+            crate::detect::Finding::new("rate_limit.redis_auth", Outcome::Pass, "refuses PING");
+        a.detections
+            .insert(live.item.clone(), Detection::of(&live, NOW));
+        let base = snapshot(&c, &a, NOW.date());
+        let mut b = a.clone();
+        let skipped = crate::detect::Finding::new(
+            "rate_limit.redis_auth",
+            Outcome::Skipped,
+            "offline: live probes were not run",
+        );
+        let old = b.detections["rate_limit.redis_auth"].clone();
+        b.detections.insert(
+            skipped.item.clone(),
+            Detection::offline_over(&skipped, &old, NOW),
+        );
+        let ch = changes(&c, &base, &b, NOW.date());
+        assert!(
+            ch.regressed.is_empty() && ch.improved.is_empty(),
+            "{:?}",
+            ch.regressed
+        );
+        assert!(ch.detection.is_empty(), "{:?}", ch.detection);
+        // A live run that changes the result is reported.
+        let failed = crate::detect::Finding::new("rate_limit.redis_auth", Outcome::Fail, "PONG");
+        b.detections
+            .insert(failed.item.clone(), Detection::of(&failed, NOW));
+        let ch = changes(&c, &base, &b, NOW.date());
+        assert_eq!(ch.detection.len(), 1);
     }
 }

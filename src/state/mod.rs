@@ -126,6 +126,31 @@ impl Detection {
             at,
         }
     }
+
+    /// A probe that did not run because the run was offline: it says
+    /// nothing new about the item.
+    pub fn not_run(&self) -> bool {
+        self.outcome == Outcome::Skipped && self.evidence.starts_with("offline")
+    }
+
+    /// What an offline run stores over `previous`: skipped (a probe that
+    /// did not run is never a pass), with the last live result beside it
+    /// as evidence, dated. A previous offline record keeps its last live
+    /// result as it was.
+    pub fn offline_over(f: &Finding, previous: &Detection, at: OffsetDateTime) -> Self {
+        if previous.not_run() {
+            return previous.clone();
+        }
+        let mut d = Detection::of(f, at);
+        d.evidence = format!(
+            "{}; last live result ({}): {}: {}",
+            f.evidence,
+            previous.at.date(),
+            previous.outcome,
+            previous.evidence
+        );
+        d
+    }
 }
 
 /// Which checklist a state was written for.
