@@ -544,3 +544,14 @@ fn a_cut_message_says_so_and_the_log_has_it_whole() {
     );
     both("message_log", &m);
 }
+
+#[test]
+fn a_wide_screen_shows_whole_section_names() {
+    // Issue 14: the section list stayed 32 columns wide at 160.
+    let m = model(Some("alice"));
+    let wide = screen(&m, 160, 40);
+    assert!(wide.contains("Environment Configuration"), "{wide}");
+    assert!(wide.contains("Compliance & Data Protection"), "{wide}");
+    let narrow = screen(&m, 80, 24);
+    assert!(narrow.contains("Environment Configu…"), "{narrow}");
+}

@@ -19,8 +19,11 @@ use super::{
 pub(super) fn main_panes(frame: &mut Frame, body: Rect, model: &Model, tier: Tier, theme: &Theme) {
     match tier {
         Tier::Full => {
+            // A quarter of a wide screen, so that section names are not
+            // cut at 160 columns; never under 32 or over 44.
+            let list_w = (body.width / 4).clamp(32, 44);
             let [left, right] =
-                Layout::horizontal([Constraint::Length(32), Constraint::Fill(1)]).areas(body);
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).areas(body);
             sections_pane(frame, left, model, theme);
             let detail_h = (body.height * 2 / 5).max(8);
             let [items, detail] =
