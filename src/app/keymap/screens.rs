@@ -35,6 +35,16 @@ const UP_DOWN: &[(KeyCode, Command)] = &[
     (K::Char('j'), C::Down),
 ];
 
+/// A list: arrows or j/k, and ten rows at a time.
+const LIST: &[(KeyCode, Command)] = &[
+    (K::Up, C::Up),
+    (K::Char('k'), C::Up),
+    (K::Down, C::Down),
+    (K::Char('j'), C::Down),
+    (K::PageUp, C::PageUp),
+    (K::PageDown, C::PageDown),
+];
+
 /// The overview of every section.
 pub const OVERVIEW: &[Row] = &[
     row(
@@ -77,21 +87,7 @@ pub const OVERVIEW: &[Row] = &[
 ];
 
 /// The help overlay and an item in full: arrows scroll, any other key closes.
-pub const SCROLL: &[Row] = &[
-    row(
-        "↑↓",
-        "scroll",
-        &[
-            (K::Up, C::Up),
-            (K::Char('k'), C::Up),
-            (K::Down, C::Down),
-            (K::Char('j'), C::Down),
-            (K::PageUp, C::PageUp),
-            (K::PageDown, C::PageDown),
-        ],
-    ),
-    any("Esc", "close", C::Cancel),
-];
+pub const SCROLL: &[Row] = &[row("↑↓", "scroll", LIST), any("Esc", "close", C::Cancel)];
 
 /// What changed since the sign-off.
 pub const REREVIEW: &[Row] = &[
@@ -133,18 +129,7 @@ pub const URLS: &[Row] = &[
 
 /// The settings mapping.
 pub const MAPPING: &[Row] = &[
-    row(
-        "↑↓",
-        "concept",
-        &[
-            (K::Up, C::Up),
-            (K::Char('k'), C::Up),
-            (K::Down, C::Down),
-            (K::Char('j'), C::Down),
-            (K::PageUp, C::PageUp),
-            (K::PageDown, C::PageDown),
-        ],
-    ),
+    row("↑↓", "concept", LIST),
     row(
         "Enter",
         "correct",
@@ -221,18 +206,7 @@ pub const SIGNOFF: &[Row] = &[
 
 /// The answers form, choosing a field.
 pub const ANSWERS: &[Row] = &[
-    row(
-        "↑↓",
-        "answer",
-        &[
-            (K::Up, C::Up),
-            (K::Char('k'), C::Up),
-            (K::Down, C::Down),
-            (K::Char('j'), C::Down),
-            (K::PageUp, C::PageUp),
-            (K::PageDown, C::PageDown),
-        ],
-    ),
+    row("↑↓", "answer", LIST),
     row("Enter", "edit", &[(K::Enter, C::Edit)]),
     row("g", "render files", &[(K::Char('g'), C::Render)]),
     row("Esc", "cancel", ESC),

@@ -230,11 +230,12 @@ pub enum ProbeTarget {
 /// The targets of the Redis and PostgreSQL probes (`REDIS_URL`,
 /// `DATABASE_URL`), read as the application reads them: under its own
 /// names, prefixes and aliases, or assembled from its parts. A host that
-/// only a code default names is never a target.
-pub fn probe_target(inputs: &Inputs, key: &str) -> ProbeTarget {
+/// only a code default names is never a target. One parse of the
+/// project's Python serves every key asked.
+pub fn probe_targets(inputs: &Inputs, keys: &[&str]) -> Vec<ProbeTarget> {
     let shown = inputs.show(&inputs.env_file);
     let Ok(file) = envfile::read(&inputs.env_file) else {
-        return ProbeTarget::Missing;
+        return keys.iter().map(|_| ProbeTarget::Missing).collect();
     };
     let v = view(
         inputs,
@@ -242,6 +243,10 @@ pub fn probe_target(inputs: &Inputs, key: &str) -> ProbeTarget {
         &shown,
         &super::python::Sources::load(&inputs.project),
     );
+    keys.iter().map(|k| target_in(&v, k, &shown)).collect()
+}
+
+fn target_in(v: &View, key: &str, shown: &str) -> ProbeTarget {
     if let Some(n) = v.none.iter().find(|n| n.key == key) {
         return ProbeTarget::NamedNone { line: n.line };
     }
@@ -255,7 +260,7 @@ pub fn probe_target(inputs: &Inputs, key: &str) -> ProbeTarget {
         // Assembled: the host must come from the env file.
         Some(effective::Source::Assembled { parts }) => parts.iter().any(|(n, from)| {
             let n = n.to_ascii_uppercase();
-            (n.contains("HOST") || n.contains("SERVER")) && !from.starts_with(&shown)
+            (n.contains("HOST") || n.contains("SERVER")) && !from.starts_with(shown)
         }),
         _ => entry.line == 0,
     };

@@ -50,7 +50,17 @@ fn targets(inputs: &Inputs) -> Targets {
     let file = envfile::read(&inputs.env_file).unwrap_or_default();
     // As the application reads them (its names, prefix, parts); a host
     // only a code default names is not dialled.
-    let url = |k: &str| match crate::detect::env::probe_target(inputs, k) {
+    let mut found =
+        crate::detect::env::probe_targets(inputs, &["REDIS_URL", "DATABASE_URL"]).into_iter();
+    let (redis, database) = (
+        found
+            .next()
+            .unwrap_or(crate::detect::env::ProbeTarget::Missing),
+        found
+            .next()
+            .unwrap_or(crate::detect::env::ProbeTarget::Missing),
+    );
+    let url = |k: &str, t: crate::detect::env::ProbeTarget| match t {
         crate::detect::env::ProbeTarget::Url { name, url } => {
             Url::parse(&url).map_err(|_| format!("{name} is not a URL"))
         }
@@ -68,8 +78,8 @@ fn targets(inputs: &Inputs) -> Targets {
         .map(production_origins)
         .unwrap_or_default();
     Targets {
-        redis: url("REDIS_URL"),
-        database: url("DATABASE_URL"),
+        redis: url("REDIS_URL", redis),
+        database: url("DATABASE_URL", database),
         origins,
     }
 }
