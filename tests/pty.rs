@@ -71,7 +71,7 @@ fn assert_terminal_restored(p: &Pty) {
 }
 
 #[test]
-fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
+fn answers_survive_sighup_and_the_wizard_resumes_where_the_operator_was() {
     let (dir, project) = temp_project();
     let mut p = start_new(&project, 80, 24);
     p.keys("ddx", GAP);
@@ -107,9 +107,15 @@ fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
         "lock file removed on the way out"
     );
 
+    // Back where the hang-up left the operator: the CORS item with the note.
     let mut p = Pty::harden(&["--project", &project], 80, 24);
-    let screen = p.wait_for("env.secret_key_not_committed", WAIT);
+    let screen = p.wait_for("Note: behind the VPN", WAIT);
     assert!(!screen.contains("Who is answering?"), "asked only once");
+    assert!(screen.contains("[-] Update ALLOWED_HOSTS"), "{screen}");
+    assert!(screen.contains("2. CORS Configuration · 1/8"), "{screen}");
+    // The section before opens at its first unanswered item.
+    p.keys("[", GAP);
+    let screen = p.wait_for("env.secret_key_not_committed", WAIT);
     for g in [
         "[✓] Generate a strong",
         "[✓] Set SECRET_KEY",
@@ -120,10 +126,6 @@ fn answers_survive_sighup_and_the_wizard_resumes_at_the_first_open_item() {
     }
     assert!(is_selected(&p, "Ensure SECRET_KEY is never"), "{screen}");
     assert!(!is_selected(&p, "Generate a strong"));
-    p.keys("]", GAP);
-    let screen = p.wait_for("Note: behind the VPN", WAIT);
-    assert!(screen.contains("[-] Update ALLOWED_HOSTS"), "{screen}");
-    assert!(screen.contains("2. CORS Configuration · 1/8"), "{screen}");
     p.keys("q", GAP);
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
     assert_terminal_restored(&p);
@@ -784,6 +786,42 @@ fn a_folder_that_is_not_a_project_is_said_to_be_one() {
 
 /// Typing `/admin` as in less or k9s searches: no answer changes, the
 /// item is found, and Enter puts the cursor on it.
+/// An answer given by mistake is taken back with `U` after a restart, and
+/// the restarted wizard opens where the operator left it; the session file
+/// that carries both is git-ignored.
+#[test]
+fn undo_takes_back_an_answer_after_a_restart_at_the_remembered_place() {
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 100, 30);
+    p.keys("]]jj", GAP);
+    p.keys("d", GAP);
+    p.wait_for("tls.protocols: done", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let state_path = dir.path().join(".harden/state.toml");
+    let s = store::load(&state_path).unwrap().unwrap();
+    assert_eq!(s.status("tls.protocols"), OperatorStatus::Done);
+    let ignore = std::fs::read_to_string(dir.path().join(".harden/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "session.toml"), "{ignore}");
+
+    let mut p = Pty::harden(&["--project", &project], 100, 30);
+    let screen = p.wait_for("3. HTTPS/TLS Configuration", WAIT);
+    assert!(
+        is_selected(&p, "Configure HTTP to HTTPS redirect"),
+        "not resumed at the item after the answer:\n{screen}"
+    );
+    p.keys("U", GAP);
+    let screen = p.wait_for("Undone: tls.protocols is open again", WAIT);
+    assert!(screen.contains("nothing more to undo"), "{screen}");
+    assert!(is_selected(&p, "Enable HTTPS on all endpoints"), "{screen}");
+    p.keys("U", GAP);
+    p.wait_for("Nothing to undo", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let s = store::load(&state_path).unwrap().unwrap();
+    assert_eq!(s.status("tls.protocols"), OperatorStatus::Open);
+}
+
 #[test]
 fn a_typed_search_answers_nothing_and_finds_the_item() {
     let (dir, project) = temp_project();
@@ -837,4 +875,34 @@ fn a_dumb_terminal_is_refused_with_the_way_out() {
         !out.contains("\x1b[?1049h"),
         "the alternate screen was entered"
     );
+}
+
+/// A session file that does not parse costs this run its position and undo
+/// log, never the file: the notice names it with its line, and the file is
+/// byte for byte what it was after answers are saved.
+#[test]
+fn a_broken_session_file_is_named_and_left_untouched() {
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 100, 30);
+    p.keys("d", GAP);
+    p.wait_for("env.secret_key_strong: done", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let session = dir.path().join(".harden/session.toml");
+    let broken = b"schema = 1\n[operator.tester]\nitem = [\n";
+    std::fs::write(&session, broken).unwrap();
+
+    let mut p = Pty::harden(&["--project", &project], 100, 30);
+    let screen = p.wait_for("session.toml:", WAIT);
+    assert!(screen.contains("session.toml:3:9:"), "{screen}");
+    assert!(screen.contains("left as it is"), "{screen}");
+    p.keys(" ", GAP);
+    p.wait_for("y accept", WAIT);
+    p.keys("U", GAP);
+    p.wait_for("Nothing to undo", WAIT);
+    p.keys("x", GAP);
+    p.wait_for(": not done", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    assert_eq!(std::fs::read(&session).unwrap(), broken);
 }

@@ -231,7 +231,7 @@ fn footer_and_help_come_from_the_key_table() {
         );
     }
     press(&mut m, &[KeyCode::Char('?')]);
-    let s = screen(&m, 120, 60);
+    let s = screen(&m, 120, 80);
     for b in harden::app::keymap::BINDINGS {
         assert!(s.contains(b.help), "{} missing from help", b.help);
         assert!(s.contains(b.label), "{} missing from help", b.label);

@@ -80,6 +80,7 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
         Command::Accept => return update::accept(model, now),
         Command::SignOff => signoff::open(model, now.date()),
         Command::Rereview => model.mode = Mode::Rereview { scroll: 0 },
+        Command::Undo => return super::undo::undo(model),
         Command::Generate => {
             return match model.state.answers.clone() {
                 Some(a) => {

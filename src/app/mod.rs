@@ -20,6 +20,7 @@ pub mod prompts;
 pub mod rereview;
 pub mod search;
 pub mod signoff;
+pub mod undo;
 pub mod update;
 pub mod urls;
 pub mod waiver;

@@ -15,6 +15,7 @@ use super::signoff::SignOffForm;
 use super::waiver::WaiverForm;
 use crate::checklist::{Checklist, Item, Section, Severity};
 use crate::detect::Detector;
+use crate::state::session::Session;
 use crate::state::{Detection, ItemRecord, OperatorStatus, State};
 
 /// Which pane has the keyboard on the main screen.
@@ -106,6 +107,8 @@ pub struct Context {
     pub notices: Vec<String>,
     /// Both `.env` and `.env.production` exist and nothing chose yet.
     pub env_choice: bool,
+    /// The session file (position and undo log), for messages.
+    pub session_path: String,
 }
 
 /// The wizard's whole state.
@@ -137,6 +140,8 @@ pub struct Model {
     pub scroll_limit: std::cell::Cell<u16>,
     /// Every message of this run, oldest first (the last [`LOG_KEPT`]).
     pub log: Vec<Message>,
+    /// Each operator's place and undo log (the session file's contents).
+    pub session: Session,
 }
 
 /// Messages kept in the log.
@@ -208,6 +213,7 @@ impl Model {
             today,
             scroll_limit: std::cell::Cell::new(u16::MAX),
             log: Vec::new(),
+            session: Session::default(),
         };
         m.resume();
         if !m.state.signoffs.is_empty() && matches!(m.mode, Mode::Browse) {
@@ -239,13 +245,25 @@ impl Model {
         self.running.iter().any(|d| d.items().contains(&id))
     }
 
+    /// Without a remembered place: the first unanswered item, else the
+    /// first one marked not done (a "not done" early on must not pin the
+    /// start to it while later sections wait for answers).
     pub(super) fn resume(&mut self) {
-        let found = self
-            .checklist
-            .sections
+        let sections = &self.checklist.sections;
+        let found = sections
             .iter()
             .enumerate()
-            .find(|(_, s)| s.items.iter().any(|i| !self.status(&i.id).is_settled()));
+            .find(|(_, s)| {
+                s.items
+                    .iter()
+                    .any(|i| self.status(&i.id) == OperatorStatus::Open)
+            })
+            .or_else(|| {
+                sections
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| s.items.iter().any(|i| !self.status(&i.id).is_settled()))
+            });
         match found {
             Some((si, s)) => {
                 self.section = si;

@@ -968,3 +968,131 @@ fn an_offline_run_keeps_the_last_live_result_beside_the_skip() {
         );
     }
 }
+
+#[test]
+fn undo_takes_back_answers_notes_and_overrides_newest_first() {
+    let mut m = fresh();
+    update(
+        &mut m,
+        Action::Detected(report(
+            Detector::Env,
+            vec![finding("env.secret_key_strong", Outcome::Fail)],
+        )),
+        NOW,
+    );
+    // An override with its note, then a plain answer.
+    ch(&mut m, 'd');
+    typ(&mut m, "rotated in the vault");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(id(&m), "env.secret_key_set");
+    ch(&mut m, 'x');
+    assert_eq!(m.status("env.secret_key_set"), OperatorStatus::NotDone);
+    assert_eq!(m.place().unwrap().changes.len(), 2);
+
+    ch(&mut m, 'j');
+    assert_eq!(ch(&mut m, 'U'), vec![Effect::Save]);
+    assert_eq!(m.status("env.secret_key_set"), OperatorStatus::Open);
+    assert!(m.record("env.secret_key_set").is_none());
+    assert_eq!(id(&m), "env.secret_key_set", "undo shows the item");
+    assert!(
+        m.message.as_ref().unwrap().text.contains("1 more change"),
+        "{:?}",
+        m.message
+    );
+    // The undo is not itself a change to undo.
+    assert_eq!(m.place().unwrap().changes.len(), 1);
+    // From the section list too: undo is not an answer to an item.
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.focus, Focus::Sections);
+    assert_eq!(ch(&mut m, 'U'), vec![Effect::Save]);
+    assert!(
+        m.record("env.secret_key_strong").is_none(),
+        "the note went too"
+    );
+    assert_eq!(ch(&mut m, 'U'), vec![]);
+    assert!(
+        m.message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Nothing to undo")
+    );
+}
+
+#[test]
+fn undo_refuses_a_change_that_was_changed_again_since() {
+    let mut m = fresh();
+    ch(&mut m, 'd');
+    // Someone (here: a changed record loaded from elsewhere) changed it.
+    m.state
+        .items
+        .get_mut("env.secret_key_strong")
+        .unwrap()
+        .status = OperatorStatus::NotApplicable;
+    assert_eq!(ch(&mut m, 'U'), vec![]);
+    assert_eq!(
+        m.status("env.secret_key_strong"),
+        OperatorStatus::NotApplicable
+    );
+    let msg = m.message.as_ref().unwrap();
+    assert_eq!(msg.kind, MessageKind::Error);
+    assert!(msg.text.contains("changed since"), "{}", msg.text);
+}
+
+#[test]
+fn the_undo_log_and_the_place_are_per_operator_and_restored() {
+    let mut m = fresh();
+    ch(&mut m, ']');
+    ch(&mut m, ']');
+    ch(&mut m, 'd');
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Item { .. }));
+    let saved = m.session_to_save();
+    let place = &saved.operators["alice"];
+    assert_eq!(place.section.as_deref(), Some("tls"));
+    assert_eq!(place.item.as_deref(), Some("tls.web_server"));
+    assert_eq!(place.item_view, Some(0));
+    assert_eq!(place.changes.len(), 1);
+
+    // Alice comes back: at her item, her view open, her change undoable.
+    let mut again = model_with(m.state.clone());
+    assert_eq!(
+        id(&again),
+        "env.secret_key_strong",
+        "no session: first open"
+    );
+    again.restore(saved.clone());
+    assert_eq!(id(&again), "tls.web_server");
+    assert!(matches!(again.mode, Mode::Item { scroll: 0 }));
+    key(&mut again, KeyCode::Esc);
+    ch(&mut again, 'U');
+    assert_eq!(again.status("tls.cert_valid"), OperatorStatus::Open);
+
+    // Bob on the same machine has neither.
+    let mut state = m.state.clone();
+    state.operator = Some("bob".into());
+    let mut bob = model_with(state);
+    bob.restore(saved);
+    assert_eq!(id(&bob), "env.secret_key_strong");
+    ch(&mut bob, 'U');
+    assert_eq!(bob.status("tls.cert_valid"), OperatorStatus::Done);
+}
+
+#[test]
+fn resume_without_a_place_skips_past_early_not_done_answers() {
+    let c = load_embedded().unwrap();
+    let mut s = State::new(&c, NOW);
+    s.operator = Some("alice".into());
+    for i in &c.sections[0].items {
+        s.items.insert(
+            i.id.clone(),
+            ItemRecord {
+                status: OperatorStatus::NotDone,
+                ..ItemRecord::default()
+            },
+        );
+    }
+    let m = model_with(s);
+    assert_eq!(m.section, 1, "the first section still has answers only");
+    assert_eq!(id(&m), m.checklist.sections[1].items[0].id);
+}

@@ -21,7 +21,16 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
     model.today = now.date();
     match action {
         Action::Key(key) if key.kind == KeyEventKind::Release => vec![],
-        Action::Key(key) => on_key(model, key, now),
+        Action::Key(key) => {
+            let before = model.state.items.clone();
+            let undoing = matches!(model.mode, Mode::Browse)
+                && super::keymap::command_for(&key) == Some(super::keymap::Command::Undo);
+            let effects = on_key(model, key, now);
+            if !undoing {
+                super::undo::record(model, &before, now);
+            }
+            effects
+        }
         Action::Paste(text) => {
             paste(model, &text);
             vec![]

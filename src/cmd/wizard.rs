@@ -17,7 +17,7 @@ use crate::checklist::Checklist;
 use crate::cmd::cli::Cli;
 use crate::cmd::terminal::TerminalGuard;
 use crate::state::lock::{Acquired, StateLock, holder_text};
-use crate::state::{State, store};
+use crate::state::{State, session, store};
 use crate::ui::{self, Theme};
 use crate::util::exit::Exit;
 
@@ -36,6 +36,8 @@ struct Prepared {
     model: Model,
     theme: Theme,
     state_path: std::path::PathBuf,
+    /// `None` when the session file was unreadable at start.
+    session_path: Option<std::path::PathBuf>,
     inputs: crate::cmd::cli::Inputs,
     lock: StateLock,
     holder: String,
@@ -101,6 +103,22 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     store::remove_stale_temps(&state_path);
 
     let mut model = build_model(checklist, loaded, &state_path, acquired, now, &user);
+    let session_path = session::path_for(&state_path);
+    model.context.session_path = session_path.display().to_string();
+    // A broken session file costs the position and the undo log of this
+    // run, never the file: it is not written until it reads again.
+    let session_path = match session::load(&session_path) {
+        Ok(s) => {
+            model.restore(s);
+            Some(session_path)
+        }
+        Err(e) => {
+            model.context.notices.push(format!(
+                "{e}. Position and undo start afresh; the file is left as it is and not written this run: fix or remove it to keep them across runs."
+            ));
+            None
+        }
+    };
     if let Some(w) =
         crate::util::fsio::world_writable_warning(crate::util::fsio::parent(&state_path))
     {
@@ -108,17 +126,17 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
     }
     if let Some(n) = not_a_project(&cli.inputs) {
         model.context.notices.push(n);
+    }
+    if !model.context.notices.is_empty() {
         match model.mode {
-            crate::app::Mode::Browse => {
-                model.mode = crate::app::Mode::Notice(model.context.notices.clone());
-            }
             // A new state: the name prompt first, the notice below it.
-            _ => {
+            crate::app::Mode::Operator { .. } => {
                 model.message = Some(crate::app::Message {
                     kind: crate::app::MessageKind::Info,
                     text: model.context.notices.join(" "),
                 });
             }
+            _ => model.mode = crate::app::Mode::Notice(model.context.notices.clone()),
         }
     }
     choose_env_file(&mut model, &cli.inputs);
@@ -126,6 +144,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
         model,
         theme,
         state_path,
+        session_path,
         inputs: cli.inputs.clone(),
         lock,
         holder,
@@ -199,6 +218,7 @@ pub fn build_model(
         checklist_changed,
         notices,
         env_choice: false,
+        session_path: String::new(),
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
     Model::new(checklist, state, context, default_operator, now.date())
@@ -239,6 +259,7 @@ impl Prepared {
             mut model,
             theme,
             state_path,
+            session_path,
             inputs,
             mut lock,
             holder,
@@ -255,6 +276,8 @@ impl Prepared {
         };
         let mut saver = Saver {
             path: &state_path,
+            session: session_path.as_deref(),
+            session_failed: false,
             lock: &mut lock,
             holder: &holder,
         };
@@ -275,6 +298,10 @@ impl Prepared {
 /// Where and under which lock the state is saved.
 struct Saver<'a> {
     path: &'a Path,
+    /// The session file, unless it was unreadable at start.
+    session: Option<&'a Path>,
+    /// A session save failed already (said once, not at every answer).
+    session_failed: bool,
     lock: &'a mut StateLock,
     holder: &'a str,
 }
@@ -290,6 +317,25 @@ impl Saver<'_> {
         match store::save(self.path, &model.state) {
             Ok(()) => Action::Saved,
             Err(e) => Action::SaveFailed(e.to_string()),
+        }
+    }
+
+    /// Writes the operator's place and undo log; a failure is said once.
+    fn save_session(&mut self, model: &Model) -> Option<Action> {
+        let path = self.session?;
+        match session::save(path, &model.session_to_save()) {
+            Ok(()) => {
+                self.session_failed = false;
+                None
+            }
+            Err(e) if !self.session_failed => {
+                self.session_failed = true;
+                Some(Action::Problem(format!(
+                    "The position and undo log were not saved to {}: {e}. Answers are saved.",
+                    path.display()
+                )))
+            }
+            Err(_) => None,
         }
     }
 }
@@ -400,8 +446,15 @@ async fn event_loop(
                     let now = now();
                     let follow = saver.save(model, now);
                     update(model, follow, now);
+                    if let Some(problem) = saver.save_session(model) {
+                        update(model, problem, now);
+                    }
                 }
-                Effect::Quit(how) => exit = Some(how),
+                Effect::Quit(how) => {
+                    // Where the operator stops is where the next run starts.
+                    let _ = saver.save_session(model);
+                    exit = Some(how);
+                }
                 Effect::DraftAnswers => {
                     let (env_file, _) = crate::cmd::cli::resolve_env_file(
                         &inputs.project,

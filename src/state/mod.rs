@@ -4,6 +4,7 @@
 //! guarded by a lock (see [`lock`]). It never holds a secret value.
 
 pub mod lock;
+pub mod session;
 pub mod signoff;
 pub mod store;
 

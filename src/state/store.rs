@@ -251,9 +251,14 @@ pub fn save_text(path: &Path, text: &str) -> Result<(), SaveError> {
 }
 
 /// What `.harden/.gitignore` keeps out of git: the generated files (they
-/// hold live secrets), backups, temp files and the lock.
+/// hold live secrets), backups, temp files, the lock and each operator's
+/// session (cursor and undo log).
 pub const GITIGNORE: &str = "# Written by harden. The state file is safe to commit; these are not.\n\
-generated/\n*.bak\n*.bak-*\n.*.tmp-*\n.*.bak-*\n*.lock\n";
+generated/\n*.bak\n*.bak-*\n.*.tmp-*\n.*.bak-*\n*.lock\n\
+session.toml\n*.session.toml\n";
+
+/// The lines a `.gitignore` written by an older harden lacks.
+const SESSION_IGNORE: &str = "session.toml\n*.session.toml\n";
 
 /// Writes `.gitignore` into the state folder when it is harden's own
 /// `.harden` folder and has none (created exclusively, never through a link).
@@ -262,6 +267,32 @@ fn ignore_generated(dir: &Path) {
         && let Ok(mut f) = fsio::create_new(&dir.join(".gitignore"), 0o644)
     {
         let _ = f.write_all(GITIGNORE.as_bytes());
+    }
+}
+
+/// Makes sure harden's own `.harden/.gitignore` keeps the session out of
+/// git: writes it when missing, or adds the session lines to one an older
+/// harden wrote (recognised by its first line; a file the project wrote
+/// itself is left alone).
+pub(super) fn ignore_session(dir: &Path) {
+    if dir.file_name().is_none_or(|n| n != ".harden") {
+        return;
+    }
+    ignore_generated(dir);
+    let path = dir.join(".gitignore");
+    let Some(text) = fsio::read_input(&path, 64 * 1024, false)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
+        return;
+    };
+    if text.starts_with("# Written by harden.") && !text.lines().any(|l| l == "session.toml") {
+        let mut new = text;
+        if !new.ends_with('\n') {
+            new.push('\n');
+        }
+        new.push_str(SESSION_IGNORE);
+        let _ = fsio::replace_file(&path, new.as_bytes(), None);
     }
 }
 

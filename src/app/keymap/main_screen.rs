@@ -192,6 +192,16 @@ pub const BINDINGS: &[Binding] = &[
         group: ANSWER,
     },
     Binding {
+        command: Command::Undo,
+        keys: &[KeyCode::Char('U')],
+        label: "U",
+        hint: "undo",
+        help: "undo the last change to an item (50 kept, across restarts)",
+        footer: 0,
+        keep: 0,
+        group: ANSWER,
+    },
+    Binding {
         command: Command::Accept,
         keys: &[KeyCode::Char('y')],
         label: "y",

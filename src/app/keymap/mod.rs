@@ -44,6 +44,8 @@ pub enum Command {
     Generate,
     SignOff,
     Rereview,
+    /// Take back the last change to an item.
+    Undo,
     // In forms and other screens:
     /// Confirm the form (Enter).
     Save,
@@ -69,7 +71,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, for checks that the key tables cover them all.
-    pub const ALL: [Command; 42] = [
+    pub const ALL: [Command; 43] = [
+        Command::Undo,
         Command::Log,
         Command::Search,
         Command::Mapping,
