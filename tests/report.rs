@@ -117,8 +117,24 @@ fn markdown_keeps_the_seed_layout_and_fills_it_in() {
 fn html_is_one_self_contained_page() {
     let c = load_embedded().unwrap();
     let h = harden::report::document::html(&c, &state());
-    for banned in ["<script", "<link", "src=", "@import", "url("] {
+    // No element that loads anything (text that names one, such as an
+    // XSS probe in the guidance, is escaped and inert) ...
+    for banned in ["<script", "<link", "<img", "<iframe", "<object", "<embed"] {
         assert!(!h.contains(banned), "external asset: {banned}");
+    }
+    // ... and no stylesheet import or fetched resource in the style.
+    let style = h
+        .split("<style>")
+        .nth(1)
+        .unwrap()
+        .split("</style>")
+        .next()
+        .unwrap();
+    for banned in ["@import", "url("] {
+        assert!(
+            !style.contains(banned),
+            "external asset in the style: {banned}"
+        );
     }
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert_eq!(h.matches("type=\"checkbox\"").count(), 227);
@@ -128,6 +144,32 @@ fn html_is_one_self_contained_page() {
         h.contains("&quot;your-secret-key-here-change-in-production&quot;"),
         "text is escaped"
     );
+}
+
+/// Every item carries its guidance in the HTML report (why, how to verify
+/// by hand, how to fix), escaped, commands as code.
+#[test]
+fn html_shows_guidance_for_every_item() {
+    let c = load_embedded().unwrap();
+    let h = harden::report::document::html(&c, &state());
+    assert_eq!(h.matches("<details class=\"guide\">").count(), c.len());
+    for item in c.items() {
+        let g = harden::checklist::guidance::for_item(&item.id).unwrap();
+        // The text up to its first code span, escaped as the page has it.
+        let head = g.verify.split('`').next().unwrap();
+        let esc = head
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(h.contains(&esc), "{}: verify missing", item.id);
+    }
+    let redis = h
+        .split("<li ")
+        .find(|li| li.contains("Redis password") || li.contains("requirepass"))
+        .expect("a Redis item");
+    assert!(redis.contains("<b>How to fix:</b>"), "{redis}");
+    assert!(redis.contains("<code>"), "commands are code: {redis}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! ids, loaded from TOML (the embedded seed checklist or `--checklist FILE`)
 //! and validated so that every problem is reported with file, line and column.
 
+pub mod guidance;
 mod load;
 pub mod verdict;
 

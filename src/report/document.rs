@@ -233,6 +233,17 @@ pub fn html(c: &Checklist, state: &State) -> String {
             if let Some(ex) = &item.example {
                 let _ = write!(h, "<pre><code>{}</code></pre>", esc(&ex.code));
             }
+            if let Some(g) = crate::checklist::guidance::for_item(&item.id) {
+                let _ = write!(
+                    h,
+                    "<details class=\"guide\"><summary>Why, verify, fix</summary>\
+                     <p><b>Why it matters:</b> {}</p><p><b>Verify by hand:</b> {}</p>\
+                     <p><b>How to fix:</b> {}</p></details>",
+                    inline(&g.why),
+                    inline(&g.verify),
+                    inline(&g.fix)
+                );
+            }
             for a in annotations(item, state) {
                 let _ = write!(h, "<div class=\"ann\">{}</div>", esc(&a));
             }

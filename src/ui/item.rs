@@ -151,5 +151,17 @@ pub(super) fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::styled(format!("  {l}"), theme.code));
         }
     }
+    if let Some(g) = crate::checklist::guidance::for_item(&item.id) {
+        lines.push(Line::raw(""));
+        for (label, text) in [
+            ("Why it matters: ", &g.why),
+            ("Verify by hand: ", &g.verify),
+            ("How to fix: ", &g.fix),
+        ] {
+            let mut spans = vec![Span::styled(label, theme.heading)];
+            spans.extend(code_spans(text, theme.base, theme.code));
+            lines.push(Line::from(spans));
+        }
+    }
     lines
 }
