@@ -354,13 +354,14 @@ fn item_view_shows_everything() {
     both("item_view", &m);
 }
 
-/// A state whose critical items are all done, so a sign-off is allowed.
+/// A state whose critical items are all done and important ones answered,
+/// so a sign-off is allowed.
 fn signable() -> Model {
     let mut m = model(Some("alice"));
     let critical: Vec<String> = m
         .checklist
         .items()
-        .filter(|i| i.severity == harden::checklist::Severity::Critical)
+        .filter(|i| i.severity >= harden::checklist::Severity::Important)
         .map(|i| i.id.clone())
         .collect();
     for id in critical {
@@ -520,6 +521,8 @@ fn a_cut_message_says_so_and_the_log_has_it_whole() {
     press(&mut m, &[KeyCode::Char('S')]);
     let text = m.message.as_ref().expect("a refusal").text.clone();
     assert!(text.chars().count() > 80, "{text}");
+    // Back from the list of blockers, the cut message says where it is whole.
+    press(&mut m, &[KeyCode::Esc]);
     let s = screen(&m, 80, 24);
     let status = s.lines().nth(22).unwrap();
     assert!(status.contains("M: all"), "{status}");
@@ -531,7 +534,7 @@ fn a_cut_message_says_so_and_the_log_has_it_whole() {
         .chars()
         .rev()
         .collect();
-    press(&mut m, &[KeyCode::Esc, KeyCode::Char('M')]);
+    press(&mut m, &[KeyCode::Char('M')]);
     let log = screen(&m, 80, 24);
     let flat: String = log
         .lines()
@@ -553,5 +556,86 @@ fn a_wide_screen_shows_whole_section_names() {
     assert!(wide.contains("Environment Configuration"), "{wide}");
     assert!(wide.contains("Compliance & Data Protection"), "{wide}");
     let narrow = screen(&m, 80, 24);
-    assert!(narrow.contains("Environment Configu…"), "{narrow}");
+    // At 80 the bar takes its share and the name is cut, but never the counts.
+    assert!(narrow.contains("Environment Co… █▓▒░ 3/10"), "{narrow}");
+}
+
+/// The screen as `NO_COLOR` draws it: each row of text, then a row that
+/// marks its cells' modifiers (R reverse, B bold, U underline, D dim), so
+/// that what tells states apart without colour is reviewed too.
+fn mono_screen(m: &Model, w: u16, h: u16) -> String {
+    use ratatui::style::{Color, Modifier};
+    let t = draw(m, w, h, &Theme::mono());
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut text = String::new();
+        let mut marks = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            let c = &buf[(x, y)];
+            assert!(
+                matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset),
+                "NO_COLOR drew a colour at {x},{y}: {c:?}"
+            );
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = c.symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            text.push_str(sym);
+            let m = c.modifier;
+            let mark = if m.contains(Modifier::REVERSED) {
+                'R'
+            } else if m.contains(Modifier::BOLD) {
+                'B'
+            } else if m.contains(Modifier::UNDERLINED) {
+                'U'
+            } else if m.contains(Modifier::DIM) {
+                'D'
+            } else {
+                ' '
+            };
+            for _ in 0..=skip {
+                marks.push(mark);
+            }
+        }
+        out.push_str(&format!("{text}\n{}\n", marks.trim_end()));
+    }
+    out
+}
+
+fn mono_both(name: &str, m: &Model) {
+    insta::assert_snapshot!(format!("{name}_no_color_80x24"), mono_screen(m, 80, 24));
+    insta::assert_snapshot!(format!("{name}_no_color_60x18"), mono_screen(m, 60, 18));
+}
+
+#[test]
+fn no_color_screens_show_state_without_colour() {
+    // Issue 14: the section bars, the overview, the search, the log and the
+    // sign-off form, as NO_COLOR draws them.
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Esc, KeyCode::Down]);
+    mono_both("section_list", &m);
+    let mut m = model(Some("alice"));
+    press(&mut m, &[KeyCode::Char('v'), KeyCode::Down]);
+    mono_both("overview", &m);
+    let mut m = model(Some("alice"));
+    typed(&mut m, "/secret");
+    press(&mut m, &[KeyCode::Down]);
+    mono_both("search", &m);
+    let mut m = model(Some("alice"));
+    press(
+        &mut m,
+        &[KeyCode::Char('S'), KeyCode::Esc, KeyCode::Char('M')],
+    );
+    mono_both("message_log", &m);
+    let mut m = signable();
+    press(&mut m, &[KeyCode::Char('S'), KeyCode::Tab, KeyCode::Tab]);
+    typed(&mut m, "Grace Hopper");
+    mono_both("signoff_form", &m);
+    // The bars read without colour: each part has its own shade.
+    let bars = mono_screen(&model(Some("alice")), 100, 30);
+    assert!(bars.contains("█▓▒░"), "{bars}");
 }

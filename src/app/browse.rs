@@ -79,7 +79,7 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
         Command::NextOpen => next_open(model),
         Command::Accept => return update::accept(model, now),
         Command::SignOff => signoff::open(model, now.date()),
-        Command::Rereview => model.mode = Mode::Rereview { scroll: 0 },
+        Command::Rereview => model.mode = Mode::Rereview { selected: 0 },
         Command::Undo => return super::undo::undo(model),
         Command::Generate => {
             return match model.state.answers.clone() {
@@ -117,6 +117,7 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
                 model.focus = Focus::Items;
             }
         }
+        // The overview opens on the section the cursor is in.
         Command::Overview => {
             model.mode = Mode::Overview {
                 selected: model.section,
@@ -196,37 +197,6 @@ fn next_open(model: &mut Model) {
         }
         None => model.info("Every item is settled. v shows the overview."),
     }
-}
-
-/// The overview of every section.
-pub fn overview_key(model: &mut Model, key: KeyEvent, selected: usize) -> Vec<Effect> {
-    let len = model.checklist.sections.len();
-    match keymap::lookup_plain(keymap::OVERVIEW, &key) {
-        Some(
-            cmd @ (Command::Up
-            | Command::Down
-            | Command::PageUp
-            | Command::PageDown
-            | Command::Top
-            | Command::Bottom),
-        ) => {
-            model.mode = Mode::Overview {
-                selected: step(selected, len, cmd),
-            }
-        }
-        Some(Command::Open) => {
-            select_section(model, selected);
-            model.focus = Focus::Items;
-        }
-        Some(Command::Quit) => {
-            model.mode = Mode::Overview { selected };
-            return update::quit(model);
-        }
-        Some(Command::Help) => model.mode = Mode::Help { scroll: 0 },
-        Some(Command::Back) => {}
-        _ => model.mode = Mode::Overview { selected },
-    }
-    vec![]
 }
 
 /// A scrolling view (help, one item in full): arrows scroll, any other

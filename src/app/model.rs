@@ -29,7 +29,12 @@ pub enum Focus {
 #[derive(Debug, Clone)]
 pub enum Mode {
     Browse,
+    /// Every section with its bar, then the critical items still open.
     Overview {
+        selected: usize,
+    },
+    /// The items that refused a sign-off.
+    Blockers {
         selected: usize,
     },
     Help {
@@ -71,7 +76,7 @@ pub enum Mode {
     SignOff(Box<SignOffForm>),
     /// What changed since the last sign-off (shown first on a re-review).
     Rereview {
-        scroll: u16,
+        selected: usize,
     },
     /// The generated files with their diffs, before writing.
     Generate(GenerateView),
@@ -163,6 +168,12 @@ impl Tally {
     pub fn settled(&self) -> usize {
         self.done + self.na + self.waived
     }
+
+    /// Every answer, "not done" included: how far the review has come, as
+    /// against how much of it is good ([`Tally::done`]).
+    pub fn answered(&self) -> usize {
+        self.total - self.open
+    }
 }
 
 impl Model {
@@ -217,7 +228,7 @@ impl Model {
         };
         m.resume();
         if !m.state.signoffs.is_empty() && matches!(m.mode, Mode::Browse) {
-            m.mode = Mode::Rereview { scroll: 0 };
+            m.mode = Mode::Rereview { selected: 0 };
         }
         m
     }

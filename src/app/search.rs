@@ -24,6 +24,9 @@ pub enum Filter {
     Unanswered,
     /// Critical items.
     Critical,
+    /// Items whose verdict, detection or waiver changed since the last
+    /// sign-off (none without one).
+    Changed,
 }
 
 impl Filter {
@@ -33,7 +36,8 @@ impl Filter {
             Filter::All => Filter::Failing,
             Filter::Failing => Filter::Unanswered,
             Filter::Unanswered => Filter::Critical,
-            Filter::Critical => Filter::All,
+            Filter::Critical => Filter::Changed,
+            Filter::Changed => Filter::All,
         }
     }
 
@@ -43,6 +47,7 @@ impl Filter {
             Filter::Failing => "failing",
             Filter::Unanswered => "unanswered",
             Filter::Critical => "critical",
+            Filter::Changed => "changed since sign-off",
         }
     }
 }
@@ -73,6 +78,10 @@ pub fn open(model: &mut Model) {
 /// title, evidence or note, and the filter.
 pub fn hits(model: &Model, query: &str, filter: Filter) -> Vec<(usize, usize)> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let changed = match filter {
+        Filter::Changed => changed_since_signoff(model),
+        _ => Default::default(),
+    };
     let mut out = Vec::new();
     for (si, s) in model.checklist.sections.iter().enumerate() {
         for (ii, item) in s.items.iter().enumerate() {
@@ -87,6 +96,7 @@ pub fn hits(model: &Model, query: &str, filter: Filter) -> Vec<(usize, usize)> {
                 }
                 Filter::Unanswered => status == OperatorStatus::Open,
                 Filter::Critical => item.severity == Severity::Critical,
+                Filter::Changed => changed.contains(item.id.as_str()),
             };
             if !keep {
                 continue;
@@ -109,6 +119,24 @@ pub fn hits(model: &Model, query: &str, filter: Filter) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Ids of the items that changed since the last sign-off: verdict,
+/// detection or waiver; empty without a sign-off.
+pub fn changed_since_signoff(model: &Model) -> std::collections::BTreeSet<String> {
+    let Some(last) = model.state.signoffs.last() else {
+        return Default::default();
+    };
+    let ch = crate::review::signoff::changes(&model.checklist, last, &model.state, model.today);
+    ch.regressed
+        .iter()
+        .chain(&ch.improved)
+        .map(|(id, ..)| id.clone())
+        .chain(ch.detection.iter().map(|(id, ..)| id.clone()))
+        .chain(ch.waivers_expired.iter().map(|(id, _)| id.clone()))
+        .chain(ch.waivers_expiring.iter().map(|(id, _)| id.clone()))
+        .chain(ch.added.iter().cloned())
+        .collect()
 }
 
 /// A key in the search.

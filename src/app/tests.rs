@@ -1096,3 +1096,142 @@ fn resume_without_a_place_skips_past_early_not_done_answers() {
     assert_eq!(m.section, 1, "the first section still has answers only");
     assert_eq!(id(&m), m.checklist.sections[1].items[0].id);
 }
+
+#[test]
+fn the_changed_filter_lists_what_changed_since_the_sign_off() {
+    let mut m = fresh();
+    ch(&mut m, '/');
+    for _ in 0..4 {
+        key(&mut m, KeyCode::Tab);
+    }
+    let Mode::Search(v) = &m.mode else { panic!() };
+    assert_eq!(v.filter, crate::app::search::Filter::Changed);
+    assert!(v.hits.is_empty(), "no sign-off: nothing changed since one");
+    key(&mut m, KeyCode::Esc);
+
+    let signed = crate::review::signoff::snapshot(&m.checklist, &m.state, NOW.date());
+    m.state.signoffs.push(signed);
+    ch(&mut m, ']');
+    ch(&mut m, 'x');
+    let changed = crate::app::search::changed_since_signoff(&m);
+    assert_eq!(
+        changed.into_iter().collect::<Vec<_>>(),
+        vec!["cors.allowed_hosts".to_string()]
+    );
+    ch(&mut m, '/');
+    for _ in 0..4 {
+        key(&mut m, KeyCode::Tab);
+    }
+    let Mode::Search(v) = &m.mode else { panic!() };
+    let ids: Vec<&str> = v
+        .hits
+        .iter()
+        .map(|&(si, ii)| m.checklist.sections[si].items[ii].id.as_str())
+        .collect();
+    assert_eq!(ids, ["cors.allowed_hosts"]);
+}
+
+#[test]
+fn overview_goes_to_a_critical_item_past_the_sections() {
+    let mut m = fresh();
+    ch(&mut m, 'v');
+    // End: the last row that leads somewhere, a critical item still open.
+    key(&mut m, KeyCode::End);
+    let Mode::Overview { selected } = m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    let rows = lists::rows(&m, lists::Kind::Overview);
+    let lists::Row::Item { id: last, .. } = &rows[selected] else {
+        panic!("{:?}", rows[selected])
+    };
+    let last = last.clone();
+    assert_eq!(
+        Some(last.as_str()),
+        m.critical_unsettled().last().map(|i| i.id.as_str())
+    );
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(id(&m), last);
+    assert_eq!(m.focus, Focus::Items);
+}
+
+#[test]
+fn a_refused_sign_off_lists_the_blockers_and_enter_goes_to_one() {
+    let mut m = fresh();
+    ch(&mut m, 'S');
+    assert!(matches!(m.mode, Mode::Blockers { .. }), "{:?}", m.mode);
+    let msg = m.message.clone().unwrap();
+    assert_eq!(msg.kind, MessageKind::Error);
+    assert!(msg.text.starts_with("Sign-off refused:"), "{}", msg.text);
+    let rows = lists::rows(&m, lists::Kind::Blockers);
+    let items: Vec<&String> = rows
+        .iter()
+        .filter_map(|r| match r {
+            lists::Row::Item { id, .. } => Some(id),
+            _ => None,
+        })
+        .collect();
+    let important = m
+        .checklist
+        .items()
+        .find(|i| i.severity == crate::checklist::Severity::Important)
+        .unwrap()
+        .id
+        .clone();
+    assert!(items.contains(&&important), "important unanswered blocks");
+    assert!(items.iter().all(|id| !id.starts_with("signoff.")));
+    ch(&mut m, 'j');
+    key(&mut m, KeyCode::Enter);
+    assert!(matches!(m.mode, Mode::Browse));
+    assert_eq!(&id(&m), items[1]);
+}
+
+#[test]
+fn sign_off_shows_counts_and_signs_only_after_confirmation() {
+    let mut m = fresh();
+    for item in m.checklist.items() {
+        let status = match item.severity {
+            crate::checklist::Severity::Critical => OperatorStatus::Done,
+            crate::checklist::Severity::Important => OperatorStatus::NotDone,
+            crate::checklist::Severity::Normal => continue,
+        };
+        m.state.items.insert(
+            item.id.clone(),
+            ItemRecord {
+                status,
+                ..ItemRecord::default()
+            },
+        );
+    }
+    let c = signoff::counts(&m);
+    assert_eq!(c.unanswered[0] + c.unanswered[1], 0);
+    assert!(c.unanswered[2] > 100, "{c:?}");
+    assert!(c.not_done[1] > 0);
+    ch(&mut m, 'S');
+    assert!(matches!(m.mode, Mode::SignOff(_)), "{:?}", m.mode);
+    // No approver: refused before any confirmation.
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::SignOff(f) = &m.mode else { panic!() };
+    assert!(!f.confirm);
+    assert!(f.error.as_deref().unwrap().contains("approver"));
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    typ(&mut m, "Grace");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![]);
+    let Mode::SignOff(f) = &m.mode else { panic!() };
+    assert!(f.confirm, "Enter asks to confirm first");
+    assert!(m.state.signoffs.is_empty());
+    // Any key but y goes back to the form, unsigned.
+    ch(&mut m, 'n');
+    let Mode::SignOff(f) = &m.mode else { panic!() };
+    assert!(!f.confirm);
+    assert!(m.state.signoffs.is_empty());
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(ch(&mut m, 'y'), vec![Effect::Save]);
+    let s = m.state.signoffs.last().unwrap();
+    assert_eq!(
+        (s.reviewed_by.as_str(), s.approved_by.as_str()),
+        ("alice", "Grace")
+    );
+    assert_eq!(m.status("signoff.critical_addressed"), OperatorStatus::Done);
+}

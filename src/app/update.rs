@@ -11,7 +11,7 @@ use super::note::NotePurpose;
 use super::waiver::WaiverField;
 use super::{
     Action, Effect, Ending, Focus, Message, MessageKind, Mode, Model, answers, browse, generate,
-    keymap, note, prompts, rereview, signoff, urls, waiver,
+    keymap, note, prompts, signoff, urls, waiver,
 };
 use crate::detect::{Outcome, Report};
 use crate::state::{Detection, OperatorStatus, Waiver};
@@ -125,7 +125,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
     model.draft_armed = false;
     match std::mem::replace(&mut model.mode, Mode::Browse) {
         Mode::Browse => browse::key(model, key, now),
-        Mode::Overview { selected } => browse::overview_key(model, key, selected),
+        Mode::Overview { selected } => {
+            super::lists::key(model, key, super::lists::Kind::Overview, selected)
+        }
+        Mode::Blockers { selected } => {
+            super::lists::key(model, key, super::lists::Kind::Blockers, selected)
+        }
         Mode::Log { scroll } => browse::scroll_key(model, key, scroll, |s| Mode::Log { scroll: s }),
         Mode::Help { scroll } => {
             browse::scroll_key(model, key, scroll, |s| Mode::Help { scroll: s })
@@ -133,7 +138,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
         Mode::Item { scroll } => {
             browse::scroll_key(model, key, scroll, |s| Mode::Item { scroll: s })
         }
-        Mode::Rereview { scroll } => rereview::key(model, key, scroll),
+        Mode::Rereview { selected } => {
+            super::lists::key(model, key, super::lists::Kind::Rereview, selected)
+        }
         Mode::Notice(_) => prompts::notice_key(model),
         Mode::EnvChoice => prompts::env_choice_key(model, key),
         Mode::Operator {

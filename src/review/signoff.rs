@@ -12,32 +12,59 @@ use crate::checklist::{Checklist, Severity, Verdict};
 use crate::state::signoff::Signoff;
 use crate::state::{OperatorStatus, State};
 
-/// Critical items that block a sign-off: not confirmed by the operator
-/// (open or not done), or failing or unknown by detection; waived and n/a
-/// items never block.
-pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<String> {
+/// An item that blocks a sign-off, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    pub id: String,
+    /// "open", "not done", "fail", "unknown", or "important, unanswered".
+    pub why: String,
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.id, self.why)
+    }
+}
+
+/// The items that block a sign-off, as the checklist's own sign-off lines
+/// ask: a critical item not confirmed by the operator (open or not done),
+/// or failing or unknown by detection (waived and n/a critical items never
+/// block unless detection fails them); an important item never answered.
+/// The sign-off section's own boxes do not block: signing ticks them.
+pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<Blocker> {
     evaluate(c, &s.items, &s.detections, today)
         .iter()
-        .filter(|r| r.item.severity == Severity::Critical)
+        .filter(|r| !r.item.id.starts_with("signoff."))
         .filter_map(|r| {
             let op = s
                 .items
                 .get(&r.item.id)
                 .map(|x| x.status)
                 .unwrap_or_default();
-            if matches!(op, OperatorStatus::Waived | OperatorStatus::NotApplicable)
-                && r.status != Verdict::Fail
-            {
-                return None;
-            }
-            if matches!(r.status, Verdict::Fail | Verdict::Unknown) {
-                return Some(format!("{} ({})", r.item.id, r.status.as_str()));
-            }
-            match op {
-                OperatorStatus::Done => None,
-                OperatorStatus::NotDone => Some(format!("{} (not done)", r.item.id)),
-                _ => Some(format!("{} (open)", r.item.id)),
-            }
+            let why = match r.item.severity {
+                Severity::Critical => {
+                    if matches!(op, OperatorStatus::Waived | OperatorStatus::NotApplicable)
+                        && r.status != Verdict::Fail
+                    {
+                        return None;
+                    }
+                    if matches!(r.status, Verdict::Fail | Verdict::Unknown) {
+                        r.status.as_str().to_string()
+                    } else {
+                        match op {
+                            OperatorStatus::Done => return None,
+                            OperatorStatus::NotDone => "not done".into(),
+                            _ => "open".into(),
+                        }
+                    }
+                }
+                Severity::Important if op == OperatorStatus::Open => "important, unanswered".into(),
+                _ => return None,
+            };
+            Some(Blocker {
+                id: r.item.id.clone(),
+                why,
+            })
         })
         .collect()
 }
@@ -45,11 +72,46 @@ pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<String> {
 /// Why a sign-off is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignoffError {
-    /// Critical items open or failing, each with its status.
-    #[error("{} critical items are open or failing: {}", .0.len(), .0.join(", "))]
-    Blocked(Vec<String>),
+    /// Items that block it, each with why.
+    #[error(
+        "{} items block the sign-off (critical items open or failing, important items unanswered): {}",
+        .0.len(),
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    Blocked(Vec<Blocker>),
     #[error("a sign-off needs a reviewer and an approver")]
     Unnamed,
+}
+
+/// The sign-off section's boxes that facts decide, ticked when a sign-off
+/// is taken: the review is complete, and (the sign-off requires both)
+/// every critical item is addressed and every important item answered.
+/// "Security documentation complete" is ticked when every documentation
+/// item is settled; "team trained" stays the operator's word.
+fn tick_signoff_boxes(c: &Checklist, s: &mut State, by: &str, now: OffsetDateTime) {
+    let docs_settled = c
+        .sections
+        .iter()
+        .filter(|sec| sec.slug == "docs")
+        .flat_map(|sec| &sec.items)
+        .all(|i| s.status(&i.id).is_settled());
+    let mut ids = vec![
+        "signoff.review_completed",
+        "signoff.critical_addressed",
+        "signoff.important_addressed",
+    ];
+    if docs_settled {
+        ids.push("signoff.documentation_complete");
+    }
+    for id in ids {
+        if c.item(id).is_none() || s.status(id) == OperatorStatus::Done {
+            continue;
+        }
+        let rec = s.items.entry(id.to_string()).or_default();
+        rec.status = OperatorStatus::Done;
+        rec.by = Some(by.to_string());
+        rec.at = Some(now);
+    }
 }
 
 /// Records a sign-off on the state: refuses with the blockers named.
@@ -72,6 +134,7 @@ pub fn sign(
     if reviewed_by.trim().is_empty() || approved_by.trim().is_empty() {
         return Err(SignoffError::Unnamed);
     }
+    tick_signoff_boxes(c, s, reviewed_by.trim(), now);
     let statuses: BTreeMap<String, Verdict> = evaluate(c, &s.items, &s.detections, now.date())
         .iter()
         .map(|r| (r.item.id.clone(), r.status))
@@ -123,46 +186,79 @@ pub fn snapshot(c: &Checklist, s: &State, today: Date) -> Signoff {
     }
 }
 
-/// The changes as text lines, regressions first.
-pub fn describe(ch: &Changes) -> Vec<String> {
+/// One line of the changes: its kind, the item it is about (if any) and
+/// the sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLine {
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub text: String,
+}
+
+/// The changes as lines, regressions first.
+pub fn describe_rows(ch: &Changes) -> Vec<ChangeLine> {
     let mut out = Vec::new();
+    let mut push = |kind: &'static str, id: Option<&str>, what: String| {
+        out.push(ChangeLine {
+            kind,
+            id: id.map(str::to_string),
+            text: format!("{kind:<10} {what}"),
+        });
+    };
+    let date = crate::util::dates::format_date;
     for (id, a, b) in &ch.regressed {
-        out.push(format!("REGRESSED  {id}: {a} → {b}"));
+        push("REGRESSED", Some(id), format!("{id}: {a} → {b}"));
     }
     for (id, d) in &ch.waivers_expired {
-        out.push(format!(
-            "EXPIRED    {id}: the waiver ran out on {}",
-            crate::util::dates::format_date(*d)
-        ));
+        push(
+            "EXPIRED",
+            Some(id),
+            format!("{id}: the waiver ran out on {}", date(*d)),
+        );
     }
     for k in &ch.rotated {
-        out.push(format!("ROTATED    {k} changed since"));
+        push(
+            "ROTATED",
+            None,
+            format!("{k}: its value changed since the sign-off (a new fingerprint)"),
+        );
     }
     for (id, a, b) in &ch.detection {
-        out.push(format!("DETECTED   {id}: {a} → {b}"));
+        push("DETECTED", Some(id), format!("{id}: {a} → {b}"));
     }
     for (id, d) in &ch.waivers_expiring {
-        out.push(format!(
-            "EXPIRING   {id}: the waiver runs out on {}",
-            crate::util::dates::format_date(*d)
-        ));
+        push(
+            "EXPIRING",
+            Some(id),
+            format!("{id}: the waiver runs out on {}", date(*d)),
+        );
     }
     for (id, a, b) in &ch.improved {
-        out.push(format!("IMPROVED   {id}: {a} → {b}"));
+        push("IMPROVED", Some(id), format!("{id}: {a} → {b}"));
     }
     for id in &ch.added {
-        out.push(format!("ADDED      {id} is new in the checklist"));
+        push("ADDED", Some(id), format!("{id} is new in the checklist"));
     }
     for id in &ch.removed {
-        out.push(format!("REMOVED    {id} is no longer in the checklist"));
+        push(
+            "REMOVED",
+            None,
+            format!("{id} is no longer in the checklist"),
+        );
     }
     if ch.unconfirmed > 0 {
-        out.push(format!(
-            "OPEN       {} items were never answered",
-            ch.unconfirmed
-        ));
+        push(
+            "OPEN",
+            None,
+            format!("{} items were never answered", ch.unconfirmed),
+        );
     }
     out
+}
+
+/// The changes as text lines, regressions first.
+pub fn describe(ch: &Changes) -> Vec<String> {
+    describe_rows(ch).into_iter().map(|l| l.text).collect()
 }
 
 /// What changed since a sign-off, regressions first.
@@ -283,7 +379,68 @@ mod tests {
                 },
             );
         }
+        // Important items need an answer, not a good one.
+        for i in c.items().filter(|i| i.severity == Severity::Important) {
+            s.items.insert(
+                i.id.clone(),
+                ItemRecord {
+                    status: OperatorStatus::NotDone,
+                    ..ItemRecord::default()
+                },
+            );
+        }
         s
+    }
+
+    #[test]
+    fn an_unanswered_important_item_blocks_and_signing_ticks_the_sign_off_boxes() {
+        let c = load_embedded().unwrap();
+        let d = date!(2026 - 11 - 27);
+        let mut s = all_critical_done(&c);
+        let important = c
+            .items()
+            .find(|i| i.severity == Severity::Important)
+            .unwrap()
+            .id
+            .clone();
+        s.items.remove(&important);
+        let b = blockers(&c, &s, d);
+        assert_eq!(
+            b,
+            vec![Blocker {
+                id: important.clone(),
+                why: "important, unanswered".into()
+            }]
+        );
+        assert!(sign(&c, &mut s, "Ada", d, "Grace", d, NOW).is_err());
+        s.items.insert(
+            important,
+            ItemRecord {
+                status: OperatorStatus::NotApplicable,
+                ..ItemRecord::default()
+            },
+        );
+        sign(&c, &mut s, "Ada", d, "Grace", d, NOW).unwrap();
+        for id in [
+            "signoff.review_completed",
+            "signoff.critical_addressed",
+            "signoff.important_addressed",
+        ] {
+            assert_eq!(s.status(id), OperatorStatus::Done, "{id}");
+            assert_eq!(s.items[id].by.as_deref(), Some("Ada"));
+            assert_eq!(
+                s.signoffs[0].statuses[id],
+                Verdict::Pass,
+                "{id} in the snapshot"
+            );
+        }
+        // Facts decide: documentation is not all settled, training is the
+        // operator's word.
+        assert_eq!(
+            s.status("signoff.documentation_complete"),
+            OperatorStatus::Open
+        );
+        assert_eq!(s.status("signoff.team_trained"), OperatorStatus::Open);
     }
 
     #[test]
@@ -295,7 +452,7 @@ mod tests {
         assert!(matches!(&e, SignoffError::Blocked(b) if b.len() > 1));
         assert!(
             e.to_string()
-                .contains("critical items are open or failing: env.secret_key_strong (open)"),
+                .contains("important items unanswered): env.secret_key_strong (open)"),
             "{e}"
         );
         assert!(s.signoffs.is_empty());

@@ -18,9 +18,8 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme:
     let meta = &model.checklist.meta;
     let t = model.total_tally();
     let mut right = format!(
-        " {}/{} settled · {} ",
-        t.settled(),
-        t.total,
+        " {} · {} ",
+        super::progress::counts(&t),
         model.state.operator.as_deref().unwrap_or("-")
     );
     if model.unsaved {
@@ -31,15 +30,32 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme:
         left.push_str(" · ");
         left.push_str(sub);
     }
-    let rw = right.width() as u16;
-    let lw = area.width.saturating_sub(rw);
+    // The overall bar sits before the counts when the title keeps 24 columns.
+    let bar_w: u16 = if area.width >= 100 { 20 } else { 10 };
+    let rw = (right.width() as u16).min(area.width);
+    let bar_w = if area.width >= rw + bar_w + 1 + 24 {
+        bar_w
+    } else {
+        0
+    };
+    let lw = area.width.saturating_sub(rw + bar_w + u16::from(bar_w > 0));
     frame.render_widget(
         Paragraph::new(fit(&left, lw, theme.header)).style(theme.header),
         Rect::new(area.x, area.y, lw, 1),
     );
+    if bar_w > 0 {
+        let mut spans = vec![Span::styled(" ", theme.header)];
+        spans.extend(super::progress::bar(&t, bar_w as usize, theme));
+        frame.render_widget(
+            // On the terminal's own background: bar colours on the header's
+            // cyan would be hard to tell apart.
+            Paragraph::new(Line::from(spans)),
+            Rect::new(area.x + lw, area.y, bar_w + 1, 1),
+        );
+    }
     frame.render_widget(
-        Paragraph::new(fit(&right, rw.min(area.width), theme.header)).style(theme.header),
-        Rect::new(area.x + lw, area.y, rw.min(area.width), 1),
+        Paragraph::new(fit(&right, rw, theme.header)).style(theme.header),
+        Rect::new(area.x + area.width - rw, area.y, rw, 1),
     );
 }
 

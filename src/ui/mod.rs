@@ -7,14 +7,14 @@ mod chrome;
 mod generate;
 mod help;
 mod item;
+mod lists;
 mod log;
 mod mapping;
 mod marks;
 mod note;
-mod overview;
 mod panes;
+mod progress;
 mod prompts;
-mod rereview;
 mod search;
 mod signoff;
 pub mod theme;
@@ -26,6 +26,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::lists::Kind;
 use crate::app::{Mode, Model};
 use answers::answers_form;
 use chrome::{render_footer, render_header, render_status};
@@ -34,10 +35,8 @@ use help::help;
 use item::item_view;
 pub use marks::{badge, glyph, outcome_word, severity_mark};
 use note::note_editor;
-use overview::overview;
 use panes::main_panes;
 use prompts::{env_choice, notice, prompt};
-use rereview::rereview;
 use signoff::signoff;
 pub use theme::Theme;
 use waiver::waiver;
@@ -85,10 +84,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     ])
     .areas(area);
     render_header(frame, header, model, theme);
-    match &model.mode {
-        Mode::Overview { selected } => overview(frame, body, model, *selected, theme),
-        _ => main_panes(frame, body, model, tier, theme),
-    }
+    main_panes(frame, body, model, tier, theme);
     render_status(frame, status, model, theme);
     render_footer(frame, footer, model, theme);
     match &model.mode {
@@ -120,12 +116,20 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
         ),
         Mode::EnvChoice => env_choice(frame, body, theme),
         Mode::Answers(form) => answers_form(frame, body, form, theme),
-        Mode::SignOff(form) => signoff(frame, body, form, theme),
-        Mode::Rereview { scroll } => rereview(frame, body, model, *scroll, theme),
+        Mode::SignOff(form) => signoff(frame, body, model, form, theme),
+        Mode::Overview { selected } => {
+            lists::list_screen(frame, body, model, Kind::Overview, *selected, theme)
+        }
+        Mode::Blockers { selected } => {
+            lists::list_screen(frame, body, model, Kind::Blockers, *selected, theme)
+        }
+        Mode::Rereview { selected } => {
+            lists::list_screen(frame, body, model, Kind::Rereview, *selected, theme)
+        }
         Mode::Generate(view) => generate_view(frame, body, view, theme),
         Mode::Mapping(view) => mapping::mapping(frame, body, view, theme),
         Mode::Search(view) => search::search(frame, body, model, view, theme),
-        Mode::Browse | Mode::Overview { .. } => {}
+        Mode::Browse => {}
     }
 }
 

@@ -19,9 +19,9 @@ use super::{
 pub(super) fn main_panes(frame: &mut Frame, body: Rect, model: &Model, tier: Tier, theme: &Theme) {
     match tier {
         Tier::Full => {
-            // A quarter of a wide screen, so that section names are not
-            // cut at 160 columns; never under 32 or over 44.
-            let list_w = (body.width / 4).clamp(32, 44);
+            // Three tenths of a wide screen, so that section names and
+            // their bars are whole at 160 columns; never under 32 or over 50.
+            let list_w = (body.width * 3 / 10).clamp(32, 50);
             let [left, right] =
                 Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).areas(body);
             sections_pane(frame, left, model, theme);
@@ -96,17 +96,33 @@ pub(super) fn section_row(
         .number
         .map(|n| format!("{n:>2} "))
         .unwrap_or_else(|| "   ".into());
-    let count = format!(" {}/{}", t.settled(), t.total);
-    let complete = t.settled() == t.total;
-    let title_w = width.saturating_sub(2 + num.width() + count.width());
+    // Answered of total: "not done" is an answer; the bar tells good from bad.
+    let count = format!(" {}/{}", t.answered(), t.total);
+    let complete = t.open == 0;
+    // The bar takes room only where the title keeps a readable share.
+    let bar_w = match width {
+        50.. => 8,
+        26.. => 4,
+        _ => 0,
+    };
+    let title_w =
+        width.saturating_sub(2 + num.width() + count.width() + bar_w + usize::from(bar_w > 0));
     let mut spans = vec![
         Span::styled(severity_mark(sev), severity_style(theme, sev)),
         Span::raw(num),
     ];
     spans.extend(fit_spans(vec![Span::raw(s.title.clone())], title_w, true));
+    if bar_w > 0 {
+        spans.push(Span::raw(" "));
+        spans.extend(super::progress::bar(&t, bar_w, theme));
+    }
     spans.push(Span::styled(
         count,
-        if complete { theme.done } else { theme.dim },
+        if complete && t.not_done == 0 {
+            theme.done
+        } else {
+            theme.dim
+        },
     ));
     Line::from(spans)
 }
@@ -116,7 +132,7 @@ pub(super) fn items_pane(frame: &mut Frame, area: Rect, model: &Model, theme: &T
     let t = model.tally(s);
     let focused = model.focus == Focus::Items;
     let block = pane_block(
-        format!(" {} · {}/{} ", s.label(), t.settled(), t.total),
+        format!(" {} · {} ", s.label(), super::progress::counts(&t)),
         focused,
         theme,
     );

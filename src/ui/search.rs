@@ -34,9 +34,16 @@ pub(super) fn search(
     frame.render_widget(
         Paragraph::new(fit(
             &format!(
-                "{} · {n} {} · Tab: all, failing, unanswered, critical",
+                "{} · {n} {}{} · Tab: all, failing, unanswered, critical, changed",
                 view.filter.word(),
-                if n == 1 { "match" } else { "matches" }
+                if n == 1 { "match" } else { "matches" },
+                if view.filter == crate::app::search::Filter::Changed
+                    && model.state.signoffs.is_empty()
+                {
+                    " (no sign-off yet)"
+                } else {
+                    ""
+                }
             ),
             about.width,
             theme.dim,

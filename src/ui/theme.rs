@@ -32,12 +32,16 @@ impl Theme {
     /// The colour theme.
     pub fn color() -> Self {
         let plain = Style::new();
+        // Never colour 8 ("bright black"): dark themes such as Solarized
+        // make it the background colour, so `????` and counts vanished.
+        // Faint text keeps the terminal's own foreground, half bright.
+        let faint = plain.add_modifier(Modifier::DIM);
         Theme {
             base: plain,
             header: plain.fg(Color::Black).bg(Color::Cyan),
-            dim: plain.fg(Color::DarkGray),
+            dim: faint,
             heading: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            border: plain.fg(Color::DarkGray),
+            border: faint,
             border_focused: plain.fg(Color::Cyan),
             selected: plain.add_modifier(Modifier::REVERSED),
             selected_unfocused: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
@@ -45,7 +49,7 @@ impl Theme {
             important: plain.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             done: plain.fg(Color::Green),
             not_done: plain.fg(Color::Red),
-            na: plain.fg(Color::DarkGray),
+            na: faint,
             waived: plain.fg(Color::Magenta),
             code: plain.fg(Color::Yellow),
             info: plain.fg(Color::Green),
@@ -125,6 +129,39 @@ pub fn choose(no_color_flag: bool, no_color_env: Option<&std::ffi::OsStr>) -> Th
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_style_uses_colour_8_which_dark_themes_hide() {
+        let t = Theme::color();
+        for s in [
+            t.base,
+            t.header,
+            t.dim,
+            t.heading,
+            t.border,
+            t.border_focused,
+            t.selected,
+            t.selected_unfocused,
+            t.critical,
+            t.important,
+            t.done,
+            t.not_done,
+            t.na,
+            t.waived,
+            t.code,
+            t.info,
+            t.error,
+            t.key,
+            t.input,
+        ] {
+            for c in [s.fg, s.bg].into_iter().flatten() {
+                assert!(
+                    !matches!(c, Color::DarkGray | Color::Indexed(8)),
+                    "{s:?} uses colour 8"
+                );
+            }
+        }
+    }
 
     #[test]
     fn mono_sets_no_colour_and_color_does() {

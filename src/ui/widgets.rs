@@ -62,6 +62,52 @@ pub fn code_spans(text: &str, base: Style, code: Style) -> Vec<Span<'static>> {
         .collect()
 }
 
+/// Text broken into lines of at most `width` cells at spaces (a word
+/// longer than a line is cut into pieces); never loses a character.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let sep = usize::from(!line.is_empty());
+            if line.width() + sep + word.width() <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word wider than a line: as much as fits, then the rest.
+            let mut cut = 0;
+            let mut used = 0;
+            for (i, c) in word.char_indices() {
+                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if used + cw > width {
+                    break;
+                }
+                used += cw;
+                cut = i + c.len_utf8();
+            }
+            let cut = cut.max(word.chars().next().map_or(0, char::len_utf8));
+            lines.push(word[..cut].to_string());
+            word = word[cut..].to_string();
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// One line cut to `width` cells, with `…` when cut.
 pub(super) fn fit(text: &str, width: u16, style: Style) -> Line<'static> {
     Line::from(fit_spans(
@@ -113,6 +159,20 @@ mod tests {
     use ratatui::style::Modifier;
 
     use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_the_width() {
+        let t =
+            "REGRESSED  env.secret_key_strong: pass → fail, and a verylongwordthatdoesnotfit here";
+        for w in [1, 5, 12, 30, 200] {
+            let lines = wrap_words(t, w);
+            assert!(lines.iter().all(|l| l.width() <= w), "{w}: {lines:?}");
+            let joined: String = lines.concat();
+            assert_eq!(joined.replace(' ', ""), t.replace(' ', ""), "{w}");
+        }
+        assert_eq!(wrap_words("a b c", 3), ["a b", "c"]);
+        assert_eq!(wrap_words("", 10), [""]);
+    }
 
     #[test]
     fn fit_cuts_with_ellipsis_and_pads() {

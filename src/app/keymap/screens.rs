@@ -45,11 +45,38 @@ const LIST: &[(KeyCode, Command)] = &[
     (K::PageDown, C::PageDown),
 ];
 
+/// Moving over a list of sections and items.
+const PICK: &[(KeyCode, Command)] = &[
+    (K::Up, C::Up),
+    (K::Char('k'), C::Up),
+    (K::Down, C::Down),
+    (K::Char('j'), C::Down),
+    (K::PageUp, C::PageUp),
+    (K::PageDown, C::PageDown),
+    (K::Home, C::Top),
+    (K::Char('g'), C::Top),
+    (K::End, C::Bottom),
+    (K::Char('G'), C::Bottom),
+];
+
+/// The items that refused a sign-off.
+pub const BLOCKERS: &[Row] = &[
+    row("↑↓", "pick", PICK),
+    row(
+        "Enter",
+        "go to item",
+        &[(K::Enter, C::Open), (K::Right, C::Open)],
+    ),
+    row("Esc", "back", &[(K::Esc, C::Back), (K::Left, C::Back)]),
+    row("?", "help", &[(K::Char('?'), C::Help), (K::F(1), C::Help)]),
+    row("q", "quit", &[(K::Char('q'), C::Quit)]),
+];
+
 /// The overview of every section.
 pub const OVERVIEW: &[Row] = &[
     row(
         "↑↓",
-        "section",
+        "section or item",
         &[
             (K::Up, C::Up),
             (K::Char('k'), C::Up),
@@ -65,7 +92,7 @@ pub const OVERVIEW: &[Row] = &[
     ),
     row(
         "Enter",
-        "open",
+        "go there",
         &[
             (K::Enter, C::Open),
             (K::Right, C::Open),
@@ -91,7 +118,8 @@ pub const SCROLL: &[Row] = &[row("↑↓", "scroll", LIST), any("Esc", "close", 
 
 /// What changed since the sign-off.
 pub const REREVIEW: &[Row] = &[
-    row("↑↓", "scroll", UP_DOWN),
+    row("↑↓", "pick", UP_DOWN),
+    row("Enter", "go to item", &[(K::Enter, C::Open)]),
     any("any key", "continue", C::Continue),
 ];
 
@@ -200,7 +228,7 @@ pub const SIGNOFF: &[Row] = &[
             (K::Up, C::PrevField),
         ],
     ),
-    row("Enter", "sign", ENTER),
+    row("Enter", "check, then confirm", ENTER),
     row("Esc", "cancel", ESC),
 ];
 
@@ -237,6 +265,12 @@ pub const GENERATE: &[Row] = &[
 ];
 
 /// The confirmation before writing the generated files.
+/// The sign-off, checked and waiting for the word.
+pub const SIGNOFF_CONFIRM: &[Row] = &[
+    row("y", "sign now", &[(K::Char('y'), C::Confirm)]),
+    any("any key", "back to the form", C::Cancel),
+];
+
 pub const GENERATE_CONFIRM: &[Row] = &[
     row("y", "write now", &[(K::Char('y'), C::Confirm)]),
     any("any key", "cancel", C::Cancel),
