@@ -17,6 +17,30 @@ use Outcome::*;
 use common::projects::{self, SECRETS};
 use harden::detect::{self, Detector, Finding, Inputs, Outcome};
 
+/// Issue 14: every failing detection has a fix line, on every project shape.
+#[test]
+fn every_fail_and_warn_on_every_fixture_project_has_a_fix_line() {
+    let root = common::fixture("projects");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        for (id, f) in run(&dir, None) {
+            if matches!(f.outcome, Fail | Warn) {
+                seen += 1;
+                if f.remediation.trim().is_empty() {
+                    missing.push(format!("{}: {id}: {}", dir.display(), f.evidence));
+                }
+            }
+        }
+    }
+    assert!(
+        seen > 50,
+        "the fixtures fail and warn on many items ({seen})"
+    );
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
 fn run(project: &Path, pip_audit_json: Option<&str>) -> BTreeMap<String, Finding> {
     let mut inputs = Inputs::new(project);
     // Live probes are tested against servers of their own (tests/probe.rs).

@@ -431,6 +431,38 @@ async fn postgres_ssl_request_answers() {
     assert!(t.elapsed() < Duration::from_secs(4));
 }
 
+/// Issue 14: "connection refused" showed FAIL with the raw error and no
+/// fix. It says in words what it means and what to do, and every fail or
+/// warn of a probe carries a fix line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_postgres_is_explained_with_a_fix() {
+    let port = servers::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("DATABASE_URL=postgresql://app:pw@127.0.0.1:{port}/db\n"),
+    )
+    .unwrap();
+    let r = detect::run_one(Detector::Postgres, Arc::new(inputs(dir.path()))).await;
+    let f = &r.findings[0];
+    assert_eq!(f.outcome, Fail);
+    assert!(
+        f.evidence.contains("PostgreSQL is not running there") && !f.evidence.contains("os error"),
+        "{}",
+        f.evidence
+    );
+    assert!(f.remediation.contains("DATABASE_URL"), "{}", f.remediation);
+    let (port, _t) = servers::speaker(b"N").await;
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("DATABASE_URL=postgresql://app:pw@127.0.0.1:{port}/db\n"),
+    )
+    .unwrap();
+    let r = detect::run_one(Detector::Postgres, Arc::new(inputs(dir.path()))).await;
+    assert_eq!(r.findings[0].outcome, Fail);
+    assert!(!r.findings[0].remediation.is_empty(), "{:?}", r.findings[0]);
+}
+
 use servers::redis;
 
 async fn redis_probe(url: &str) -> BTreeMap<String, (Outcome, String)> {

@@ -273,7 +273,21 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
         ),
     };
     report.elapsed = started.elapsed();
+    give_every_failure_a_fix(&mut report);
     report
+}
+
+/// Every fail or warn comes with a fix line: the detector's own where it
+/// wrote one (it knows the key, file and value), else the item's guidance.
+fn give_every_failure_a_fix(report: &mut Report) {
+    for f in &mut report.findings {
+        if matches!(f.outcome, Outcome::Fail | Outcome::Warn)
+            && f.remediation.trim().is_empty()
+            && let Some(g) = crate::checklist::guidance::for_item(&f.item)
+        {
+            f.remediation = crate::util::redact::redact(&g.fix.replace('`', ""));
+        }
+    }
 }
 
 /// Starts every detector concurrently; `sink` gets each report as it finishes.
@@ -310,4 +324,35 @@ pub async fn run_all(inputs: Arc<Inputs>) -> Vec<Report> {
     }
     out.sort_by_key(|r| r.detector);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fail_or_warn_without_a_fix_gets_the_item_s_guidance_and_keeps_its_own() {
+        let mut r = Report::new(
+            Detector::Web,
+            vec![
+                Finding::new("headers.hsts", Outcome::Fail, "no HSTS header"),
+                Finding::new("headers.nosniff", Outcome::Warn, "weak"),
+                Finding::new("headers.csp", Outcome::Fail, "no CSP").fix("set a CSP"),
+                Finding::new("headers.frame_options", Outcome::Pass, "DENY"),
+            ],
+        );
+        give_every_failure_a_fix(&mut r);
+        let fix = |id: &str| {
+            r.findings
+                .iter()
+                .find(|f| f.item == id)
+                .map(|f| f.remediation.clone())
+                .unwrap()
+        };
+        let hsts = crate::checklist::guidance::for_item("headers.hsts").unwrap();
+        assert_eq!(fix("headers.hsts"), hsts.fix.replace('`', ""));
+        assert!(!fix("headers.nosniff").is_empty());
+        assert_eq!(fix("headers.csp"), "set a CSP");
+        assert_eq!(fix("headers.frame_options"), "", "a pass needs no fix");
+    }
 }

@@ -32,13 +32,24 @@ pub async fn probe(net: &Net, url: &Url) -> Finding {
         .await
     {
         Ok(s) => s,
+        Err(e) if e.refused() => {
+            return Finding::new(
+                "database.server_tls",
+                Outcome::Fail,
+                format!(
+                    "nothing accepts connections on {shown} (connection refused): PostgreSQL is not running there, or DATABASE_URL names the wrong host or port"
+                ),
+            )
+            .fix(format!(
+                "Start PostgreSQL on {shown} (systemctl start postgresql), or correct the host and port in DATABASE_URL; then detect again (r)."
+            ));
+        }
         Err(e) => {
-            let outcome = if e.refused() {
-                Outcome::Fail
-            } else {
-                Outcome::Unknown
-            };
-            return Finding::new("database.server_tls", outcome, format!("{shown}: {e}"));
+            return Finding::new(
+                "database.server_tls",
+                Outcome::Unknown,
+                format!("{shown}: {e}; whether it offers TLS is not known"),
+            );
         }
     };
     if let Err(e) = send(&mut s, &SSL_REQUEST, net.deadline).await {
