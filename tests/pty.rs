@@ -501,8 +501,32 @@ fn the_wizard_generates_the_files_and_keeps_secrets_off_screen_and_out_of_state(
     p.send(b"\r");
     p.wait_for("y accept", WAIT);
     p.keys("c", GAP);
-    let s = p.wait_for("Answers for generate", WAIT);
+    p.wait_for("Answers for generate", WAIT);
+    // Values the example only stands in for are marked and must be
+    // replaced or confirmed before anything renders (issue 14).
+    let s = p.wait_for("example values to replace or confirm", WAIT);
     assert!(s.contains("project.name"), "{s}");
+    assert!(s.contains("EXAMPLE"), "{s}");
+    let line = s
+        .lines()
+        .find(|l| l.contains("example values to replace or confirm"))
+        .unwrap();
+    let before = &line[..line.find(" example values").unwrap()];
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let n: usize = digits.parse().unwrap();
+    p.keys("g", GAP);
+    p.wait_for("example values are still in the answers", WAIT);
+    for _ in 0..n {
+        p.keys("gc", GAP);
+    }
+    p.wait_for("Each value says where it came from", WAIT);
     p.keys("g", GAP);
     let s = p.wait_for("Generated files", WAIT);
     assert!(s.contains("new  .env.production"), "{s}");

@@ -639,3 +639,28 @@ fn no_color_screens_show_state_without_colour() {
     let bars = mono_screen(&model(Some("alice")), 100, 30);
     assert!(bars.contains("█▓▒░"), "{bars}");
 }
+
+#[test]
+fn answers_drafted_from_the_project_say_where_each_came_from() {
+    // Issue 14: guessed values looked real and nothing marked them.
+    let mut m = model(Some("alice"));
+    let env = harden::detect::envfile::parse(b"LOG_LEVEL=DEBUG\nGDPR_COMPLIANCE=false\n");
+    let urls = vec!["https://api.shop.test/".to_string()];
+    let a = harden::answers::draft(&env, &urls);
+    let s = harden::answers::origin::sources(&a, &env, &urls);
+    update(&mut m, Action::AnswersDraft(Box::new((a, s))), NOW);
+    press(&mut m, &[KeyCode::Down, KeyCode::Down]);
+    both("answers_draft", &m);
+    let screen = screen(&m, 80, 24);
+    assert!(screen.contains("EXAMPLE"), "{screen}");
+    assert!(
+        screen.contains("domains.api: from the URL list"),
+        "{screen}"
+    );
+    // Further down, the level the env file contradicts.
+    for _ in 0..3 {
+        press(&mut m, &[KeyCode::PageDown]);
+    }
+    let far = self::screen(&m, 100, 60);
+    assert!(far.contains("≠ env"), "{far}");
+}

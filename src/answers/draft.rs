@@ -22,6 +22,9 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| u.host_str().map(str::to_string))
     {
+        // The certificate follows the host, in certbot's layout.
+        a.tls.certificate = format!("/etc/letsencrypt/live/{host}/fullchain.pem");
+        a.tls.key = format!("/etc/letsencrypt/live/{host}/privkey.pem");
         a.domains.api = host;
     }
     if let Some(u) = v("DATABASE_URL").and_then(|d| url::Url::parse(&d).ok()) {
@@ -90,6 +93,19 @@ pub fn draft(env: &crate::detect::envfile::EnvFile, urls: &[String]) -> Answers 
     }
     if let Some(x) = valid("MFA_ISSUER_NAME", |x| !x.contains(['"', '\n'])) {
         a.mfa.issuer = x;
+    }
+    // What the project says about its compliance scope wins over the
+    // example's "true" (the answers form shows where each value came from).
+    let flag = |k: &str| match v(k)?.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    };
+    if let Some(b) = flag("GDPR_COMPLIANCE") {
+        a.compliance.gdpr = b;
+    }
+    if let Some(b) = flag("SOC2_COMPLIANCE") {
+        a.compliance.soc2 = b;
     }
     if a.redis.tls() && a.redis.tls_certificate.is_empty() {
         // A networked Redis speaks TLS: Debian's layout, to review.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod draft;
 mod form;
 pub mod grammar;
+pub mod origin;
 
 pub use draft::{draft, installed_nginx};
 pub use form::{FieldError, fields, from_fields};

@@ -44,7 +44,7 @@ pub enum Action {
     /// `.harden/config.toml` at a re-run).
     Problem(String),
     /// Answers drafted from the project, to review.
-    AnswersDraft(Box<crate::answers::Answers>),
+    AnswersDraft(Box<(crate::answers::Answers, crate::answers::origin::Sources)>),
     /// The plan of generated files, or why there is none.
     Planned(Result<GenerateView, String>),
     /// The generated files were written, or why not.

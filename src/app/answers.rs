@@ -5,8 +5,11 @@ use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
+use std::collections::BTreeMap;
+
 use super::keymap::{self, Command};
 use super::{Effect, Mode, Model};
+use crate::answers::origin::{Origin, Sources};
 
 /// The answers form.
 #[derive(Debug, Clone)]
@@ -16,16 +19,57 @@ pub struct AnswersForm {
     pub selected: usize,
     pub editing: Option<Input>,
     pub error: Option<String>,
+    /// Where each field's value came from.
+    pub origins: BTreeMap<String, Origin>,
+    /// What the env file says, to show a field that differs from it.
+    pub sources: Sources,
 }
 
-/// Opens the form on `a`.
+impl AnswersForm {
+    /// The stand-in values still neither replaced nor confirmed.
+    pub fn unconfirmed(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| self.origins.get(k) == Some(&Origin::Example))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    /// What the env file says against a field, when it differs.
+    pub fn contradiction(&self, field: &str, value: &str) -> Option<String> {
+        crate::answers::origin::contradiction(&self.sources, field, value)
+    }
+}
+
+/// Opens the form on saved answers (reviewed before: nothing to confirm).
 pub fn open(model: &mut Model, a: crate::answers::Answers) {
+    let origins = crate::answers::fields(&a)
+        .into_iter()
+        .map(|(k, _)| (k, Origin::Saved))
+        .collect();
+    open_with(model, a, origins, Sources::default());
+}
+
+/// Opens the form on a fresh draft, each value with its origin.
+pub fn open_draft(model: &mut Model, a: crate::answers::Answers, sources: Sources) {
+    let origins = sources.origins.clone();
+    open_with(model, a, origins, sources);
+}
+
+fn open_with(
+    model: &mut Model,
+    a: crate::answers::Answers,
+    origins: BTreeMap<String, Origin>,
+    sources: Sources,
+) {
     model.mode = Mode::Answers(Box::new(AnswersForm {
         fields: crate::answers::fields(&a),
         base: a,
         selected: 0,
         editing: None,
         error: None,
+        origins,
+        sources,
     }));
 }
 
@@ -35,6 +79,9 @@ pub fn key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<Effec
         match keymap::lookup(keymap::ANSWER_EDIT, &key) {
             Some(Command::Save) => {
                 if let Some(f) = form.fields.get_mut(form.selected) {
+                    if f.1 != input.value() {
+                        form.origins.insert(f.0.clone(), Origin::Typed);
+                    }
                     f.1 = input.value().to_string();
                 }
                 form.error = None;
@@ -67,6 +114,27 @@ pub fn key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<Effec
                 .map(|f| f.1.clone())
                 .unwrap_or_default();
             form.editing = Some(Input::new(value));
+        }
+        Some(Command::Confirm) => {
+            if let Some((k, _)) = form.fields.get(form.selected)
+                && form.origins.get(k) == Some(&Origin::Example)
+            {
+                form.origins.insert(k.clone(), Origin::Confirmed);
+                form.error = None;
+                form.selected = (form.selected + 1).min(last);
+            }
+        }
+        Some(Command::Render) if !form.unconfirmed().is_empty() => {
+            let left: Vec<String> = form.unconfirmed().into_iter().map(String::from).collect();
+            form.error = Some(format!(
+                "{} example values are still in the answers: {}. Replace each (Enter) or confirm it as it is (c); g renders when none is left.",
+                left.len(),
+                left.join(", ")
+            ));
+            // The cursor goes to the first of them.
+            if let Some(i) = form.fields.iter().position(|(k, _)| *k == left[0]) {
+                form.selected = i;
+            }
         }
         Some(Command::Render) => match crate::answers::from_fields(&form.base, &form.fields) {
             Ok(a) => {

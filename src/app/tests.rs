@@ -719,7 +719,35 @@ fn generate_asks_answers_then_shows_the_plan_then_writes_on_y() {
         "no answers yet: draft them"
     );
     let draft = crate::answers::parse(crate::answers::EXAMPLE_TEXT, "x").unwrap();
-    update(&mut m, Action::AnswersDraft(Box::new(draft.clone())), NOW);
+    let env = crate::detect::envfile::parse(b"");
+    let sources = crate::answers::origin::sources(&draft, &env, &[]);
+    update(
+        &mut m,
+        Action::AnswersDraft(Box::new((draft, sources))),
+        NOW,
+    );
+    // The example's stand-ins are confirmed one by one: g goes to the
+    // first left, c confirms it.
+    let mut confirmed = 0;
+    loop {
+        let Mode::Answers(form) = &m.mode else {
+            panic!("{:?}", m.mode)
+        };
+        if form.unconfirmed().is_empty() {
+            break;
+        }
+        assert_eq!(ch(&mut m, 'g'), vec![], "refused while examples are left");
+        let Mode::Answers(form) = &m.mode else {
+            panic!()
+        };
+        assert!(form.error.as_ref().unwrap().contains("example values"));
+        ch(&mut m, 'c');
+        confirmed += 1;
+    }
+    assert!(confirmed >= 10, "{confirmed}");
+    for _ in 0..10 {
+        key(&mut m, KeyCode::PageUp);
+    }
     let Mode::Answers(form) = &m.mode else {
         panic!("{:?}", m.mode)
     };
@@ -1234,4 +1262,66 @@ fn sign_off_shows_counts_and_signs_only_after_confirmation() {
         ("alice", "Grace")
     );
     assert_eq!(m.status("signoff.critical_addressed"), OperatorStatus::Done);
+}
+
+#[test]
+fn drafted_answers_say_where_each_value_came_from_and_what_the_env_file_contradicts() {
+    use crate::answers::origin::{Origin, contradiction, sources};
+    let env = crate::detect::envfile::parse(
+        b"LOG_LEVEL=DEBUG\nGDPR_COMPLIANCE=false\nBACKUP_RETENTION_DAYS=14\nDATABASE_URL=postgresql+asyncpg://svc@db.internal:5433/orders\n",
+    );
+    let urls = vec!["https://api.shop.test/".to_string()];
+    let a = crate::answers::draft(&env, &urls);
+    let s = sources(&a, &env, &urls);
+    assert_eq!(
+        s.origins["compliance.gdpr"],
+        Origin::Env {
+            key: "GDPR_COMPLIANCE".into(),
+            line: 2
+        }
+    );
+    assert!(
+        !a.compliance.gdpr,
+        "the env file's false wins over the example"
+    );
+    assert_eq!(
+        s.origins["backup.retention_days"],
+        Origin::Env {
+            key: "BACKUP_RETENTION_DAYS".into(),
+            line: 3
+        }
+    );
+    assert!(
+        matches!(s.origins["database.host"], Origin::Env { ref key, line: 4 } if key == "DATABASE_URL")
+    );
+    assert_eq!(s.origins["domains.api"], Origin::Urls);
+    assert_eq!(s.origins["backup.role_arn"], Origin::Example);
+    assert_eq!(s.origins["incident.security_contact"], Origin::Example);
+    assert_eq!(s.origins["dr.rto_minutes"], Origin::Default);
+    // DEBUG is not a production level: the answer stays INFO, and says
+    // that the env file says otherwise.
+    assert_eq!(a.logging.level, "INFO");
+    assert_eq!(s.origins["logging.level"], Origin::Default);
+    assert_eq!(
+        contradiction(&s, "logging.level", "INFO").as_deref(),
+        Some("the env file says LOG_LEVEL=DEBUG (line 1)")
+    );
+    assert_eq!(contradiction(&s, "compliance.gdpr", "false"), None);
+    assert!(contradiction(&s, "compliance.gdpr", "true").is_some());
+
+    // In the form: an edit is "typed", and the stand-ins block g.
+    let mut m = fresh();
+    update(&mut m, Action::AnswersDraft(Box::new((a, s))), NOW);
+    let Mode::Answers(form) = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert!(form.unconfirmed().contains(&"backup.role_arn"));
+    assert!(!form.unconfirmed().contains(&"domains.api"));
+    key(&mut m, KeyCode::Enter);
+    typ(&mut m, "-x");
+    key(&mut m, KeyCode::Enter);
+    let Mode::Answers(form) = &m.mode else {
+        panic!()
+    };
+    assert_eq!(form.origins[&form.fields[0].0], Origin::Typed);
 }

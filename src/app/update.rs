@@ -51,7 +51,8 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
         }
         Action::Detected(report) => detected(model, report, now),
         Action::AnswersDraft(a) => {
-            super::answers::open(model, *a);
+            let (a, sources) = *a;
+            super::answers::open_draft(model, a, sources);
             vec![]
         }
         Action::Planned(Ok(view)) => {

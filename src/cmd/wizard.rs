@@ -465,7 +465,12 @@ async fn event_loop(
                     let mut urls = inputs.urls.clone();
                     urls.extend(model.state.urls.iter().cloned());
                     let draft = crate::answers::draft(&env, &urls);
-                    update(model, Action::AnswersDraft(Box::new(draft)), now());
+                    let sources = crate::answers::origin::sources(&draft, &env, &urls);
+                    update(
+                        model,
+                        Action::AnswersDraft(Box::new((draft, sources))),
+                        now(),
+                    );
                 }
                 Effect::PlanGenerate => {
                     let out = inputs.project.join(".harden").join("generated");

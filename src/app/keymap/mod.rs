@@ -316,6 +316,7 @@ mod tests {
             [
                 ("↑↓", "answer"),
                 ("Enter", "edit"),
+                ("c", "confirm example"),
                 ("g", "render files"),
                 ("Esc", "cancel")
             ]

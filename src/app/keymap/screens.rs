@@ -236,6 +236,7 @@ pub const SIGNOFF: &[Row] = &[
 pub const ANSWERS: &[Row] = &[
     row("↑↓", "answer", LIST),
     row("Enter", "edit", &[(K::Enter, C::Edit)]),
+    row("c", "confirm example", &[(K::Char('c'), C::Confirm)]),
     row("g", "render files", &[(K::Char('g'), C::Render)]),
     row("Esc", "cancel", ESC),
 ];
