@@ -112,6 +112,8 @@ fn main() {
         }
     }
     store::save(&dir.path().join(".harden/state.toml"), &s).expect("state");
+    // An application (an empty folder opens with a notice instead).
+    std::fs::write(dir.path().join("main.py"), "app = None\n").expect("main.py");
 
     one_run(bin, dir.path()); // warm the page cache
     let mut times = Vec::new();
@@ -122,6 +124,9 @@ fn main() {
         peak = peak.max(kib);
     }
     times.sort_by(f64::total_cmp);
+    // The key session starts where a new reviewer does, at the first
+    // unanswered item, not where the timing runs left the cursor.
+    let _ = std::fs::remove_file(dir.path().join(".harden/session.toml"));
     let mut per_key = key_bytes(bin, dir.path());
     println!("harden startup, {RUNS} runs, 80x24 PTY, state with 113 answers");
     println!(
@@ -142,9 +147,29 @@ fn main() {
         .map(|(_, n)| *n)
         .collect();
     moves.sort_unstable();
+    let median_of = |r: std::ops::Range<usize>| {
+        let mut v = per_key[r].to_vec();
+        v.sort_unstable();
+        (v[v.len() / 2], v[v.len() - 1], v.len())
+    };
+    let shown: Vec<String> = NAV_KEYS
+        .iter()
+        .zip(&per_key)
+        .map(|(k, n)| {
+            format!(
+                "{}={n}",
+                String::from_utf8_lossy(k)
+                    .replace('\x1b', "^[")
+                    .replace('\r', "^M")
+                    .replace('\t', "^I")
+            )
+        })
+        .collect();
+    let jumps = median_of(JUMPS);
+    let search = median_of(SEARCH);
     per_key.sort_unstable();
     println!(
-        "  bytes to the terminal per navigation key, {} keys: median {}, max {} (target < 600)",
+        "  bytes to the terminal per navigation key, {} keys: median {}, max {} (target: median ≤ 600)",
         per_key.len(),
         per_key[per_key.len() / 2],
         per_key[per_key.len() - 1]
@@ -155,14 +180,29 @@ fn main() {
         moves[moves.len() / 2],
         moves[moves.len() - 1]
     );
+    println!("    each key, in order: {}", shown.join(" "));
+    println!(
+        "    of which section jumps (] and [), {} keys: median {}, max {}",
+        jumps.2, jumps.0, jumps.1
+    );
+    println!(
+        "    of which the search (/, a query, arrows, Enter), {} keys: median {}, max {}",
+        search.2, search.0, search.1
+    );
 }
 
-/// The navigation keys measured: down and up through the list, a page, a
-/// section jump, the pane switch and back.
+/// The navigation keys measured: down and up through the list, a page,
+/// section jumps, the next open item, the pane switch and back, and a
+/// search typed, moved in and left (issue 14).
 const NAV_KEYS: &[&[u8]] = &[
     b"j", b"j", b"j", b"j", b"j", b"j", b"j", b"j", b"k", b"k", b"k", b"k", b"\x1b[B", b"\x1b[B",
-    b"\x1b[A", b"\x1b[6~", b"\x1b[5~", b"]", b"]", b"[", b"n", b"n", b"\t", b"\t", b"G", b"g",
+    b"\x1b[A", b"\x1b[6~", b"\x1b[5~", b"]", b"]", b"]", b"]", b"[", b"[", b"n", b"n", b"\t",
+    b"\t", b"G", b"g", b"/", b"r", b"e", b"d", b"i", b"\x1b[B", b"\x1b[B", b"\r",
 ];
+
+/// Which of [`NAV_KEYS`] are section jumps and which are in the search.
+const JUMPS: std::ops::Range<usize> = 17..23;
+const SEARCH: std::ops::Range<usize> = 29..37;
 
 /// Bytes the wizard writes to the PTY master for each navigation key, in
 /// one 80x24 session: send a key, wait until the output has been quiet for

@@ -25,7 +25,14 @@ pub(super) fn main_panes(frame: &mut Frame, body: Rect, model: &Model, tier: Tie
             let [left, right] =
                 Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).areas(body);
             sections_pane(frame, left, model, theme);
-            let detail_h = (body.height * 2 / 5).max(8);
+            // At the smallest full size the detail keeps its first lines
+            // (text, severity, answer, detection) and Enter shows all:
+            // each move then rewrites fewer cells (issue 14's bytes per key).
+            let detail_h = if body.height < 24 {
+                6
+            } else {
+                (body.height * 2 / 5).max(8)
+            };
             let [items, detail] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_h)]).areas(right);
             items_pane(frame, items, model, theme);
