@@ -966,3 +966,120 @@ fn a_broken_session_file_is_named_and_left_untouched() {
     assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
     assert_eq!(std::fs::read(&session).unwrap(), broken);
 }
+
+/// With the section list focused no item is in view: an answer key answers
+/// nothing and says where answers go.
+#[test]
+fn an_answer_key_on_the_section_list_answers_nothing_and_says_why() {
+    let (dir, project) = temp_project();
+    let mut p = start_new(&project, 100, 30);
+    p.keys("\x1b", GAP);
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    p.keys("jd", GAP);
+    p.wait_for("Answers go to the item in the items pane", WAIT);
+    p.keys("x", GAP);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    let s = store::load(&dir.path().join(".harden/state.toml"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        s.items.is_empty(),
+        "answered from the section list: {:?}",
+        s.items
+    );
+}
+
+/// The sign-off refusal is longer than the status line: the message log
+/// (M) has it whole, to its last word.
+#[test]
+fn the_message_log_shows_a_long_refusal_in_full() {
+    let (_dir, project) = temp_project();
+    let mut p = start_new(&project, 80, 24);
+    p.keys("S", GAP);
+    p.wait_for("Sign-off refused:", WAIT);
+    p.keys("\x1b", GAP);
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    p.keys("M", GAP);
+    let log = p.wait_for("Messages:", WAIT);
+    let flat: String = log
+        .lines()
+        .map(|l| l.trim_matches(|c: char| "║│┃┏┗┌└╔╚ ".contains(c)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("Sign-off refused:"), "{log}");
+    assert!(
+        flat.contains("The list shows them all; Enter goes to one."),
+        "the end of the refusal is not in the log:\n{log}"
+    );
+    p.keys("\x1b", GAP);
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+}
+
+/// A review that probed live, then an `--offline` run: the probes that did
+/// not run keep their last live result beside the skip, and `harden diff`
+/// between the two states reports no change.
+#[test]
+fn an_offline_run_then_diff_reports_no_change() {
+    use harden::checklist::Outcome;
+    use harden::state::Detection;
+    let (dir, project) = temp_project();
+    let state = dir.path().join(".harden/state.toml");
+    // A first run fills the local detections.
+    let mut p = start_new(&project, 100, 30);
+    p.wait_for("Detection done:", WAIT);
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+    // As a live run would have left them: two probes that passed.
+    let mut s = store::load(&state).unwrap().unwrap();
+    let then = time::macros::datetime!(2026-11-20 09:00 UTC);
+    for (id, evidence) in [
+        (
+            "headers.hsts",
+            "Strict-Transport-Security: max-age=63072000",
+        ),
+        ("tls.cert_valid", "api.shop.test: valid until 2027-02-01"),
+    ] {
+        s.detections.insert(
+            id.into(),
+            Detection {
+                outcome: Outcome::Pass,
+                evidence: evidence.into(),
+                remediation: String::new(),
+                location: None,
+                at: then,
+            },
+        );
+    }
+    store::save(&state, &s).unwrap();
+    let before = dir.path().join("before.toml");
+    std::fs::copy(&state, &before).unwrap();
+
+    let mut p = Pty::harden(&["--project", &project, "--offline"], 100, 30);
+    p.wait_for("Detection done:", WAIT);
+    p.keys("/headers.hsts", GAP);
+    p.wait_for("║headers.hsts ", WAIT);
+    p.keys("\r", GAP);
+    let screen = p.wait_for("last live result", WAIT);
+    assert!(screen.contains("pass"), "{screen}");
+    p.keys("q", GAP);
+    assert_eq!(p.wait_exit(WAIT).exit_code(), 0);
+
+    let after = store::load(&state).unwrap().unwrap();
+    let d = &after.detections["headers.hsts"];
+    assert_eq!(
+        d.outcome,
+        Outcome::Skipped,
+        "a probe that did not run is never a pass"
+    );
+    assert!(
+        d.evidence.contains("last live result (2026-11-20): pass"),
+        "{}",
+        d.evidence
+    );
+    let r = common::run(common::harden().arg("diff").arg(&before).arg(&state));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("no change"), "{}", r.stdout);
+}

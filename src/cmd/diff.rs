@@ -27,12 +27,15 @@ pub fn run(inputs: &Inputs, old: &Path, new: &Path) -> ExitCode {
         let today = time::OffsetDateTime::now_utc().date();
         let base = signoff::snapshot(&checklist, &a, today);
         let ch = signoff::changes(&checklist, &base, &b, today);
-        let lines = signoff::describe(&ch);
+        let rows = signoff::describe_rows(&ch);
         let mut o = std::io::stdout().lock();
         let _ = writeln!(o, "{} → {}", old.display(), new.display());
-        if lines.is_empty() {
+        // The count of unanswered items is a fact about the newer state,
+        // not a change between the two.
+        if rows.iter().all(|r| r.kind == "OPEN") {
             let _ = writeln!(o, "no change");
         }
+        let lines = rows.into_iter().map(|r| r.text);
         for l in lines {
             let _ = writeln!(o, "{}", redact(&l));
         }
