@@ -44,7 +44,7 @@ pub(super) fn answers_form(frame: &mut Frame, body: Rect, form: &AnswersForm, th
         .map(|(i, (k, v))| {
             let shown = match (&form.editing, i == form.selected) {
                 (Some(input), true) => format!("{}▏", crate::util::redact::veil(input.value())),
-                _ => v.clone(),
+                _ => crate::util::redact::escape_controls(v),
             };
             // A mark of 8 columns: a stand-in to replace, one confirmed, or
             // a value the env file says otherwise about.

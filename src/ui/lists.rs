@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::Model;
 use crate::app::lists::{Kind, Row, Tone, rows, settle};
 use crate::util::dates::format_date;
+use crate::util::redact::redact;
 
 use super::{
     Theme,
@@ -114,7 +115,7 @@ pub(super) fn list_screen(
     theme: &Theme,
 ) {
     frame.render_widget(Clear, body);
-    let block = pane_block(title(model, kind), true, theme);
+    let block = pane_block(redact(&title(model, kind)), true, theme);
     let inner = block.inner(body);
     frame.render_widget(block, body);
     let w = inner.width as usize;
@@ -132,13 +133,16 @@ pub(super) fn list_screen(
         .iter()
         .map(|r| match r {
             Row::Section(_) | Row::Total => ListItem::new(bar_row(model, r, w, counts_w, theme)),
+            // Ids and sentences can come from a state file: masked and
+            // made inert like every other text on screen.
             Row::Text(text, t) => ListItem::new(
-                wrap_words(text, w)
+                wrap_words(&redact(text), w)
                     .into_iter()
                     .map(|l| Line::styled(l, tone(theme, *t)))
                     .collect::<Vec<_>>(),
             ),
             Row::Item { id, text, tone: t } => {
+                let (id, text) = (&redact(id), &redact(text));
                 // The id leads the row unless the sentence names it already.
                 let whole = if text.contains(id.as_str()) {
                     text.clone()
