@@ -126,11 +126,14 @@ pub fn key(model: &mut Model, key: KeyEvent, mut form: AnswersForm) -> Vec<Effec
         }
         Some(Command::Render) if !form.unconfirmed().is_empty() => {
             let left: Vec<String> = form.unconfirmed().into_iter().map(String::from).collect();
-            form.error = Some(format!(
+            let why = format!(
                 "{} example values are still in the answers: {}. Replace each (Enter) or confirm it as it is (c); g renders when none is left.",
                 left.len(),
                 left.join(", ")
-            ));
+            );
+            // Whole in the message log (M), whatever the form line cuts.
+            model.error(why.clone());
+            form.error = Some(why);
             // The cursor goes to the first of them.
             if let Some(i) = form.fields.iter().position(|(k, _)| *k == left[0]) {
                 form.selected = i;

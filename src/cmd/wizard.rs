@@ -104,6 +104,8 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
 
     let mut model = build_model(checklist, loaded, &state_path, acquired, now, &user);
     let session_path = session::path_for(&state_path);
+    // Temp files of a session save that a kill interrupted (the lock is ours).
+    store::remove_stale_temps(&session_path);
     model.context.session_path = session_path.display().to_string();
     // A broken session file costs the position and the undo log of this
     // run, never the file: it is not written until it reads again.
