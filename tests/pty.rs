@@ -109,7 +109,12 @@ fn answers_survive_sighup_and_the_wizard_resumes_where_the_operator_was() {
 
     // Back where the hang-up left the operator: the CORS item with the note.
     let mut p = Pty::harden(&["--project", &project], 80, 24);
-    let screen = p.wait_for("Note: behind the VPN", WAIT);
+    let screen = p.wait_for("┌ cors.no_dev_origins ─", WAIT);
+    assert!(is_selected(&p, "Remove development domains"), "{screen}");
+    assert!(
+        screen.contains("Remove development domains (localh… ✎"),
+        "{screen}"
+    );
     assert!(!screen.contains("Who is answering?"), "asked only once");
     assert!(screen.contains("[-] Update ALLOWED_HOSTS"), "{screen}");
     assert!(screen.contains("2. CORS Configuration · 1/8"), "{screen}");
