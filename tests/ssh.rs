@@ -220,9 +220,14 @@ fn an_ssh_session_that_drops_loses_no_confirmed_answer() {
     );
 
     // A new session: no lock in the way, every answer back, a clean exit.
+    // It opens where the dropped one was (the CORS section), and the
+    // section before holds the first answers.
     let mut p = ssh_harden(&sshd, project.path());
     let screen = p.wait_for("y accept", WAIT);
     assert!(!screen.contains("in use by another harden"), "{screen}");
+    p.wait_for("[-] Update ALLOWED_HOSTS", WAIT);
+    p.keys("[", gap);
+    let screen = p.wait_for("Generate a strong", WAIT);
     assert!(
         screen.contains("[✓] Generate a strong") || screen.contains("[✓] ???? Generate a strong"),
         "{screen}"
@@ -231,8 +236,6 @@ fn an_ssh_session_that_drops_loses_no_confirmed_answer() {
         common::without_badges(&screen).contains("[✓] Set SECRET_KEY"),
         "{screen}"
     );
-    p.keys("]", gap);
-    p.wait_for("[-] Update ALLOWED_HOSTS", WAIT);
     p.keys("q", gap);
     let st = p.wait_exit(WAIT);
     assert!(st.success(), "{st:?}");
