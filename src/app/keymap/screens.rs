@@ -74,22 +74,7 @@ pub const BLOCKERS: &[Row] = &[
 
 /// The overview of every section.
 pub const OVERVIEW: &[Row] = &[
-    row(
-        "↑↓",
-        "section or item",
-        &[
-            (K::Up, C::Up),
-            (K::Char('k'), C::Up),
-            (K::Down, C::Down),
-            (K::Char('j'), C::Down),
-            (K::PageUp, C::PageUp),
-            (K::PageDown, C::PageDown),
-            (K::Home, C::Top),
-            (K::Char('g'), C::Top),
-            (K::End, C::Bottom),
-            (K::Char('G'), C::Bottom),
-        ],
-    ),
+    row("↑↓", "section or item", PICK),
     row(
         "Enter",
         "go there",
