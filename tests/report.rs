@@ -113,6 +113,24 @@ fn markdown_keeps_the_seed_layout_and_fills_it_in() {
     assert!(md.contains("**Reviewed By:**"));
 }
 
+/// A sign-off name is text in the Markdown report, never markup (the HTML
+/// report escaped it already).
+#[test]
+fn markdown_sign_off_names_are_inert() {
+    let c = load_embedded().unwrap();
+    let mut s = state();
+    let mut so = harden::review::signoff::snapshot(&c, &s, time::macros::date!(2026 - 11 - 27));
+    so.reviewed_by = "Ada".into();
+    so.approved_by = "<img src=https://x.test/p.png>".into();
+    s.signoffs.push(so);
+    let md = harden::report::document::markdown(&c, &s);
+    assert!(!md.contains("<img"), "a live tag in the report");
+    assert!(
+        md.contains("**Approved By:** &lt;img src=https://x.test/p.png&gt;"),
+        "{md}"
+    );
+}
+
 #[test]
 fn html_is_one_self_contained_page() {
     let c = load_embedded().unwrap();

@@ -664,3 +664,28 @@ fn answers_drafted_from_the_project_say_where_each_came_from() {
     let far = self::screen(&m, 100, 60);
     assert!(far.contains("≠ env"), "{far}");
 }
+
+/// Found by the attack on issue 14: a state file's operator, a record's
+/// "by" and a saved answer reached the screen unmasked.
+#[test]
+fn text_from_a_state_file_is_masked_on_every_screen() {
+    let secret = "StateFileS3cretValue4471";
+    harden::util::redact::remember(secret);
+    let mut m = model(Some(secret));
+    m.state.items.get_mut("env.secret_key_strong").unwrap().by =
+        Some(format!("x{secret}\u{1b}]0;T\u{7}"));
+    let mut a = harden::answers::parse(harden::answers::EXAMPLE_TEXT, "answers.toml").unwrap();
+    a.project.name = format!("shop {secret}");
+    press(&mut m, &[KeyCode::Char('g')]);
+    let main = screen(&m, 120, 40);
+    harden::app::answers::open(&mut m, a);
+    let form = screen(&m, 120, 40);
+    for s in [&main, &form] {
+        assert!(!s.contains(secret), "{s}");
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
+    }
+    assert!(main.contains("‹secret›"), "{main}");
+    assert!(form.contains("shop ‹secret›"), "{form}");
+    // Saved answers that are still the example's stand-ins say so.
+    assert!(form.contains("example?"), "{form}");
+}

@@ -27,6 +27,9 @@ pub enum Origin {
     Example,
     /// From the state file (answers saved by an earlier run).
     Saved,
+    /// From the state file, and still the example's stand-in value
+    /// (confirmed when it was saved, or saved by an older harden).
+    SavedStandIn,
     /// Typed in the form.
     Typed,
     /// An example value the operator confirmed as it is.
@@ -55,6 +58,7 @@ impl Origin {
             Origin::Default => "harden's default".into(),
             Origin::Example => "EXAMPLE: replace or confirm (c)".into(),
             Origin::Saved => "saved answers".into(),
+            Origin::SavedStandIn => "saved answers, still the example's value".into(),
             Origin::Typed => "typed".into(),
             Origin::Confirmed => "example, confirmed".into(),
         }
@@ -162,6 +166,22 @@ pub fn sources(a: &Answers, env: &EnvFile, urls: &[String]) -> Sources {
         out.origins.insert(field, origin);
     }
     out
+}
+
+/// The fields of `a` that still hold the example's stand-in values
+/// (`api.example.com`, the account `123456789012`), in the form's order.
+pub fn stand_ins(a: &Answers) -> Vec<String> {
+    let example: BTreeMap<String, String> =
+        super::parse(super::EXAMPLE_TEXT, "examples/answers.toml")
+            .map(|e| super::fields(&e))
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+    super::fields(a)
+        .into_iter()
+        .filter(|(f, v)| example.get(f) == Some(v) && stand_in(f, v))
+        .map(|(f, _)| f)
+        .collect()
 }
 
 /// True for an example value that only stands in for the operator's own.

@@ -41,11 +41,21 @@ impl AnswersForm {
     }
 }
 
-/// Opens the form on saved answers (reviewed before: nothing to confirm).
+/// Opens the form on saved answers: each from the state file; the
+/// example's stand-ins still in them are marked (they were confirmed when
+/// saved, or an older harden saved them without asking).
 pub fn open(model: &mut Model, a: crate::answers::Answers) {
+    let stand_ins = crate::answers::origin::stand_ins(&a);
     let origins = crate::answers::fields(&a)
         .into_iter()
-        .map(|(k, _)| (k, Origin::Saved))
+        .map(|(k, _)| {
+            let o = if stand_ins.contains(&k) {
+                Origin::SavedStandIn
+            } else {
+                Origin::Saved
+            };
+            (k, o)
+        })
         .collect();
     open_with(model, a, origins, Sources::default());
 }

@@ -124,7 +124,8 @@ fn blockers(model: &Model) -> Vec<Row> {
         ),
         Row::Text(
             "The checklist's own sign-off lines: every critical item done, n/a or waived and \
-             not failing by detection, and every important item answered."
+             not failing by detection (unless answered done over it, with a note), and every \
+             important item answered."
                 .into(),
             Tone::Faint,
         ),

@@ -114,6 +114,8 @@ pub struct Context {
     pub env_choice: bool,
     /// The session file (position and undo log), for messages.
     pub session_path: String,
+    /// The session file was there but could not be read at start.
+    pub session_unread: bool,
 }
 
 /// The wizard's whole state.

@@ -28,6 +28,9 @@ pub struct SignOffCounts {
     pub unanswered: [usize; 3],
     /// Items marked not done by severity.
     pub not_done: [usize; 3],
+    /// Items answered done against a failing or warning detection (each
+    /// with its note), by severity.
+    pub overridden: [usize; 3],
 }
 
 /// The counts of the whole checklist for the sign-off form.
@@ -48,6 +51,15 @@ pub fn counts(model: &Model) -> SignOffCounts {
             OperatorStatus::Open => c.unanswered[at] += 1,
             OperatorStatus::NotDone => c.not_done[at] += 1,
             _ => {}
+        }
+        if model.record(&item.id).is_some_and(|r| {
+            r.status == OperatorStatus::Done
+                && matches!(
+                    r.overrides,
+                    Some(crate::detect::Outcome::Fail | crate::detect::Outcome::Warn)
+                )
+        }) {
+            c.overridden[at] += 1;
         }
     }
     c

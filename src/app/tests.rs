@@ -1231,7 +1231,16 @@ fn sign_off_shows_counts_and_signs_only_after_confirmation() {
             },
         );
     }
+    // One critical item answered done over a failing detection, with a note.
+    let r = m.state.items.get_mut("env.secret_key_strong").unwrap();
+    r.overrides = Some(Outcome::Fail);
+    r.note = Some("rotated in the vault".into());
     let c = signoff::counts(&m);
+    assert_eq!(
+        c.overridden,
+        [1, 0, 0],
+        "the form says an override is in it"
+    );
     assert_eq!(c.unanswered[0] + c.unanswered[1], 0);
     assert!(c.unanswered[2] > 100, "{c:?}");
     assert!(c.not_done[1] > 0);
@@ -1324,4 +1333,37 @@ fn drafted_answers_say_where_each_value_came_from_and_what_the_env_file_contradi
         panic!()
     };
     assert_eq!(form.origins[&form.fields[0].0], Origin::Typed);
+}
+
+#[test]
+fn undo_from_a_planted_session_restores_no_secret_and_no_unknown_item() {
+    use crate::state::session::{Change, Session};
+    crate::util::redact::remember("PlantedS3cretForUndo991");
+    let mut m = fresh();
+    let mut s = Session::default();
+    let place = s.operators.entry("alice".into()).or_default();
+    for (item, note) in [
+        ("zz.\u{1b}[2Jnot_an_item", "harmless"),
+        ("env.secret_key_strong", "old key PlantedS3cretForUndo991"),
+    ] {
+        place.changes.push(Change {
+            item: item.into(),
+            at: NOW,
+            before: Some(ItemRecord {
+                status: OperatorStatus::Done,
+                note: Some(note.into()),
+                ..ItemRecord::default()
+            }),
+            after: None,
+        });
+    }
+    m.restore(s);
+    assert_eq!(ch(&mut m, 'U'), vec![], "a secret is not restored");
+    assert!(m.state.items.is_empty());
+    assert!(m.message.as_ref().unwrap().text.contains("not undone"));
+    assert_eq!(ch(&mut m, 'U'), vec![], "an unknown item is not restored");
+    assert!(m.state.items.is_empty());
+    let msg = &m.message.as_ref().unwrap().text;
+    assert!(msg.contains("not an item of this checklist"), "{msg}");
+    assert!(!msg.contains('\u{1b}'), "{msg:?}");
 }

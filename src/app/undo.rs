@@ -123,6 +123,42 @@ pub(super) fn record(
     }
 }
 
+/// Why a logged change may not be restored: an item this checklist lacks,
+/// or a record holding a known secret.
+fn restorable(model: &Model, change: &Change) -> Result<(), String> {
+    if model.checklist.item(&change.item).is_none() {
+        return Err(format!(
+            "{} is not an item of this checklist",
+            crate::util::redact::redact(&change.item)
+        ));
+    }
+    if let Some(rec) = &change.before {
+        let texts = [
+            rec.note.as_deref(),
+            rec.by.as_deref(),
+            rec.waiver.as_ref().map(|w| w.reason.as_str()),
+            rec.waiver.as_ref().map(|w| w.owner.as_str()),
+        ];
+        for t in texts.into_iter().flatten() {
+            crate::util::redact::refuse_secret("the record", t).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// The record as it goes back into the state: text made inert as typed
+/// text is.
+fn inert(mut rec: ItemRecord) -> ItemRecord {
+    let clean = crate::util::redact::escape_controls;
+    rec.note = rec.note.map(|n| clean(&n));
+    rec.by = rec.by.map(|b| clean(&b));
+    if let Some(w) = rec.waiver.as_mut() {
+        w.reason = clean(&w.reason);
+        w.owner = clean(&w.owner);
+    }
+    rec
+}
+
 /// `U`: restores the record the last change replaced, and shows the item.
 pub(super) fn undo(model: &mut Model) -> Vec<Effect> {
     let operator = model.operator();
@@ -133,12 +169,24 @@ pub(super) fn undo(model: &mut Model) -> Vec<Effect> {
         .get_mut(&operator)
         .and_then(|p| p.changes.pop())
     else {
-        model.info(format!(
-            "Nothing to undo: the last {UNDO_KEPT} changes of {operator} on this machine are kept in {session_path}."
-        ));
+        if model.context.session_unread {
+            model.info(format!(
+                "Nothing to undo: {session_path} could not be read at start (see the notice), so this run keeps only its own changes."
+            ));
+        } else {
+            model.info(format!(
+                "Nothing to undo: the last {UNDO_KEPT} changes of {operator} on this machine are kept in {session_path}."
+            ));
+        }
         return vec![];
     };
     let id = change.item.clone();
+    // The session file is only as trustworthy as the folder it sits in:
+    // what it would restore passes the same checks as a typed answer.
+    if let Err(why) = restorable(model, &change) {
+        model.error(format!("That change was not undone: {why}."));
+        return vec![];
+    }
     let now = model.state.items.get(&id);
     if now != change.after.as_ref() {
         let status = model.state.status(&id);
@@ -151,7 +199,7 @@ pub(super) fn undo(model: &mut Model) -> Vec<Effect> {
     }
     match change.before {
         Some(rec) => {
-            model.state.items.insert(id.clone(), rec);
+            model.state.items.insert(id.clone(), inert(rec));
         }
         None => {
             model.state.items.remove(&id);

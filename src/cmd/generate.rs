@@ -93,6 +93,14 @@ fn watch_signals() -> Option<std::thread::JoinHandle<()>> {
 fn run_inner(args: &GenerateArgs) -> Result<Exit, String> {
     // Every answer is checked against its grammar before anything renders.
     let a = answers::load(&args.answers).map_err(|e| e.to_string())?;
+    let stand_ins = answers::origin::stand_ins(&a);
+    if !stand_ins.is_empty() {
+        eprintln!(
+            "harden generate: warning: {} answers still hold the example's stand-in values ({}); the files will carry them",
+            stand_ins.len(),
+            stand_ins.join(", ")
+        );
+    }
     let out = &args.out;
     for rel in crate::generate::paths() {
         if crate::util::fsio::same_file(&out.join(rel), &args.answers) {

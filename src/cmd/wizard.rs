@@ -115,6 +115,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, String> {
             Some(session_path)
         }
         Err(e) => {
+            model.context.session_unread = true;
             model.context.notices.push(format!(
                 "{e}. Position and undo start afresh; the file is left as it is and not written this run: fix or remove it to keep them across runs."
             ));
@@ -221,6 +222,7 @@ pub fn build_model(
         notices,
         env_choice: false,
         session_path: String::new(),
+        session_unread: false,
     };
     let default_operator = if user.is_empty() { "operator" } else { user };
     Model::new(checklist, state, context, default_operator, now.date())

@@ -112,7 +112,8 @@ pub fn markdown(c: &Checklist, state: &State) -> String {
             let signed = |k: &str| state_field(state, k);
             let _ = writeln!(m);
             for f in &c.signoff.fields {
-                let _ = writeln!(m, "**{}:** {}  ", f.label, signed(&f.key));
+                // Names as typed are text, not markup.
+                let _ = writeln!(m, "**{}:** {}  ", f.label, inert(&signed(&f.key)));
             }
         }
     }

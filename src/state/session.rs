@@ -95,7 +95,7 @@ impl Place {
 /// Why a session file could not be used. The file is left as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("{file}: {source}")]
+    #[error("{}", io_text(file, source))]
     Io {
         file: String,
         #[source]
@@ -112,6 +112,17 @@ pub enum SessionError {
         "{file} was written by a newer harden (session schema {found}, this one reads {SCHEMA})"
     )]
     Newer { file: String, found: i64 },
+}
+
+/// An IO error with its file named once (the reads that refuse a link or a
+/// FIFO name the path themselves).
+fn io_text(file: &str, source: &io::Error) -> String {
+    let s = source.to_string();
+    if s.contains(file) {
+        s
+    } else {
+        format!("{file}: {s}")
+    }
 }
 
 /// The session file that goes with a state file: `session.toml` beside
@@ -186,13 +197,39 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Session, SessionError> {
     })
 }
 
+/// The session as TOML, within what [`load`] reads: past [`CAP`] (notes
+/// can be long) the oldest changes go first, so the file never grows into
+/// one the next start refuses.
+fn fitting(session: &Session) -> io::Result<String> {
+    let mut s = session.clone();
+    loop {
+        let text = toml::to_string_pretty(&s).map_err(io::Error::other)?;
+        if text.len() as u64 <= CAP {
+            return Ok(text);
+        }
+        // The operator with the longest log loses their oldest change.
+        let Some(place) = s
+            .operators
+            .values_mut()
+            .filter(|p| !p.changes.is_empty())
+            .max_by_key(|p| p.changes.len())
+        else {
+            return Err(io::Error::other(
+                "the session would be larger than 4 MiB without any change in it",
+            ));
+        };
+        let drop = place.changes.len().div_ceil(4);
+        place.changes.drain(..drop);
+    }
+}
+
 /// Writes the session atomically, readable by this user only. Never
 /// through a link, never over something that is not a regular file.
 ///
 /// # Errors
 /// The refusal or the write failure, naming the file; the old file stays.
 pub fn save(path: &Path, session: &Session) -> io::Result<()> {
-    let text = toml::to_string_pretty(session).map_err(io::Error::other)?;
+    let text = fitting(session)?;
     let dir = fsio::parent(path);
     fsio::refuse_linked_dir(dir)?;
     std::fs::create_dir_all(dir)?;
@@ -322,7 +359,8 @@ mod tests {
         std::fs::write(&target, "keep").unwrap();
         let link = d.path().join("session.toml");
         symlink(&target, &link).unwrap();
-        assert!(load(&link).is_err());
+        let e = load(&link).unwrap_err().to_string();
+        assert_eq!(e.matches("session.toml").count(), 1, "named once: {e}");
         assert!(save(&link, &sample()).is_err());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
         assert!(
@@ -349,6 +387,41 @@ mod tests {
                 .unwrap()
                 .file_type()
                 .is_fifo()
+        );
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_session_with_huge_notes_is_trimmed_to_what_the_next_start_reads() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("session.toml");
+        let mut s = Session::default();
+        let place = s.operators.entry("ana".into()).or_default();
+        for n in 0..UNDO_KEPT {
+            place.push(Change {
+                item: format!("env.item_{n}"),
+                at: datetime!(2026-11-30 10:00 UTC),
+                before: Some(ItemRecord {
+                    note: Some("x".repeat(200_000)),
+                    ..ItemRecord::default()
+                }),
+                after: None,
+            });
+        }
+        save(&path, &s).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() <= CAP);
+        let back = load(&path).expect("the next start reads it");
+        let kept = &back.operators["ana"].changes;
+        assert!(!kept.is_empty() && kept.len() < UNDO_KEPT, "{}", kept.len());
+        // The newest changes are the ones kept.
+        assert_eq!(
+            kept.last().unwrap().item,
+            format!("env.item_{}", UNDO_KEPT - 1)
         );
     }
 }

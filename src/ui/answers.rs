@@ -44,7 +44,9 @@ pub(super) fn answers_form(frame: &mut Frame, body: Rect, form: &AnswersForm, th
         .map(|(i, (k, v))| {
             let shown = match (&form.editing, i == form.selected) {
                 (Some(input), true) => format!("{}▏", crate::util::redact::veil(input.value())),
-                _ => crate::util::redact::escape_controls(v),
+                // Masked like every other screen: a known secret typed or
+                // loaded here shows as ‹secret›, controls escaped.
+                _ => crate::util::redact::redact(v),
             };
             // A mark of 8 columns: a stand-in to replace, one confirmed, or
             // a value the env file says otherwise about.
@@ -53,6 +55,7 @@ pub(super) fn answers_form(frame: &mut Frame, body: Rect, form: &AnswersForm, th
             } else {
                 match form.origins.get(k) {
                     Some(Origin::Example) => ("EXAMPLE", theme.important),
+                    Some(Origin::SavedStandIn) => ("example?", theme.important),
                     Some(Origin::Confirmed) => ("ok", theme.done),
                     Some(Origin::Typed) => ("typed", theme.dim),
                     _ => ("", theme.dim),
@@ -92,10 +95,22 @@ pub(super) fn answers_form(frame: &mut Frame, body: Rect, form: &AnswersForm, th
         );
     }
     let left = form.unconfirmed().len();
+    let saved_stand_ins = form
+        .origins
+        .values()
+        .filter(|o| **o == Origin::SavedStandIn)
+        .count();
     let line = match &form.error {
         Some(e) => fit(e, foot.width, theme.error),
         None if left > 0 => fit(
             &format!("{left} example values to replace or confirm; then g renders."),
+            foot.width,
+            theme.important,
+        ),
+        None if saved_stand_ins > 0 => fit(
+            &format!(
+                "{saved_stand_ins} saved answers are still the example's values (example?): check them. g renders."
+            ),
             foot.width,
             theme.important,
         ),

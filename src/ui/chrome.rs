@@ -20,7 +20,8 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme:
     let mut right = format!(
         " {} · {} ",
         super::progress::counts(&t),
-        model.state.operator.as_deref().unwrap_or("-")
+        // From the state file: masked and inert like any other text.
+        crate::util::redact::redact(model.state.operator.as_deref().unwrap_or("-"))
     );
     if model.unsaved {
         right.insert_str(0, " UNSAVED ·");

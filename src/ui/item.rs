@@ -66,7 +66,10 @@ pub(super) fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     ];
     if let Some(r) = rec {
         if let Some(by) = &r.by {
-            st.push(Span::styled(format!(" · {by}"), theme.dim));
+            st.push(Span::styled(
+                format!(" · {}", crate::util::redact::redact(by)),
+                theme.dim,
+            ));
         }
         if let Some(at) = r.at {
             st.push(Span::styled(

@@ -52,6 +52,19 @@ pub(super) fn signoff(
             rows[row],
         );
     }
+    if c.overridden.iter().sum::<usize>() > 0 {
+        frame.render_widget(
+            Paragraph::new(fit(
+                &format!(
+                    "Done against a failing detection (with a note): {}",
+                    sev(c.overridden)
+                ),
+                rows[3].width,
+                theme.important,
+            )),
+            rows[3],
+        );
+    }
     for (i, label) in crate::app::SIGNOFF_LABELS.iter().enumerate() {
         let [l, r] = Layout::horizontal([Constraint::Length(15), Constraint::Fill(1)])
             .areas(rows[4 + i * 2]);

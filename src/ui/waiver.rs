@@ -57,7 +57,10 @@ pub(super) fn waiver(
     } else {
         frame.render_widget(
             Paragraph::new(fit(
-                &format!("Owner: {}", model.state.operator.as_deref().unwrap_or("")),
+                &format!(
+                    "Owner: {}",
+                    crate::util::redact::redact(model.state.operator.as_deref().unwrap_or(""))
+                ),
                 rows[6].width,
                 theme.dim,
             )),
