@@ -4,6 +4,7 @@
 //! deadline, and their results stream to whoever asked: the wizard, or
 //! `harden check`. Detectors know nothing of the terminal.
 
+pub mod appcode;
 pub mod code;
 pub mod config;
 pub mod deps;
@@ -93,10 +94,13 @@ pub enum Detector {
     Postgres,
     /// Redis and PostgreSQL ports open on every interface of this host.
     Ports,
+    /// The application's code and repository: CORS, input, SQL, password
+    /// hashing, logging, security tests, documents.
+    Code,
 }
 
 impl Detector {
-    pub const ALL: [Detector; 8] = [
+    pub const ALL: [Detector; 9] = [
         Detector::Env,
         Detector::Git,
         Detector::Deps,
@@ -105,6 +109,7 @@ impl Detector {
         Detector::Web,
         Detector::Postgres,
         Detector::Ports,
+        Detector::Code,
     ];
 
     pub fn name(self) -> &'static str {
@@ -117,6 +122,7 @@ impl Detector {
             Detector::Web => "web probe",
             Detector::Postgres => "PostgreSQL probe",
             Detector::Ports => "open ports",
+            Detector::Code => "application code",
         }
     }
 
@@ -127,6 +133,7 @@ impl Detector {
             Detector::Git => git::ITEMS,
             Detector::Deps => deps::ITEMS,
             Detector::PipAudit => &["deps.pip_audit"],
+            Detector::Code => appcode::items(),
             d => probe::items(d),
         }
     }
@@ -251,6 +258,7 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
                 tokio::task::spawn_blocking(move || match detector {
                     Detector::Env => env::detect(&i),
                     Detector::Git => git::detect(&i),
+                    Detector::Code => appcode::detect(&i),
                     _ => Report::new(Detector::Deps, deps::detect(&i)),
                 })
                 .await

@@ -113,6 +113,15 @@ fn view(inputs: &Inputs, file: EnvFile, shown: &str, sources: &super::python::So
     }
 }
 
+/// The configuration the application runs with, keyed by the checklist's
+/// names (`ALLOWED_HOSTS` holds whatever setting the code gives
+/// `CORSMiddleware`), for the code rules; `None` without an env file.
+pub fn effective(inputs: &Inputs, sources: &super::python::Sources) -> Option<EnvFile> {
+    let shown = inputs.show(&inputs.env_file);
+    let file = envfile::read(&inputs.env_file).ok()?;
+    Some(view(inputs, file, &shown, sources).effective)
+}
+
 /// One concept of the mapping view: which of the project's settings plays
 /// it, how that was found, and where its value comes from. Never a value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,218 @@
+//! Authentication as the code implements it: how passwords are hashed,
+//! whether failed logins are counted, whether the login routes are rate
+//! limited.
+
+use super::api::routes;
+use super::{Ctx, calls};
+use crate::detect::{Finding, Outcome};
+
+/// Route paths and handler names that authenticate or create accounts.
+fn is_auth_route(route: &str, name: &str) -> bool {
+    let r = route.to_ascii_lowercase();
+    let n = name.to_ascii_lowercase();
+    [
+        "login", "token", "signin", "sign-in", "register", "signup", "sign-up", "password", "reset",
+    ]
+    .iter()
+    .any(|k| r.contains(k) || n.contains(k))
+}
+
+fn hashing(ctx: &Ctx) -> Finding {
+    let item = "auth.bcrypt";
+    let all = calls(ctx.sources);
+    // A fast hash over something named like a password.
+    for c in &all {
+        let callee = c.callee();
+        if [
+            "hashlib.md5",
+            "hashlib.sha1",
+            "hashlib.sha256",
+            "hashlib.sha512",
+            "md5",
+            "sha1",
+            "sha256",
+        ]
+        .contains(&callee)
+        {
+            let args = c.text(c.node).to_ascii_lowercase();
+            if args.contains("password") || args.contains("passwd") || args.contains("pwd") {
+                let loc = c.location();
+                return Finding::new(
+                    item,
+                    Outcome::Fail,
+                    format!("{}: passwords are hashed with {callee}, a fast hash cracked offline in hours", c.at()),
+                )
+                .fix("Hash passwords with bcrypt (passlib CryptContext(schemes=[\"bcrypt\"]) or the bcrypt package) or argon2 (pwdlib, argon2-cffi).")
+                .at(loc.file, loc.line);
+            }
+        }
+    }
+    for c in &all {
+        let text = c.text(c.node);
+        let scheme = match c.name() {
+            "CryptContext" => ["bcrypt", "argon2", "scrypt"]
+                .into_iter()
+                .find(|s| text.contains(&format!("\"{s}\"")) || text.contains(&format!("'{s}'"))),
+            "hashpw" | "gensalt" => Some("bcrypt"),
+            "PasswordHasher" | "PasswordHash" => Some("argon2"),
+            "scrypt" if c.callee().contains("hashlib") => Some("scrypt"),
+            _ => None,
+        };
+        if let Some(s) = scheme {
+            let loc = c.location();
+            let note = if s == "bcrypt" {
+                ""
+            } else {
+                " (as slow on purpose as bcrypt, and stronger against GPUs)"
+            };
+            return Finding::new(
+                item,
+                Outcome::Pass,
+                format!("{}: passwords are hashed with {s}{note}", c.at()),
+            )
+            .at(loc.file, loc.line);
+        }
+    }
+    Finding::new(
+        item,
+        Outcome::Unknown,
+        "no password hashing found in the code (looked for passlib, bcrypt, argon2, pwdlib and hashlib)",
+    )
+}
+
+fn lockout(ctx: &Ctx) -> Finding {
+    let item = "auth.account_lockout";
+    let names = [
+        "failed_login_attempts",
+        "failed_attempts",
+        "login_attempts",
+        "locked_until",
+        "lockout",
+        "is_locked",
+    ];
+    for src in ctx.sources.app() {
+        let lower = src.text.to_ascii_lowercase();
+        if let Some(n) = names.iter().find(|n| lower.contains(*n)) {
+            let line = lower[..lower.find(n).unwrap_or(0)].matches('\n').count() + 1;
+            return Finding::new(
+                item,
+                Outcome::Pass,
+                format!(
+                    "{}:{line}: failed logins are counted ({n})",
+                    src.path.display()
+                ),
+            )
+            .at(src.path.display().to_string(), line);
+        }
+    }
+    Finding::new(
+        item,
+        Outcome::Absent,
+        "no failed-login counter or lockout found in the code (looked for failed_attempts, locked_until, lockout)",
+    )
+}
+
+fn auth_rate_limit(ctx: &Ctx) -> Finding {
+    let item = "rate_limit.auth_limit";
+    let mut limited = Vec::new();
+    let mut open = Vec::new();
+    for src in ctx.sources.app() {
+        for (def, route) in routes(src) {
+            let name = def
+                .child_by_field_name("name")
+                .map_or("", |n| src.text_of(n));
+            if !is_auth_route(&route, name) {
+                continue;
+            }
+            // The decorators and the signature of the whole definition.
+            let whole = def.parent().map_or("", |p| src.text_of(p));
+            let head = whole.split(':').take(2).collect::<Vec<_>>().join(":");
+            let has_limit = whole.contains(".limit(")
+                || head.contains("RateLimiter(")
+                || whole.contains("Depends(RateLimiter");
+            let at = format!("{route} at {}", src.at(def));
+            if has_limit {
+                limited.push(at);
+            } else {
+                open.push(at);
+            }
+        }
+    }
+    match (limited.len(), open.len()) {
+        (0, 0) => Finding::new(
+            item,
+            Outcome::Unknown,
+            "no login, registration or password-reset route found in the code",
+        ),
+        (_, 0) => Finding::new(
+            item,
+            Outcome::Pass,
+            format!("every authentication route is rate limited: {}", limited.join("; ")),
+        ),
+        (_, _) => Finding::new(
+            item,
+            Outcome::Fail,
+            format!("authentication routes without a rate limit: {}", open.join("; ")),
+        )
+        .fix("Decorate them with slowapi's @limiter.limit(\"5/minute\") (and a request: Request parameter), or add dependencies=[Depends(RateLimiter(times=5, minutes=1))] with fastapi-limiter."),
+    }
+}
+
+pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
+    vec![hashing(ctx), lockout(ctx), auth_rate_limit(ctx)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::findings;
+    use crate::detect::Outcome::*;
+
+    fn one(code: &str, item: &str) -> crate::detect::Finding {
+        findings(&[("app/auth.py", code)], None)
+            .remove(item)
+            .unwrap()
+    }
+
+    #[test]
+    fn fast_hashes_fail_and_slow_ones_pass() {
+        let bad = "import hashlib\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n";
+        let f = one(bad, "auth.bcrypt");
+        assert_eq!(f.outcome, Fail);
+        assert!(f.evidence.contains("app/auth.py:3"), "{}", f.evidence);
+        let good = "from passlib.context import CryptContext\npwd = CryptContext(schemes=[\"bcrypt\"], deprecated=\"auto\")\n";
+        assert_eq!(one(good, "auth.bcrypt").outcome, Pass);
+        let argon = "from argon2 import PasswordHasher\nph = PasswordHasher()\n";
+        let f = one(argon, "auth.bcrypt");
+        assert_eq!(f.outcome, Pass);
+        assert!(f.evidence.contains("argon2"));
+        // A file checksum is not a password hash.
+        let other =
+            "import hashlib\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n";
+        assert_eq!(one(other, "auth.bcrypt").outcome, Unknown);
+    }
+
+    #[test]
+    fn a_lockout_counter_passes_and_none_is_absent() {
+        let good = "class User:\n    failed_login_attempts: int = 0\n    locked_until = None\n";
+        assert_eq!(one(good, "auth.account_lockout").outcome, Pass);
+        assert_eq!(one("x = 1\n", "auth.account_lockout").outcome, Absent);
+    }
+
+    #[test]
+    fn login_routes_need_a_rate_limit() {
+        let bad = "from fastapi import APIRouter\nrouter = APIRouter()\n@router.post(\"/auth/login\")\nasync def login(form: LoginIn):\n    return {}\n";
+        let f = one(bad, "rate_limit.auth_limit");
+        assert_eq!(f.outcome, Fail);
+        assert!(
+            f.evidence.contains("POST /auth/login at app/auth.py:4"),
+            "{}",
+            f.evidence
+        );
+        let slowapi = "@router.post(\"/auth/login\")\n@limiter.limit(\"5/minute\")\nasync def login(request: Request, form: LoginIn):\n    return {}\n";
+        assert_eq!(one(slowapi, "rate_limit.auth_limit").outcome, Pass);
+        let limiter = "@router.post(\"/token\", dependencies=[Depends(RateLimiter(times=5, minutes=1))])\nasync def token(form: LoginIn):\n    return {}\n";
+        assert_eq!(one(limiter, "rate_limit.auth_limit").outcome, Pass);
+        let none = "@router.get(\"/items\")\nasync def items():\n    return []\n";
+        assert_eq!(one(none, "rate_limit.auth_limit").outcome, Unknown);
+    }
+}

@@ -1,0 +1,218 @@
+//! Logging as the code does it: secrets passed to loggers, authentication
+//! events logged, logs rotated.
+
+use super::{Ctx, calls, enclosing_function, repo};
+use crate::detect::python::descendants;
+use crate::detect::{Finding, Outcome};
+
+/// Is this call a log call (`logger.info`, `logging.warning`, `log.error`)?
+fn is_log_call(callee: &str) -> bool {
+    let Some((obj, method)) = callee.rsplit_once('.') else {
+        return false;
+    };
+    let obj = obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase();
+    (obj.contains("log") || obj == "structlog")
+        && matches!(
+            method,
+            "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
+        )
+}
+
+/// Names that hold a secret when passed to a logger.
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "api_key",
+        "apikey",
+        "private_key",
+        "authorization",
+    ]
+    .iter()
+    .any(|k| {
+        n == *k
+            || n.ends_with(&format!("_{k}"))
+            || n.starts_with(&format!("{k}_"))
+            || n.ends_with(&format!(".{k}"))
+    })
+}
+
+fn secrets_in_logs(ctx: &Ctx) -> Finding {
+    let item = "logging.sensitive_masked";
+    let mut seen = 0;
+    for c in calls(ctx.sources) {
+        if !is_log_call(c.callee()) {
+            continue;
+        }
+        seen += 1;
+        let Some(args) = c.node.child_by_field_name("arguments") else {
+            continue;
+        };
+        // Names and attributes passed to the logger, inside f-strings too
+        // (text of string literals is not a variable).
+        let leak = descendants(args).into_iter().find(|n| {
+            matches!(n.kind(), "identifier" | "attribute")
+                && n.parent()
+                    .is_some_and(|p| p.kind() != "attribute" && p.kind() != "keyword_argument")
+                && secret_name(c.text(*n))
+        });
+        if let Some(n) = leak {
+            let loc = c.location();
+            return Finding::new(
+                item,
+                Outcome::Fail,
+                format!("{}: {} is passed to {}(): the value lands in the logs", c.at(), c.text(n), c.callee()),
+            )
+            .fix("Log who and what (user id, outcome), never the password, token or key; mask with a logging.Filter if a library logs it.")
+            .at(loc.file, loc.line);
+        }
+    }
+    if seen == 0 {
+        Finding::new(item, Outcome::Unknown, "no logger call found in the code")
+    } else {
+        Finding::new(
+            item,
+            Outcome::Pass,
+            format!(
+                "{seen} logger calls, none passes a variable named like a password, token or secret"
+            ),
+        )
+    }
+}
+
+fn auth_events(ctx: &Ctx) -> Finding {
+    let item = "logging.auth_attempts";
+    let mut logged = Vec::new();
+    let mut silent = Vec::new();
+    for src in ctx.sources.app() {
+        for f in descendants(src.tree.root_node())
+            .into_iter()
+            .filter(|n| n.kind() == "function_definition")
+        {
+            let name = f.child_by_field_name("name").map_or("", |n| src.text_of(n));
+            let lower = name.to_ascii_lowercase();
+            if !(lower.contains("login") || lower.contains("authenticate")) {
+                continue;
+            }
+            let logs = descendants(f).into_iter().any(|n| {
+                n.kind() == "call"
+                    && enclosing_function(n) == Some(f)
+                    && n.child_by_field_name("function")
+                        .is_some_and(|c| is_log_call(src.text_of(c)))
+            });
+            let at = format!("{name}() at {}", src.at(f));
+            if logs {
+                logged.push(at);
+            } else {
+                silent.push(at);
+            }
+        }
+    }
+    match (logged.len(), silent.len()) {
+        (0, 0) => Finding::new(item, Outcome::Unknown, "no login or authenticate function found in the code"),
+        (_, 0) => Finding::new(item, Outcome::Pass, format!("login attempts are logged: {}", logged.join("; "))),
+        _ => Finding::new(
+            item,
+            Outcome::Warn,
+            format!("authentication without a log call: {}", silent.join("; ")),
+        )
+        .fix("Log each attempt with its outcome, the account and the client address (never the password): logger.info(\"login failed\", extra={\"user\": username, \"ip\": request.client.host})."),
+    }
+}
+
+fn rotation(ctx: &Ctx) -> Finding {
+    let item = "logging.rotation";
+    for c in calls(ctx.sources) {
+        if matches!(c.name(), "RotatingFileHandler" | "TimedRotatingFileHandler") {
+            let loc = c.location();
+            return Finding::new(
+                item,
+                Outcome::Pass,
+                format!("{}: logs rotate ({})", c.at(), c.name()),
+            )
+            .at(loc.file, loc.line);
+        }
+    }
+    for src in ctx.sources.app() {
+        if src.text.contains("RotatingFileHandler") {
+            return Finding::new(
+                item,
+                Outcome::Pass,
+                format!(
+                    "{}: logs rotate (a rotating handler in the logging configuration)",
+                    src.path.display()
+                ),
+            );
+        }
+    }
+    if let Some((path, line)) = repo::find_line(ctx.project, &["logrotate", "conf"], |l| {
+        let t = l.trim();
+        t.starts_with("rotate ") || t == "daily" || t == "weekly"
+    }) {
+        return Finding::new(
+            item,
+            Outcome::Pass,
+            format!("{path}:{line}: a logrotate configuration rotates the logs"),
+        )
+        .at(path, line);
+    }
+    Finding::new(
+        item,
+        Outcome::Absent,
+        "no log rotation found (looked for a rotating handler in the code and a logrotate file in the repository); journald or the platform may rotate them",
+    )
+}
+
+pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
+    vec![secrets_in_logs(ctx), auth_events(ctx), rotation(ctx)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::findings;
+    use crate::detect::Outcome::*;
+
+    fn one(code: &str, item: &str) -> crate::detect::Finding {
+        findings(&[("app/auth.py", code)], None)
+            .remove(item)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_password_passed_to_a_logger_fails() {
+        for call in [
+            "logger.info(\"login %s %s\", username, password)",
+            "logger.debug(f\"token={access_token}\")",
+            "logging.warning(\"key: %s\", settings.api_key)",
+        ] {
+            let bad = format!(
+                "import logging\nlogger = logging.getLogger(__name__)\ndef f(username, password, access_token, settings):\n    {call}\n"
+            );
+            assert_eq!(
+                one(&bad, "logging.sensitive_masked").outcome,
+                Fail,
+                "{call}"
+            );
+        }
+        let good = "import logging\nlogger = logging.getLogger(__name__)\ndef f(username):\n    logger.info(\"login failed for %s (wrong password)\", username)\n";
+        assert_eq!(one(good, "logging.sensitive_masked").outcome, Pass);
+    }
+
+    #[test]
+    fn login_functions_should_log() {
+        let bad = "async def login(form):\n    user = check(form)\n    return user\n";
+        assert_eq!(one(bad, "logging.auth_attempts").outcome, Warn);
+        let good = "import logging\nlog = logging.getLogger('auth')\nasync def login(form):\n    log.info('login attempt')\n    return check(form)\n";
+        assert_eq!(one(good, "logging.auth_attempts").outcome, Pass);
+    }
+
+    #[test]
+    fn a_rotating_handler_passes() {
+        let good = "from logging.handlers import RotatingFileHandler\nh = RotatingFileHandler('app.log', maxBytes=10_000_000, backupCount=5)\n";
+        assert_eq!(one(good, "logging.rotation").outcome, Pass);
+        assert_eq!(one("x = 1\n", "logging.rotation").outcome, Absent);
+    }
+}

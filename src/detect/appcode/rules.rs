@@ -1,0 +1,153 @@
+//! The code rules: an id, the checklist items each informs, how much it
+//! matters and why. `harden rules` prints this table; reports keep the
+//! item id as the identity of a result (waivers and CI scripts use it).
+
+use crate::checklist::Severity;
+
+/// One code rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub items: &'static [&'static str],
+    pub severity: Severity,
+    pub rationale: &'static str,
+}
+
+const fn rule(
+    id: &'static str,
+    items: &'static [&'static str],
+    severity: Severity,
+    rationale: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        items,
+        severity,
+        rationale,
+    }
+}
+
+use Severity::{Critical, Important, Normal};
+
+/// Every code rule, in report order.
+pub const RULES: &[Rule] = &[
+    rule(
+        "cors-credentials-any-origin",
+        &["cors.credentials_required"],
+        Critical,
+        "CORSMiddleware with allow_credentials=True and any origin (\"*\", \".*\" or an unanchored regex) lets every web site read logged-in users' responses.",
+    ),
+    rule(
+        "cors-methods-wildcard",
+        &["cors.restrict_methods"],
+        Normal,
+        "allow_methods=[\"*\"] allows every method cross-origin; the checklist asks for an explicit list.",
+    ),
+    rule(
+        "cors-headers-wildcard",
+        &["cors.restrict_headers"],
+        Normal,
+        "allow_headers=[\"*\"] accepts every request header cross-origin; the checklist asks for an explicit list.",
+    ),
+    rule(
+        "cors-origins-in-code",
+        &["cors.origins_match"],
+        Important,
+        "Origins written into the code are not the configured list: the deployment's ALLOWED_HOSTS then changes nothing.",
+    ),
+    rule(
+        "input-validation",
+        &["api.input_validation"],
+        Critical,
+        "Endpoints that read raw Request or dict bodies skip Pydantic validation; eval, exec, pickle.loads and yaml.load without a safe loader run what a request sends.",
+    ),
+    rule(
+        "sql-built-from-strings",
+        &["api.sql_injection_tested"],
+        Critical,
+        "SQL built with f-strings, % or + and passed to text() or execute() is open to injection; bound parameters are not.",
+    ),
+    rule(
+        "request-size-limit",
+        &["api.request_size_limits"],
+        Normal,
+        "Without a body size limit (nginx client_max_body_size or a middleware) one request can exhaust memory.",
+    ),
+    rule(
+        "password-hashing",
+        &["auth.bcrypt"],
+        Critical,
+        "Passwords hashed with MD5, SHA-1 or SHA-256 (fast hashes) are cracked offline in hours; bcrypt, argon2 or scrypt are made slow on purpose.",
+    ),
+    rule(
+        "account-lockout",
+        &["auth.account_lockout"],
+        Normal,
+        "A counter of failed logins with a lockout or back-off slows password guessing against one account.",
+    ),
+    rule(
+        "rate-limit-auth-routes",
+        &["rate_limit.auth_limit"],
+        Important,
+        "Login, registration and password-reset routes without a rate limit (slowapi, fastapi-limiter) can be brute-forced.",
+    ),
+    rule(
+        "secrets-in-logs",
+        &["logging.sensitive_masked"],
+        Important,
+        "A logger call that passes a password, token or secret writes it to every log store it reaches.",
+    ),
+    rule(
+        "auth-events-logged",
+        &["logging.auth_attempts"],
+        Important,
+        "Login attempts that are not logged cannot be monitored or investigated.",
+    ),
+    rule(
+        "log-rotation",
+        &["logging.rotation"],
+        Normal,
+        "Logs that are never rotated fill the disk and stop the service.",
+    ),
+    rule(
+        "security-tests",
+        &[
+            "testing.authn_bypass",
+            "testing.authz_bypass",
+            "testing.rate_limiting",
+            "testing.cors",
+            "testing.input_validation",
+        ],
+        Important,
+        "Tests that expect 401, 403, 429, 422 and checked CORS headers keep authentication, authorization, rate limits and validation from regressing.",
+    ),
+    rule(
+        "security-scan-in-ci",
+        &["testing.security_scan"],
+        Important,
+        "A security scanner (Bandit, Semgrep, CodeQL, OWASP ZAP) in CI finds known bad patterns on every change.",
+    ),
+    rule(
+        "documents",
+        &[
+            "docs.security_architecture",
+            "docs.authentication_flow",
+            "docs.authorization_model",
+            "docs.rate_limiting",
+            "docs.incident_response",
+            "docs.security_contacts",
+            "docs.deployment_steps",
+            "docs.rollback",
+            "docs.environment_variables",
+            "docs.service_dependencies",
+            "docs.troubleshooting",
+        ],
+        Normal,
+        "The documents the checklist asks for, found in the repository; a document kept elsewhere is answered by hand.",
+    ),
+];
+
+/// The rule that fills an item.
+pub fn for_item(item: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.items.contains(&item))
+}
