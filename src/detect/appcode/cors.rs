@@ -136,8 +136,8 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
 
     // Methods and headers.
     for (kw, item, what) in [
-        ("allow_methods", "cors.restrict_methods", "methods"),
-        ("allow_headers", "cors.restrict_headers", "headers"),
+        ("allow_methods", "cors.restrict_methods", "method"),
+        ("allow_headers", "cors.restrict_headers", "header"),
     ] {
         let f = match call.kwarg(kw) {
             Some(n) => match literal_strings(call.src, n) {
@@ -147,8 +147,8 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
                     format!("{at}: {kw}=[\"*\"] allows every {what} cross-origin"),
                 )
                 .fix(format!(
-                    "List the {what} the front end uses, e.g. {kw}={}",
-                    if what == "methods" {
+                    "List the {what}s the front end uses, e.g. {kw}={}",
+                    if what == "method" {
                         "[\"GET\", \"POST\", \"PUT\", \"DELETE\"]"
                     } else {
                         "[\"Authorization\", \"Content-Type\"]"

@@ -5,13 +5,40 @@ use super::{Ctx, calls, enclosing_function, repo};
 use crate::detect::python::descendants;
 use crate::detect::{Finding, Outcome};
 
-/// Is this call a log call (`logger.info`, `logging.warning`, `log.error`)?
-fn is_log_call(callee: &str) -> bool {
+/// The names the code binds loggers to (`audit = logging.getLogger("audit")`).
+fn logger_names(ctx: &Ctx) -> Vec<String> {
+    let mut out = Vec::new();
+    for src in ctx.sources.app() {
+        for a in descendants(src.tree.root_node())
+            .into_iter()
+            .filter(|n| n.kind() == "assignment")
+        {
+            let (Some(l), Some(r)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            let rhs = src.text_of(r);
+            if r.kind() == "call" && (rhs.contains("getLogger(") || rhs.contains("get_logger(")) {
+                out.push(src.text_of(l).to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Is this call a log call (`logger.info`, `logging.warning`, `audit.error`
+/// where `audit` is a logger)?
+fn is_log_call(callee: &str, loggers: &[String]) -> bool {
     let Some((obj, method)) = callee.rsplit_once('.') else {
         return false;
     };
-    let obj = obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase();
-    (obj.contains("log") || obj == "structlog")
+    let last = obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase();
+    (last.contains("log")
+        || loggers
+            .iter()
+            .any(|l| l == obj || l.ends_with(&format!(".{last}")) || *l == last))
         && matches!(
             method,
             "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
@@ -42,9 +69,10 @@ fn secret_name(name: &str) -> bool {
 
 fn secrets_in_logs(ctx: &Ctx) -> Finding {
     let item = "logging.sensitive_masked";
+    let loggers = logger_names(ctx);
     let mut seen = 0;
     for c in calls(ctx.sources) {
-        if !is_log_call(c.callee()) {
+        if !is_log_call(c.callee(), &loggers) {
             continue;
         }
         seen += 1;
@@ -85,6 +113,7 @@ fn secrets_in_logs(ctx: &Ctx) -> Finding {
 
 fn auth_events(ctx: &Ctx) -> Finding {
     let item = "logging.auth_attempts";
+    let loggers = logger_names(ctx);
     let mut logged = Vec::new();
     let mut silent = Vec::new();
     for src in ctx.sources.app() {
@@ -101,7 +130,7 @@ fn auth_events(ctx: &Ctx) -> Finding {
                 n.kind() == "call"
                     && enclosing_function(n) == Some(f)
                     && n.child_by_field_name("function")
-                        .is_some_and(|c| is_log_call(src.text_of(c)))
+                        .is_some_and(|c| is_log_call(src.text_of(c), &loggers))
             });
             let at = format!("{name}() at {}", src.at(f));
             if logs {
@@ -207,6 +236,11 @@ mod tests {
         assert_eq!(one(bad, "logging.auth_attempts").outcome, Warn);
         let good = "import logging\nlog = logging.getLogger('auth')\nasync def login(form):\n    log.info('login attempt')\n    return check(form)\n";
         assert_eq!(one(good, "logging.auth_attempts").outcome, Pass);
+        // A logger under any name, called inside a branch.
+        let good = "import logging\naudit = logging.getLogger('audit')\nasync def login(form):\n    if not ok(form):\n        audit.warning('login failed')\n    return form\n";
+        assert_eq!(one(good, "logging.auth_attempts").outcome, Pass);
+        let leak = "import logging\naudit = logging.getLogger('audit')\ndef f(token):\n    audit.info('t %s', token)\n";
+        assert_eq!(one(leak, "logging.sensitive_masked").outcome, Fail);
     }
 
     #[test]
