@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use harden::cmd::cli::{Cli, Command};
-use harden::cmd::{check, diff, generate, report, wizard};
+use harden::cmd::{check, diff, generate, report, rules, wizard};
 use harden::util::exit::Exit;
 
 fn main() -> ExitCode {
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Report(args)) => report::run(&cli.inputs, args),
         Some(Command::Diff { old, new }) => diff::run(&cli.inputs, old, new),
+        Some(Command::Rules { json }) => rules::run(*json),
         None => wizard::run(cli),
     }
 }

@@ -154,6 +154,12 @@ pub enum Command {
         /// The later state file.
         new: PathBuf,
     },
+    /// List the code rules: id, the checklist items each informs, severity, why.
+    Rules {
+        /// As JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Formats of `report`.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diff;
 pub mod generate;
 pub mod report;
+pub mod rules;
 pub mod terminal;
 pub mod wizard;
 

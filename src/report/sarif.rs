@@ -16,7 +16,7 @@ pub fn render(results: &[ItemResult]) -> Value {
     let rules: Vec<Value> = results
         .iter()
         .map(|r| {
-            json!({
+            let mut v = json!({
                 "id": r.item.id,
                 "name": r.item.id.replace('.', "/"),
                 "shortDescription": {"text": r.item.text.replace('`', "")},
@@ -27,7 +27,14 @@ pub fn render(results: &[ItemResult]) -> Value {
                     Severity::Normal => "note",
                 }},
                 "properties": {"severity": r.item.severity.as_str(), "section": r.section.slug},
-            })
+            });
+            // An item a code rule decides: the rule and why it matters, as
+            // help; the result's identity stays the item id.
+            if let Some(cr) = crate::detect::appcode::rules::for_item(&r.item.id) {
+                v["help"] = json!({"text": cr.rationale});
+                v["properties"]["rule"] = json!(cr.id);
+            }
+            v
         })
         .collect();
     let out: Vec<Value> = results
@@ -53,6 +60,10 @@ pub fn render(results: &[ItemResult]) -> Value {
                 "message": {"text": if r.remediation.is_empty() { text } else { format!("{text}. Fix: {}", r.remediation) }},
                 "properties": {"status": r.status.as_str()},
             });
+            if let Some(cr) = crate::detect::appcode::rules::for_item(&r.item.id) {
+                v["properties"]["rule"] = json!(cr.id);
+                v["properties"]["rationale"] = json!(cr.rationale);
+            }
             if let Some(l) = &r.location {
                 v["locations"] = json!([{
                     "physicalLocation": {

@@ -73,7 +73,42 @@ pub fn render(results: &[ItemResult], width: Option<usize>) -> String {
         counts_line(&s),
         score_line(&s)
     );
+    out.push_str(&decided_line(results));
     out
+}
+
+/// How many items detection decided (pass, fail or warn; absent, unknown
+/// and skipped decide nothing), in all and per section.
+pub fn decided<'a>(results: &[ItemResult<'a>]) -> (usize, Vec<(&'a str, usize, usize)>) {
+    let mut per: Vec<(&str, usize, usize)> = Vec::new();
+    for r in results {
+        let yes = matches!(
+            r.detected,
+            Some(
+                crate::detect::Outcome::Pass
+                    | crate::detect::Outcome::Fail
+                    | crate::detect::Outcome::Warn
+            )
+        );
+        match per.last_mut() {
+            Some((slug, d, t)) if *slug == r.section.slug.as_str() => {
+                *d += usize::from(yes);
+                *t += 1;
+            }
+            _ => per.push((r.section.slug.as_str(), usize::from(yes), 1)),
+        }
+    }
+    (per.iter().map(|p| p.1).sum(), per)
+}
+
+fn decided_line(results: &[ItemResult]) -> String {
+    let (n, per) = decided(results);
+    let parts: Vec<String> = per.iter().map(|(s, d, t)| format!("{s} {d}/{t}")).collect();
+    format!(
+        "Decided by detection (pass, fail or warn): {n} of {}; by section: {}.\n",
+        results.len(),
+        parts.join(", ")
+    )
 }
 
 #[cfg(test)]

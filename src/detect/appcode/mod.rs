@@ -14,6 +14,7 @@ mod api;
 mod auth;
 mod cors;
 mod logs;
+mod platform;
 mod repo;
 pub mod rules;
 
@@ -64,6 +65,7 @@ pub(crate) fn run(ctx: &Ctx) -> Vec<Finding> {
     out.extend(api::check(ctx));
     out.extend(auth::check(ctx));
     out.extend(logs::check(ctx));
+    out.extend(platform::check(ctx));
     out.extend(repo::check(ctx));
     out
 }

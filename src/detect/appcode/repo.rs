@@ -143,6 +143,84 @@ const DOCUMENTS: &[(&str, &str, &[&str])] = &[
         "troubleshooting",
         &["troubleshooting", "faq", "common problems", "runbook"],
     ),
+    (
+        "incident.procedures",
+        "the incident response procedures",
+        &["incident response", "incident-response"],
+    ),
+    (
+        "incident.escalation",
+        "the escalation procedure",
+        &["escalation"],
+    ),
+    (
+        "incident.on_call",
+        "the on-call procedure",
+        &["on-call", "on call", "oncall"],
+    ),
+    (
+        "incident.categories",
+        "the security incident categories",
+        &[
+            "incident categories",
+            "severity levels",
+            "incident severity",
+        ],
+    ),
+    (
+        "incident.roles",
+        "the incident response roles",
+        &[
+            "incident roles",
+            "incident commander",
+            "roles and responsibilities",
+        ],
+    ),
+    (
+        "compliance.retention_policies",
+        "the data retention policy",
+        &["data retention", "retention policy"],
+    ),
+    (
+        "compliance.privacy_policy",
+        "the privacy policy",
+        &["privacy policy", "privacy"],
+    ),
+    (
+        "compliance.security_controls",
+        "the security controls",
+        &["security controls"],
+    ),
+    (
+        "compliance.key_management",
+        "the encryption key management",
+        &["key management", "encryption keys"],
+    ),
+    ("backup.documented", "the backup procedures", &["backup"]),
+    (
+        "backup.dr_documented",
+        "the disaster recovery procedures",
+        &["disaster recovery"],
+    ),
+    (
+        "external.key_management_documented",
+        "the external API key management",
+        &[
+            "api key management",
+            "external services",
+            "third-party keys",
+        ],
+    ),
+    (
+        "api.key_management_documented",
+        "the API key management procedures",
+        &["api key management", "api keys"],
+    ),
+    (
+        "rate_limit.documented",
+        "the rate limits in the API documentation",
+        &["rate limit", "rate-limit", "ratelimit"],
+    ),
 ];
 
 /// Headings of a Markdown, reStructuredText or text document, with lines.
