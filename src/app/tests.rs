@@ -470,7 +470,10 @@ fn start_runs_detectors_and_reports_fill_items() {
     let mut m = fresh();
     assert_eq!(m.start(), vec![Effect::RunDetectors]);
     assert!(m.detecting("env.secret_key_strong"));
-    assert!(!m.detecting("docs.rollback"), "manual items never spin");
+    assert!(
+        !m.detecting("testing.penetration_test"),
+        "manual items never spin"
+    );
     update(&mut m, Action::Tick, NOW);
     assert_eq!(m.spinner, 1);
     let fx = update(

@@ -323,6 +323,32 @@ const TESTS: &[(&str, &str, &[&str])] = &[
         "a test that expects 422 for invalid input",
         &["422", "http_422", "unprocessable"],
     ),
+    ("api.csrf_tested", "a CSRF test", &["csrf"]),
+    (
+        "api.xss_tested",
+        "an XSS test (a script payload)",
+        &["<script", "xss"],
+    ),
+    (
+        "auth.password_reset",
+        "a test of the password reset flow",
+        &[
+            "password_reset",
+            "reset_password",
+            "reset-password",
+            "password-reset",
+        ],
+    ),
+    (
+        "auth.session_expiry_tested",
+        "a test of token expiry",
+        &["expired", "expiry"],
+    ),
+    (
+        "auth.mfa_flows_tested",
+        "a test of the MFA flows",
+        &["totp", "mfa"],
+    ),
 ];
 
 fn tests(ctx: &Ctx) -> Vec<Finding> {
