@@ -114,6 +114,17 @@ fn main() {
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(!r.findings.is_empty());
     }
+    let mut loads = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let s = harden::detect::python::Sources::load(dir.path());
+        loads.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(s.files.len(), FILES + 1);
+    }
+    println!(
+        "  of which reading and parsing the files (Sources::load): median {:.0} ms",
+        median(&mut loads)
+    );
     let min = times.iter().copied().fold(f64::MAX, f64::min);
     let max = times.iter().copied().fold(0.0, f64::max);
     println!(

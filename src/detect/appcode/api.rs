@@ -4,39 +4,30 @@
 
 use tree_sitter::Node;
 
-use super::{Call, Ctx, calls, enclosing_function, repo};
+use super::{Call, Ctx, enclosing_function, repo};
 use crate::detect::python::{Source, descendants};
 use crate::detect::{Finding, Outcome};
 
-/// Route handlers: functions decorated with `@app.get(…)`, `@router.post(…)`
-/// and the like.
-pub(super) fn routes(src: &Source) -> Vec<(Node<'_>, String)> {
-    let mut out = Vec::new();
-    for d in descendants(src.tree.root_node())
-        .into_iter()
-        .filter(|n| n.kind() == "decorated_definition")
-    {
-        let mut c = d.walk();
-        let route = d
-            .named_children(&mut c)
-            .filter(|n| n.kind() == "decorator")
-            .find_map(|dec| {
-                let t = src.text_of(dec);
-                let verb = ["get(", "post(", "put(", "patch(", "delete(", "api_route("]
-                    .iter()
-                    .find(|v| t.contains(&format!(".{v}")))?;
-                // The path is the first string of the decorator.
-                let path = t.split(['"', '\'']).nth(1).unwrap_or("").to_string();
-                Some(format!(
-                    "{} {path}",
-                    verb.trim_end_matches('(').to_uppercase()
-                ))
-            });
-        if let (Some(route), Some(def)) = (route, d.child_by_field_name("definition")) {
-            out.push((def, route));
-        }
-    }
-    out
+/// A route handler: a function decorated with `@app.get(…)`,
+/// `@router.post(…)` and the like; the definition and "POST /path".
+pub(super) fn route_of<'a>(src: &Source, d: Node<'a>) -> Option<(Node<'a>, String)> {
+    let mut c = d.walk();
+    let route = d
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "decorator")
+        .find_map(|dec| {
+            let t = src.text_of(dec);
+            let verb = ["get(", "post(", "put(", "patch(", "delete(", "api_route("]
+                .iter()
+                .find(|v| t.contains(&format!(".{v}")))?;
+            // The path is the first string of the decorator.
+            let path = t.split(['"', '\'']).nth(1).unwrap_or("").to_string();
+            Some(format!(
+                "{} {path}",
+                verb.trim_end_matches('(').to_uppercase()
+            ))
+        })?;
+    Some((d.child_by_field_name("definition")?, route))
 }
 
 /// Why a handler's input is not validated, if it is not: a `Request` whose
@@ -91,8 +82,11 @@ fn unsafe_call(call: &Call) -> Option<&'static str> {
 
 fn input_validation(ctx: &Ctx) -> Finding {
     let item = "api.input_validation";
-    let all = calls(ctx.sources);
-    if let Some((call, what)) = all.iter().find_map(|c| unsafe_call(c).map(|w| (c, w))) {
+    if let Some((call, what)) = ctx
+        .calls
+        .iter()
+        .find_map(|c| unsafe_call(c).map(|w| (c, w)))
+    {
         let loc = call.location();
         return Finding::new(
             item,
@@ -104,12 +98,10 @@ fn input_validation(ctx: &Ctx) -> Finding {
     }
     let mut raw = Vec::new();
     let mut total = 0;
-    for src in ctx.sources.app() {
-        for (def, route) in routes(src) {
-            total += 1;
-            if let Some(why) = raw_body(src, def) {
-                raw.push(format!("{route} at {} {why}", src.at(def)));
-            }
+    for (src, def, route) in &ctx.routes {
+        total += 1;
+        if let Some(why) = raw_body(src, *def) {
+            raw.push(format!("{route} at {} {why}", src.at(*def)));
         }
     }
     match (total, raw.len()) {
@@ -160,7 +152,7 @@ fn built_sql(src: &Source, n: Node) -> Option<&'static str> {
 fn sql(ctx: &Ctx) -> Finding {
     let item = "api.sql_injection_tested";
     let mut seen = 0;
-    for call in calls(ctx.sources) {
+    for call in &ctx.calls {
         if !matches!(
             call.name(),
             "text"

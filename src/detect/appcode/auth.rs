@@ -2,8 +2,7 @@
 //! whether failed logins are counted, whether the login routes are rate
 //! limited.
 
-use super::api::routes;
-use super::{Ctx, calls};
+use super::Ctx;
 use crate::detect::{Finding, Outcome};
 
 /// Route paths and handler names that authenticate or create accounts.
@@ -19,9 +18,9 @@ fn is_auth_route(route: &str, name: &str) -> bool {
 
 fn hashing(ctx: &Ctx) -> Finding {
     let item = "auth.bcrypt";
-    let all = calls(ctx.sources);
+    let all = &ctx.calls;
     // A fast hash over something named like a password.
-    for c in &all {
+    for c in all {
         let callee = c.callee();
         if [
             "hashlib.md5",
@@ -47,7 +46,7 @@ fn hashing(ctx: &Ctx) -> Finding {
             }
         }
     }
-    for c in &all {
+    for c in all {
         let text = c.text(c.node);
         let scheme = match c.name() {
             "CryptContext" => ["bcrypt", "argon2", "scrypt"]
@@ -116,12 +115,13 @@ fn auth_rate_limit(ctx: &Ctx) -> Finding {
     let item = "rate_limit.auth_limit";
     let mut limited = Vec::new();
     let mut open = Vec::new();
-    for src in ctx.sources.app() {
-        for (def, route) in routes(src) {
+    for (src, def, route) in &ctx.routes {
+        let (src, def) = (*src, *def);
+        {
             let name = def
                 .child_by_field_name("name")
                 .map_or("", |n| src.text_of(n));
-            if !is_auth_route(&route, name) {
+            if !is_auth_route(route, name) {
                 continue;
             }
             // The decorators and the signature of the whole definition.

@@ -3,7 +3,7 @@
 //! argument that is a setting is judged with the value the application
 //! runs with (the effective `ALLOWED_HOSTS`).
 
-use super::{Call, Ctx, calls, is_true, literal_strings, string_value};
+use super::{Call, Ctx, is_true, literal_strings, string_value};
 use crate::detect::{Finding, Outcome};
 
 /// What the origins argument comes to.
@@ -49,9 +49,9 @@ fn regex_any(re: &str) -> Option<&'static str> {
 }
 
 pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
-    let all = calls(ctx.sources);
     // `app.add_middleware(CORSMiddleware, …)` or `Middleware(CORSMiddleware, …)`.
-    let cors: Vec<&Call> = all
+    let cors: Vec<&Call> = ctx
+        .calls
         .iter()
         .filter(|c| {
             matches!(c.name(), "add_middleware" | "Middleware")

@@ -1,7 +1,7 @@
 //! Logging as the code does it: secrets passed to loggers, authentication
 //! events logged, logs rotated.
 
-use super::{Ctx, calls, enclosing_function, repo};
+use super::{Ctx, repo};
 use crate::detect::python::descendants;
 use crate::detect::{Finding, Outcome};
 
@@ -29,20 +29,30 @@ fn logger_names(ctx: &Ctx) -> Vec<String> {
 }
 
 /// Is this call a log call (`logger.info`, `logging.warning`, `audit.error`
-/// where `audit` is a logger)?
+/// where `audit` is a logger)? Allocation-free: it runs on every call.
 fn is_log_call(callee: &str, loggers: &[String]) -> bool {
     let Some((obj, method)) = callee.rsplit_once('.') else {
         return false;
     };
-    let last = obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase();
-    (last.contains("log")
-        || loggers
-            .iter()
-            .any(|l| l == obj || l.ends_with(&format!(".{last}")) || *l == last))
-        && matches!(
-            method,
-            "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
-        )
+    if !matches!(
+        method,
+        "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
+    ) {
+        return false;
+    }
+    let last = obj.rsplit('.').next().unwrap_or(obj);
+    let has_log = last
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"log"));
+    has_log
+        || loggers.iter().any(|l| {
+            l == obj
+                || l == last
+                || (l.len() > last.len()
+                    && l.ends_with(last)
+                    && l.as_bytes()[l.len() - last.len() - 1] == b'.')
+        })
 }
 
 /// Names that hold a secret when passed to a logger.
@@ -71,7 +81,7 @@ fn secrets_in_logs(ctx: &Ctx) -> Finding {
     let item = "logging.sensitive_masked";
     let loggers = logger_names(ctx);
     let mut seen = 0;
-    for c in calls(ctx.sources) {
+    for c in &ctx.calls {
         if !is_log_call(c.callee(), &loggers) {
             continue;
         }
@@ -80,11 +90,20 @@ fn secrets_in_logs(ctx: &Ctx) -> Finding {
             continue;
         };
         // Names and attributes passed to the logger, inside f-strings too
-        // (text of string literals is not a variable).
+        // (text of string literals is not a variable); the parts of an
+        // attribute and keyword names are not values on their own.
+        let mut inner = std::collections::HashSet::new();
         let leak = descendants(args).into_iter().find(|n| {
+            if n.kind() == "attribute" {
+                let mut c = n.walk();
+                inner.extend(n.named_children(&mut c).map(|k| k.id()));
+            } else if n.kind() == "keyword_argument"
+                && let Some(k) = n.child_by_field_name("name")
+            {
+                inner.insert(k.id());
+            }
             matches!(n.kind(), "identifier" | "attribute")
-                && n.parent()
-                    .is_some_and(|p| p.kind() != "attribute" && p.kind() != "keyword_argument")
+                && !inner.contains(&n.id())
                 && secret_name(c.text(*n))
         });
         if let Some(n) = leak {
@@ -116,28 +135,29 @@ fn auth_events(ctx: &Ctx) -> Finding {
     let loggers = logger_names(ctx);
     let mut logged = Vec::new();
     let mut silent = Vec::new();
-    for src in ctx.sources.app() {
-        for f in descendants(src.tree.root_node())
-            .into_iter()
-            .filter(|n| n.kind() == "function_definition")
+    // Log calls by file, as byte offsets (asking a node for its parent
+    // walks the tree from its root: too slow for every call).
+    let log_calls: Vec<(&std::path::Path, usize)> = ctx
+        .calls
+        .iter()
+        .filter(|c| is_log_call(c.callee(), &loggers))
+        .map(|c| (c.src.path.as_path(), c.node.start_byte()))
+        .collect();
+    for (src, f) in &ctx.functions {
+        let name = f.child_by_field_name("name").map_or("", |n| src.text_of(n));
+        let lower = name.to_ascii_lowercase();
+        if !(lower.contains("login") || lower.contains("authenticate")) {
+            continue;
+        }
+        let at = format!("{name}() at {}", src.at(*f));
+        let range = f.start_byte()..f.end_byte();
+        if log_calls
+            .iter()
+            .any(|(p, b)| *p == src.path.as_path() && range.contains(b))
         {
-            let name = f.child_by_field_name("name").map_or("", |n| src.text_of(n));
-            let lower = name.to_ascii_lowercase();
-            if !(lower.contains("login") || lower.contains("authenticate")) {
-                continue;
-            }
-            let logs = descendants(f).into_iter().any(|n| {
-                n.kind() == "call"
-                    && enclosing_function(n) == Some(f)
-                    && n.child_by_field_name("function")
-                        .is_some_and(|c| is_log_call(src.text_of(c), &loggers))
-            });
-            let at = format!("{name}() at {}", src.at(f));
-            if logs {
-                logged.push(at);
-            } else {
-                silent.push(at);
-            }
+            logged.push(at);
+        } else {
+            silent.push(at);
         }
     }
     match (logged.len(), silent.len()) {
@@ -154,7 +174,7 @@ fn auth_events(ctx: &Ctx) -> Finding {
 
 fn rotation(ctx: &Ctx) -> Finding {
     let item = "logging.rotation";
-    for c in calls(ctx.sources) {
+    for c in &ctx.calls {
         if matches!(c.name(), "RotatingFileHandler" | "TimedRotatingFileHandler") {
             let loc = c.location();
             return Finding::new(

@@ -24,12 +24,56 @@ use super::envfile::EnvFile;
 use super::python::{Source, Sources, descendants, last_name};
 use super::{Detector, Finding, Inputs, Location, Report};
 
-/// What every rule may look at.
+/// What every rule may look at: the sources, and the nodes rules look
+/// for, gathered in one walk of each tree (rules never walk the trees
+/// again: 2,000 files took 10 s when each rule did).
 pub(crate) struct Ctx<'a> {
     pub sources: &'a Sources,
     /// The configuration the application runs with, by checklist key.
     pub effective: Option<&'a EnvFile>,
     pub project: &'a std::path::Path,
+    /// Every call of the application's code, in file order.
+    pub calls: Vec<Call<'a>>,
+    /// Every assignment of the application's code.
+    pub assignments: Vec<(&'a Source, Node<'a>)>,
+    /// Every function definition of the application's code.
+    pub functions: Vec<(&'a Source, Node<'a>)>,
+    /// Route handlers: the definition and "POST /path".
+    pub routes: Vec<(&'a Source, Node<'a>, String)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        sources: &'a Sources,
+        effective: Option<&'a EnvFile>,
+        project: &'a std::path::Path,
+    ) -> Self {
+        let mut ctx = Ctx {
+            sources,
+            effective,
+            project,
+            calls: Vec::new(),
+            assignments: Vec::new(),
+            functions: Vec::new(),
+            routes: Vec::new(),
+        };
+        for src in sources.app() {
+            for node in descendants(src.tree.root_node()) {
+                match node.kind() {
+                    "call" => ctx.calls.push(Call { src, node }),
+                    "assignment" => ctx.assignments.push((src, node)),
+                    "function_definition" => ctx.functions.push((src, node)),
+                    "decorated_definition" => {
+                        if let Some((def, route)) = api::route_of(src, node) {
+                            ctx.routes.push((src, def, route));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ctx
+    }
 }
 
 /// Every item a code rule fills.
@@ -50,11 +94,7 @@ pub fn items() -> &'static [&'static str] {
 pub fn detect(inputs: &Inputs) -> Report {
     let sources = Sources::load(&inputs.project);
     let effective = super::env::effective(inputs, &sources);
-    let ctx = Ctx {
-        sources: &sources,
-        effective: effective.as_ref(),
-        project: &inputs.project,
-    };
+    let ctx = Ctx::new(&sources, effective.as_ref(), &inputs.project);
     Report::new(Detector::Code, run(&ctx))
 }
 
@@ -131,19 +171,6 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Every call in the application's code (tests left out), in file order.
-pub(crate) fn calls<'a>(sources: &'a Sources) -> Vec<Call<'a>> {
-    sources
-        .app()
-        .flat_map(|src| {
-            descendants(src.tree.root_node())
-                .into_iter()
-                .filter(|n| n.kind() == "call")
-                .map(move |node| Call { src, node })
-        })
-        .collect()
-}
-
 /// True when a node is the literal `True`.
 pub(crate) fn is_true(src: &Source, n: Option<Node>) -> bool {
     n.is_some_and(|n| src.text_of(n) == "True")
@@ -207,11 +234,7 @@ pub(crate) mod tests {
         let sources = Sources::from_texts(files);
         let effective = env.map(|e| super::super::envfile::parse(e.as_bytes()));
         let dir = tempfile::tempdir().unwrap();
-        let ctx = Ctx {
-            sources: &sources,
-            effective: effective.as_ref(),
-            project: dir.path(),
-        };
+        let ctx = Ctx::new(&sources, effective.as_ref(), dir.path());
         run(&ctx).into_iter().map(|f| (f.item.clone(), f)).collect()
     }
 

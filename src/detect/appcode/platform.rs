@@ -2,14 +2,14 @@
 //! limiter's store, the security headers it sets itself, and the data
 //! rights endpoints (export, deletion).
 
-use super::api::routes;
-use super::{Ctx, calls, repo};
+use super::{Ctx, repo};
 use crate::detect::{Finding, Outcome};
 
 fn pool(ctx: &Ctx) -> Finding {
     let item = "database.pool_limits";
-    let engines: Vec<_> = calls(ctx.sources)
-        .into_iter()
+    let engines: Vec<_> = ctx
+        .calls
+        .iter()
         .filter(|c| {
             matches!(
                 c.name(),
@@ -59,7 +59,7 @@ fn pool(ctx: &Ctx) -> Finding {
 
 fn limiter_store(ctx: &Ctx) -> Finding {
     let item = "rate_limit.redis_limiter";
-    for c in calls(ctx.sources) {
+    for c in &ctx.calls {
         match c.name() {
             "Limiter" => {
                 let loc = c.location();
@@ -135,8 +135,9 @@ fn headers_middleware(ctx: &Ctx) -> Finding {
 fn data_rights(ctx: &Ctx) -> Vec<Finding> {
     let mut export = None;
     let mut delete = None;
-    for src in ctx.sources.app() {
-        for (def, route) in routes(src) {
+    for (src, def, route) in &ctx.routes {
+        let (src, def) = (*src, *def);
+        {
             let r = route.to_ascii_lowercase();
             if export.is_none() && r.starts_with("get") && r.contains("export") {
                 export = Some(format!("{route} at {}", src.at(def)));

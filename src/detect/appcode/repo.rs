@@ -448,11 +448,7 @@ mod tests {
     }
 
     fn run(d: &Path, sources: &Sources) -> std::collections::BTreeMap<String, Finding> {
-        let ctx = Ctx {
-            sources,
-            effective: None,
-            project: d,
-        };
+        let ctx = Ctx::new(sources, None, d);
         check(&ctx)
             .into_iter()
             .map(|f| (f.item.clone(), f))

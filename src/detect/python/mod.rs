@@ -108,17 +108,31 @@ impl Sources {
     }
 }
 
-/// Every node under `n` (itself included), depth first.
+/// Every named node under `n` (itself included), depth first, in source
+/// order. One cursor walks the tree; nothing is allocated per node.
 pub fn descendants(n: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
-    let mut stack = vec![n];
-    while let Some(x) = stack.pop() {
-        out.push(x);
-        let mut c = x.walk();
-        let children: Vec<Node> = x.named_children(&mut c).collect();
-        stack.extend(children.into_iter().rev());
+    let mut c = n.walk();
+    loop {
+        let node = c.node();
+        if node.is_named() {
+            out.push(node);
+        }
+        if c.goto_first_child() {
+            continue;
+        }
+        loop {
+            if c.node() == n {
+                return out;
+            }
+            if c.goto_next_sibling() {
+                break;
+            }
+            if !c.goto_parent() {
+                return out;
+            }
+        }
     }
-    out
 }
 
 /// The last part of a dotted name: `BaseSettings` for

@@ -151,10 +151,16 @@ impl Uses {
             names: HashMap::new(),
         };
         for src in sources.app() {
+            // The `.name` parts of attributes, noted when the attribute is
+            // visited (before its children: the walk is in source order),
+            // so that no identifier asks for its parent (a walk from the
+            // root in tree-sitter, which made large projects slow).
+            let mut attr_names = std::collections::HashSet::new();
             for n in descendants(src.tree.root_node()) {
                 match n.kind() {
                     "attribute" => {
                         if let Some(a) = n.child_by_field_name("attribute") {
+                            attr_names.insert(a.id());
                             u.attributes
                                 .entry(src.text_of(a).to_string())
                                 .or_default()
@@ -162,9 +168,7 @@ impl Uses {
                         }
                     }
                     "identifier" => {
-                        let parent_is_attr = n.parent().is_some_and(|p| {
-                            p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(n)
-                        });
+                        let parent_is_attr = attr_names.contains(&n.id());
                         if !parent_is_attr {
                             u.names
                                 .entry(src.text_of(n).to_string())

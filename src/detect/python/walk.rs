@@ -106,19 +106,37 @@ pub fn load(project: &Path) -> Sources {
         truncated,
         ..Sources::default()
     };
-    for path in paths {
-        let rel = path.strip_prefix(project).unwrap_or(&path).to_path_buf();
-        let bytes = match crate::util::fsio::read_input(&path, MAX_FILE_BYTES, false) {
-            Ok(b) => b,
-            Err(e) => {
-                s.skipped.push((rel, e.to_string()));
-                continue;
-            }
-        };
+    // Parsing is most of the work: one chunk of the files per core, in
+    // order, joined back in the walk's order.
+    let read = |path: &PathBuf| -> Result<Source, (PathBuf, String)> {
+        let rel = path.strip_prefix(project).unwrap_or(path).to_path_buf();
+        let bytes = crate::util::fsio::read_input(path, MAX_FILE_BYTES, false)
+            .map_err(|e| (rel.clone(), e.to_string()))?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        match Source::new(rel.clone(), text) {
-            Some(src) => s.files.push(src),
-            None => s.skipped.push((rel, "could not be parsed".into())),
+        Source::new(rel.clone(), text).ok_or((rel, "could not be parsed".into()))
+    };
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(cores).max(64);
+    let parsed: Vec<Result<Source, (PathBuf, String)>> = if paths.len() <= chunk {
+        paths.iter().map(read).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(read).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    for r in parsed {
+        match r {
+            Ok(src) => s.files.push(src),
+            Err(skip) => s.skipped.push(skip),
         }
     }
     s
