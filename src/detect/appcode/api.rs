@@ -258,14 +258,8 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::findings;
+    use super::super::tests::one;
     use crate::detect::Outcome::*;
-
-    fn one(code: &str, item: &str) -> crate::detect::Finding {
-        findings(&[("app/api.py", code)], None)
-            .remove(item)
-            .unwrap()
-    }
 
     const APP: &str = "from fastapi import FastAPI, Request\napp = FastAPI()\n";
 
@@ -278,7 +272,7 @@ mod tests {
         assert_eq!(f.outcome, Warn);
         assert!(
             f.evidence
-                .contains("POST /items at app/api.py:4 reads request.json()"),
+                .contains("POST /items at app/main.py:4 reads request.json()"),
             "{}",
             f.evidence
         );

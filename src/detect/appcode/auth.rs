@@ -164,21 +164,15 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::findings;
+    use super::super::tests::one;
     use crate::detect::Outcome::*;
-
-    fn one(code: &str, item: &str) -> crate::detect::Finding {
-        findings(&[("app/auth.py", code)], None)
-            .remove(item)
-            .unwrap()
-    }
 
     #[test]
     fn fast_hashes_fail_and_slow_ones_pass() {
         let bad = "import hashlib\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n";
         let f = one(bad, "auth.bcrypt");
         assert_eq!(f.outcome, Fail);
-        assert!(f.evidence.contains("app/auth.py:3"), "{}", f.evidence);
+        assert!(f.evidence.contains("app/main.py:3"), "{}", f.evidence);
         let good = "from passlib.context import CryptContext\npwd = CryptContext(schemes=[\"bcrypt\"], deprecated=\"auto\")\n";
         assert_eq!(one(good, "auth.bcrypt").outcome, Pass);
         let argon = "from argon2 import PasswordHasher\nph = PasswordHasher()\n";
@@ -204,7 +198,7 @@ mod tests {
         let f = one(bad, "rate_limit.auth_limit");
         assert_eq!(f.outcome, Fail);
         assert!(
-            f.evidence.contains("POST /auth/login at app/auth.py:4"),
+            f.evidence.contains("POST /auth/login at app/main.py:4"),
             "{}",
             f.evidence
         );

@@ -16,6 +16,18 @@ enum Origins {
     None,
 }
 
+/// The origins the application is configured with: the effective
+/// `ALLOWED_HOSTS` (whatever setting the code reads it under).
+fn configured(ctx: &Ctx) -> Option<Vec<String>> {
+    let v = ctx.effective?.value("ALLOWED_HOSTS")?;
+    Some(
+        crate::detect::values::allowed_hosts(v)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    )
+}
+
 fn origins(ctx: &Ctx, call: &Call) -> Origins {
     let Some(n) = call.kwarg("allow_origins") else {
         return Origins::None;
@@ -23,16 +35,7 @@ fn origins(ctx: &Ctx, call: &Call) -> Origins {
     if let Some(v) = literal_strings(call.src, n) {
         return Origins::Literal(v);
     }
-    let effective = ctx
-        .effective
-        .and_then(|e| e.value("ALLOWED_HOSTS"))
-        .map(|v| {
-            crate::detect::values::allowed_hosts(v)
-                .into_iter()
-                .map(String::from)
-                .collect::<Vec<_>>()
-        });
-    Origins::Setting(call.text(n).to_string(), effective)
+    Origins::Setting(call.text(n).to_string(), configured(ctx))
 }
 
 /// An `allow_origin_regex` that matches any origin: empty, `.*`, or
@@ -177,16 +180,7 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
     // Origins written into the code.
     let f = match &o {
         Origins::Literal(v) => {
-            let configured = ctx
-                .effective
-                .and_then(|e| e.value("ALLOWED_HOSTS"))
-                .map(|v| {
-                    crate::detect::values::allowed_hosts(v)
-                        .into_iter()
-                        .map(String::from)
-                        .collect::<Vec<_>>()
-                });
-            match configured {
+            match configured(ctx) {
                 Some(c) if sorted(&c) == sorted(v) => Finding::new(
                     "cors.origins_match",
                     Outcome::Pass,

@@ -221,14 +221,8 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::findings;
+    use super::super::tests::one;
     use crate::detect::Outcome::*;
-
-    fn one(code: &str, item: &str) -> crate::detect::Finding {
-        findings(&[("app/auth.py", code)], None)
-            .remove(item)
-            .unwrap()
-    }
 
     #[test]
     fn a_password_passed_to_a_logger_fails() {

@@ -238,6 +238,13 @@ pub(crate) mod tests {
         run(&ctx).into_iter().map(|f| (f.item.clone(), f)).collect()
     }
 
+    /// The finding of one item over one file, `app/main.py`.
+    pub fn one(code: &str, item: &str) -> Finding {
+        findings(&[("app/main.py", code)], None)
+            .remove(item)
+            .unwrap()
+    }
+
     #[test]
     fn every_rule_item_is_an_item_of_the_checklist_and_filled_once() {
         let c = crate::checklist::load_embedded().unwrap();

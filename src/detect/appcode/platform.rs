@@ -174,14 +174,8 @@ pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::findings;
+    use super::super::tests::{findings, one};
     use crate::detect::Outcome::*;
-
-    fn one(code: &str, item: &str) -> crate::detect::Finding {
-        findings(&[("app/main.py", code)], None)
-            .remove(item)
-            .unwrap()
-    }
 
     #[test]
     fn a_sized_pool_passes_and_a_default_one_warns() {
