@@ -2,6 +2,7 @@
 //! that runs what a request sends, SQL built from strings, and a limit on
 //! request bodies.
 
+use crate::detect::python::Field as _;
 use tree_sitter::Node;
 
 use super::{Call, Ctx, enclosing_function, repo};
@@ -27,19 +28,19 @@ pub(super) fn route_of<'a>(src: &Source, d: Node<'a>) -> Option<(Node<'a>, Strin
                 verb.trim_end_matches('(').to_uppercase()
             ))
         })?;
-    Some((d.child_by_field_name("definition")?, route))
+    Some((d.field("definition")?, route))
 }
 
 /// Why a handler's input is not validated, if it is not: a `Request` whose
 /// body it reads itself, or a `dict` body.
 fn raw_body(src: &Source, def: Node) -> Option<String> {
-    let params = def.child_by_field_name("parameters")?;
+    let params = def.field("parameters")?;
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
         if !matches!(p.kind(), "typed_parameter" | "typed_default_parameter") {
             continue;
         }
-        let ty = p.child_by_field_name("type").map_or("", |t| src.text_of(t));
+        let ty = p.field("type").map_or("", |t| src.text_of(t));
         let name = {
             let mut c2 = p.walk();
             p.named_children(&mut c2)
@@ -47,9 +48,7 @@ fn raw_body(src: &Source, def: Node) -> Option<String> {
                 .map_or("", |n| src.text_of(n))
         };
         if ty == "Request" {
-            let body = def
-                .child_by_field_name("body")
-                .map_or("", |b| src.text_of(b));
+            let body = def.field("body").map_or("", |b| src.text_of(b));
             for m in ["json()", "form()", "body()"] {
                 if body.contains(&format!("{name}.{m}")) {
                     return Some(format!("reads {name}.{m} itself"));
@@ -130,10 +129,8 @@ fn built_sql(src: &Source, n: Node) -> Option<&'static str> {
                 .then_some("an f-string")
         }
         "binary_operator" => {
-            let op = n
-                .child_by_field_name("operator")
-                .map_or("", |o| src.text_of(o));
-            let left = n.child_by_field_name("left")?;
+            let op = n.field("operator").map_or("", |o| src.text_of(o));
+            let left = n.field("left")?;
             let stringy = left.kind() == "string" || left.kind() == "binary_operator";
             match op {
                 "%" if stringy => Some("% formatting"),
@@ -175,12 +172,10 @@ fn sql(ctx: &Ctx) -> Finding {
             let name = call.text(first);
             let f = enclosing_function(call.node)?;
             descendants(f).into_iter().find_map(|a| {
-                (a.kind() == "assignment"
-                    && a.child_by_field_name("left")
-                        .is_some_and(|l| call.text(l) == name))
-                .then(|| a.child_by_field_name("right"))
-                .flatten()
-                .and_then(|r| built_sql(call.src, r))
+                (a.kind() == "assignment" && a.field("left").is_some_and(|l| call.text(l) == name))
+                    .then(|| a.field("right"))
+                    .flatten()
+                    .and_then(|r| built_sql(call.src, r))
             })
         });
         let sqlish = call.text(first).to_ascii_lowercase();
@@ -231,10 +226,14 @@ fn size_limit(ctx: &Ctx) -> Finding {
         )
         .at(path, line);
     }
+    // Case-insensitive without copying every file in lower case.
+    static LENGTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new("(?i)content[-_]length").expect("static regex")
+    });
+    static LIMIT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new("(?i)413|max_body").expect("static regex"));
     for src in ctx.sources.app() {
-        let lower = src.text.to_ascii_lowercase();
-        if lower.contains("content-length") && (lower.contains("413") || lower.contains("max_body"))
-        {
+        if LENGTH.is_match(&src.text) && LIMIT.is_match(&src.text) {
             return Finding::new(
                 item,
                 Outcome::Pass,

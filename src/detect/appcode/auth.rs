@@ -3,6 +3,7 @@
 //! limited.
 
 use super::Ctx;
+use crate::detect::python::Field as _;
 use crate::detect::{Finding, Outcome};
 
 /// Route paths and handler names that authenticate or create accounts.
@@ -118,9 +119,7 @@ fn auth_rate_limit(ctx: &Ctx) -> Finding {
     for (src, def, route) in &ctx.routes {
         let (src, def) = (*src, *def);
         {
-            let name = def
-                .child_by_field_name("name")
-                .map_or("", |n| src.text_of(n));
+            let name = def.field("name").map_or("", |n| src.text_of(n));
             if !is_auth_route(route, name) {
                 continue;
             }

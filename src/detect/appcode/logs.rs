@@ -2,29 +2,47 @@
 //! events logged, logs rotated.
 
 use super::{Ctx, repo};
+use crate::detect::python::Field as _;
 use crate::detect::python::descendants;
 use crate::detect::{Finding, Outcome};
 
 /// The names the code binds loggers to (`audit = logging.getLogger("audit")`).
 fn logger_names(ctx: &Ctx) -> Vec<String> {
     let mut out = Vec::new();
-    for src in ctx.sources.app() {
-        for a in descendants(src.tree.root_node())
-            .into_iter()
-            .filter(|n| n.kind() == "assignment")
-        {
-            let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) else {
-                continue;
-            };
-            let rhs = src.text_of(r);
-            if r.kind() == "call" && (rhs.contains("getLogger(") || rhs.contains("get_logger(")) {
-                out.push(src.text_of(l).to_string());
-            }
+    // The rows of the logger factory calls, by file: only assignments
+    // starting there (or up to two rows above) are looked into. Reading
+    // every assignment's text touches every tree again, which on a large
+    // project costs more than the rest of the logging rules.
+    let rows: std::collections::HashSet<(&std::path::Path, usize)> = ctx
+        .calls
+        .iter()
+        .filter(|c| matches!(c.name(), "getLogger" | "get_logger"))
+        .flat_map(|c| {
+            let row = c.node.start_position().row;
+            (row.saturating_sub(2)..=row).map(move |r| (c.src.path.as_path(), r))
+        })
+        .collect();
+    if rows.is_empty() {
+        return out;
+    }
+    for &(src, a) in &ctx.assignments {
+        if !rows.contains(&(src.path.as_path(), a.start_position().row)) {
+            continue;
+        }
+        let text = src.text_of(a);
+        if !(text.contains("getLogger(") || text.contains("get_logger(")) {
+            continue;
+        }
+        let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
+            continue;
+        };
+        let rhs = src.text_of(r);
+        if r.kind() == "call" && (rhs.contains("getLogger(") || rhs.contains("get_logger(")) {
+            out.push(src.text_of(l).to_string());
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -56,24 +74,25 @@ fn is_log_call(callee: &str, loggers: &[String]) -> bool {
 }
 
 /// Names that hold a secret when passed to a logger.
+/// The words of a name that says it holds a secret.
+const SECRET_WORDS: [&str; 8] = [
+    "password",
+    "passwd",
+    "token",
+    "secret",
+    "api_key",
+    "apikey",
+    "private_key",
+    "authorization",
+];
+
 fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "token",
-        "secret",
-        "api_key",
-        "apikey",
-        "private_key",
-        "authorization",
-    ]
-    .iter()
-    .any(|k| {
+    SECRET_WORDS.iter().any(|k| {
         n == *k
-            || n.ends_with(&format!("_{k}"))
-            || n.starts_with(&format!("{k}_"))
-            || n.ends_with(&format!(".{k}"))
+            || n.strip_suffix(k)
+                .is_some_and(|p| p.ends_with('_') || p.ends_with('.'))
+            || n.strip_prefix(k).is_some_and(|r| r.starts_with('_'))
     })
 }
 
@@ -86,9 +105,14 @@ fn secrets_in_logs(ctx: &Ctx) -> Finding {
             continue;
         }
         seen += 1;
-        let Some(args) = c.node.child_by_field_name("arguments") else {
+        let Some(args) = c.args() else {
             continue;
         };
+        // Most log calls name no secret at all: their text tells.
+        let text = c.text(args).to_ascii_lowercase();
+        if !SECRET_WORDS.iter().any(|k| text.contains(k)) {
+            continue;
+        }
         // Names and attributes passed to the logger, inside f-strings too
         // (text of string literals is not a variable); the parts of an
         // attribute and keyword names are not values on their own.
@@ -98,7 +122,7 @@ fn secrets_in_logs(ctx: &Ctx) -> Finding {
                 let mut c = n.walk();
                 inner.extend(n.named_children(&mut c).map(|k| k.id()));
             } else if n.kind() == "keyword_argument"
-                && let Some(k) = n.child_by_field_name("name")
+                && let Some(k) = n.field("name")
             {
                 inner.insert(k.id());
             }
@@ -144,7 +168,7 @@ fn auth_events(ctx: &Ctx) -> Finding {
         .map(|c| (c.src.path.as_path(), c.node.start_byte()))
         .collect();
     for (src, f) in &ctx.functions {
-        let name = f.child_by_field_name("name").map_or("", |n| src.text_of(n));
+        let name = f.field("name").map_or("", |n| src.text_of(n));
         let lower = name.to_ascii_lowercase();
         if !(lower.contains("login") || lower.contains("authenticate")) {
             continue;

@@ -18,10 +18,12 @@ mod platform;
 mod repo;
 pub mod rules;
 
+use crate::detect::python::Field as _;
 use tree_sitter::Node;
 
 use super::envfile::EnvFile;
-use super::python::{Source, Sources, descendants, last_name};
+use super::python::index::CallNode;
+use super::python::{Index, Source, Sources};
 use super::{Detector, Finding, Inputs, Location, Report};
 
 /// What every rule may look at: the sources, and the nodes rules look
@@ -43,13 +45,13 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(
-        sources: &'a Sources,
+    pub fn new<'s: 'a>(
+        index: &'a Index<'s>,
         effective: Option<&'a EnvFile>,
         project: &'a std::path::Path,
     ) -> Self {
         let mut ctx = Ctx {
-            sources,
+            sources: index.sources,
             effective,
             project,
             calls: Vec::new(),
@@ -57,18 +59,16 @@ impl<'a> Ctx<'a> {
             functions: Vec::new(),
             routes: Vec::new(),
         };
-        for src in sources.app() {
-            for node in descendants(src.tree.root_node()) {
-                match node.kind() {
-                    "call" => ctx.calls.push(Call { src, node }),
-                    "assignment" => ctx.assignments.push((src, node)),
-                    "function_definition" => ctx.functions.push((src, node)),
-                    "decorated_definition" => {
-                        if let Some((def, route)) = api::route_of(src, node) {
-                            ctx.routes.push((src, def, route));
-                        }
-                    }
-                    _ => {}
+        for f in &index.files {
+            let src = f.src;
+            ctx.calls.extend(f.calls.iter().map(|c| Call::new(src, c)));
+            ctx.assignments
+                .extend(f.assignments.iter().map(|&node| (src, node)));
+            ctx.functions
+                .extend(f.functions.iter().map(|&node| (src, node)));
+            for &node in &f.decorated {
+                if let Some((def, route)) = api::route_of(src, node) {
+                    ctx.routes.push((src, def, route));
                 }
             }
         }
@@ -93,59 +93,96 @@ pub fn items() -> &'static [&'static str] {
 /// Runs every code rule over the project.
 pub fn detect(inputs: &Inputs) -> Report {
     let sources = Sources::load(&inputs.project);
-    let effective = super::env::effective(inputs, &sources);
-    let ctx = Ctx::new(&sources, effective.as_ref(), &inputs.project);
-    Report::new(Detector::Code, run(&ctx))
+    let findings = {
+        let index = Index::new(&sources);
+        let effective = super::env::effective(inputs, &index);
+        let ctx = Ctx::new(&index, effective.as_ref(), &inputs.project);
+        run(&ctx)
+    };
+    // Freeing the syntax trees of a large project takes a tenth of a
+    // second that nobody waits for: a thread of its own does it (the
+    // process may end first, which frees them all at once).
+    if sources.files.len() > 256 {
+        std::thread::spawn(move || drop(sources));
+    }
+    Report::new(Detector::Code, findings)
 }
 
 /// The findings of every rule, one per item.
 pub(crate) fn run(ctx: &Ctx) -> Vec<Finding> {
-    let mut out = Vec::new();
-    out.extend(cors::check(ctx));
-    out.extend(api::check(ctx));
-    out.extend(auth::check(ctx));
-    out.extend(logs::check(ctx));
-    out.extend(platform::check(ctx));
-    out.extend(repo::check(ctx));
-    out
+    // The groups are independent: on a large project each takes tens of
+    // milliseconds, so they run side by side.
+    let groups: [fn(&Ctx) -> Vec<Finding>; 6] = [
+        cors::check,
+        api::check,
+        auth::check,
+        logs::check,
+        platform::check,
+        repo::check,
+    ];
+    if ctx.calls.len() < 10_000 {
+        return groups.iter().flat_map(|g| g(ctx)).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = groups.iter().map(|g| scope.spawn(|| g(ctx))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
-/// A call found in the application's code.
+/// A call found in the application's code, its parts looked up once
+/// (every rule asks for them, and tree-sitter finds a field by name with
+/// a string comparison per field of the grammar).
 pub(crate) struct Call<'a> {
     pub src: &'a Source,
     pub node: Node<'a>,
+    callee: &'a str,
+    name: &'a str,
+    args: Option<Node<'a>>,
 }
 
 impl<'a> Call<'a> {
+    pub fn new(src: &'a Source, c: &CallNode<'a>) -> Call<'a> {
+        Call {
+            src,
+            node: c.node,
+            callee: c.callee,
+            name: c.name,
+            args: c.args,
+        }
+    }
+
     /// The last part of the called name (`CORSMiddleware`, `decode`).
     pub fn name(&self) -> &'a str {
-        self.node
-            .child_by_field_name("function")
-            .map_or("", |f| last_name(self.src, f))
+        self.name
     }
 
     /// The whole called expression (`jwt.decode`, `app.add_middleware`).
     pub fn callee(&self) -> &'a str {
-        self.node
-            .child_by_field_name("function")
-            .map_or("", |f| self.src.text_of(f))
+        self.callee
+    }
+
+    /// The argument list.
+    pub fn args(&self) -> Option<Node<'a>> {
+        self.args
     }
 
     /// A keyword argument's value node.
     pub fn kwarg(&self, name: &str) -> Option<Node<'a>> {
-        let args = self.node.child_by_field_name("arguments")?;
+        let args = self.args?;
         let mut c = args.walk();
         let found = args.named_children(&mut c).find(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("name")
-                    .is_some_and(|n| self.src.text_of(n) == name)
+                && a.field("name").is_some_and(|n| self.src.text_of(n) == name)
         });
-        found.and_then(|a| a.child_by_field_name("value"))
+        found.and_then(|a| a.field("value"))
     }
 
     /// The positional arguments.
     pub fn positional(&self) -> Vec<Node<'a>> {
-        let Some(args) = self.node.child_by_field_name("arguments") else {
+        let Some(args) = self.args else {
             return Vec::new();
         };
         let mut c = args.walk();
@@ -234,7 +271,8 @@ pub(crate) mod tests {
         let sources = Sources::from_texts(files);
         let effective = env.map(|e| super::super::envfile::parse(e.as_bytes()));
         let dir = tempfile::tempdir().unwrap();
-        let ctx = Ctx::new(&sources, effective.as_ref(), dir.path());
+        let index = Index::new(&sources);
+        let ctx = Ctx::new(&index, effective.as_ref(), dir.path());
         run(&ctx).into_iter().map(|f| (f.item.clone(), f)).collect()
     }
 

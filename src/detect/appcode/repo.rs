@@ -448,7 +448,8 @@ mod tests {
     }
 
     fn run(d: &Path, sources: &Sources) -> std::collections::BTreeMap<String, Finding> {
-        let ctx = Ctx::new(sources, None, d);
+        let index = crate::detect::python::Index::new(sources);
+        let ctx = Ctx::new(&index, None, d);
         check(&ctx)
             .into_iter()
             .map(|f| (f.item.clone(), f))

@@ -78,8 +78,12 @@ struct View {
 }
 
 fn view(inputs: &Inputs, file: EnvFile, shown: &str, sources: &super::python::Sources) -> View {
-    let mut settings = super::python::settings::discover(sources);
-    let mut uses = super::python::concepts::find(sources, &settings);
+    view_in(inputs, file, shown, &super::python::Index::new(sources))
+}
+
+fn view_in(inputs: &Inputs, file: EnvFile, shown: &str, index: &super::python::Index) -> View {
+    let mut settings = super::python::settings::discover_in(index);
+    let mut uses = super::python::concepts::find_in(index, &settings);
     let none = named::apply(&inputs.settings_map, &mut settings, &mut uses);
     let keys: Vec<&str> = RULES.iter().filter_map(|r| r.setting).collect();
     // `${VAR}` from earlier lines, as python-dotenv reads the file for the app.
@@ -116,10 +120,10 @@ fn view(inputs: &Inputs, file: EnvFile, shown: &str, sources: &super::python::So
 /// The configuration the application runs with, keyed by the checklist's
 /// names (`ALLOWED_HOSTS` holds whatever setting the code gives
 /// `CORSMiddleware`), for the code rules; `None` without an env file.
-pub fn effective(inputs: &Inputs, sources: &super::python::Sources) -> Option<EnvFile> {
+pub fn effective(inputs: &Inputs, index: &super::python::Index) -> Option<EnvFile> {
     let shown = inputs.show(&inputs.env_file);
     let file = envfile::read(&inputs.env_file).ok()?;
-    Some(view(inputs, file, &shown, sources).effective)
+    Some(view_in(inputs, file, &shown, index).effective)
 }
 
 /// One concept of the mapping view: which of the project's settings plays

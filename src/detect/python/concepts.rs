@@ -4,10 +4,12 @@
 //! CORS list, the one an engine is built from is the database connection.
 //! The checklist's key names are only the fallback.
 
+use crate::detect::python::Field as _;
 use tree_sitter::Node;
 
+use super::index::CallNode;
 use super::settings::{Origin, Settings};
-use super::{Source, Sources, descendants, last_name};
+use super::{Index, Source, Sources, descendants, last_name};
 
 /// A setting found playing a checklist concept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,13 +32,18 @@ pub struct Use {
 /// Where each concept's setting is used, one per concept (the first found
 /// in file order).
 pub fn find(sources: &Sources, settings: &Settings) -> Vec<Use> {
+    find_in(&Index::new(sources), settings)
+}
+
+/// [`find`] over sources already indexed.
+pub fn find_in(index: &Index, settings: &Settings) -> Vec<Use> {
+    let sources = index.sources;
     let mut out: Vec<Use> = Vec::new();
-    for src in sources.app() {
-        for call in descendants(src.tree.root_node())
-            .into_iter()
-            .filter(|n| n.kind() == "call")
-        {
-            for (concept, arg, how) in concept_args(src, call) {
+    for f in &index.files {
+        let src = f.src;
+        for c in &f.calls {
+            let call = c.node;
+            for (concept, arg, how) in concept_args(src, c) {
                 let fields = fields_in(src, arg, settings, sources);
                 if out.iter().any(|u| u.key == concept) {
                     continue;
@@ -95,15 +102,30 @@ pub fn find(sources: &Sources, settings: &Settings) -> Vec<Use> {
 const REDIS_PARTS: &str = "connects to Redis (host, port, password)";
 
 /// The arguments of a call that carry a concept's setting.
-fn concept_args<'t>(src: &Source, call: Node<'t>) -> Vec<(&'static str, Node<'t>, &'static str)> {
-    let (Some(f), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
-    ) else {
+fn concept_args<'t>(
+    src: &Source,
+    call: &CallNode<'t>,
+) -> Vec<(&'static str, Node<'t>, &'static str)> {
+    let (ft, name) = (call.callee, call.name);
+    if !matches!(
+        name,
+        "encode"
+            | "decode"
+            | "add_middleware"
+            | "create_engine"
+            | "create_async_engine"
+            | "from_url"
+            | "Redis"
+            | "StrictRedis"
+            | "FastAPI"
+            | "Starlette"
+            | "basicConfig"
+    ) {
+        return Vec::new();
+    }
+    let Some(args) = call.args else {
         return Vec::new();
     };
-    let ft = src.text_of(f);
-    let name = last_name(src, f);
     let pos: Vec<Node> = {
         let mut c = args.walk();
         args.named_children(&mut c)
@@ -113,10 +135,9 @@ fn concept_args<'t>(src: &Source, call: Node<'t>) -> Vec<(&'static str, Node<'t>
     let kw = |k: &str| -> Option<Node<'t>> {
         let mut c = args.walk();
         args.named_children(&mut c).find_map(|a| {
-            (a.kind() == "keyword_argument"
-                && a.child_by_field_name("name").map(|n| src.text_of(n)) == Some(k))
-            .then(|| a.child_by_field_name("value"))
-            .flatten()
+            (a.kind() == "keyword_argument" && a.field("name").map(|n| src.text_of(n)) == Some(k))
+                .then(|| a.field("value"))
+                .flatten()
         })
     };
     let mut out = Vec::new();
@@ -190,9 +211,7 @@ fn fields_in(src: &Source, arg: Node, settings: &Settings, sources: &Sources) ->
     };
     for n in descendants(arg) {
         let name = match n.kind() {
-            "attribute" => n
-                .child_by_field_name("attribute")
-                .map_or("", |a| src.text_of(a)),
+            "attribute" => n.field("attribute").map_or("", |a| src.text_of(a)),
             "identifier" => src.text_of(n),
             _ => continue,
         };
@@ -262,14 +281,14 @@ fn property_fields(sources: &Sources, settings: &Settings, prop: &str) -> Vec<St
         };
         for n in descendants(src.tree.root_node()) {
             if n.kind() != "function_definition"
-                || n.child_by_field_name("name").map(|x| src.text_of(x)) != Some(prop)
+                || n.field("name").map(|x| src.text_of(x)) != Some(prop)
             {
                 continue;
             }
             for a in descendants(n) {
                 if a.kind() == "attribute"
-                    && a.child_by_field_name("object").map(|o| src.text_of(o)) == Some("self")
-                    && let Some(f) = a.child_by_field_name("attribute").map(|x| src.text_of(x))
+                    && a.field("object").map(|o| src.text_of(o)) == Some("self")
+                    && let Some(f) = a.field("attribute").map(|x| src.text_of(x))
                     && settings.settings.iter().any(|s| s.name == f)
                     && !out.iter().any(|x: &String| x == f)
                 {

@@ -4,13 +4,15 @@
 //! `Config(...)`, and `os.getenv` / `os.environ`. The result is a table a
 //! detector can look a setting up in, with the file and line of each.
 
+use crate::detect::python::Field as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use tree_sitter::Node;
 
+use super::index::FileNodes;
 use super::value::{Consts, Value, eval};
-use super::{Source, Sources, descendants, last_name};
+use super::{Index, Source, Sources, last_name};
 
 /// Where a setting is declared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,114 +110,87 @@ fn env_name(s: &str) -> String {
 
 /// Finds the settings of the application's (non-test) sources.
 pub fn discover(sources: &Sources) -> Settings {
-    let uses = Uses::index(sources);
+    discover_in(&Index::new(sources))
+}
+
+/// Finds the settings in sources already indexed (one walk of each tree
+/// serves the settings table, the concepts and the code rules).
+pub fn discover_in(index: &Index) -> Settings {
+    let uses = Uses(index);
     let mut out = Settings::default();
-    let classes = settings_classes(sources);
-    for src in sources.app() {
+    let classes = settings_classes(index);
+    for f in &index.files {
+        let src = f.src;
+        // Most files of a large project read no setting: they are passed
+        // over on a look at their text (every read names one of these).
+        let t = &src.text;
+        let reads_environ = t.contains("environ") || t.contains("getenv");
+        let has_config = t.contains("Config");
+        let has_model = f
+            .classes
+            .iter()
+            .any(|n| classes.contains_key(n.field("name").map_or("", |x| src.text_of(x))));
+        if !(reads_environ || has_config || has_model) {
+            continue;
+        }
         let consts = module_consts(src);
-        let root = src.tree.root_node();
-        for n in descendants(root) {
-            match n.kind() {
-                "class_definition" => {
-                    let name = n.child_by_field_name("name").map_or("", |x| src.text_of(x));
-                    if let Some(config) = classes.get(name) {
-                        model(src, n, name, config, &consts, &uses, &mut out);
-                    }
-                }
-                "call" => {
-                    if let Some(s) = environ_read(src, n, &consts, &uses) {
-                        out.settings.push(s);
-                    }
-                }
-                _ => {}
+        // Classes and reads, in source order as the table lists them.
+        let mut at = 0;
+        for call in f.calls.iter().map(|c| c.node) {
+            while let Some(n) = f
+                .classes
+                .get(at)
+                .filter(|n| n.start_byte() < call.start_byte())
+            {
+                settings_class(src, *n, &classes, &consts, &uses, &mut out);
+                at += 1;
+            }
+            if reads_environ && let Some(s) = environ_read(src, call, &consts, &uses) {
+                out.settings.push(s);
             }
         }
-        starlette(src, &consts, &uses, &mut out);
+        for n in &f.classes[at..] {
+            settings_class(src, *n, &classes, &consts, &uses, &mut out);
+        }
+        starlette(f, &consts, &uses, &mut out);
     }
     out
 }
 
-/// Attribute and name uses across the application, to tell a setting
-/// that is read from one that is only declared.
-struct Uses {
-    /// `.name` anywhere (`settings.SECRET_KEY`, `self.SECRET_KEY`).
-    attributes: HashMap<String, Vec<(PathBuf, usize)>>,
-    /// A bare name anywhere, with its node's start byte in its file.
-    names: HashMap<String, Vec<(PathBuf, usize, usize)>>,
+fn settings_class(
+    src: &Source,
+    n: Node,
+    classes: &BTreeMap<String, Inherited>,
+    consts: &Consts,
+    uses: &Uses,
+    out: &mut Settings,
+) {
+    let name = n.field("name").map_or("", |x| src.text_of(x));
+    if let Some(config) = classes.get(name) {
+        model(src, n, name, config, consts, uses, out);
+    }
 }
 
-impl Uses {
-    fn index(sources: &Sources) -> Uses {
-        let mut u = Uses {
-            attributes: HashMap::new(),
-            names: HashMap::new(),
-        };
-        for src in sources.app() {
-            // The `.name` parts of attributes, noted when the attribute is
-            // visited (before its children: the walk is in source order),
-            // so that no identifier asks for its parent (a walk from the
-            // root in tree-sitter, which made large projects slow).
-            let mut attr_names = std::collections::HashSet::new();
-            for n in descendants(src.tree.root_node()) {
-                match n.kind() {
-                    "attribute" => {
-                        if let Some(a) = n.child_by_field_name("attribute") {
-                            attr_names.insert(a.id());
-                            u.attributes
-                                .entry(src.text_of(a).to_string())
-                                .or_default()
-                                .push((src.path.clone(), src.line(n)));
-                        }
-                    }
-                    "identifier" => {
-                        let parent_is_attr = attr_names.contains(&n.id());
-                        if !parent_is_attr {
-                            u.names
-                                .entry(src.text_of(n).to_string())
-                                .or_default()
-                                .push((src.path.clone(), src.line(n), n.start_byte()));
-                        }
-                    }
-                    // `getattr(settings, "NAME")` reads the attribute too.
-                    "call" => {
-                        if let (Some(f), Some(args)) = (
-                            n.child_by_field_name("function"),
-                            n.child_by_field_name("arguments"),
-                        ) && src.text_of(f) == "getattr"
-                            && let Some(Value::Str(name)) =
-                                args.named_child(1).map(|a| eval(src, a, &Consts::new()))
-                        {
-                            u.attributes
-                                .entry(name)
-                                .or_default()
-                                .push((src.path.clone(), src.line(n)));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        u
-    }
+/// Attribute and name uses across the application, to tell a setting
+/// that is read from one that is only declared.
+struct Uses<'x, 'a>(&'x Index<'a>);
 
+impl Uses<'_, '_> {
     /// Where attribute `name` is used.
     fn attribute(&self, name: &str) -> Vec<(PathBuf, usize)> {
-        self.attributes.get(name).cloned().unwrap_or_default()
+        self.0.attribute(name)
     }
 
     /// Where variable `name` is used, other than at `def` (its
     /// assignment's target), or as an attribute of a module.
     fn variable(&self, name: &str, file: &PathBuf, def: usize) -> Vec<(PathBuf, usize)> {
         let mut v: Vec<(PathBuf, usize)> = self
-            .names
-            .get(name)
-            .map(|all| {
-                all.iter()
-                    .filter(|(f, _, at)| !(f == file && *at == def))
-                    .map(|(f, l, _)| (f.clone(), *l))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .0
+            .names(name)
+            .into_iter()
+            .filter(|(f, _, at)| !(f == file && *at == def))
+            .map(|(f, l, _)| (f, l))
+            .collect();
         v.extend(self.attribute(name));
         v
     }
@@ -230,21 +205,16 @@ struct Inherited {
 
 /// Classes that are pydantic-settings models: `BaseSettings` among their
 /// bases, directly or through another class of the project.
-fn settings_classes(sources: &Sources) -> BTreeMap<String, Inherited> {
-    // class name -> (base names, its own config)
-    let mut bases: BTreeMap<String, (Vec<String>, Model)> = BTreeMap::new();
-    for src in sources.app() {
-        let consts = module_consts(src);
-        for n in descendants(src.tree.root_node()) {
-            if n.kind() != "class_definition" {
-                continue;
-            }
-            let name = n
-                .child_by_field_name("name")
-                .map_or("", |x| src.text_of(x))
-                .to_string();
+fn settings_classes(index: &Index) -> BTreeMap<String, Inherited> {
+    // class name -> (base names, where it is declared); its own
+    // configuration is read only for the classes of a settings chain.
+    let mut bases: BTreeMap<String, (Vec<String>, (&Source, Node))> = BTreeMap::new();
+    for f in &index.files {
+        let src = f.src;
+        for &n in &f.classes {
+            let name = n.field("name").map_or("", |x| src.text_of(x)).to_string();
             let mut names = Vec::new();
-            if let Some(sup) = n.child_by_field_name("superclasses") {
+            if let Some(sup) = n.field("superclasses") {
                 let mut c = sup.walk();
                 for b in sup.named_children(&mut c) {
                     if matches!(b.kind(), "identifier" | "attribute") {
@@ -252,11 +222,11 @@ fn settings_classes(sources: &Sources) -> BTreeMap<String, Inherited> {
                     }
                 }
             }
-            let own = own_config(src, n, &consts);
-            bases.insert(name, (names, own));
+            bases.insert(name, (names, (src, n)));
         }
     }
     let mut out = BTreeMap::new();
+    let mut consts: HashMap<&std::path::Path, Consts> = HashMap::new();
     for name in bases.keys() {
         let mut chain = Vec::new();
         let mut seen = BTreeSet::new();
@@ -278,8 +248,11 @@ fn settings_classes(sources: &Sources) -> BTreeMap<String, Inherited> {
             // The oldest ancestor's configuration first, each class's own over it.
             let mut config = Model::default();
             for c in chain.iter().rev() {
-                if let Some((_, own)) = bases.get(c) {
-                    merge(&mut config, own);
+                if let Some((_, (src, node))) = bases.get(c) {
+                    let consts = consts
+                        .entry(src.path.as_path())
+                        .or_insert_with(|| module_consts(src));
+                    merge(&mut config, &own_config(src, *node, consts));
                 }
             }
             out.insert(name.clone(), Inherited { config });
@@ -313,7 +286,7 @@ fn merge(into: &mut Model, own: &Model) {
 /// SettingsConfigDict(...)` (or a dict), or an inner `class Config:`.
 fn own_config(src: &Source, class: Node, consts: &Consts) -> Model {
     let mut m = Model::default();
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return m;
     };
     let mut set = |key: &str, v: Value| match (key, v) {
@@ -343,10 +316,7 @@ fn own_config(src: &Source, class: Node, consts: &Consts) -> Model {
                 let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
                     continue;
                 };
-                let (Some(l), Some(r)) = (
-                    a.child_by_field_name("left"),
-                    a.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
                     continue;
                 };
                 if src.text_of(l) != "model_config" {
@@ -354,7 +324,7 @@ fn own_config(src: &Source, class: Node, consts: &Consts) -> Model {
                 }
                 match r.kind() {
                     "call" => {
-                        if let Some(args) = r.child_by_field_name("arguments") {
+                        if let Some(args) = r.field("arguments") {
                             for (k, v) in keywords(src, args) {
                                 set(&k, eval(src, v, consts));
                             }
@@ -363,10 +333,8 @@ fn own_config(src: &Source, class: Node, consts: &Consts) -> Model {
                     "dictionary" => {
                         let mut dc = r.walk();
                         for pair in r.named_children(&mut dc) {
-                            if let (Some(k), Some(v)) = (
-                                pair.child_by_field_name("key"),
-                                pair.child_by_field_name("value"),
-                            ) && let Value::Str(k) = eval(src, k, consts)
+                            if let (Some(k), Some(v)) = (pair.field("key"), pair.field("value"))
+                                && let Value::Str(k) = eval(src, k, consts)
                             {
                                 set(&k, eval(src, v, consts));
                             }
@@ -376,19 +344,16 @@ fn own_config(src: &Source, class: Node, consts: &Consts) -> Model {
                 }
             }
             "class_definition" => {
-                if stmt.child_by_field_name("name").map(|x| src.text_of(x)) != Some("Config") {
+                if stmt.field("name").map(|x| src.text_of(x)) != Some("Config") {
                     continue;
                 }
-                let Some(inner) = stmt.child_by_field_name("body") else {
+                let Some(inner) = stmt.field("body") else {
                     continue;
                 };
                 let mut ic = inner.walk();
                 for s in inner.named_children(&mut ic) {
                     if let Some(a) = s.named_child(0).filter(|a| a.kind() == "assignment")
-                        && let (Some(l), Some(r)) = (
-                            a.child_by_field_name("left"),
-                            a.child_by_field_name("right"),
-                        )
+                        && let (Some(l), Some(r)) = (a.field("left"), a.field("right"))
                     {
                         set(src.text_of(l), eval(src, r, consts));
                     }
@@ -406,10 +371,7 @@ fn keywords<'t>(src: &Source, args: Node<'t>) -> Vec<(String, Node<'t>)> {
     let mut c = args.walk();
     for a in args.named_children(&mut c) {
         if a.kind() == "keyword_argument"
-            && let (Some(k), Some(v)) = (
-                a.child_by_field_name("name"),
-                a.child_by_field_name("value"),
-            )
+            && let (Some(k), Some(v)) = (a.field("name"), a.field("value"))
         {
             out.push((src.text_of(k).to_string(), v));
         }
@@ -439,10 +401,7 @@ fn module_consts(src: &Source) -> Consts {
     for stmt in root.named_children(&mut c) {
         if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment")
             && stmt.kind() == "expression_statement"
-            && let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            )
+            && let (Some(l), Some(r)) = (a.field("left"), a.field("right"))
             && l.kind() == "identifier"
         {
             let v = eval(src, r, &consts);
@@ -471,7 +430,7 @@ fn model(
         line: src.line(class),
         ..cfg.clone()
     });
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return;
     };
     let mut c = body.walk();
@@ -479,8 +438,7 @@ fn model(
         let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
             continue;
         };
-        let (Some(l), Some(ty)) = (a.child_by_field_name("left"), a.child_by_field_name("type"))
-        else {
+        let (Some(l), Some(ty)) = (a.field("left"), a.field("type")) else {
             continue;
         };
         let field = src.text_of(l);
@@ -490,12 +448,12 @@ fn model(
         }
         let mut default = None;
         let mut aliases: Vec<String> = Vec::new();
-        if let Some(r) = a.child_by_field_name("right") {
+        if let Some(r) = a.field("right") {
             let is_field = r.kind() == "call"
-                && r.child_by_field_name("function")
+                && r.field("function")
                     .is_some_and(|f| last_name(src, f) == "Field");
             if is_field {
-                let args = r.child_by_field_name("arguments");
+                let args = r.field("arguments");
                 let kw = args.map(|a| keywords(src, a)).unwrap_or_default();
                 let pos = args.map(positional).unwrap_or_default();
                 for (k, v) in &kw {
@@ -546,7 +504,7 @@ fn alias_names(src: &Source, v: Node) -> Vec<String> {
     match eval(src, v, &Consts::new()) {
         Value::Str(s) => vec![s],
         _ if v.kind() == "call" => v
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|args| {
                 positional(args)
                     .into_iter()
@@ -564,7 +522,7 @@ fn alias_names(src: &Source, v: Node) -> Vec<String> {
 /// `os.getenv("K", d)`, `os.environ.get("K", d)`, `getenv("K")`,
 /// `os.environ["K"]` (as a subscript, handled by the caller's walk).
 fn environ_read(src: &Source, call: Node, consts: &Consts, uses: &Uses) -> Option<Setting> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     let ft = src.text_of(f);
     let is_read = matches!(
         ft,
@@ -573,7 +531,7 @@ fn environ_read(src: &Source, call: Node, consts: &Consts, uses: &Uses) -> Optio
     if !is_read {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let pos = positional(args);
     let Value::Str(key) = eval(src, *pos.first()?, consts) else {
         return None;
@@ -607,7 +565,7 @@ fn kept_in(
     for _ in 0..4 {
         let Some(p) = at.parent() else { break };
         if p.kind() == "assignment" {
-            target = p.child_by_field_name("left");
+            target = p.field("left");
             break;
         }
         if !matches!(
@@ -657,34 +615,37 @@ fn kept_in(
 
 /// Starlette: `config = Config(".env")`, then `NAME = config("KEY",
 /// cast=bool, default=False)`; and `os.environ["KEY"]`.
-fn starlette(src: &Source, consts: &Consts, uses: &Uses, out: &mut Settings) {
-    let root = src.tree.root_node();
-    let all = descendants(root);
+fn starlette(f: &FileNodes, consts: &Consts, uses: &Uses, out: &mut Settings) {
+    let src = f.src;
     // Names bound to a Config(...) instance.
     let mut configs: BTreeSet<String> = BTreeSet::new();
-    for n in &all {
-        if n.kind() == "assignment"
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+    for n in &f.assignments {
+        if let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             && r.kind() == "call"
-            && r.child_by_field_name("function")
+            && r.field("function")
                 .is_some_and(|f| last_name(src, f) == "Config")
         {
             configs.insert(src.text_of(l).to_string());
         }
     }
-    for n in &all {
+    // Reads in source order: `config("K")` calls, then `os.environ["K"]`.
+    let mut reads: Vec<&Node> = if configs.is_empty() {
+        Vec::new()
+    } else {
+        f.calls.iter().map(|c| &c.node).collect()
+    };
+    reads.extend(f.subscripts.iter());
+    reads.sort_by_key(|n| n.start_byte());
+    for n in reads {
         match n.kind() {
-            "call" if !configs.is_empty() => {
-                let Some(f) = n.child_by_field_name("function") else {
+            "call" => {
+                let Some(f) = n.field("function") else {
                     continue;
                 };
                 if !configs.contains(src.text_of(f)) {
                     continue;
                 }
-                let Some(args) = n.child_by_field_name("arguments") else {
+                let Some(args) = n.field("arguments") else {
                     continue;
                 };
                 let Some(Value::Str(key)) = positional(args).first().map(|a| eval(src, *a, consts))
@@ -706,22 +667,20 @@ fn starlette(src: &Source, consts: &Consts, uses: &Uses, out: &mut Settings) {
                 out.settings.push(s);
             }
             "subscript" => {
-                let Some(v) = n.child_by_field_name("value") else {
+                let Some(v) = n.field("value") else {
                     continue;
                 };
                 if !matches!(src.text_of(v), "os.environ" | "environ") {
                     continue;
                 }
-                let Some(Value::Str(key)) = n
-                    .child_by_field_name("subscript")
-                    .map(|k| eval(src, k, consts))
+                let Some(Value::Str(key)) = n.field("subscript").map(|k| eval(src, k, consts))
                 else {
                     continue;
                 };
                 // A write (`os.environ["K"] = v`) is not a read.
-                if n.parent().is_some_and(|p| {
-                    p.kind() == "assignment" && p.child_by_field_name("left") == Some(*n)
-                }) {
+                if n.parent()
+                    .is_some_and(|p| p.kind() == "assignment" && p.field("left") == Some(*n))
+                {
                     continue;
                 }
                 out.settings.push(kept_in(src, *n, key, None, consts, uses));

@@ -2,6 +2,7 @@
 //! anything: literals, arithmetic on them (`60 * 24 * 8`), string
 //! concatenation, lists, and names of module constants already known.
 
+use crate::detect::python::Field as _;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -126,8 +127,8 @@ fn eval_depth(src: &Source, n: Node, consts: &Consts, depth: usize) -> Value {
             .cloned()
             .unwrap_or_else(|| expr(src, n)),
         "unary_operator" => {
-            let op = n.child_by_field_name("operator").map(|o| src.text_of(o));
-            match (op, n.child_by_field_name("argument").map(sub)) {
+            let op = n.field("operator").map(|o| src.text_of(o));
+            match (op, n.field("argument").map(sub)) {
                 (Some("-"), Some(Value::Int(i))) => {
                     i.checked_neg().map_or(expr(src, n), Value::Int)
                 }
@@ -137,11 +138,9 @@ fn eval_depth(src: &Source, n: Node, consts: &Consts, depth: usize) -> Value {
             }
         }
         "binary_operator" => {
-            let (Some(l), Some(op), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("operator"),
-                n.child_by_field_name("right"),
-            ) else {
+            let (Some(l), Some(op), Some(r)) =
+                (n.field("left"), n.field("operator"), n.field("right"))
+            else {
                 return expr(src, n);
             };
             binary(src.text_of(op), sub(l), sub(r)).unwrap_or_else(|| expr(src, n))
@@ -255,10 +254,7 @@ mod tests {
         let mut last = Value::None;
         for n in descendants(src.tree.root_node()) {
             if n.kind() == "assignment"
-                && let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                )
+                && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             {
                 last = eval(src, r, &consts);
                 consts.insert(src.text_of(l).to_string(), last.clone());

@@ -102,10 +102,8 @@ pub fn is_test(path: &Path) -> bool {
 /// Reads and parses every Python file under `project`.
 pub fn load(project: &Path) -> Sources {
     let (paths, truncated) = files(project);
-    let mut s = Sources {
-        truncated,
-        ..Sources::default()
-    };
+    let mut s = Sources::default();
+    s.truncated = truncated;
     // Parsing is most of the work: one chunk of the files per core, in
     // order, joined back in the walk's order.
     let read = |path: &PathBuf| -> Result<Source, (PathBuf, String)> {
@@ -129,7 +127,7 @@ pub fn load(project: &Path) -> Sources {
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         })
     };
