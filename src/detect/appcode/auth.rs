@@ -157,14 +157,186 @@ fn auth_rate_limit(ctx: &Ctx) -> Finding {
     }
 }
 
+/// Why a `jwt.decode` call accepts tokens it should not, if it does.
+fn weak_decode(c: &super::Call) -> Option<String> {
+    let pos = c.positional();
+    // PyJWT and python-jose both take `algorithms` third.
+    let algorithms = c.kwarg("algorithms").or_else(|| pos.get(2).copied());
+    let Some(alg) = algorithms else {
+        return Some("no algorithms=[...]: the token's own header picks how it is checked".into());
+    };
+    let alg_text = c.text(alg);
+    if alg_text.trim() == "None" {
+        return Some("algorithms=None: the token's own header picks how it is checked".into());
+    }
+    if alg_text.to_ascii_lowercase().contains("\"none\"")
+        || alg_text.to_ascii_lowercase().contains("'none'")
+    {
+        return Some(format!(
+            "algorithms={alg_text} accepts unsigned tokens ('none')"
+        ));
+    }
+    if let Some(opts) = c.kwarg("options").or_else(|| pos.get(3).copied()) {
+        let t: String = c
+            .text(opts)
+            .chars()
+            .filter(|ch| !ch.is_whitespace())
+            .collect();
+        for (flag, what) in [
+            (
+                "verify_signature",
+                "the signature is not checked: anyone can make a token",
+            ),
+            (
+                "verify_exp",
+                "expiry is not checked: a token is good forever",
+            ),
+        ] {
+            for q in ['"', '\''] {
+                if t.contains(&format!("{q}{flag}{q}:False")) {
+                    return Some(format!("options {flag}: False: {what}"));
+                }
+            }
+        }
+    }
+    if c.kwarg("verify").is_some_and(|v| c.text(v) == "False") {
+        return Some("verify=False: the signature is not checked: anyone can make a token".into());
+    }
+    None
+}
+
+/// A version's numbers (`3.3.0` is [3, 3, 0]); text after them is left.
+fn version_numbers(v: &str) -> Vec<u64> {
+    v.split('.')
+        .map_while(|p| {
+            let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+fn token_verification(ctx: &Ctx) -> Finding {
+    let item = "auth.token_verification";
+    let decodes: Vec<&super::Call> = ctx
+        .calls
+        .iter()
+        .filter(|c| c.name() == "decode" && c.callee().to_ascii_lowercase().contains("jwt"))
+        .collect();
+    for c in &decodes {
+        if let Some(why) = weak_decode(c) {
+            let loc = c.location();
+            return Finding::new(item, Outcome::Fail, format!("{}: {}(): {why}", c.at(), c.callee()))
+                .fix("jwt.decode(token, key, algorithms=[\"HS256\"]) with the default options (signature and expiry checked).")
+                .at(loc.file, loc.line);
+        }
+    }
+    // python-jose before 3.4.0: CVE-2024-33663 and CVE-2024-33664.
+    let uses_jose = ctx
+        .sources
+        .app()
+        .any(|s| s.text.contains("from jose") || s.text.contains("import jose"));
+    let jose = crate::detect::deps::locked_version(ctx.project, "python-jose");
+    if let Some((v, file)) = &jose
+        && version_numbers(v) < vec![3, 4, 0]
+    {
+        return Finding::new(
+            item,
+            Outcome::Fail,
+            format!("{file} installs python-jose {v}: before 3.4.0 it has CVE-2024-33663 (algorithm confusion with ECDSA keys) and CVE-2024-33664 (a crafted token exhausts memory)"),
+        )
+        .fix("Upgrade to python-jose>=3.4.0, or move to PyJWT (pyjwt>=2.8).");
+    }
+    if decodes.is_empty() {
+        return Finding::new(
+            item,
+            Outcome::Absent,
+            "no jwt.decode call in the code (the application may not use JSON Web Tokens)",
+        );
+    }
+    let library = match (&jose, uses_jose) {
+        (Some((v, file)), _) => format!("; python-jose {v} ({file})"),
+        (None, true) => {
+            "; python-jose is imported but its version is not pinned: check it is 3.4.0 or later"
+                .into()
+        }
+        (None, false) => String::new(),
+    };
+    let first = decodes[0];
+    Finding::new(
+        item,
+        Outcome::Pass,
+        format!(
+            "{} jwt.decode call(s), each with an explicit algorithm list and the signature and expiry checked (first at {}){library}",
+            decodes.len(),
+            first.at()
+        ),
+    )
+}
+
 pub(super) fn check(ctx: &Ctx) -> Vec<Finding> {
-    vec![hashing(ctx), lockout(ctx), auth_rate_limit(ctx)]
+    vec![
+        hashing(ctx),
+        lockout(ctx),
+        auth_rate_limit(ctx),
+        token_verification(ctx),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::tests::one;
     use crate::detect::Outcome::*;
+
+    #[test]
+    fn token_checks_that_accept_forged_or_expired_tokens_fail() {
+        let item = "auth.token_verification";
+        for (call, why) in [
+            ("jwt.decode(t, KEY)", "no algorithms"),
+            ("jwt.decode(t, KEY, algorithms=None)", "algorithms=None"),
+            ("jwt.decode(t, KEY, algorithms=['HS256', 'none'])", "'none'"),
+            (
+                "jwt.decode(t, KEY, algorithms=['HS256'], options={'verify_signature': False})",
+                "verify_signature",
+            ),
+            (
+                "jwt.decode(t, KEY, algorithms=['HS256'], options={\"verify_exp\": False})",
+                "verify_exp",
+            ),
+            (
+                "jwt.decode(t, KEY, verify=False, algorithms=['HS256'])",
+                "verify=False",
+            ),
+        ] {
+            let f = one(
+                &format!("import jwt\ndef check(t):\n    return {call}\n"),
+                item,
+            );
+            assert_eq!(f.outcome, Fail, "{call}");
+            assert!(f.evidence.contains(why), "{call}: {}", f.evidence);
+            assert!(f.evidence.starts_with("app/main.py:3:"), "{}", f.evidence);
+        }
+        for call in [
+            "jwt.decode(t, KEY, algorithms=['HS256'])",
+            "jwt.decode(t, KEY, ['HS256'])",
+            "jwt.decode(t, KEY, algorithms=[settings.ALGORITHM], options={'verify_aud': False})",
+        ] {
+            let f = one(
+                &format!("from jose import jwt\ndef check(t):\n    return {call}\n"),
+                item,
+            );
+            assert_eq!(f.outcome, Pass, "{call}: {}", f.evidence);
+        }
+        assert_eq!(one("x = base64.decode(y)\n", item).outcome, Absent);
+    }
+
+    #[test]
+    fn versions_compare_by_their_numbers() {
+        use super::version_numbers as v;
+        assert!(v("3.3.0") < v("3.4.0"));
+        assert!(v("3.10") > v("3.4.0"));
+        assert!(v("3.4.0rc1") >= v("3.4.0"));
+        assert_eq!(v("2"), [2]);
+    }
 
     #[test]
     fn fast_hashes_fail_and_slow_ones_pass() {

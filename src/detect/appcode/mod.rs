@@ -13,6 +13,7 @@
 mod api;
 mod auth;
 mod cors;
+mod deploy;
 mod logs;
 mod platform;
 mod repo;
@@ -112,13 +113,14 @@ pub fn detect(inputs: &Inputs) -> Report {
 pub(crate) fn run(ctx: &Ctx) -> Vec<Finding> {
     // The groups are independent: on a large project each takes tens of
     // milliseconds, so they run side by side.
-    let groups: [fn(&Ctx) -> Vec<Finding>; 6] = [
+    let groups: [fn(&Ctx) -> Vec<Finding>; 7] = [
         cors::check,
         api::check,
         auth::check,
         logs::check,
         platform::check,
         repo::check,
+        deploy::check,
     ];
     if ctx.calls.len() < 10_000 {
         return groups.iter().flat_map(|g| g(ctx)).collect();

@@ -86,6 +86,30 @@ pub const RULES: &[Rule] = &[
         "A counter of failed logins with a lockout or back-off slows password guessing against one account.",
     ),
     rule(
+        "secrets-in-image",
+        &["env.secrets_not_in_image"],
+        Critical,
+        "A .env copied into an image, or a secret in ENV or a build ARG, stays readable in the image's layers by anyone who can pull it.",
+    ),
+    rule(
+        "production-start-command",
+        &["api.production_server"],
+        Important,
+        "--reload is a development mode, --forwarded-allow-ips \"*\" lets any client forge its address, and a container without USER runs the server as root.",
+    ),
+    rule(
+        "compose-ports-public",
+        &["network.container_ports"],
+        Critical,
+        "docker-compose ports such as \"6379:6379\" or \"5432:5432\" listen on every interface past UFW (Docker writes its own iptables rules); default passwords are tried first.",
+    ),
+    rule(
+        "token-verification",
+        &["auth.token_verification"],
+        Critical,
+        "jwt.decode without an algorithm list, with 'none', or with signature or expiry checks off accepts forged or expired tokens; python-jose before 3.4.0 has CVE-2024-33663 and CVE-2024-33664.",
+    ),
+    rule(
         "rate-limit-auth-routes",
         &["rate_limit.auth_limit"],
         Important,
