@@ -176,6 +176,10 @@ const FRESH: &[(&str, Outcome)] = &[
     ("api.sql_injection_tested", Absent),
     ("auth.account_lockout", Absent),
     ("auth.bcrypt", Unknown),
+    ("auth.token_verification", Fail),
+    ("api.production_server", Unknown),
+    ("env.secrets_not_in_image", Absent),
+    ("network.container_ports", Absent),
     ("cors.credentials_required", Pass),
     ("cors.origins_match", Pass),
     ("cors.restrict_headers", Warn),
@@ -290,6 +294,10 @@ const MESSY: &[(&str, Outcome)] = &[
     ("api.sql_injection_tested", Absent),
     ("auth.account_lockout", Absent),
     ("auth.bcrypt", Unknown),
+    ("auth.token_verification", Absent),
+    ("api.production_server", Unknown),
+    ("env.secrets_not_in_image", Absent),
+    ("network.container_ports", Absent),
     ("cors.credentials_required", Absent),
     ("cors.origins_match", Absent),
     ("cors.restrict_headers", Absent),
@@ -643,7 +651,7 @@ fn check_exit_codes() {
     assert_eq!(report["summary"]["fail"], 0);
     assert_eq!(
         report["items"].as_array().unwrap().len(),
-        227,
+        231,
         "every item is listed"
     );
     assert_eq!(
@@ -952,7 +960,7 @@ fn several_formats_in_one_run_and_sarif_follows_the_spec() {
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "harden");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 227, "one rule per item id");
+    assert_eq!(rules.len(), 231, "one rule per item id");
     let mut ids = std::collections::HashSet::new();
     for r in rules {
         assert!(
@@ -1015,7 +1023,7 @@ fn several_formats_in_one_run_and_sarif_follows_the_spec() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 227);
+    assert_eq!(cases.len(), 231);
     let failures = cases
         .iter()
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
