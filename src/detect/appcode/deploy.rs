@@ -235,7 +235,7 @@ fn start_commands(ctx: &Ctx) -> Vec<Start> {
 fn weak_start(command: &str) -> Option<&'static str> {
     let c = command.replace(['"', '\'', ',', '[', ']'], " ");
     let words: Vec<&str> = c.split_whitespace().collect();
-    let has = |w: &str| words.iter().any(|x| *x == w);
+    let has = |w: &str| words.contains(&w);
     if has("--reload") || c.contains("reload = True") || c.contains("reload=True") {
         return Some("--reload restarts the server whenever a file changes: a development mode");
     }
@@ -245,7 +245,7 @@ fn weak_start(command: &str) -> Option<&'static str> {
     let allow_all = words
         .windows(2)
         .any(|w| w[0] == "--forwarded-allow-ips" && w[1] == "*")
-        || words.iter().any(|w| *w == "--forwarded-allow-ips=*")
+        || words.contains(&"--forwarded-allow-ips=*")
         || (c.trim_start().starts_with("forwarded_allow_ips") && words.last() == Some(&"*"));
     if allow_all {
         return Some(
