@@ -207,9 +207,13 @@ fn ids_named_by_the_issues_exist() {
     assert_eq!(
         added,
         [
+            "env.secrets_not_in_image",
             "rate_limit.redis_auth",
             "headers.cookies",
-            "api.docs_hidden"
+            "auth.token_verification",
+            "api.docs_hidden",
+            "api.production_server",
+            "network.container_ports",
         ]
     );
 }

@@ -557,7 +557,7 @@ fn a_wide_screen_shows_whole_section_names() {
     assert!(wide.contains("Compliance & Data Protection"), "{wide}");
     let narrow = screen(&m, 80, 24);
     // At 80 the bar takes its share and the name is cut, but never the counts.
-    assert!(narrow.contains("Environment Co… █▓▒░ 3/10"), "{narrow}");
+    assert!(narrow.contains("Environment Co… █▓▒░ 3/11"), "{narrow}");
 }
 
 /// The screen as `NO_COLOR` draws it: each row of text, then a row that
