@@ -404,6 +404,34 @@ fn hardened_project_passes_every_local_detector() {
 }
 
 #[test]
+fn offline_the_cookie_item_is_decided_from_the_code() {
+    // Issue 15: the live probe owns headers.cookies; without it the code
+    // says how the session cookie is set.
+    let d = projects::hardened();
+    let (_, report, err) = check(d.path(), &["--offline"], None);
+    let f = item(&report, "headers.cookies");
+    assert_eq!(f["status"], "pass", "{err}");
+    let ev = f["evidence"].as_str().unwrap();
+    assert!(
+        ev.contains(
+            "app/main.py:21 SessionMiddleware max_age=settings.session_timeout_minutes * 60"
+        ),
+        "{ev}"
+    );
+    assert!(
+        ev.ends_with("(from the code; not probed: offline: live probes were not run)"),
+        "{ev}"
+    );
+    let main = d.path().join("app/main.py");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, text.replace("    https_only=True,\n", "")).unwrap();
+    let (_, report, _) = check(d.path(), &["--offline"], None);
+    let f = item(&report, "headers.cookies");
+    assert_eq!(f["status"], "fail");
+    assert!(f["evidence"].as_str().unwrap().contains("https_only=True"));
+}
+
+#[test]
 fn messy_env_file_is_read_and_its_quirks_reported() {
     let d = projects::messy();
     let found = run(d.path(), Some("clean-2x.json"));

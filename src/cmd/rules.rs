@@ -18,6 +18,7 @@ pub fn render(json: bool) -> String {
                     "items": r.items,
                     "severity": r.severity.as_str(),
                     "rationale": r.rationale,
+                    "fallback": r.fallback,
                 })
             })
             .collect();
@@ -31,7 +32,12 @@ pub fn render(json: bool) -> String {
     );
     for r in RULES {
         let _ = writeln!(o, "{}  [{}]", r.id, r.severity.as_str());
-        let _ = writeln!(o, "  items: {}", r.items.join(", "));
+        let when = if r.fallback {
+            " (when no live probe judged it)"
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "  items: {}{when}", r.items.join(", "));
         let _ = writeln!(o, "  {}\n", r.rationale);
     }
     o

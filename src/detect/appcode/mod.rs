@@ -12,6 +12,7 @@
 
 mod api;
 mod auth;
+pub mod cookies;
 mod cors;
 mod deploy;
 mod logs;
@@ -82,6 +83,7 @@ pub fn items() -> &'static [&'static str] {
     static ITEMS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
         let mut v: Vec<&'static str> = rules::RULES
             .iter()
+            .filter(|r| !r.fallback)
             .flat_map(|r| r.items.iter().copied())
             .collect();
         v.sort_unstable();

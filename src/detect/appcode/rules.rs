@@ -11,6 +11,9 @@ pub struct Rule {
     pub items: &'static [&'static str],
     pub severity: Severity,
     pub rationale: &'static str,
+    /// The item belongs to a live probe: the rule decides it only when
+    /// the probe did not run (offline, no URL given).
+    pub fallback: bool,
 }
 
 const fn rule(
@@ -24,6 +27,20 @@ const fn rule(
         items,
         severity,
         rationale,
+        fallback: false,
+    }
+}
+
+/// A rule over an item a live probe decides when it runs.
+const fn fallback(
+    id: &'static str,
+    items: &'static [&'static str],
+    severity: Severity,
+    rationale: &'static str,
+) -> Rule {
+    Rule {
+        fallback: true,
+        ..rule(id, items, severity, rationale)
     }
 }
 
@@ -102,6 +119,12 @@ pub const RULES: &[Rule] = &[
         &["network.container_ports"],
         Critical,
         "docker-compose ports such as \"6379:6379\" or \"5432:5432\" listen on every interface past UFW (Docker writes its own iptables rules); default passwords are tried first.",
+    ),
+    fallback(
+        "session-cookies",
+        &["headers.cookies"],
+        Important,
+        "Cookies set without Secure leave over plain HTTP, without HttpOnly any injected script reads them; Starlette's set_cookie and SessionMiddleware set neither unless told (the live probe judges the real responses when it runs).",
     ),
     rule(
         "token-verification",

@@ -186,8 +186,30 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
     out
 }
 
-/// Runs one probe detector.
+/// Runs one probe detector. The web probe's cookie item falls back on
+/// the application's code when the probe did not run.
 pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
+    let mut r = detect_live(d, inputs).await;
+    if d == Detector::Web
+        && let Some(f) = r
+            .findings
+            .iter_mut()
+            .find(|f| f.item == "headers.cookies" && f.outcome == Outcome::Skipped)
+    {
+        let project = inputs.project.clone();
+        let why = f.evidence.clone();
+        if let Ok(Some(code)) = tokio::task::spawn_blocking(move || {
+            crate::detect::appcode::cookies::in_code(&project, &why)
+        })
+        .await
+        {
+            *f = code;
+        }
+    }
+    r
+}
+
+async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
     if inputs.offline {
         return Report::new(
             d,

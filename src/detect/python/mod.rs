@@ -93,6 +93,12 @@ impl Sources {
         walk::load(project)
     }
 
+    /// Like [`Sources::load`], parsing only the files whose text `keep`
+    /// accepts.
+    pub fn load_if(project: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Sources {
+        walk::load_if(project, keep)
+    }
+
     /// Sources from texts (tests, fuzzing): `(relative path, text)`.
     pub fn from_texts(files: &[(&str, &str)]) -> Sources {
         let mut s = Sources::default();

@@ -101,23 +101,35 @@ pub fn is_test(path: &Path) -> bool {
 
 /// Reads and parses every Python file under `project`.
 pub fn load(project: &Path) -> Sources {
+    load_if(project, &|_| true)
+}
+
+/// Reads the Python files under `project` and parses those whose text
+/// `keep` accepts (a detector that looks for one call need not parse
+/// files that never name it); the others are left out.
+pub fn load_if(project: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Sources {
     let (paths, truncated) = files(project);
     let mut s = Sources::default();
     s.truncated = truncated;
     // Parsing is most of the work: one chunk of the files per core, in
     // order, joined back in the walk's order.
-    let read = |path: &PathBuf| -> Result<Source, (PathBuf, String)> {
+    let read = |path: &PathBuf| -> Result<Option<Source>, (PathBuf, String)> {
         let rel = path.strip_prefix(project).unwrap_or(path).to_path_buf();
         let bytes = crate::util::fsio::read_input(path, MAX_FILE_BYTES, false)
             .map_err(|e| (rel.clone(), e.to_string()))?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        Source::new(rel.clone(), text).ok_or((rel, "could not be parsed".into()))
+        if !keep(&text) {
+            return Ok(None);
+        }
+        Source::new(rel.clone(), text)
+            .map(Some)
+            .ok_or((rel, "could not be parsed".into()))
     };
     let cores = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = paths.len().div_ceil(cores).max(64);
-    let parsed: Vec<Result<Source, (PathBuf, String)>> = if paths.len() <= chunk {
+    let parsed: Vec<Result<Option<Source>, (PathBuf, String)>> = if paths.len() <= chunk {
         paths.iter().map(read).collect()
     } else {
         std::thread::scope(|scope| {
@@ -133,7 +145,8 @@ pub fn load(project: &Path) -> Sources {
     };
     for r in parsed {
         match r {
-            Ok(src) => s.files.push(src),
+            Ok(Some(src)) => s.files.push(src),
+            Ok(None) => {}
             Err(skip) => s.skipped.push(skip),
         }
     }

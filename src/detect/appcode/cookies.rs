@@ -1,0 +1,161 @@
+//! The cookies the application sets, read from its code: Starlette's
+//! `response.set_cookie(...)` and `SessionMiddleware`, which send a cookie
+//! without `Secure` and `HttpOnly` unless told (`set_cookie` defaults to
+//! `secure=False, httponly=False`; `SessionMiddleware` to
+//! `https_only=False` and a 14-day lifetime). `headers.cookies` belongs
+//! to the live web probe, which judges the real responses; this decides
+//! it only when the probe did not run.
+
+use std::path::Path;
+
+use super::Call;
+use crate::detect::python::{Index, Sources, last_name};
+use crate::detect::{Finding, Outcome};
+
+const ITEM: &str = "headers.cookies";
+
+/// What one cookie-setting call lacks, and what it sets.
+fn judge(c: &Call) -> (Vec<String>, String) {
+    let flag = |k: &str| c.kwarg(k).map(|v| c.text(v).to_string());
+    let lower = |v: Option<String>| v.map(|s| s.trim_matches(['"', '\'']).to_ascii_lowercase());
+    let mut missing = Vec::new();
+    let is_session = c.name() != "set_cookie";
+    if is_session {
+        if flag("https_only").as_deref() != Some("True") {
+            missing.push("https_only=True (the session cookie is not Secure)".to_string());
+        }
+        if lower(flag("same_site")).as_deref() == Some("none") {
+            missing.push("same_site other than \"none\"".to_string());
+        }
+        let age = match flag("max_age") {
+            Some(v) if v == "None" => "lasts the browser session".to_string(),
+            Some(v) => format!("max_age={v}"),
+            None => "lasts 14 days (Starlette's default max_age)".to_string(),
+        };
+        return (missing, format!("SessionMiddleware {age}"));
+    }
+    if flag("secure").as_deref() != Some("True") {
+        missing.push("secure=True".to_string());
+    }
+    if flag("httponly").as_deref() != Some("True") {
+        missing.push("httponly=True".to_string());
+    }
+    if lower(flag("samesite")).as_deref() == Some("none") {
+        missing.push("samesite other than \"none\"".to_string());
+    }
+    let name = c
+        .kwarg("key")
+        .or_else(|| c.positional().first().copied())
+        .map_or("a cookie".to_string(), |k| c.text(k).to_string());
+    (missing, format!("set_cookie({name})"))
+}
+
+/// True for a call that sets a cookie or installs the session middleware.
+fn sets_cookie(c: &Call) -> bool {
+    match c.name() {
+        "set_cookie" => true,
+        "SessionMiddleware" => true,
+        "add_middleware" | "Middleware" => c
+            .positional()
+            .first()
+            .is_some_and(|m| last_name(c.src, *m) == "SessionMiddleware"),
+        _ => false,
+    }
+}
+
+/// The finding the code gives `headers.cookies`, when the code sets any
+/// cookie; `why_not_probed` says why the live probe did not decide it.
+pub fn in_code(project: &Path, why_not_probed: &str) -> Option<Finding> {
+    let sources = Sources::load_if(project, &|t: &str| {
+        t.contains("set_cookie") || t.contains("SessionMiddleware")
+    });
+    let index = Index::new(&sources);
+    let mut seen = Vec::new();
+    for f in &index.files {
+        for call in &f.calls {
+            let c = Call::new(f.src, call);
+            if !sets_cookie(&c) {
+                continue;
+            }
+            let (missing, what) = judge(&c);
+            if !missing.is_empty() {
+                let loc = c.location();
+                return Some(
+                    Finding::new(
+                        ITEM,
+                        Outcome::Fail,
+                        format!(
+                            "{}: {what} without {} (from the code; not probed: {why_not_probed})",
+                            c.at(),
+                            missing.join(", ")
+                        ),
+                    )
+                    .fix("response.set_cookie(key, value, secure=True, httponly=True, samesite=\"lax\"); app.add_middleware(SessionMiddleware, secret_key=..., https_only=True, same_site=\"lax\", max_age=8 * 3600).")
+                    .at(loc.file, loc.line),
+                );
+            }
+            seen.push(format!("{} {what}", c.at()));
+        }
+    }
+    (!seen.is_empty()).then(|| {
+        Finding::new(
+            ITEM,
+            Outcome::Pass,
+            format!(
+                "every cookie the code sets is Secure and HttpOnly: {} (from the code; not probed: {why_not_probed})",
+                seen.join("; ")
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str) -> Option<Finding> {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("app")).unwrap();
+        std::fs::write(d.path().join("app/main.py"), code).unwrap();
+        std::fs::write(d.path().join("app/other.py"), "x = 1\n").unwrap();
+        in_code(d.path(), "offline")
+    }
+
+    #[test]
+    fn cookies_without_their_flags_fail_and_with_them_pass() {
+        for (code, why) in [
+            (
+                "def f(r):\n    r.set_cookie('session', v)\n",
+                "secure=True, httponly=True",
+            ),
+            (
+                "def f(r):\n    r.set_cookie('session', v, secure=True)\n",
+                "httponly=True",
+            ),
+            (
+                "def f(r):\n    r.set_cookie(key='t', value=v, secure=True, httponly=True, samesite='none')\n",
+                "samesite",
+            ),
+            (
+                "app.add_middleware(SessionMiddleware, secret_key=k)\n",
+                "https_only=True",
+            ),
+            (
+                "m = [Middleware(SessionMiddleware, secret_key=k)]\n",
+                "https_only=True",
+            ),
+        ] {
+            let f = finding(code).unwrap();
+            assert_eq!(f.outcome, Outcome::Fail, "{code}");
+            assert!(f.evidence.contains(why), "{code}: {}", f.evidence);
+            assert!(f.evidence.contains("not probed: offline"), "{}", f.evidence);
+        }
+        let f = finding(
+            "def f(r):\n    r.set_cookie('session', v, secure=True, httponly=True, samesite='lax')\napp.add_middleware(SessionMiddleware, secret_key=k, https_only=True, max_age=3600)\n",
+        )
+        .unwrap();
+        assert_eq!(f.outcome, Outcome::Pass, "{}", f.evidence);
+        assert!(f.evidence.contains("max_age=3600"), "{}", f.evidence);
+        assert!(finding("x = request.cookies.get('a')\n").is_none());
+    }
+}
