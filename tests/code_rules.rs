@@ -98,9 +98,13 @@ fn every_code_rule_in_its_bad_and_good_forms() {
         let d = project(&case.dir);
         let mut report = appcode::detect(&Inputs::new(d.path()));
         // The cookie rule decides its item when no live probe ran.
-        report
-            .findings
-            .extend(appcode::cookies::in_code(d.path(), "offline"));
+        report.findings.extend(appcode::live_fallbacks(
+            d.path(),
+            &[
+                ("headers.cookies", "offline"),
+                ("api.docs_hidden", "offline"),
+            ],
+        ));
         let name = case.dir.strip_prefix(CASES).unwrap().display().to_string();
         for f in &report.findings {
             for secret in PLANTED {

@@ -6,10 +6,8 @@
 //! to the live web probe, which judges the real responses; this decides
 //! it only when the probe did not run.
 
-use std::path::Path;
-
 use super::Call;
-use crate::detect::python::{Index, Sources, last_name};
+use crate::detect::python::{Index, last_name};
 use crate::detect::{Finding, Outcome};
 
 const ITEM: &str = "headers.cookies";
@@ -65,11 +63,7 @@ fn sets_cookie(c: &Call) -> bool {
 
 /// The finding the code gives `headers.cookies`, when the code sets any
 /// cookie; `why_not_probed` says why the live probe did not decide it.
-pub fn in_code(project: &Path, why_not_probed: &str) -> Option<Finding> {
-    let sources = Sources::load_if(project, &|t: &str| {
-        t.contains("set_cookie") || t.contains("SessionMiddleware")
-    });
-    let index = Index::new(&sources);
+pub fn in_code(index: &Index, why_not_probed: &str) -> Option<Finding> {
     let mut seen = Vec::new();
     for f in &index.files {
         for call in &f.calls {
@@ -114,11 +108,11 @@ mod tests {
     use super::*;
 
     fn finding(code: &str) -> Option<Finding> {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(d.path().join("app")).unwrap();
-        std::fs::write(d.path().join("app/main.py"), code).unwrap();
-        std::fs::write(d.path().join("app/other.py"), "x = 1\n").unwrap();
-        in_code(d.path(), "offline")
+        let s = crate::detect::python::Sources::from_texts(&[
+            ("app/main.py", code),
+            ("app/other.py", "x = 1\n"),
+        ]);
+        in_code(&Index::new(&s), "offline")
     }
 
     #[test]

@@ -12,9 +12,10 @@
 
 mod api;
 mod auth;
-pub mod cookies;
+mod cookies;
 mod cors;
 mod deploy;
+mod exposure;
 mod logs;
 mod platform;
 mod repo;
@@ -91,6 +92,25 @@ pub fn items() -> &'static [&'static str] {
         v
     });
     &ITEMS
+}
+
+/// Items of the live web probe the code decides when the probe did not
+/// run: `(item, why it was not probed)` in, findings out. Only files
+/// that name what these rules look for are parsed.
+pub fn live_fallbacks(project: &std::path::Path, skipped: &[(&str, &str)]) -> Vec<Finding> {
+    let wants = |id: &str| skipped.iter().find(|(i, _)| *i == id).map(|(_, why)| *why);
+    let (cookies, docs) = (wants("headers.cookies"), wants("api.docs_hidden"));
+    if cookies.is_none() && docs.is_none() {
+        return Vec::new();
+    }
+    let sources = Sources::load_if(project, &|t: &str| {
+        t.contains("set_cookie") || t.contains("SessionMiddleware") || t.contains("FastAPI")
+    });
+    let index = Index::new(&sources);
+    let mut out = Vec::new();
+    out.extend(cookies.and_then(|why| cookies::in_code(&index, why)));
+    out.extend(docs.and_then(|why| exposure::docs(&index, why)));
+    out
 }
 
 /// Runs every code rule over the project.

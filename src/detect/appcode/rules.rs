@@ -126,6 +126,12 @@ pub const RULES: &[Rule] = &[
         Important,
         "Cookies set without Secure leave over plain HTTP, without HttpOnly any injected script reads them; Starlette's set_cookie and SessionMiddleware set neither unless told (the live probe judges the real responses when it runs).",
     ),
+    fallback(
+        "api-docs-served",
+        &["api.docs_hidden"],
+        Normal,
+        "FastAPI() serves /docs, /redoc and /openapi.json unless openapi_url=None: a public map of every endpoint (the live probe asks the production URL when it runs).",
+    ),
     rule(
         "token-verification",
         &["auth.token_verification"],

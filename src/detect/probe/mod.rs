@@ -190,19 +190,33 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
 /// the application's code when the probe did not run.
 pub async fn detect(d: Detector, inputs: &Inputs) -> Report {
     let mut r = detect_live(d, inputs).await;
-    if d == Detector::Web
-        && let Some(f) = r
-            .findings
-            .iter_mut()
-            .find(|f| f.item == "headers.cookies" && f.outcome == Outcome::Skipped)
-    {
-        let project = inputs.project.clone();
-        let why = f.evidence.clone();
-        if let Ok(Some(code)) = tokio::task::spawn_blocking(move || {
-            crate::detect::appcode::cookies::in_code(&project, &why)
+    if d != Detector::Web {
+        return r;
+    }
+    let skipped: Vec<(String, String)> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            f.outcome == Outcome::Skipped
+                && matches!(f.item.as_str(), "headers.cookies" | "api.docs_hidden")
         })
-        .await
-        {
+        .map(|f| (f.item.clone(), f.evidence.clone()))
+        .collect();
+    if skipped.is_empty() {
+        return r;
+    }
+    let project = inputs.project.clone();
+    let from_code = tokio::task::spawn_blocking(move || {
+        let pairs: Vec<(&str, &str)> = skipped
+            .iter()
+            .map(|(i, w)| (i.as_str(), w.as_str()))
+            .collect();
+        crate::detect::appcode::live_fallbacks(&project, &pairs)
+    })
+    .await
+    .unwrap_or_default();
+    for code in from_code {
+        if let Some(f) = r.findings.iter_mut().find(|f| f.item == code.item) {
             *f = code;
         }
     }
