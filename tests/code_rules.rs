@@ -4,7 +4,9 @@
 //! (`missing`), and `expect.toml` says what each item must be, with a
 //! piece of its evidence. A good form must raise no failure or warning
 //! on any code item (no false positive), and no value of the project's
-//! secrets may reach any finding.
+//! secrets may reach any finding. The fixtures keep dot files without
+//! their dot (`env`, `dockerignore`): they are copied back as `.env` and
+//! `.dockerignore`.
 
 use std::path::{Path, PathBuf};
 
@@ -76,7 +78,11 @@ fn project(from: &Path) -> tempfile::TempDir {
             if top && name == "expect.toml" {
                 continue;
             }
-            let dest = to.join(if name == "env" { ".env".into() } else { name });
+            // Dot files are kept without their dot (git would hide them).
+            let dest = to.join(match name.as_str() {
+                "env" | "dockerignore" | "gitignore" => format!(".{name}"),
+                _ => name,
+            });
             if e.path().is_dir() {
                 std::fs::create_dir_all(&dest).expect("mkdir");
                 copy(&e.path(), &dest, false);

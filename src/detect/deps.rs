@@ -55,7 +55,7 @@ pub fn locked_version(project: &Path, package: &str) -> Option<(String, String)>
             if let Some((name, v)) = line.split_once("==") {
                 let name = name.split('[').next().unwrap_or(name);
                 if normalized(name) == want {
-                    let v = v.split([';', ' ']).next().unwrap_or("").trim();
+                    let v = v.trim_start().split([';', ' ']).next().unwrap_or("").trim();
                     let shown = f.strip_prefix(project).unwrap_or(&f).display().to_string();
                     return Some((v.to_string(), shown));
                 }

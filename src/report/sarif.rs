@@ -4,6 +4,21 @@
 
 use serde_json::{Value, json};
 
+/// A relative path as a URI reference (SARIF's `uri`): bytes other than
+/// unreserved characters and `/` percent-encoded, so a control character
+/// or a space in a file name stays inside the field.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 use crate::checklist::Severity;
 use crate::checklist::Verdict;
 use crate::review::ItemResult;
@@ -67,7 +82,7 @@ pub fn render(results: &[ItemResult]) -> Value {
             if let Some(l) = &r.location {
                 v["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": l.file},
+                        "artifactLocation": {"uri": uri(&l.file)},
                         "region": {"startLine": l.line.max(1)},
                     }
                 }]);
@@ -87,4 +102,14 @@ pub fn render(results: &[ItemResult]) -> Value {
             "results": out,
         }],
     })
+}
+
+#[cfg(test)]
+mod uri_tests {
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(super::uri("app/main.py"), "app/main.py");
+        assert_eq!(super::uri("a b/\u{1b}[31m\n.py"), "a%20b/%1B%5B31m%0A.py");
+        assert_eq!(super::uri("é.py"), "%C3%A9.py");
+    }
 }

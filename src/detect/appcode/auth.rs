@@ -166,6 +166,9 @@ fn weak_decode(c: &super::Call) -> Option<String> {
         return Some("no algorithms=[...]: the token's own header picks how it is checked".into());
     };
     let alg_text = c.text(alg);
+    if alg_text.contains("get_unverified_header") {
+        return Some("the algorithm list is read from the token's own header: the token picks how it is checked".into());
+    }
     if alg_text.trim() == "None" {
         return Some("algorithms=None: the token's own header picks how it is checked".into());
     }
@@ -192,10 +195,13 @@ fn weak_decode(c: &super::Call) -> Option<String> {
                 "expiry is not checked: a token is good forever",
             ),
         ] {
-            for q in ['"', '\''] {
-                if t.contains(&format!("{q}{flag}{q}:False")) {
-                    return Some(format!("options {flag}: False: {what}"));
-                }
+            // {"flag": False} and dict(flag=False).
+            let off = ['"', '\'']
+                .iter()
+                .any(|q| t.contains(&format!("{q}{flag}{q}:False")))
+                || t.contains(&format!("{flag}=False"));
+            if off {
+                return Some(format!("options {flag}: False: {what}"));
             }
         }
     }
@@ -207,21 +213,48 @@ fn weak_decode(c: &super::Call) -> Option<String> {
 
 /// A version's numbers (`3.3.0` is [3, 3, 0]); text after them is left.
 fn version_numbers(v: &str) -> Vec<u64> {
-    v.split('.')
+    let mut n: Vec<u64> = v
+        .trim()
+        .split('.')
         .map_while(|p| {
             let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok()
         })
-        .collect()
+        .collect();
+    // 3.4 is 3.4.0.
+    while n.len() < 3 {
+        n.push(0);
+    }
+    n
+}
+
+/// True for a call of a JWT library's `decode`: `jwt.decode`,
+/// `jose.jwt.decode`, or `decode` imported from one (`from jwt import
+/// decode`); not `.decode('utf-8')` on bytes a JWT call returned.
+fn is_jwt_decode(c: &super::Call) -> bool {
+    if c.name() != "decode" {
+        return false;
+    }
+    match c.callee().rsplit_once('.') {
+        Some((obj, _)) => {
+            let last = obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase();
+            !obj.contains(['(', '['])
+                && matches!(last.as_str(), "jwt" | "pyjwt" | "jose_jwt" | "jws")
+        }
+        None => ["from jwt import", "from jose.jwt import"]
+            .iter()
+            .any(|imp| {
+                c.src
+                    .text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(imp) && l.contains("decode"))
+            }),
+    }
 }
 
 fn token_verification(ctx: &Ctx) -> Finding {
     let item = "auth.token_verification";
-    let decodes: Vec<&super::Call> = ctx
-        .calls
-        .iter()
-        .filter(|c| c.name() == "decode" && c.callee().to_ascii_lowercase().contains("jwt"))
-        .collect();
+    let decodes: Vec<&super::Call> = ctx.calls.iter().filter(|c| is_jwt_decode(c)).collect();
     for c in &decodes {
         if let Some(why) = weak_decode(c) {
             let loc = c.location();
@@ -237,6 +270,7 @@ fn token_verification(ctx: &Ctx) -> Finding {
         .any(|s| s.text.contains("from jose") || s.text.contains("import jose"));
     let jose = crate::detect::deps::locked_version(ctx.project, "python-jose");
     if let Some((v, file)) = &jose
+        && !v.trim().is_empty()
         && version_numbers(v) < vec![3, 4, 0]
     {
         return Finding::new(
@@ -327,6 +361,34 @@ mod tests {
             assert_eq!(f.outcome, Pass, "{call}: {}", f.evidence);
         }
         assert_eq!(one("x = base64.decode(y)\n", item).outcome, Absent);
+        // Bytes a JWT call returned, decoded to text: not a token check.
+        assert_eq!(
+            one(
+                "t = jwt.encode(p, k, algorithm='HS256').decode('utf-8')\n",
+                item
+            )
+            .outcome,
+            Absent
+        );
+        assert_eq!(one("s = jwt_token.decode('utf-8')\n", item).outcome, Absent);
+        for (code, why) in [
+            (
+                "from jwt import decode\nc = decode(t, k)\n",
+                "no algorithms",
+            ),
+            (
+                "c = jwt.decode(t, k, algorithms=[jwt.get_unverified_header(t)['alg']])\n",
+                "own header",
+            ),
+            (
+                "c = jwt.decode(t, k, algorithms=['HS256'], options=dict(verify_signature=False))\n",
+                "verify_signature",
+            ),
+        ] {
+            let f = one(code, item);
+            assert_eq!(f.outcome, Fail, "{code}");
+            assert!(f.evidence.contains(why), "{code}: {}", f.evidence);
+        }
     }
 
     #[test]
@@ -335,7 +397,9 @@ mod tests {
         assert!(v("3.3.0") < v("3.4.0"));
         assert!(v("3.10") > v("3.4.0"));
         assert!(v("3.4.0rc1") >= v("3.4.0"));
-        assert_eq!(v("2"), [2]);
+        assert_eq!(v("2"), [2, 0, 0]);
+        assert!(v("3.4") >= v("3.4.0"));
+        assert!(v(" 3.5.0") > v("3.4.0"));
     }
 
     #[test]

@@ -12,9 +12,20 @@ use crate::detect::{Finding, Outcome};
 
 const ITEM: &str = "headers.cookies";
 
-/// What one cookie-setting call lacks, and what it sets.
-fn judge(c: &Call) -> (Vec<String>, String) {
+/// What one cookie-setting call lacks, what it sets, and whether its
+/// flags are expressions the code decides at run time (`secure=settings.X`,
+/// `**options`), which this cannot judge.
+fn judge(c: &Call) -> (Vec<String>, String, bool) {
     let flag = |k: &str| c.kwarg(k).map(|v| c.text(v).to_string());
+    let literal = |v: &Option<String>| {
+        v.as_deref()
+            .is_none_or(|t| matches!(t, "True" | "False" | "None") || t.starts_with(['"', '\'']))
+    };
+    let splat = c.args().is_some_and(|a| {
+        let mut w = a.walk();
+        a.named_children(&mut w)
+            .any(|n| n.kind() == "dictionary_splat")
+    });
     let lower = |v: Option<String>| v.map(|s| s.trim_matches(['"', '\'']).to_ascii_lowercase());
     let mut missing = Vec::new();
     let is_session = c.name() != "set_cookie";
@@ -27,36 +38,63 @@ fn judge(c: &Call) -> (Vec<String>, String) {
         }
         let age = match flag("max_age") {
             Some(v) if v == "None" => "lasts the browser session".to_string(),
-            Some(v) => format!("max_age={v}"),
+            // Numbers, names and arithmetic only: no literal text shown.
+            Some(v)
+                if v.len() <= 80
+                    && v.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || " *+_.()".contains(ch)) =>
+            {
+                format!("max_age={v}")
+            }
+            Some(_) => "max_age set in code".to_string(),
             None => "lasts 14 days (Starlette's default max_age)".to_string(),
         };
-        return (missing, format!("SessionMiddleware {age}"));
+        let unsure = splat || !literal(&flag("https_only"));
+        return (missing, format!("SessionMiddleware {age}"), unsure);
     }
+    // The name only when it is a plain string: never the text of an
+    // expression, which may hold the value.
+    let name = c
+        .kwarg("key")
+        .or_else(|| c.positional().first().copied())
+        .and_then(|k| super::string_value(c.src, k))
+        .filter(|n| {
+            n.len() <= 64
+                && n.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))
+        });
+    // A CSRF double-submit cookie is read by the page's script on purpose.
+    let csrf = name.as_deref().is_some_and(|n| {
+        n.to_ascii_lowercase().contains("csrf") || n.to_ascii_lowercase().contains("xsrf")
+    });
     if flag("secure").as_deref() != Some("True") {
         missing.push("secure=True".to_string());
     }
-    if flag("httponly").as_deref() != Some("True") {
+    if !csrf && flag("httponly").as_deref() != Some("True") {
         missing.push("httponly=True".to_string());
     }
     if lower(flag("samesite")).as_deref() == Some("none") {
         missing.push("samesite other than \"none\"".to_string());
     }
-    let name = c
-        .kwarg("key")
-        .or_else(|| c.positional().first().copied())
-        .map_or("a cookie".to_string(), |k| c.text(k).to_string());
-    (missing, format!("set_cookie({name})"))
+    let unsure = splat || !literal(&flag("secure")) || !literal(&flag("httponly"));
+    let shown = name.map_or("a cookie".to_string(), |n| format!("\"{n}\""));
+    (missing, format!("set_cookie({shown})"), unsure)
 }
 
 /// True for a call that sets a cookie or installs the session middleware.
 fn sets_cookie(c: &Call) -> bool {
     match c.name() {
-        "set_cookie" => true,
+        // A client's cookie jar (requests, httpx: `session.cookies.set_cookie`)
+        // is not a response cookie.
+        "set_cookie" => !c.callee().ends_with("cookies.set_cookie"),
         "SessionMiddleware" => true,
         "add_middleware" | "Middleware" => c
             .positional()
             .first()
-            .is_some_and(|m| last_name(c.src, *m) == "SessionMiddleware"),
+            .copied()
+            .or_else(|| c.kwarg("middleware_class"))
+            .or_else(|| c.kwarg("cls"))
+            .is_some_and(|m| last_name(c.src, m).ends_with("SessionMiddleware")),
         _ => false,
     }
 }
@@ -65,13 +103,18 @@ fn sets_cookie(c: &Call) -> bool {
 /// cookie; `why_not_probed` says why the live probe did not decide it.
 pub fn in_code(index: &Index, why_not_probed: &str) -> Option<Finding> {
     let mut seen = Vec::new();
+    let mut unsure = Vec::new();
     for f in &index.files {
         for call in &f.calls {
             let c = Call::new(f.src, call);
             if !sets_cookie(&c) {
                 continue;
             }
-            let (missing, what) = judge(&c);
+            let (missing, what, decided_at_run_time) = judge(&c);
+            if decided_at_run_time {
+                unsure.push(format!("{} {what}", c.at()));
+                continue;
+            }
             if !missing.is_empty() {
                 let loc = c.location();
                 return Some(
@@ -90,6 +133,16 @@ pub fn in_code(index: &Index, why_not_probed: &str) -> Option<Finding> {
             }
             seen.push(format!("{} {what}", c.at()));
         }
+    }
+    if !unsure.is_empty() {
+        return Some(Finding::new(
+            ITEM,
+            Outcome::Unknown,
+            format!(
+                "the cookie flags are set from the configuration at run time: {} (from the code; not probed: {why_not_probed}); the live probe reads the real Set-Cookie headers",
+                unsure.join("; ")
+            ),
+        ));
     }
     (!seen.is_empty()).then(|| {
         Finding::new(
@@ -151,5 +204,32 @@ mod tests {
         assert_eq!(f.outcome, Outcome::Pass, "{}", f.evidence);
         assert!(f.evidence.contains("max_age=3600"), "{}", f.evidence);
         assert!(finding("x = request.cookies.get('a')\n").is_none());
+        // A client's cookie jar is not a response cookie, and the text of
+        // an expression (which may hold the value) is never shown.
+        assert!(finding("s.cookies.set_cookie(create_cookie('sid', 'PLANTED'))\n").is_none());
+        let f = finding("def f(r):\n    r.set_cookie(make('PLANTED'), v)\n").unwrap();
+        assert!(!f.evidence.contains("PLANTED"), "{}", f.evidence);
+        assert!(
+            f.evidence.contains("set_cookie(a cookie)"),
+            "{}",
+            f.evidence
+        );
+        // Flags from the configuration are decided at run time.
+        let f = finding(
+            "def f(r):\n    r.set_cookie('sid', v, secure=settings.SECURE, httponly=True)\n",
+        )
+        .unwrap();
+        assert_eq!(f.outcome, Outcome::Unknown, "{}", f.evidence);
+        let f = finding("def f(r):\n    r.set_cookie('sid', v, **OPTS)\n").unwrap();
+        assert_eq!(f.outcome, Outcome::Unknown, "{}", f.evidence);
+        // A CSRF double-submit cookie is meant to be read by the page.
+        let f = finding(
+            "def f(r):\n    r.set_cookie('csrftoken', t, secure=True, samesite='strict')\n",
+        )
+        .unwrap();
+        assert_eq!(f.outcome, Outcome::Pass, "{}", f.evidence);
+        let f = finding("app.add_middleware(middleware_class=SessionMiddleware, secret_key=k)\n")
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Fail, "{}", f.evidence);
     }
 }

@@ -19,6 +19,12 @@ const MAX_BYTES: u64 = 1024 * 1024;
 /// `logrotate`), never through a link, skipping virtualenvs and build
 /// output; relative paths in walk order.
 pub(super) fn files(project: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    files_walked(project, exts).0
+}
+
+/// [`files`], and whether the walk stopped at its cap of entries before
+/// seeing the whole repository.
+pub(super) fn files_walked(project: &Path, exts: &[&str]) -> (Vec<PathBuf>, bool) {
     let mut out = Vec::new();
     let mut stack = vec![project.to_path_buf()];
     let mut seen = 0;
@@ -31,7 +37,7 @@ pub(super) fn files(project: &Path, exts: &[&str]) -> Vec<PathBuf> {
         for e in entries {
             seen += 1;
             if seen > MAX_FILES {
-                return out;
+                return (out, true);
             }
             let Ok(ft) = e.file_type() else { continue };
             let name = e.file_name().to_string_lossy().into_owned();
@@ -50,7 +56,7 @@ pub(super) fn files(project: &Path, exts: &[&str]) -> Vec<PathBuf> {
             }
         }
     }
-    out
+    (out, false)
 }
 
 /// A file's text (capped, never through a link); `None` when unreadable.
