@@ -81,6 +81,18 @@ fn judge(c: &Call) -> (Vec<String>, String, bool) {
     (missing, format!("set_cookie({shown})"), unsure)
 }
 
+/// True when a missing flag is written out (or left out), not computed.
+fn literal_missing(c: &Call, missing: &str) -> bool {
+    let key = missing.split(['=', ' ']).next().unwrap_or("");
+    c.kwarg(key)
+        .is_none_or(|v| matches!(c.text(v), "False" | "None"))
+        && !c.args().is_some_and(|a| {
+            let mut w = a.walk();
+            a.named_children(&mut w)
+                .any(|n| n.kind() == "dictionary_splat")
+        })
+}
+
 /// True for a call that sets a cookie or installs the session middleware.
 fn sets_cookie(c: &Call) -> bool {
     match c.name() {
@@ -111,7 +123,8 @@ pub fn in_code(index: &Index, why_not_probed: &str) -> Option<Finding> {
                 continue;
             }
             let (missing, what, decided_at_run_time) = judge(&c);
-            if decided_at_run_time {
+            // A flag written False (or left out) fails whatever the others are.
+            if decided_at_run_time && missing.iter().all(|m| !literal_missing(&c, m)) {
                 unsure.push(format!("{} {what}", c.at()));
                 continue;
             }

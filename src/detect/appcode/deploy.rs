@@ -77,28 +77,36 @@ fn secret_name(name: &str) -> bool {
         "_HOURS",
         "_DAYS",
         "_TTL",
+        "_TIMEOUT",
         "_ALGORITHM",
         "_HEADER",
         "_NAME",
         "_TYPE",
+        "_ID",
+        "_ENABLED",
+        "_REQUIRED",
     ];
-    let qualifier = ["_MIN_", "_MAX_", "_EXPIRE"];
+    let qualifier = ["_MIN_", "_MAX_", "_EXPIRE", "PUBLIC", "PUBLISHABLE"];
     if about.iter().any(|a| n.ends_with(a)) || qualifier.iter().any(|q| n.contains(q)) {
         return false;
     }
-    [
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "TOKEN",
-        "API_KEY",
-        "PRIVATE_KEY",
-        "CREDENTIAL",
-        "_KEY",
-    ]
-    .iter()
-    .any(|k| n.contains(k))
-        || n == "KEY"
+    // By whole words: TOKENIZERS_PARALLELISM holds no token.
+    let words: Vec<&str> = n.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(
+            *w,
+            "SECRET"
+                | "SECRETS"
+                | "PASSWORD"
+                | "PASSWD"
+                | "PASS"
+                | "PWD"
+                | "TOKEN"
+                | "APIKEY"
+                | "CREDENTIAL"
+                | "CREDENTIALS"
+        ) || (*w == "KEY" && (i > 0 || words.len() == 1))
+    })
 }
 
 /// Words of an instruction's arguments, quotes honoured (`A="x y" B=1`
@@ -166,8 +174,13 @@ fn keys_set(args: &str) -> Vec<(String, Option<String>)> {
 /// to a variable, and for a URL, only when it has a password.
 fn secret_value(name: &str, value: &str) -> bool {
     let v = value.trim();
-    if v.is_empty() || (v.starts_with('$') && !v.contains(' ')) {
+    if v.is_empty() {
         return false;
+    }
+    // ${VAR:-default}: the default is written into the image.
+    if v.starts_with('$') && !v.contains(' ') {
+        let d = with_defaults(v);
+        return !d.trim().is_empty() && secret_name(name);
     }
     if let Some((_, rest)) = v.split_once("://") {
         // user:password@host, the password written out.
@@ -221,7 +234,10 @@ fn dockerfiles(project: &Path) -> (Vec<PathBuf>, bool) {
                 .map(|n| n.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
             let named = ["dockerfile", "containerfile"].iter().any(|d| {
-                name == *d || name.starts_with(&format!("{d}.")) || name.ends_with(&format!(".{d}"))
+                name == *d
+                    || [".", "-", "_"].iter().any(|s| {
+                        name.starts_with(&format!("{d}{s}")) || name.ends_with(&format!("{s}{d}"))
+                    })
             });
             named && !dev_variant(p)
         })
@@ -265,7 +281,6 @@ fn secrets_in_image(ctx: &Ctx) -> Finding {
             ),
         );
     }
-    let env_present = ctx.project.join(".env").is_file();
     let mut unread = Vec::new();
     for rel in &files {
         let text = match read_or_why(ctx.project, rel) {
@@ -277,14 +292,27 @@ fn secrets_in_image(ctx: &Ctx) -> Finding {
         };
         let shown = rel.display();
         // The build context: the Dockerfile's folder, or the project's.
-        let ignore = ["", "docker", "deploy"]
+        let dir = rel.parent().unwrap_or(Path::new(""));
+        let env_present =
+            ctx.project.join(dir).join(".env").is_file() || ctx.project.join(".env").is_file();
+        let ignore = [dir, Path::new("")]
             .iter()
-            .find_map(|d| repo::read(ctx.project, &Path::new(d).join(".dockerignore")))
+            .find_map(|d| repo::read(ctx.project, &d.join(".dockerignore")))
             .unwrap_or_default();
-        let ignores_env = ignore.lines().any(|l| {
-            let l = l.trim().trim_start_matches('/');
-            l == ".env" || l == ".env*" || l == "*.env" || l == "**/.env" || l == ".env.*"
-        });
+        let lines: Vec<&str> = ignore
+            .lines()
+            .map(|l| l.trim().trim_start_matches('/'))
+            .collect();
+        // An allow-list (`*`, then `!app`) leaves .env out unless it
+        // lets it back in.
+        let ignores_env = lines.iter().any(|l| {
+            matches!(
+                *l,
+                ".env" | ".env*" | "*.env" | "**/.env" | ".env.*" | "*" | "**" | "**/*"
+            )
+        }) && !lines
+            .iter()
+            .any(|l| l.starts_with("!.env") || l.starts_with("!**/.env"));
         for ins in instructions(&text) {
             let op = ins.op.as_str();
             // ONBUILD ENV ... counts as ENV.
@@ -345,8 +373,13 @@ fn secrets_in_image(ctx: &Ctx) -> Finding {
             }
         }
     }
-    if !unread.is_empty() {
-        return Finding::new(item, Outcome::Unknown, unread.join("; "));
+    if !unread.is_empty() || cut {
+        let mut why = unread;
+        why.push(format!(
+            "the Dockerfiles seen hold no secret{}",
+            cut_note(cut)
+        ));
+        return Finding::new(item, Outcome::Unknown, why.join("; "));
     }
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     Finding::new(
@@ -392,6 +425,8 @@ const YAML_EXPANDED_MAX: u64 = 4 * 1024 * 1024;
 struct Expansion {
     sizes: std::collections::HashMap<usize, u64>,
     open: Vec<(usize, u64)>,
+    /// The document with its aliases copied, plus the copy the loader
+    /// keeps of every anchored node.
     total: u64,
 }
 
@@ -411,6 +446,7 @@ impl MarkedEventReceiver for Expansion {
                 let n = s.len() as u64 + 1;
                 if anchor > 0 {
                     self.sizes.insert(anchor, n);
+                    self.total = self.total.saturating_add(n);
                 }
                 self.add(n);
             }
@@ -425,6 +461,7 @@ impl MarkedEventReceiver for Expansion {
                 if let Some((anchor, n)) = self.open.pop() {
                     if anchor > 0 {
                         self.sizes.insert(anchor, n);
+                        self.total = self.total.saturating_add(n);
                     }
                     self.add(n);
                 }
@@ -438,6 +475,13 @@ impl MarkedEventReceiver for Expansion {
 fn load_compose(project: &Path, rel: &Path) -> Result<(String, Yaml), String> {
     let shown = rel.display();
     let text = read_or_why(project, rel)?;
+    // The parser recurses once per level: a deep file would overflow the
+    // stack before any size is known.
+    if let Some(line) = too_deep(&text) {
+        return Err(format!(
+            "{shown}:{line} was not read: nested more than {MAX_DEPTH} levels deep"
+        ));
+    }
     let mut size = Expansion::default();
     if let Err(e) = Parser::new_from_str(&text).load(&mut size, true) {
         let m = e.marker();
@@ -466,6 +510,42 @@ fn load_compose(project: &Path, rel: &Path) -> Result<(String, Yaml), String> {
             ))
         }
     }
+}
+
+/// Deepest nesting a compose file may have (a real one has about 6).
+const MAX_DEPTH: usize = 64;
+
+/// The line where a YAML text nests past [`MAX_DEPTH`], if it does:
+/// flow brackets open across lines, and block levels by indentation and
+/// by `- ` and `key:` items written on one line.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut flow: usize = 0;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let mut rest = line.trim_start();
+        let mut inline = 0;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            inline += 1;
+            rest = r.trim_start();
+        }
+        let mut in_quote: Option<char> = None;
+        for ch in line.chars() {
+            match (in_quote, ch) {
+                (Some(q), c) if c == q => in_quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => in_quote = Some(ch),
+                (None, '#') => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, ':') => inline += 1,
+                _ => {}
+            }
+        }
+        if indent / 2 + inline + flow > MAX_DEPTH {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// A compose value as one line of text (a string, or a list joined).
@@ -556,6 +636,33 @@ fn start_commands(ctx: &Ctx) -> (Vec<Start>, Vec<String>, bool) {
         for ins in instructions(&text) {
             match ins.op.as_str() {
                 "CMD" | "ENTRYPOINT" if server(&ins.args) => push(&rel, ins.line, ins.args, None),
+                // A script that starts the server: read it from the repository.
+                "CMD" | "ENTRYPOINT" => {
+                    for w in words(&ins.args) {
+                        let w = w.trim_matches(['"', '\'', '[', ']', ',']);
+                        if !w.ends_with(".sh") {
+                            continue;
+                        }
+                        let base = w.rsplit('/').next().unwrap_or(w);
+                        let dir = rel.parent().unwrap_or(Path::new(""));
+                        let found = [
+                            dir.join(base),
+                            PathBuf::from(base),
+                            PathBuf::from(w.trim_start_matches("./").trim_start_matches('/')),
+                        ]
+                        .into_iter()
+                        .find(|p| ctx.project.join(p).is_file());
+                        let Some(script) = found else { continue };
+                        if let Ok(t) = read_or_why(ctx.project, &script) {
+                            for (i, l) in t.lines().enumerate() {
+                                let l = l.trim();
+                                if !l.starts_with('#') && server(l) {
+                                    push(&script, i + 1, l.to_string(), None);
+                                }
+                            }
+                        }
+                    }
+                }
                 // uvicorn reads its options from the environment too.
                 "ENV" => {
                     for (k, v) in keys_set(&ins.args) {
@@ -617,9 +724,17 @@ fn start_commands(ctx: &Ctx) -> (Vec<Start>, Vec<String>, bool) {
         }
         lines.extend(pending);
         let unit_user = is_unit.then(|| {
-            lines
-                .iter()
-                .find_map(|(_, l)| l.strip_prefix("User=").map(|u| u.trim().to_string()))
+            lines.iter().find_map(|(_, l)| {
+                let (k, v) = l.split_once('=')?;
+                match k.trim() {
+                    "User" => Some(v.trim().to_string()),
+                    // systemd picks an unprivileged user of its own.
+                    "DynamicUser" if matches!(v.trim(), "yes" | "true" | "1" | "on") => {
+                        Some("a dynamic user".to_string())
+                    }
+                    _ => None,
+                }
+            })
         });
         for (line, t) in lines {
             let hit = if is_config {
@@ -774,13 +889,20 @@ fn final_user(all: &[Instruction]) -> Option<(String, usize)> {
     loop {
         let stage = &st[at];
         if let Some(u) = stage.ins.iter().rev().find(|i| i.op == "USER") {
-            let raw = u.args.split(':').next().unwrap_or("").trim().to_string();
+            // user[:group]; a ${VAR:-default} holds a colon of its own.
+            let arg = u.args.trim();
+            let raw = match arg.strip_prefix("${").and_then(|r| r.split_once('}')) {
+                Some((inner, _)) => format!("${{{inner}}}"),
+                None => arg.split(':').next().unwrap_or("").trim().to_string(),
+            };
             // USER $NAME / ${NAME}: the default an ARG or ENV gives it.
             let var = raw
                 .trim_start_matches('$')
                 .trim_start_matches('{')
                 .trim_end_matches('}');
-            let resolved = if raw.starts_with('$') {
+            let resolved = if raw.starts_with("${") && raw.contains(":-") {
+                with_defaults(&raw)
+            } else if raw.starts_with('$') {
                 all.iter()
                     .filter(|i| matches!(i.op.as_str(), "ARG" | "ENV"))
                     .flat_map(|i| keys_set(&i.args))
@@ -873,11 +995,23 @@ fn production_server(ctx: &Ctx) -> Finding {
             Some((name, line)) => users.push(format!("{shown}:{line} runs as {name}")),
         }
     }
-    if !unread.is_empty() {
+    if !unread.is_empty() || cut {
+        let mut why = unread;
+        why.extend(users.iter().cloned());
+        why.push(format!(
+            "nothing seen starts the server in a development mode{}",
+            cut_note(cut)
+        ));
+        return Finding::new(item, Outcome::Unknown, why.join("; "));
+    }
+    if starts.is_empty() && !users.is_empty() {
         return Finding::new(
             item,
             Outcome::Unknown,
-            format!("{}{}", unread.join("; "), cut_note(cut)),
+            format!(
+                "{}; the command that starts the server was not found (a script it runs, or an orchestrator's manifest), so --reload and --forwarded-allow-ips are not checked",
+                users.join("; ")
+            ),
         );
     }
     if starts.is_empty() && users.is_empty() {
@@ -949,7 +1083,10 @@ fn with_defaults(s: &str) -> String {
             return out;
         };
         let inner = &rest[i + 2..i + j];
-        if let Some((_, d)) = inner.split_once(":-").or_else(|| inner.split_once('-')) {
+        // ${VAR:?message} and ${VAR?message} stop compose: no default.
+        let required = inner.find('?').is_some_and(|q| !inner[..q].contains('-'));
+        if !required && let Some((_, d)) = inner.split_once(":-").or_else(|| inner.split_once('-'))
+        {
             out.push_str(d);
         }
         rest = &rest[i + j + 1..];
@@ -1101,6 +1238,18 @@ fn container_ports(ctx: &Ctx) -> Finding {
             let kind = SENSITIVE
                 .iter()
                 .find(|(_, _, images)| images.contains(&repo.as_str()));
+            if let Some((_, what, _)) = kind
+                && svc["network_mode"].as_str() == Some("host")
+            {
+                let line = line_after(&text, at, "network_mode");
+                return Finding::new(
+                    item,
+                    Outcome::Fail,
+                    format!("{shown}:{line}: service {name} runs {what} with network_mode: host: it listens on every interface of the host"),
+                )
+                .fix("Drop network_mode: host and let the application reach it over the compose network.")
+                .at(shown.clone(), line);
+            }
             for spec in svc["ports"].as_vec().into_iter().flatten() {
                 let Some((host, target)) = published(spec) else {
                     continue;
@@ -1146,12 +1295,13 @@ fn container_ports(ctx: &Ctx) -> Finding {
         }
         read.push(shown);
     }
-    if !unread.is_empty() {
-        return Finding::new(
-            item,
-            Outcome::Unknown,
-            format!("{}{}", unread.join("; "), cut_note(cut)),
-        );
+    if !unread.is_empty() || cut {
+        let mut why = unread;
+        why.push(format!(
+            "the compose files seen publish nothing beyond loopback{}",
+            cut_note(cut)
+        ));
+        return Finding::new(item, Outcome::Unknown, why.join("; "));
     }
     Finding::new(
         item,
@@ -1285,6 +1435,11 @@ mod tests {
             Some("${APP_USER}")
         );
         assert!(user("FROM gcr.io/distroless/python3:nonroot\n").is_some());
+        assert_eq!(
+            user("FROM python\nUSER ${APP_USER:-root}\n").as_deref(),
+            Some("root")
+        );
+        assert_eq!(user("FROM python\nUSER app:app\n").as_deref(), Some("app"));
     }
 
     #[test]

@@ -110,18 +110,56 @@ pub fn live_fallbacks(project: &std::path::Path, skipped: &[(&str, &str)]) -> Ve
     let mut out = Vec::new();
     out.extend(cookies.and_then(|why| cookies::in_code(&index, why)));
     out.extend(docs.and_then(|why| exposure::docs(&index, why)));
+    if let Some(note) = not_read(&sources, project) {
+        for f in out.iter_mut().filter(|f| f.outcome == super::Outcome::Pass) {
+            f.evidence.push_str(&note);
+        }
+    }
     out
+}
+
+/// What of the project's Python was not read, as a note for a pass.
+fn not_read(sources: &Sources, project: &std::path::Path) -> Option<String> {
+    let root = format!("{}/", project.display());
+    if sources.skipped.is_empty() && !sources.truncated {
+        return None;
+    }
+    let mut parts: Vec<String> = sources
+        .skipped
+        .iter()
+        .take(3)
+        .map(|(p, why)| format!("{} ({})", p.display(), why.replace(&root, "")))
+        .collect();
+    if sources.skipped.len() > 3 {
+        parts.push(format!("{} more", sources.skipped.len() - 3));
+    }
+    if sources.truncated {
+        parts.push(format!(
+            "every file past the first {}",
+            super::python::MAX_FILES
+        ));
+    }
+    Some(format!(" (not read, so not judged: {})", parts.join(", ")))
 }
 
 /// Runs every code rule over the project.
 pub fn detect(inputs: &Inputs) -> Report {
     let sources = Sources::load(&inputs.project);
-    let findings = {
+    let mut findings = {
         let index = Index::new(&sources);
         let effective = super::env::effective(inputs, &index);
         let ctx = Ctx::new(&index, effective.as_ref(), &inputs.project);
         run(&ctx)
     };
+    // A pass says what was read: files left out may hold what it looks for.
+    if let Some(note) = not_read(&sources, &inputs.project) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.outcome == super::Outcome::Pass)
+        {
+            f.evidence.push_str(&note);
+        }
+    }
     // Freeing the syntax trees of a large project takes a tenth of a
     // second that nobody waits for: a thread of its own does it (the
     // process may end first, which frees them all at once).

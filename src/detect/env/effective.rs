@@ -74,12 +74,16 @@ impl Resolved {
             Source::CodeDefault {
                 value: Value::Expr(e),
             } if drawn_at_start(e) => format!(
-                "the code default {e} ({decl}) draws a new value at every start: tokens or sessions signed before a restart, or by another worker, are refused"
+                "the code default {} ({decl}) draws a new value at every start: tokens or sessions signed before a restart, or by another worker, are refused",
+                shown_expr(&self.key, e)
             ),
             Source::CodeDefault {
                 value: Value::Expr(e),
             } => {
-                format!("the code default {e} applies ({decl})")
+                format!(
+                    "the code default {} applies ({decl})",
+                    shown_expr(&self.key, e)
+                )
             }
             Source::CodeDefault { value } => format!(
                 "{} is not set in {env_shown}: the code default {} applies ({decl})",
@@ -137,10 +141,38 @@ fn drawn_at_start(expr: &str) -> bool {
 }
 
 /// A default as evidence may show it: a secret's only by its shape.
+/// An expression in code, as evidence: for a secret, every string
+/// literal in it is replaced (`os.getenv("SECRET_KEY", "b398…")` holds
+/// the fallback secret itself).
+fn shown_expr(key: &str, e: &str) -> String {
+    if !crate::util::redact::is_secret_key(key) {
+        return e.to_string();
+    }
+    let mut out = String::with_capacity(e.len());
+    let mut quote: Option<char> = None;
+    for ch in e.chars() {
+        match quote {
+            Some(q) if ch == q => {
+                out.push('…');
+                out.push(ch);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(ch);
+                if ch == '"' || ch == '\'' {
+                    quote = Some(ch);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn shown_default(key: &str, v: &Value) -> String {
     let secret = crate::util::redact::is_secret_key(key);
     match v {
-        Value::Expr(e) => e.clone(),
+        Value::Expr(e) => shown_expr(key, e),
         _ if secret => v.as_env().map_or_else(
             || "?".into(),
             |s| {
@@ -488,6 +520,24 @@ fn rename(text: &str, from: &str, to: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod shown_tests {
+    #[test]
+    fn string_literals_of_a_secret_default_are_not_shown() {
+        let e = "os.getenv(\"SECRET_KEY\", \"b398a83be5cccd17f66591b25083ababd\")";
+        let shown = super::shown_expr("SECRET_KEY", e);
+        assert_eq!(shown, "os.getenv(\"…\", \"…\")");
+        assert_eq!(
+            super::shown_expr("LOG_LEVEL", "os.getenv('L', 'INFO')"),
+            "os.getenv('L', 'INFO')"
+        );
+        assert_eq!(
+            super::shown_expr("JWT_SECRET_KEY", "secrets.token_urlsafe(32)"),
+            "secrets.token_urlsafe(32)"
+        );
+    }
 }
 
 #[cfg(test)]
