@@ -537,6 +537,17 @@ pub fn long_chain(n: usize) -> Certs {
 /// SHA-1, made by the openssl command line (rcgen and ring refuse both).
 /// `chain` and `key` stay empty: only nginx serves these.
 pub fn weak_certs() -> Certs {
+    openssl_certs("rsa:1024", "-sha1")
+}
+
+/// A test CA and a leaf with a 2048-bit RSA key signed with SHA-256: the
+/// key type suites with RSA authentication or RSA key exchange need (the
+/// other test certificates are ECDSA).
+pub fn rsa_certs() -> Certs {
+    openssl_certs("rsa:2048", "-sha256")
+}
+
+fn openssl_certs(leaf_key: &str, digest: &str) -> Certs {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let out = std::process::Command::new("openssl")
@@ -568,7 +579,7 @@ pub fn weak_certs() -> Certs {
     run(&[
         "req",
         "-newkey",
-        "rsa:1024",
+        leaf_key,
         "-nodes",
         "-keyout",
         "key.pem",
@@ -596,7 +607,7 @@ pub fn weak_certs() -> Certs {
         "cert.pem",
         "-days",
         "200",
-        "-sha1",
+        digest,
         "-extfile",
         "ext",
     ]);

@@ -3,6 +3,7 @@
 //! TLS, and exposed ports. Every connection has a deadline; `--offline`
 //! skips them all (`skipped`, never `pass`).
 
+pub mod hello;
 pub mod http;
 pub mod net;
 pub mod ports;

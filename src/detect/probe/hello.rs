@@ -1,0 +1,552 @@
+//! The first exchange of a TLS handshake, written and read by this code
+//! rather than a TLS library: rustls never offers SSLv3, TLS 1.0 or 1.1,
+//! nor the weak cipher suites a server may still accept, so asking for
+//! them takes a ClientHello built by hand. The answer (a ServerHello or
+//! an alert) is parsed with a limit on every length; nothing after it is
+//! read and no key is ever exchanged: the connection closes once the
+//! server has said what it accepts.
+
+use std::time::Duration;
+
+use super::net::{Net, ProbeError, read_until, send};
+
+/// A protocol version as ClientHello and ServerHello write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    Ssl3,
+    Tls10,
+    Tls11,
+    Tls12,
+}
+
+impl Version {
+    pub const ALL: [Version; 4] = [
+        Version::Ssl3,
+        Version::Tls10,
+        Version::Tls11,
+        Version::Tls12,
+    ];
+
+    pub fn wire(self) -> u16 {
+        match self {
+            Version::Ssl3 => 0x0300,
+            Version::Tls10 => 0x0301,
+            Version::Tls11 => 0x0302,
+            Version::Tls12 => 0x0303,
+        }
+    }
+
+    pub fn from_wire(v: u16) -> Option<Version> {
+        Version::ALL.into_iter().find(|x| x.wire() == v)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Version::Ssl3 => "SSLv3",
+            Version::Tls10 => "TLS 1.0",
+            Version::Tls11 => "TLS 1.1",
+            Version::Tls12 => "TLS 1.2",
+        }
+    }
+}
+
+/// A cipher suite: its IANA number and its OpenSSL-style name.
+pub type Suite = (u16, &'static str);
+
+/// A class of cipher suites offered together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Class {
+    pub name: &'static str,
+    /// Weak: a server that accepts any of them fails `tls.ciphers`.
+    pub weak: bool,
+    /// The lowest version whose ClientHello may carry the suites.
+    pub since: Version,
+    pub suites: &'static [Suite],
+}
+
+/// The classes, weakest first. Numbers from the IANA TLS cipher suite
+/// registry.
+pub const CLASSES: &[Class] = &[
+    Class {
+        name: "NULL or anonymous",
+        weak: true,
+        since: Version::Ssl3,
+        suites: &[
+            (0x0001, "NULL-MD5"),
+            (0x0002, "NULL-SHA"),
+            (0xC010, "ECDHE-RSA-NULL-SHA"),
+            (0xC006, "ECDHE-ECDSA-NULL-SHA"),
+            (0x0018, "ADH-RC4-MD5"),
+            (0x001B, "ADH-DES-CBC3-SHA"),
+            (0x0034, "ADH-AES128-SHA"),
+            (0x003A, "ADH-AES256-SHA"),
+            (0xC018, "AECDH-AES128-SHA"),
+            (0xC019, "AECDH-AES256-SHA"),
+        ],
+    },
+    Class {
+        name: "EXPORT",
+        weak: true,
+        since: Version::Ssl3,
+        suites: &[
+            (0x0003, "EXP-RC4-MD5"),
+            (0x0006, "EXP-RC2-CBC-MD5"),
+            (0x0008, "EXP-DES-CBC-SHA"),
+            (0x0011, "EXP-DHE-DSS-DES-CBC-SHA"),
+            (0x0014, "EXP-DHE-RSA-DES-CBC-SHA"),
+            (0x0017, "EXP-ADH-RC4-MD5"),
+        ],
+    },
+    Class {
+        name: "DES, RC4 or 3DES",
+        weak: true,
+        since: Version::Ssl3,
+        suites: &[
+            (0x0004, "RC4-MD5"),
+            (0x0005, "RC4-SHA"),
+            (0x0009, "DES-CBC-SHA"),
+            (0x000A, "DES-CBC3-SHA"),
+            (0x0015, "DHE-RSA-DES-CBC-SHA"),
+            (0x0016, "DHE-RSA-DES-CBC3-SHA"),
+            (0xC007, "ECDHE-ECDSA-RC4-SHA"),
+            (0xC008, "ECDHE-ECDSA-DES-CBC3-SHA"),
+            (0xC011, "ECDHE-RSA-RC4-SHA"),
+            (0xC012, "ECDHE-RSA-DES-CBC3-SHA"),
+        ],
+    },
+    Class {
+        name: "static RSA key exchange (no forward secrecy)",
+        weak: true,
+        since: Version::Ssl3,
+        suites: &[
+            (0x002F, "AES128-SHA"),
+            (0x0035, "AES256-SHA"),
+            (0x0041, "CAMELLIA128-SHA"),
+            (0x0084, "CAMELLIA256-SHA"),
+            (0x003C, "AES128-SHA256"),
+            (0x003D, "AES256-SHA256"),
+            (0x009C, "AES128-GCM-SHA256"),
+            (0x009D, "AES256-GCM-SHA384"),
+        ],
+    },
+    Class {
+        name: "CBC with SHA-1",
+        weak: true,
+        since: Version::Tls10,
+        suites: &[
+            (0xC009, "ECDHE-ECDSA-AES128-SHA"),
+            (0xC00A, "ECDHE-ECDSA-AES256-SHA"),
+            (0xC013, "ECDHE-RSA-AES128-SHA"),
+            (0xC014, "ECDHE-RSA-AES256-SHA"),
+            (0x0033, "DHE-RSA-AES128-SHA"),
+            (0x0039, "DHE-RSA-AES256-SHA"),
+        ],
+    },
+    Class {
+        name: "Mozilla intermediate",
+        weak: false,
+        since: Version::Tls12,
+        suites: &[
+            (0xC02B, "ECDHE-ECDSA-AES128-GCM-SHA256"),
+            (0xC02F, "ECDHE-RSA-AES128-GCM-SHA256"),
+            (0xC02C, "ECDHE-ECDSA-AES256-GCM-SHA384"),
+            (0xC030, "ECDHE-RSA-AES256-GCM-SHA384"),
+            (0xCCA9, "ECDHE-ECDSA-CHACHA20-POLY1305"),
+            (0xCCA8, "ECDHE-RSA-CHACHA20-POLY1305"),
+            (0x009E, "DHE-RSA-AES128-GCM-SHA256"),
+            (0x009F, "DHE-RSA-AES256-GCM-SHA384"),
+            (0xCCAA, "DHE-RSA-CHACHA20-POLY1305"),
+        ],
+    },
+];
+
+/// The name of a suite number, from [`CLASSES`].
+pub fn suite_name(id: u16) -> Option<&'static str> {
+    CLASSES
+        .iter()
+        .flat_map(|c| c.suites.iter())
+        .find(|(n, _)| *n == id)
+        .map(|(_, name)| *name)
+}
+
+fn u16be(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_be_bytes());
+}
+
+/// Appends `body` with its length first, in `len_bytes` bytes.
+fn with_len(out: &mut Vec<u8>, len_bytes: usize, body: &[u8]) {
+    let n = body.len().to_be_bytes();
+    out.extend_from_slice(&n[n.len() - len_bytes..]);
+    out.extend_from_slice(body);
+}
+
+/// A ClientHello record offering `suites` at `version`. `host` goes in
+/// the server name extension when it is a DNS name (not an address).
+/// SSLv3 hellos carry no extensions.
+pub fn client_hello(version: Version, suites: &[u16], host: &str, random: [u8; 32]) -> Vec<u8> {
+    let mut body = Vec::new();
+    u16be(&mut body, version.wire());
+    body.extend_from_slice(&random);
+    body.push(0); // no session id
+    let mut list = Vec::new();
+    for s in suites {
+        u16be(&mut list, *s);
+    }
+    // The renegotiation SCSV: servers that check for it find it.
+    u16be(&mut list, 0x00FF);
+    with_len(&mut body, 2, &list);
+    body.extend_from_slice(&[1, 0]); // compression: null only
+    if version != Version::Ssl3 {
+        let mut ext = Vec::new();
+        let is_name = host.parse::<std::net::IpAddr>().is_err()
+            && !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if is_name {
+            let mut name = vec![0u8]; // host_name
+            with_len(&mut name, 2, host.as_bytes());
+            let mut list = Vec::new();
+            with_len(&mut list, 2, &name);
+            u16be(&mut ext, 0x0000);
+            with_len(&mut ext, 2, &list);
+        }
+        // supported_groups: x25519, secp256r1, secp384r1.
+        u16be(&mut ext, 0x000A);
+        with_len(&mut ext, 2, &[0, 6, 0x00, 0x1D, 0x00, 0x17, 0x00, 0x18]);
+        // ec_point_formats: uncompressed.
+        u16be(&mut ext, 0x000B);
+        with_len(&mut ext, 2, &[1, 0]);
+        if version == Version::Tls12 {
+            // signature_algorithms: ECDSA and RSA-PSS/PKCS#1 with SHA-256/384, and SHA-1 last.
+            let algs: [u16; 8] = [
+                0x0403, 0x0503, 0x0804, 0x0805, 0x0401, 0x0501, 0x0201, 0x0203,
+            ];
+            let mut a = Vec::new();
+            for x in algs {
+                u16be(&mut a, x);
+            }
+            let mut v = Vec::new();
+            with_len(&mut v, 2, &a);
+            u16be(&mut ext, 0x000D);
+            with_len(&mut ext, 2, &v);
+        }
+        with_len(&mut body, 2, &ext);
+    }
+    let mut hs = vec![1u8]; // client_hello
+    with_len(&mut hs, 3, &body);
+    let mut rec = vec![0x16];
+    // Record version: SSLv3 for an SSLv3 hello, TLS 1.0 otherwise (what
+    // clients send for compatibility).
+    u16be(
+        &mut rec,
+        if version == Version::Ssl3 {
+            0x0300
+        } else {
+            0x0301
+        },
+    );
+    with_len(&mut rec, 2, &hs);
+    rec
+}
+
+/// What a server answered a ClientHello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A ServerHello: the version and the suite it chose.
+    Accepted { version: u16, suite: u16 },
+    /// A fatal alert (handshake_failure, protocol_version, …).
+    Alert { description: u8 },
+    /// The connection closed without an answer.
+    Closed,
+}
+
+/// Largest TLS record body a peer may send (2^14 plus expansion).
+const MAX_RECORD: usize = 16384 + 2048;
+/// Bytes read at most before the answer must be known.
+const MAX_READ: usize = 4 * MAX_RECORD;
+
+/// Reads the answer from the bytes received so far: `Ok(None)` while it
+/// is incomplete.
+///
+/// # Errors
+/// When the bytes are not a TLS answer (wrong record type, a length past
+/// its limit, a handshake message other than ServerHello first).
+pub fn read_answer(buf: &[u8]) -> Result<Option<Answer>, String> {
+    let mut handshake = Vec::new();
+    let mut at = 0;
+    loop {
+        let Some(head) = buf.get(at..at + 5) else {
+            return Ok(None);
+        };
+        let (kind, len) = (head[0], usize::from(u16::from_be_bytes([head[3], head[4]])));
+        if head[1] != 0x03 {
+            return Err(format!("not a TLS record (version byte {:#04x})", head[1]));
+        }
+        if len > MAX_RECORD {
+            return Err(format!(
+                "a record of {len} bytes, past the {MAX_RECORD} TLS allows"
+            ));
+        }
+        let Some(body) = buf.get(at + 5..at + 5 + len) else {
+            return Ok(None);
+        };
+        match kind {
+            0x15 => {
+                return match body {
+                    [_level, description, ..] => Ok(Some(Answer::Alert {
+                        description: *description,
+                    })),
+                    _ => Err("an alert record shorter than 2 bytes".into()),
+                };
+            }
+            0x16 => handshake.extend_from_slice(body),
+            other => return Err(format!("record type {other} before the ServerHello")),
+        }
+        at += 5 + len;
+        // The first handshake message, once whole.
+        if handshake.len() >= 4 {
+            if handshake[0] != 2 {
+                return Err(format!(
+                    "handshake message {} before the ServerHello",
+                    handshake[0]
+                ));
+            }
+            let mlen = (usize::from(handshake[1]) << 16)
+                | (usize::from(handshake[2]) << 8)
+                | usize::from(handshake[3]);
+            if mlen > MAX_READ {
+                return Err(format!("a ServerHello of {mlen} bytes"));
+            }
+            if let Some(msg) = handshake.get(4..4 + mlen) {
+                return parse_server_hello(msg).map(Some);
+            }
+        }
+        if at >= MAX_READ {
+            return Err("no ServerHello in the first records".into());
+        }
+    }
+}
+
+fn parse_server_hello(m: &[u8]) -> Result<Answer, String> {
+    let short = || "a ServerHello cut short".to_string();
+    let version = u16::from_be_bytes([*m.first().ok_or_else(short)?, *m.get(1).ok_or_else(short)?]);
+    let sid = usize::from(*m.get(34).ok_or_else(short)?);
+    if sid > 32 {
+        return Err(format!("a session id of {sid} bytes (32 at most)"));
+    }
+    let s = m.get(35 + sid..37 + sid).ok_or_else(short)?;
+    Ok(Answer::Accepted {
+        version,
+        suite: u16::from_be_bytes([s[0], s[1]]),
+    })
+}
+
+/// Offers `suites` at `version` to `host:port` and reads the answer, all
+/// within the probe's deadline. The connection closes after it.
+///
+/// # Errors
+/// When no connection is made, or the answer cannot be read.
+pub async fn offer(
+    net: &Net,
+    host: &str,
+    port: u16,
+    version: Version,
+    suites: &[u16],
+    random: [u8; 32],
+) -> Result<Answer, ProbeError> {
+    let mut s = net
+        .tcp(
+            host,
+            port,
+            "a raw ClientHello, to see which protocols and ciphers the server accepts",
+        )
+        .await?;
+    let deadline: Duration = net.deadline;
+    send(
+        &mut s,
+        &client_hello(version, suites, host, random),
+        deadline,
+    )
+    .await?;
+    let mut buf = Vec::new();
+    read_until(&mut s, &mut buf, MAX_READ, deadline, |b| {
+        !matches!(read_answer(b), Ok(None))
+    })
+    .await?;
+    match read_answer(&buf) {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Ok(Answer::Closed),
+        Err(why) => Err(ProbeError::Protocol(why)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ServerHello record choosing `suite` at `version`.
+    fn server_hello(version: u16, suite: u16) -> Vec<u8> {
+        let mut m = Vec::new();
+        u16be(&mut m, version);
+        m.extend_from_slice(&[7u8; 32]);
+        m.push(32);
+        m.extend_from_slice(&[9u8; 32]);
+        u16be(&mut m, suite);
+        m.push(0);
+        let mut hs = vec![2u8];
+        with_len(&mut hs, 3, &m);
+        let mut rec = vec![0x16, 0x03, 0x03];
+        with_len(&mut rec, 2, &hs);
+        rec
+    }
+
+    #[test]
+    fn a_client_hello_is_well_formed() {
+        let h = client_hello(
+            Version::Tls10,
+            &[0x002F, 0xC013],
+            "api.example.com",
+            [1; 32],
+        );
+        assert_eq!(&h[..3], &[0x16, 0x03, 0x01]);
+        let rec_len = usize::from(u16::from_be_bytes([h[3], h[4]]));
+        assert_eq!(rec_len, h.len() - 5, "record length");
+        assert_eq!(h[5], 1, "client_hello");
+        let hs_len = (usize::from(h[6]) << 16) | (usize::from(h[7]) << 8) | usize::from(h[8]);
+        assert_eq!(hs_len, h.len() - 9, "handshake length");
+        assert_eq!(&h[9..11], &[0x03, 0x01], "client version");
+        // session id 0, then 3 suites (two and the SCSV).
+        assert_eq!(h[43], 0);
+        assert_eq!(&h[44..46], &[0, 6]);
+        assert_eq!(&h[46..52], &[0x00, 0x2F, 0xC0, 0x13, 0x00, 0xFF]);
+        let text = String::from_utf8_lossy(&h);
+        assert!(text.contains("api.example.com"), "server name sent");
+        // No server name for an address; no extensions at all for SSLv3.
+        let ip = client_hello(Version::Tls12, &[0xC02F], "127.0.0.1", [1; 32]);
+        assert!(!String::from_utf8_lossy(&ip).contains("127.0.0.1"));
+        let ssl3 = client_hello(Version::Ssl3, &[0x000A], "a.example", [1; 32]);
+        assert_eq!(ssl3.len(), 5 + 4 + 2 + 32 + 1 + 2 + 4 + 2, "no extensions");
+    }
+
+    #[test]
+    fn answers_are_read_whole_or_not_at_all() {
+        let sh = server_hello(0x0301, 0x002F);
+        for cut in 0..sh.len() {
+            assert_eq!(read_answer(&sh[..cut]), Ok(None), "{cut} bytes");
+        }
+        assert_eq!(
+            read_answer(&sh),
+            Ok(Some(Answer::Accepted {
+                version: 0x0301,
+                suite: 0x002F
+            }))
+        );
+        // Split over two records.
+        let body = &sh[5..];
+        let mut two = vec![0x16, 0x03, 0x03, 0, 10];
+        two.extend_from_slice(&body[..10]);
+        two.extend_from_slice(&[0x16, 0x03, 0x03]);
+        with_len(&mut two, 2, &body[10..]);
+        assert_eq!(
+            read_answer(&two),
+            Ok(Some(Answer::Accepted {
+                version: 0x0301,
+                suite: 0x002F
+            }))
+        );
+        assert_eq!(
+            read_answer(&[0x15, 0x03, 0x03, 0, 2, 2, 70]),
+            Ok(Some(Answer::Alert { description: 70 }))
+        );
+    }
+
+    #[test]
+    fn broken_answers_are_refused_with_a_reason() {
+        assert!(read_answer(b"HTTP/1.1 400 Bad Request\r\n").is_err());
+        assert!(
+            read_answer(&[0x16, 0x03, 0x03, 0xFF, 0xFF])
+                .unwrap_err()
+                .contains("past")
+        );
+        assert!(
+            read_answer(&[0x17, 0x03, 0x03, 0, 1, 0])
+                .unwrap_err()
+                .contains("record type")
+        );
+        assert!(
+            read_answer(&[0x15, 0x03, 0x03, 0, 1, 2])
+                .unwrap_err()
+                .contains("alert")
+        );
+        let mut sh = server_hello(0x0303, 0xC02F);
+        sh[5 + 4 + 34] = 200; // session id length
+        assert!(read_answer(&sh).unwrap_err().contains("session id"));
+        let mut cert_first = server_hello(0x0303, 0xC02F);
+        cert_first[5] = 11;
+        assert!(
+            read_answer(&cert_first)
+                .unwrap_err()
+                .contains("before the ServerHello")
+        );
+    }
+
+    #[test]
+    fn every_suite_has_one_name() {
+        let mut ids: Vec<u16> = CLASSES
+            .iter()
+            .flat_map(|c| c.suites.iter().map(|s| s.0))
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "a suite in two classes");
+        assert_eq!(suite_name(0x002F), Some("AES128-SHA"));
+        assert_eq!(suite_name(0x1301), None);
+    }
+
+    #[tokio::test]
+    async fn a_scripted_server_is_asked_and_its_answer_read() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let mut got = Vec::new();
+            for answer in [
+                server_hello(0x0300, 0x000A),
+                vec![0x15, 0x03, 0x00, 0, 2, 2, 40],
+            ] {
+                let (mut s, _) = l.accept().await.unwrap();
+                let mut b = [0u8; 4096];
+                let n = s.read(&mut b).await.unwrap();
+                got.push(b[..n].to_vec());
+                s.write_all(&answer).await.unwrap();
+            }
+            got
+        });
+        let net = Net {
+            connect_to: Vec::new(),
+            deadline: Duration::from_secs(5),
+            roots: std::sync::Arc::new(rustls::RootCertStore::empty()),
+            loopback_only: true,
+        };
+        let a = offer(&net, "127.0.0.1", port, Version::Ssl3, &[0x000A], [3; 32])
+            .await
+            .unwrap();
+        assert_eq!(
+            a,
+            Answer::Accepted {
+                version: 0x0300,
+                suite: 0x000A
+            }
+        );
+        let b = offer(&net, "127.0.0.1", port, Version::Tls10, &[0x0005], [3; 32])
+            .await
+            .unwrap();
+        assert_eq!(b, Answer::Alert { description: 40 });
+        let hellos = server.await.unwrap();
+        assert_eq!(&hellos[0][9..11], &[0x03, 0x00], "an SSLv3 hello");
+        assert_eq!(&hellos[1][9..11], &[0x03, 0x01], "a TLS 1.0 hello");
+    }
+}
