@@ -208,6 +208,7 @@ fn ids_named_by_the_issues_exist() {
         added,
         [
             "env.secrets_not_in_image",
+            "tls.ciphers",
             "rate_limit.redis_auth",
             "headers.cookies",
             "auth.token_verification",

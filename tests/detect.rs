@@ -687,7 +687,7 @@ fn check_exit_codes() {
     assert_eq!(report["summary"]["fail"], 0);
     assert_eq!(
         report["items"].as_array().unwrap().len(),
-        231,
+        232,
         "every item is listed"
     );
     assert_eq!(
@@ -996,7 +996,7 @@ fn several_formats_in_one_run_and_sarif_follows_the_spec() {
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "harden");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 231, "one rule per item id");
+    assert_eq!(rules.len(), 232, "one rule per item id");
     let mut ids = std::collections::HashSet::new();
     for r in rules {
         assert!(
@@ -1059,7 +1059,7 @@ fn several_formats_in_one_run_and_sarif_follows_the_spec() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 231);
+    assert_eq!(cases.len(), 232);
     let failures = cases
         .iter()
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))

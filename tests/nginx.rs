@@ -36,6 +36,7 @@ async fn a_real_nginx_configured_by_the_checklist() {
         ("tls.cert_valid", Pass),
         ("tls.cert_expiry", Pass),
         ("tls.protocols", Pass),
+        ("tls.ciphers", Pass),
         ("tls.https_redirect", Pass),
         ("tls.hsts", Pass),
         ("tls.hsts_max_age", Pass),
@@ -116,31 +117,47 @@ async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
     assert!(e.starts_with("/openapi.json answer 200"), "{e}");
 }
 
-/// The handshake failures a modern client meets, against a real nginx: a
-/// server that speaks only TLS 1.0 and 1.1 fails tls.protocols in words;
-/// one that offers only a legacy suite is named by its alert,
-/// handshake_failure, and stays unknown (its causes differ); the other
-/// items point to tls.protocols instead of repeating it.
+/// The handshake failures a modern client meets, against a real nginx,
+/// told apart by the raw hellos (issue 16): a server that speaks only TLS
+/// 1.0 and 1.1 fails tls.protocols naming what it accepts; one whose only
+/// suite is AES128-SHA (static RSA, with an RSA certificate) fails both
+/// TLS items as accepting nothing modern; one whose only suite cannot
+/// work with its ECDSA certificate accepts nothing and stays unknown with
+/// the alert named; the other items point to tls.protocols.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handshake_failures_name_the_alert() {
-    let certs = servers::certs(CertKind::Valid);
-    for (conf, outcome, says) in [
+    let ecdsa = servers::certs(CertKind::Valid);
+    let rsa = servers::rsa_certs();
+    for (certs, conf, outcome, says, ciphers) in [
         (
+            &ecdsa,
             servers::NginxConf::OldProtocols,
             Outcome::Fail,
             "the server offers no TLS 1.2 or 1.3",
+            Outcome::Fail,
         ),
         (
+            &rsa,
+            servers::NginxConf::LegacySuites,
+            Outcome::Fail,
+            "accepts nothing modern, only static RSA key exchange (no forward secrecy) (AES128-SHA at TLS 1.2)",
+            Outcome::Fail,
+        ),
+        (
+            &ecdsa,
             servers::NginxConf::LegacySuites,
             Outcome::Unknown,
             "the server answered handshake_failure: no cipher suite",
+            Outcome::Unknown,
         ),
     ] {
-        let nginx = servers::nginx_with(&certs, conf);
+        let nginx = servers::nginx_with(certs, conf);
         for f in &web(&nginx, &certs.ca_pem).await {
             if f.item == "tls.protocols" {
                 assert_eq!(f.outcome, outcome, "{conf:?}: {}", f.evidence);
                 assert!(f.evidence.contains(says), "{conf:?}: {}", f.evidence);
+            } else if f.item == "tls.ciphers" {
+                assert_eq!(f.outcome, ciphers, "{conf:?}: {}", f.evidence);
             } else {
                 assert_eq!(f.outcome, Outcome::Unknown, "{conf:?} {}", f.item);
                 assert!(
@@ -152,6 +169,24 @@ async fn handshake_failures_name_the_alert() {
             }
         }
     }
+}
+
+/// A server that speaks only TLS 1.3 passes both TLS items: it refuses
+/// every older hello, and TLS 1.3 has no weak suite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls13_only_server_passes_protocols_and_ciphers() {
+    let certs = servers::certs(CertKind::Valid);
+    let nginx = servers::nginx_with(&certs, servers::NginxConf::Tls13Only);
+    let f = by_item(web(&nginx, &certs.ca_pem).await);
+    let (o, e) = &f["tls.protocols"];
+    assert_eq!(*o, Outcome::Pass, "{e}");
+    assert!(
+        e.contains("negotiated TLS 1.3; SSLv3, TLS 1.0 and 1.1 refused"),
+        "{e}"
+    );
+    let (o, e) = &f["tls.ciphers"];
+    assert_eq!(*o, Outcome::Pass, "{e}");
+    assert!(e.starts_with("TLS 1.3 only"), "{e}");
 }
 
 /// A leaf with a 1024-bit RSA key signed with SHA-1 (served by nginx at

@@ -150,6 +150,7 @@ async fn a_badly_configured_site_fails_where_it_should() {
             ("tls.cert_valid", Fail),
             ("tls.cert_expiry", Fail),
             ("tls.protocols", Pass),
+            ("tls.ciphers", Pass),
             ("tls.https_redirect", Fail),
             ("tls.hsts", Fail),
             ("tls.hsts_max_age", Fail),

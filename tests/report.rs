@@ -155,7 +155,7 @@ fn html_is_one_self_contained_page() {
         );
     }
     assert!(h.starts_with("<!DOCTYPE html>"));
-    assert_eq!(h.matches("type=\"checkbox\"").count(), 231);
+    assert_eq!(h.matches("type=\"checkbox\"").count(), 232);
     assert_eq!(h.matches(" checked>").count(), 2);
     assert!(h.contains("Set <code>SECRET_KEY</code> in production"));
     assert!(

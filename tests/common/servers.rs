@@ -654,6 +654,8 @@ pub enum NginxConf {
     /// TLS 1.2 with only a legacy suite (static RSA key exchange, CBC,
     /// SHA-1), which no modern client offers.
     LegacySuites,
+    /// TLS 1.3 only: no TLS 1.2 suite at all.
+    Tls13Only,
     /// As the checklist asks, at OpenSSL security level 0, so that a
     /// certificate with a 1024-bit key or a SHA-1 signature loads.
     AnyCertificate,
@@ -699,7 +701,10 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         }
         location / { return 404; }"#
             .to_string(),
-        NginxConf::OldProtocols | NginxConf::LegacySuites | NginxConf::AnyCertificate => r#"
+        NginxConf::OldProtocols
+        | NginxConf::LegacySuites
+        | NginxConf::AnyCertificate
+        | NginxConf::Tls13Only => r#"
         location / { return 200 "ok\n"; }"#
             .to_string(),
         NginxConf::Careless => format!(
@@ -728,8 +733,13 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
             "ssl_protocols TLSv1 TLSv1.1;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
         }
         NginxConf::LegacySuites => "ssl_protocols TLSv1.2;\n        ssl_ciphers AES128-SHA;",
+        NginxConf::Tls13Only => "ssl_protocols TLSv1.3;",
         NginxConf::AnyCertificate => {
             "ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
+        }
+        // As the checklist asks: Mozilla's intermediate suites.
+        NginxConf::Checklist => {
+            "ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;"
         }
         _ => "ssl_protocols TLSv1.2 TLSv1.3;",
     };

@@ -382,6 +382,177 @@ pub async fn offer(
     }
 }
 
+/// What a server accepted of the raw hellos: each old version offered
+/// with every suite it may carry, and each class of suites at TLS 1.2.
+pub struct Survey {
+    pub versions: Vec<(Version, Result<Answer, ProbeError>)>,
+    pub classes: Vec<(&'static Class, Result<Answer, ProbeError>)>,
+}
+
+/// Asks every question of [`Survey`] at once: nine connections, each
+/// under the probe's deadline.
+pub async fn survey(net: &Net, host: &str, port: u16, nonce: u64) -> Survey {
+    let random = |i: u64| {
+        let mut r = [0u8; 32];
+        let seed = nonce.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(i);
+        for (k, b) in r.iter_mut().enumerate() {
+            *b = (seed >> ((k % 8) * 8)) as u8 ^ k as u8;
+        }
+        r
+    };
+    let old = [Version::Ssl3, Version::Tls10, Version::Tls11];
+    let versions = futures_util::future::join_all(old.iter().enumerate().map(|(i, v)| {
+        let suites: Vec<u16> = CLASSES
+            .iter()
+            .filter(|c| c.since <= *v)
+            .flat_map(|c| c.suites.iter().map(|s| s.0))
+            .collect();
+        async move {
+            (
+                *v,
+                offer(net, host, port, *v, &suites, random(i as u64)).await,
+            )
+        }
+    }));
+    let classes = futures_util::future::join_all(CLASSES.iter().enumerate().map(|(i, c)| {
+        let suites: Vec<u16> = c.suites.iter().map(|s| s.0).collect();
+        async move {
+            (
+                c,
+                offer(
+                    net,
+                    host,
+                    port,
+                    Version::Tls12,
+                    &suites,
+                    random(10 + i as u64),
+                )
+                .await,
+            )
+        }
+    }));
+    let (versions, classes) = tokio::join!(versions, classes);
+    Survey { versions, classes }
+}
+
+/// A version's name from its wire number.
+fn version_name(v: u16) -> String {
+    match Version::from_wire(v) {
+        Some(x) => x.name().to_string(),
+        None if v == 0x0304 => "TLS 1.3".into(),
+        None => format!("version {v:#06x}"),
+    }
+}
+
+fn suite_shown(s: u16) -> String {
+    suite_name(s).map_or(format!("suite {s:#06x}"), str::to_string)
+}
+
+impl Survey {
+    /// Old versions the server accepted, with the suite it chose.
+    pub fn old_accepted(&self) -> Vec<String> {
+        self.versions
+            .iter()
+            .filter_map(|(v, a)| match a {
+                Ok(Answer::Accepted { version, suite }) if *version == v.wire() => {
+                    Some(format!("{} ({})", v.name(), suite_shown(*suite)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Weak classes the server accepted, with the version and suite.
+    pub fn weak_accepted(&self) -> Vec<String> {
+        self.classes
+            .iter()
+            .filter(|(c, _)| c.weak)
+            .filter_map(|(c, a)| match a {
+                Ok(Answer::Accepted { version, suite }) => Some(format!(
+                    "{} ({} at {})",
+                    c.name,
+                    suite_shown(*suite),
+                    version_name(*version)
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The modern suite the server chose at TLS 1.2, if it took one.
+    pub fn modern(&self) -> Option<String> {
+        self.classes
+            .iter()
+            .find(|(c, _)| !c.weak)
+            .and_then(|(_, a)| match a {
+                Ok(Answer::Accepted { version, suite }) => Some(format!(
+                    "{} at {}",
+                    suite_shown(*suite),
+                    version_name(*version)
+                )),
+                _ => None,
+            })
+    }
+
+    /// The first question that got no answer (a failed connection or an
+    /// answer that is not TLS), as evidence.
+    pub fn unanswered(&self) -> Option<String> {
+        let v = self
+            .versions
+            .iter()
+            .find_map(|(v, a)| a.as_ref().err().map(|e| format!("{} hello: {e}", v.name())));
+        v.or_else(|| {
+            self.classes
+                .iter()
+                .find_map(|(c, a)| a.as_ref().err().map(|e| format!("{} hello: {e}", c.name)))
+        })
+    }
+
+    /// Whether any TLS 1.2 (or older) suite was accepted at all.
+    pub fn any_accepted(&self) -> bool {
+        self.classes
+            .iter()
+            .any(|(_, a)| matches!(a, Ok(Answer::Accepted { .. })))
+            || !self.old_accepted().is_empty()
+    }
+}
+
+/// Mozilla's intermediate TLS 1.2 suites, as nginx writes them.
+pub const INTERMEDIATE: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+
+/// `tls.ciphers` from a survey.
+pub fn judge_ciphers(s: &Survey, negotiated: Option<&str>) -> crate::detect::Finding {
+    use crate::detect::{Finding, Outcome};
+    let id = "tls.ciphers";
+    let weak = s.weak_accepted();
+    if !weak.is_empty() {
+        return Finding::new(id, Outcome::Fail, format!("accepts {}", weak.join("; ")))
+            .fix(format!("Offer only forward-secret AEAD suites: nginx ssl_ciphers {INTERMEDIATE}; ssl_prefer_server_ciphers off;"));
+    }
+    if let Some(why) = s.unanswered() {
+        return Finding::new(id, Outcome::Unknown, why);
+    }
+    match (s.modern(), negotiated) {
+        (Some(m), _) => Finding::new(
+            id,
+            Outcome::Pass,
+            format!(
+                "no weak suite accepted (NULL, EXPORT, DES/RC4/3DES, static RSA, CBC with SHA-1 each offered alone and refused); takes {m}"
+            ),
+        ),
+        (None, Some("TLS 1.3")) => Finding::new(
+            id,
+            Outcome::Pass,
+            "TLS 1.3 only: no TLS 1.2 suite accepted, and every TLS 1.3 suite is AEAD with forward secrecy",
+        ),
+        (None, _) => Finding::new(
+            id,
+            Outcome::Unknown,
+            "no TLS 1.2 suite of any class accepted, and no TLS 1.3 session seen",
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,6 +179,12 @@ pub fn planned(inputs: &Inputs) -> Vec<net::Connection> {
         ));
         out.push(entry(
             host,
+            port,
+            "raw ClientHellos (SSLv3, TLS 1.0, 1.1, each suite class at TLS 1.2), read to the ServerHello",
+            "TCP, no key exchange, no credentials",
+        ));
+        out.push(entry(
+            host,
             80,
             "plain HTTP, to see the redirect to HTTPS",
             "plain TCP",

@@ -4,6 +4,7 @@
 //! origin and from each production origin, rate-limit headers, and
 //! `/.well-known/security.txt`.
 
+use crate::detect::probe::hello;
 use time::OffsetDateTime;
 use url::Url;
 
@@ -31,6 +32,7 @@ pub const ITEMS: &[&str] = &[
     "tls.cert_valid",
     "tls.cert_expiry",
     "tls.protocols",
+    "tls.ciphers",
     "tls.https_redirect",
     "tls.hsts",
     "tls.hsts_max_age",
@@ -93,7 +95,7 @@ pub async fn probe(
         .await
     {
         Ok(x) => x,
-        Err(e) => return no_session(&host, port, &e),
+        Err(e) => return no_session(net, &host, port, &e, nonce).await,
     };
     let mut out = judge_tls(&hs, now);
     let host_header = if port == 443 {
@@ -128,7 +130,7 @@ pub async fn probe(
     // A path no application serves, to see the headers on an error answer.
     let missing = format!("/harden-probe-{nonce:016x}");
     let [docs_path, redoc_path, schema_path] = DOCS_PATHS;
-    let (random, security, docs, redoc, schema, not_found, plain) = tokio::join!(
+    let (random, security, docs, redoc, schema, not_found, plain, legacy) = tokio::join!(
         https_request(net, &host, port, "OPTIONS", path, &random_refs),
         https_request(net, &host, port, "GET", "/.well-known/security.txt", &[]),
         https_request(net, &host, port, "GET", docs_path, &[]),
@@ -136,7 +138,14 @@ pub async fn probe(
         https_request(net, &host, port, "GET", schema_path, &[]),
         https_request(net, &host, port, "GET", &missing, &[]),
         plain,
+        hello::survey(net, &host, port, nonce),
     );
+    // What the raw hellos found: old versions fail tls.protocols,
+    // weak suites tls.ciphers.
+    if let Some(f) = out.iter_mut().find(|f| f.item == "tls.protocols") {
+        protocols_from(f, &legacy);
+    }
+    out.push(hello::judge_ciphers(&legacy, hs.version.as_deref()));
     // The preflights from production origins and their lookalikes, all at
     // once: each is its own connection, so they share the deadline.
     let preflight = |o: String| {
@@ -223,16 +232,55 @@ pub async fn probe(
     out
 }
 
+/// `tls.protocols` with what the raw hellos found: any of SSLv3, TLS 1.0
+/// or 1.1 accepted fails it.
+fn protocols_from(f: &mut Finding, s: &hello::Survey) {
+    let old = s.old_accepted();
+    if !old.is_empty() {
+        *f = Finding::new(
+            "tls.protocols",
+            Outcome::Fail,
+            format!(
+                "{}; but the server also accepts {}",
+                f.evidence,
+                old.join(", ")
+            ),
+        )
+        .fix("Turn off everything older than TLS 1.2 (nginx: ssl_protocols TLSv1.2 TLSv1.3;).");
+        return;
+    }
+    let unanswered = s
+        .versions
+        .iter()
+        .find_map(|(v, a)| a.as_ref().err().map(|e| format!("{} hello: {e}", v.name())));
+    match unanswered {
+        Some(why) if f.outcome == Outcome::Pass => {
+            f.outcome = Outcome::Unknown;
+            f.evidence
+                .push_str(&format!("; older versions not known: {why}"));
+        }
+        Some(_) => {}
+        None => f
+            .evidence
+            .push_str("; SSLv3, TLS 1.0 and 1.1 refused (raw ClientHello)"),
+    }
+}
+
 /// Every item when no TLS session was made: `tls.protocols` says why in
 /// full, the others point to it. Nothing listening, or a server that
-/// speaks only TLS versions under 1.2, fails `tls.protocols`; an alert
-/// such as handshake_failure has several causes, so it stays unknown
-/// until the raw handshake prober can tell them apart.
-fn no_session(host: &str, port: u16, e: &ProbeError) -> Vec<Finding> {
+/// speaks only TLS versions under 1.2, fails `tls.protocols`; after a
+/// failed handshake the raw hellos tell what the server does accept:
+/// only old versions or only weak suites fail both TLS items.
+async fn no_session(net: &Net, host: &str, port: u16, e: &ProbeError, nonce: u64) -> Vec<Finding> {
     let in_handshake = matches!(
         e,
         ProbeError::Handshake { .. } | ProbeError::Alert { .. } | ProbeError::OldProtocol { .. }
     );
+    let legacy = if in_handshake {
+        Some(hello::survey(net, host, port, nonce).await)
+    } else {
+        None
+    };
     let short = if in_handshake {
         format!("no HTTPS session with {host}:{port}; tls.protocols says why")
     } else {
@@ -241,8 +289,26 @@ fn no_session(host: &str, port: u16, e: &ProbeError) -> Vec<Finding> {
     ITEMS
         .iter()
         .map(|id| {
+            if *id == "tls.ciphers"
+                && let Some(s) = &legacy
+            {
+                return hello::judge_ciphers(s, None);
+            }
             if *id != "tls.protocols" {
                 return Finding::new(id, Outcome::Unknown, short.clone());
+            }
+            if let Some(s) = &legacy {
+                let old = s.old_accepted();
+                let weak = s.weak_accepted();
+                if !old.is_empty() || (s.modern().is_none() && !weak.is_empty()) {
+                    let what = if old.is_empty() { weak } else { old };
+                    return Finding::new(
+                        id,
+                        Outcome::Fail,
+                        format!("{e}; the server accepts nothing modern, only {}", what.join(", ")),
+                    )
+                    .fix("Enable TLS 1.2 with forward-secret AEAD suites and TLS 1.3, and turn off everything older (nginx: ssl_protocols TLSv1.2 TLSv1.3;).");
+                }
             }
             if e.old_protocol() {
                 Finding::new(id, Outcome::Fail, e.to_string())

@@ -243,10 +243,14 @@ pub fn judge_tls(h: &Handshake, now: OffsetDateTime) -> Vec<Finding> {
         Some(v @ ("TLS 1.3" | "TLS 1.2")) => Finding::new(
             "tls.protocols",
             Outcome::Pass,
-            format!("HTTPS answers; negotiated {v} (TLS 1.0/1.1 not tried: this client does not speak them)"),
+            format!("HTTPS answers; negotiated {v}"),
         ),
         Some(v) => Finding::new("tls.protocols", Outcome::Fail, format!("negotiated {v}")),
-        None => Finding::new("tls.protocols", Outcome::Unknown, "no protocol version negotiated"),
+        None => Finding::new(
+            "tls.protocols",
+            Outcome::Unknown,
+            "no protocol version negotiated",
+        ),
     });
     out
 }
