@@ -144,3 +144,94 @@ async fn what_each_nginx_accepts() {
         assert!(refused(&a), "{weak}: {a:?}");
     }
 }
+
+/// A scripted server for what Debian's OpenSSL 3 no longer has at all
+/// (SSLv3, EXPORT, RC4, single DES, 3DES): it reads each ClientHello,
+/// and answers with a ServerHello choosing `pick` at the hello's version
+/// when the hello offers it, else a handshake_failure alert. The web
+/// probe's modern handshake fails against it, and the raw hellos say
+/// why: both TLS items fail naming the suite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_accepts_only_a_broken_suite_fails_both_items() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for (pick, version, class) in [
+        (
+            0x0005u16,
+            0x0301u16,
+            "DES, RC4 or 3DES (RC4-SHA at TLS 1.0)",
+        ),
+        (0x0003, 0x0300, "EXPORT (EXP-RC4-MD5 at SSLv3)"),
+        (0x0009, 0x0302, "DES, RC4 or 3DES (DES-CBC-SHA at TLS 1.1)"),
+        (0x000A, 0x0303, "DES, RC4 or 3DES (DES-CBC3-SHA at TLS 1.2)"),
+    ] {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((mut s, _)) = l.accept().await else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let mut b = vec![0u8; 8192];
+                    let Ok(n) = s.read(&mut b).await else { return };
+                    let b = &b[..n];
+                    // record(5) type(1) len(3) version(2) random(32) sid(1+0)
+                    if b.len() < 46 || b[0] != 0x16 || b[5] != 1 {
+                        return;
+                    }
+                    let offered = u16::from_be_bytes([b[9], b[10]]);
+                    let n_suites = usize::from(u16::from_be_bytes([b[44], b[45]])) / 2;
+                    let suites: Vec<u16> = (0..n_suites)
+                        .filter_map(|i| b.get(46 + 2 * i..48 + 2 * i))
+                        .map(|x| u16::from_be_bytes([x[0], x[1]]))
+                        .collect();
+                    let answer = if suites.contains(&pick) && offered >= version {
+                        let mut m = version.to_be_bytes().to_vec();
+                        m.extend_from_slice(&[1; 32]);
+                        m.push(0);
+                        m.extend_from_slice(&pick.to_be_bytes());
+                        m.push(0);
+                        let mut rec = vec![
+                            0x16,
+                            0x03,
+                            0x01,
+                            0,
+                            (m.len() + 4) as u8,
+                            2,
+                            0,
+                            0,
+                            m.len() as u8,
+                        ];
+                        rec.extend_from_slice(&m);
+                        rec
+                    } else {
+                        vec![0x15, 0x03, 0x01, 0, 2, 2, 40]
+                    };
+                    let _ = s.write_all(&answer).await;
+                });
+            }
+        });
+        let project = tempfile::tempdir().unwrap();
+        let certs = servers::certs(CertKind::Valid);
+        let i = servers::web_inputs(project.path(), port, servers::free_port(), &certs.ca_pem);
+        let r =
+            harden::detect::run_one(harden::detect::Detector::Web, std::sync::Arc::new(i)).await;
+        let get = |id: &str| r.findings.iter().find(|f| f.item == id).unwrap().clone();
+        let p = get("tls.protocols");
+        let c = get("tls.ciphers");
+        assert_eq!(
+            p.outcome,
+            harden::detect::Outcome::Fail,
+            "{pick:#06x}: {}",
+            p.evidence
+        );
+        assert_eq!(
+            c.outcome,
+            harden::detect::Outcome::Fail,
+            "{pick:#06x}: {}",
+            c.evidence
+        );
+        assert!(c.evidence.contains(class), "{pick:#06x}: {}", c.evidence);
+        server.abort();
+    }
+}

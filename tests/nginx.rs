@@ -115,6 +115,31 @@ async fn a_careless_nginx_is_caught_on_its_error_pages_cookies_and_schema() {
     let (o, e) = &f["api.docs_hidden"];
     assert_eq!(*o, Warn, "{e}");
     assert!(e.starts_with("/openapi.json answer 200"), "{e}");
+    // nginx's default suites (HIGH:!aNULL:!MD5) keep CBC with SHA-1.
+    let (o, e) = &f["tls.ciphers"];
+    assert_eq!(*o, Fail, "{e}");
+    assert!(e.contains("CBC with SHA-1 (ECDHE-ECDSA-AES"), "{e}");
+    assert!(e.contains("-SHA at TLS 1.2)"), "{e}");
+}
+
+/// TLS 1.0 and 1.1 still on beside 1.2: the modern handshake succeeds,
+/// and the raw hellos fail tls.protocols naming each old version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_versions_beside_tls12_fail_protocols() {
+    let certs = servers::certs(CertKind::Valid);
+    let nginx = servers::nginx_with(&certs, servers::NginxConf::OldBeside12);
+    let f = by_item(web(&nginx, &certs.ca_pem).await);
+    let (o, e) = &f["tls.protocols"];
+    assert_eq!(*o, Outcome::Fail, "{e}");
+    assert!(e.starts_with("HTTPS answers; negotiated TLS 1.2"), "{e}");
+    assert!(e.contains("also accepts TLS 1.0 ("), "{e}");
+    assert!(e.contains("TLS 1.1 ("), "{e}");
+    assert_eq!(
+        f["tls.cert_valid"].0,
+        Outcome::Pass,
+        "{:?}",
+        f["tls.cert_valid"]
+    );
 }
 
 /// The handshake failures a modern client meets, against a real nginx,

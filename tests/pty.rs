@@ -872,7 +872,7 @@ fn undo_takes_back_an_answer_after_a_restart_at_the_remembered_place() {
     let mut p = Pty::harden(&["--project", &project], 100, 30);
     let screen = p.wait_for("3. HTTPS/TLS Configuration", WAIT);
     assert!(
-        is_selected(&p, "Configure HTTP to HTTPS redirect"),
+        is_selected(&p, "Offer only forward-secret AEAD cipher suites"),
         "not resumed at the item after the answer:\n{screen}"
     );
     p.keys("U", GAP);

@@ -656,6 +656,9 @@ pub enum NginxConf {
     LegacySuites,
     /// TLS 1.3 only: no TLS 1.2 suite at all.
     Tls13Only,
+    /// TLS 1.0 and 1.1 still on beside TLS 1.2 (security level 0, which
+    /// OpenSSL 3 needs for them).
+    OldBeside12,
     /// As the checklist asks, at OpenSSL security level 0, so that a
     /// certificate with a 1024-bit key or a SHA-1 signature loads.
     AnyCertificate,
@@ -704,7 +707,8 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         NginxConf::OldProtocols
         | NginxConf::LegacySuites
         | NginxConf::AnyCertificate
-        | NginxConf::Tls13Only => r#"
+        | NginxConf::Tls13Only
+        | NginxConf::OldBeside12 => r#"
         location / { return 200 "ok\n"; }"#
             .to_string(),
         NginxConf::Careless => format!(
@@ -734,6 +738,9 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         }
         NginxConf::LegacySuites => "ssl_protocols TLSv1.2;\n        ssl_ciphers AES128-SHA;",
         NginxConf::Tls13Only => "ssl_protocols TLSv1.3;",
+        NginxConf::OldBeside12 => {
+            "ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
+        }
         NginxConf::AnyCertificate => {
             "ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
         }
