@@ -214,14 +214,19 @@ pub fn client_hello(version: Version, suites: &[u16], host: &str, random: [u8; 3
         }
         // supported_groups: x25519, secp256r1, secp384r1.
         u16be(&mut ext, 0x000A);
-        with_len(&mut ext, 2, &[0, 6, 0x00, 0x1D, 0x00, 0x17, 0x00, 0x18]);
+        with_len(
+            &mut ext,
+            2,
+            &[0, 8, 0x00, 0x1D, 0x00, 0x17, 0x00, 0x18, 0x00, 0x19],
+        );
         // ec_point_formats: uncompressed.
         u16be(&mut ext, 0x000B);
         with_len(&mut ext, 2, &[1, 0]);
         if version == Version::Tls12 {
             // signature_algorithms: ECDSA and RSA-PSS/PKCS#1 with SHA-256/384, and SHA-1 last.
-            let algs: [u16; 8] = [
-                0x0403, 0x0503, 0x0804, 0x0805, 0x0401, 0x0501, 0x0201, 0x0203,
+            let algs: [u16; 14] = [
+                0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201,
+                0x0203, 0x0402, 0x0202, 0x0101,
             ];
             let mut a = Vec::new();
             for x in algs {
@@ -293,14 +298,17 @@ pub fn read_answer(buf: &[u8]) -> Result<Option<Answer>, String> {
             return Ok(None);
         };
         match kind {
-            0x15 => {
-                return match body {
-                    [_level, description, ..] => Ok(Some(Answer::Alert {
+            0x15 => match body {
+                // A warning (unrecognized_name before the ServerHello, as
+                // some servers send) is not the answer: read on.
+                [1, _, ..] => {}
+                [_level, description, ..] => {
+                    return Ok(Some(Answer::Alert {
                         description: *description,
-                    })),
-                    _ => Err("an alert record shorter than 2 bytes".into()),
-                };
-            }
+                    }));
+                }
+                _ => return Err("an alert record shorter than 2 bytes".into()),
+            },
             0x16 => handshake.extend_from_slice(body),
             other => return Err(format!("record type {other} before the ServerHello")),
         }
@@ -331,6 +339,9 @@ pub fn read_answer(buf: &[u8]) -> Result<Option<Answer>, String> {
 
 fn parse_server_hello(m: &[u8]) -> Result<Answer, String> {
     let short = || "a ServerHello cut short".to_string();
+    if m.len() < 38 {
+        return Err(short());
+    }
     let version = u16::from_be_bytes([*m.first().ok_or_else(short)?, *m.get(1).ok_or_else(short)?]);
     let sid = usize::from(*m.get(34).ok_or_else(short)?);
     if sid > 32 {
@@ -341,6 +352,25 @@ fn parse_server_hello(m: &[u8]) -> Result<Answer, String> {
         version,
         suite: u16::from_be_bytes([s[0], s[1]]),
     })
+}
+
+/// A ServerHello must choose what was offered: one of the suites, at the
+/// version asked or lower (SSLv3 at the least).
+fn check_choice(a: Answer, version: Version, suites: &[u16]) -> Result<Answer, ProbeError> {
+    if let Answer::Accepted { version: v, suite } = a {
+        if !(0x0300..=version.wire()).contains(&v) {
+            return Err(ProbeError::Protocol(format!(
+                "the server chose version {v:#06x}, which {} did not offer",
+                version.name()
+            )));
+        }
+        if !suites.contains(&suite) {
+            return Err(ProbeError::Protocol(format!(
+                "the server chose suite {suite:#06x}, which was not offered"
+            )));
+        }
+    }
+    Ok(a)
 }
 
 /// Offers `suites` at `version` to `host:port` and reads the answer, all
@@ -371,13 +401,23 @@ pub async fn offer(
     )
     .await?;
     let mut buf = Vec::new();
-    read_until(&mut s, &mut buf, MAX_READ, deadline, |b| {
+    let read = read_until(&mut s, &mut buf, MAX_READ, deadline, |b| {
         !matches!(read_answer(b), Ok(None))
     })
-    .await?;
+    .await;
+    match read {
+        // A reset before any byte is how some servers (Schannel) refuse.
+        Err(ProbeError::Read(_)) if buf.is_empty() => return Ok(Answer::Closed),
+        Err(e) => return Err(e),
+        Ok(()) => {}
+    }
     match read_answer(&buf) {
-        Ok(Some(a)) => Ok(a),
-        Ok(None) => Ok(Answer::Closed),
+        Ok(Some(a)) => check_choice(a, version, suites),
+        Ok(None) if buf.is_empty() => Ok(Answer::Closed),
+        Ok(None) => Err(ProbeError::Protocol(format!(
+            "the answer was cut short after {} bytes",
+            buf.len()
+        ))),
         Err(why) => Err(ProbeError::Protocol(why)),
     }
 }
@@ -462,21 +502,44 @@ impl Survey {
             .collect()
     }
 
-    /// Weak classes the server accepted, with the version and suite.
+    /// Weak classes the server accepted, with the version and suite:
+    /// from the hellos of each class, and the suites the old versions'
+    /// hellos got (all of them weak).
     pub fn weak_accepted(&self) -> Vec<String> {
-        self.classes
+        let class_of = |s: u16| CLASSES.iter().find(|c| c.suites.iter().any(|x| x.0 == s));
+        let mut out: Vec<String> = Vec::new();
+        let chosen = self
+            .classes
             .iter()
-            .filter(|(c, _)| c.weak)
-            .filter_map(|(c, a)| match a {
-                Ok(Answer::Accepted { version, suite }) => Some(format!(
+            .map(|(_, a)| a)
+            .chain(self.versions.iter().map(|(_, a)| a));
+        for a in chosen {
+            if let Ok(Answer::Accepted { version, suite }) = a
+                && let Some(c) = class_of(*suite).filter(|c| c.weak)
+            {
+                let shown = format!(
                     "{} ({} at {})",
                     c.name,
                     suite_shown(*suite),
                     version_name(*version)
-                )),
+                );
+                if !out.contains(&shown) {
+                    out.push(shown);
+                }
+            }
+        }
+        out
+    }
+
+    /// How the hello of the modern suites at TLS 1.2 ended.
+    pub fn modern_alert(&self) -> Option<u8> {
+        self.classes
+            .iter()
+            .find(|(c, _)| !c.weak)
+            .and_then(|(_, a)| match a {
+                Ok(Answer::Alert { description }) => Some(*description),
                 _ => None,
             })
-            .collect()
     }
 
     /// The modern suite the server chose at TLS 1.2, if it took one.
@@ -532,23 +595,36 @@ pub fn judge_ciphers(s: &Survey, negotiated: Option<&str>) -> crate::detect::Fin
     if let Some(why) = s.unanswered() {
         return Finding::new(id, Outcome::Unknown, why);
     }
+    let listed: usize = CLASSES
+        .iter()
+        .filter(|c| c.weak)
+        .map(|c| c.suites.len())
+        .sum();
     match (s.modern(), negotiated) {
         (Some(m), _) => Finding::new(
             id,
             Outcome::Pass,
             format!(
-                "no weak suite accepted (NULL, EXPORT, DES/RC4/3DES, static RSA, CBC with SHA-1 each offered alone and refused); takes {m}"
+                "none of the {listed} weak suites harden offers was accepted (NULL, EXPORT, DES/RC4/3DES, static RSA, CBC with SHA-1, each class alone); takes {m}"
             ),
         ),
-        (None, Some("TLS 1.3")) => Finding::new(
+        // TLS 1.3 only: the modern TLS 1.2 hello got protocol_version.
+        (None, Some("TLS 1.3")) if s.modern_alert() == Some(70) => Finding::new(
             id,
             Outcome::Pass,
-            "TLS 1.3 only: no TLS 1.2 suite accepted, and every TLS 1.3 suite is AEAD with forward secrecy",
+            "TLS 1.3 only: every TLS 1.2 hello is answered protocol_version, and every TLS 1.3 suite is AEAD with forward secrecy",
         ),
-        (None, _) => Finding::new(
+        (None, Some(v)) => Finding::new(
             id,
             Outcome::Unknown,
-            "no TLS 1.2 suite of any class accepted, and no TLS 1.3 session seen",
+            format!(
+                "this client negotiated {v}, but the raw TLS 1.2 hello of modern suites was refused too, so the refusals of weak suites prove nothing"
+            ),
+        ),
+        (None, None) => Finding::new(
+            id,
+            Outcome::Unknown,
+            "no TLS 1.2 suite of any class accepted, and no modern session made",
         ),
     }
 }
@@ -661,6 +737,35 @@ mod tests {
                 .unwrap_err()
                 .contains("before the ServerHello")
         );
+    }
+
+    #[test]
+    fn a_warning_alert_is_read_past_and_a_choice_must_be_offered() {
+        // unrecognized_name as a warning, then the ServerHello.
+        let mut b = vec![0x15, 0x03, 0x03, 0, 2, 1, 112];
+        b.extend_from_slice(&server_hello(0x0303, 0x002F));
+        assert_eq!(
+            read_answer(&b),
+            Ok(Some(Answer::Accepted {
+                version: 0x0303,
+                suite: 0x002F
+            }))
+        );
+        let a = Answer::Accepted {
+            version: 0x0303,
+            suite: 0xC02F,
+        };
+        assert!(
+            check_choice(a.clone(), Version::Tls12, &[0x0001]).is_err(),
+            "suite not offered"
+        );
+        assert!(
+            check_choice(a.clone(), Version::Tls10, &[0xC02F]).is_err(),
+            "version above the offer"
+        );
+        assert_eq!(check_choice(a.clone(), Version::Tls12, &[0xC02F]), Ok(a));
+        let short = [0x16, 0x03, 0x03, 0, 6, 2, 0, 0, 2, 3, 3];
+        assert!(read_answer(&short).unwrap_err().contains("cut short"));
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub async fn probe(
             for id in ITEMS.iter().filter(|id| {
                 !id.starts_with("tls.cert")
                     && **id != "tls.protocols"
+                    && **id != "tls.ciphers"
                     && **id != "tls.https_redirect"
                     && **id != "cors.preflight"
                     && **id != "incident.security_txt"
@@ -253,6 +254,8 @@ fn protocols_from(f: &mut Finding, s: &hello::Survey) {
         .versions
         .iter()
         .find_map(|(v, a)| a.as_ref().err().map(|e| format!("{} hello: {e}", v.name())));
+    // Refusals prove something only if the modern hello was answered.
+    let trusted = s.modern().is_some() || s.modern_alert() == Some(70);
     match unanswered {
         Some(why) if f.outcome == Outcome::Pass => {
             f.outcome = Outcome::Unknown;
@@ -260,6 +263,10 @@ fn protocols_from(f: &mut Finding, s: &hello::Survey) {
                 .push_str(&format!("; older versions not known: {why}"));
         }
         Some(_) => {}
+        None if !trusted && f.outcome == Outcome::Pass => {
+            f.outcome = Outcome::Unknown;
+            f.evidence.push_str("; the raw TLS 1.2 hello of modern suites was refused too, so the refusals of SSLv3, TLS 1.0 and 1.1 prove nothing");
+        }
         None => f
             .evidence
             .push_str("; SSLv3, TLS 1.0 and 1.1 refused (raw ClientHello)"),
@@ -300,14 +307,35 @@ async fn no_session(net: &Net, host: &str, port: u16, e: &ProbeError, nonce: u64
             if let Some(s) = &legacy {
                 let old = s.old_accepted();
                 let weak = s.weak_accepted();
-                if !old.is_empty() || (s.modern().is_none() && !weak.is_empty()) {
-                    let what = if old.is_empty() { weak } else { old };
-                    return Finding::new(
-                        id,
-                        Outcome::Fail,
-                        format!("{e}; the server accepts nothing modern, only {}", what.join(", ")),
-                    )
-                    .fix("Enable TLS 1.2 with forward-secret AEAD suites and TLS 1.3, and turn off everything older (nginx: ssl_protocols TLSv1.2 TLSv1.3;).");
+                let fix = "Enable TLS 1.2 with forward-secret AEAD suites and TLS 1.3, and turn off everything older (nginx: ssl_protocols TLSv1.2 TLSv1.3;).";
+                match s.modern() {
+                    None if !old.is_empty() || !weak.is_empty() => {
+                        let what = if old.is_empty() { weak } else { old };
+                        return Finding::new(
+                            id,
+                            Outcome::Fail,
+                            format!("{e}; the server accepts nothing modern, only {}", what.join(", ")),
+                        )
+                        .fix(fix);
+                    }
+                    Some(m) if !old.is_empty() => {
+                        return Finding::new(
+                            id,
+                            Outcome::Fail,
+                            format!("{e}; the raw hellos find {m}, but also {}", old.join(", ")),
+                        )
+                        .fix(fix);
+                    }
+                    // This client's handshake failed (a DHE-only server,
+                    // say), but the server speaks TLS 1.2 with a modern suite.
+                    Some(m) => {
+                        return Finding::new(
+                            id,
+                            Outcome::Pass,
+                            format!("{e}; yet the raw hellos find {m}, and SSLv3, TLS 1.0 and 1.1 refused"),
+                        );
+                    }
+                    None => {}
                 }
             }
             if e.old_protocol() {
