@@ -11,7 +11,7 @@ secs="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(checklist_toml state_toml env_file pip_audit_json answers_toml answers_grammar resp http_head postgres_answer)
+  targets=(checklist_toml state_toml env_file pip_audit_json answers_toml answers_grammar resp http_head postgres_answer tls_answer)
 fi
 export RUSTC_BOOTSTRAP=1
 scratch="$(mktemp -d)"

@@ -61,6 +61,17 @@ pub fn http_head(data: &[u8]) {
     assert!(body.len() <= data.len());
 }
 
+/// A server's answer to a raw ClientHello: the ServerHello or alert is
+/// known from the bytes that carry it, so more bytes after it change
+/// nothing.
+pub fn tls_answer(data: &[u8]) {
+    if let Ok(Some(a)) = crate::detect::probe::hello::read_answer(data) {
+        let mut more = data.to_vec();
+        more.extend_from_slice(&[0x17, 0x03, 0x03, 0xff, 0xff, 0]);
+        assert_eq!(crate::detect::probe::hello::read_answer(&more), Ok(Some(a)));
+    }
+}
+
 /// The PostgreSQL SSLRequest answer, and /proc/net tables.
 pub fn postgres_answer(data: &[u8]) {
     let _ = crate::detect::probe::postgres::judge_answer(data, "db:5432");

@@ -10,7 +10,7 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_goes_through_its_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-    let targets: [Target; 9] = [
+    let targets: [Target; 10] = [
         ("checklist_toml", harden::fuzzing::checklist_toml),
         ("state_toml", harden::fuzzing::state_toml),
         ("env_file", harden::fuzzing::env_file),
@@ -20,6 +20,7 @@ fn every_corpus_file_goes_through_its_target() {
         ("resp", harden::fuzzing::resp),
         ("http_head", harden::fuzzing::http_head),
         ("postgres_answer", harden::fuzzing::postgres_answer),
+        ("tls_answer", harden::fuzzing::tls_answer),
     ];
     for (name, run) in targets {
         let dir = root.join(name);

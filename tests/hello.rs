@@ -163,6 +163,16 @@ async fn a_server_that_accepts_only_a_broken_suite_fails_both_items() {
         (0x0003, 0x0300, "EXPORT (EXP-RC4-MD5 at SSLv3)"),
         (0x0009, 0x0302, "DES, RC4 or 3DES (DES-CBC-SHA at TLS 1.1)"),
         (0x000A, 0x0303, "DES, RC4 or 3DES (DES-CBC3-SHA at TLS 1.2)"),
+        (
+            0x0032,
+            0x0303,
+            "obsolete (DSS, static ECDH, IDEA, SEED, anonymous GCM) (DHE-DSS-AES128-SHA at TLS 1.2)",
+        ),
+        (
+            0xC027,
+            0x0303,
+            "CBC with SHA-2 (outside Mozilla intermediate) (ECDHE-RSA-AES128-SHA256 at TLS 1.2)",
+        ),
     ] {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = l.local_addr().unwrap().port();
@@ -234,4 +244,42 @@ async fn a_server_that_accepts_only_a_broken_suite_fails_both_items() {
         assert!(c.evidence.contains(class), "{pick:#06x}: {}", c.evidence);
         server.abort();
     }
+}
+
+/// A server that takes the connection and the hello, then says nothing:
+/// the whole exchange ends at one deadline, reported as a handshake that
+/// did not finish (not as a slow reply to some request).
+#[tokio::test]
+async fn a_silent_server_ends_the_hello_at_its_deadline() {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut b = [0u8; 512];
+            let _ = s.read(&mut b).await;
+            held.push(s);
+        }
+    });
+    let mut n = net();
+    n.deadline = Duration::from_millis(300);
+    let r = hello::offer(
+        &n,
+        "127.0.0.1",
+        port,
+        Version::Tls12,
+        &class("Mozilla intermediate"),
+        [1; 32],
+    )
+    .await;
+    match r {
+        Err(harden::detect::probe::net::ProbeError::HandshakeTimeout { target, secs }) => {
+            assert_eq!(target, format!("127.0.0.1:{port}"));
+            assert!((secs - 0.3).abs() < 0.01, "{secs}");
+        }
+        other => panic!("{other:?}"),
+    }
+    server.abort();
 }

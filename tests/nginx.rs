@@ -206,7 +206,8 @@ async fn a_tls13_only_server_passes_protocols_and_ciphers() {
     let (o, e) = &f["tls.protocols"];
     assert_eq!(*o, Outcome::Pass, "{e}");
     assert!(
-        e.contains("negotiated TLS 1.3; SSLv3, TLS 1.0 and 1.1 refused"),
+        e.contains("negotiated TLS 1.3; raw ClientHello: SSLv3 refused (")
+            && e.contains("TLS 1.1 refused (protocol_version)"),
         "{e}"
     );
     let (o, e) = &f["tls.ciphers"];
@@ -242,5 +243,46 @@ async fn a_small_key_and_a_sha1_signature_are_named() {
         Outcome::Pass,
         "{:?}",
         f["tls.protocols"]
+    );
+}
+
+/// Certificates as Debian's nginx serves them: a must-staple leaf without
+/// `ssl_stapling` fails (Firefox refuses it); a chain in the order the CA
+/// gives passes and says so; a chain sent leaf, root, intermediate warns
+/// naming the certificate out of place; a certificate not publicly trusted
+/// says Certificate Transparency does not apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn must_staple_and_chain_order_as_nginx_serves_them() {
+    let certs = servers::certs(CertKind::MustStaple);
+    let nginx = servers::nginx(&certs);
+    let f = by_item(web(&nginx, &certs.ca_pem).await);
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Outcome::Fail, "{e}");
+    assert!(
+        e.starts_with("the certificate demands OCSP stapling (must-staple), but the server staples no OCSP response"),
+        "{e}"
+    );
+    assert!(e.contains("; chain in order;"), "{e}");
+    drop(nginx);
+
+    let certs = servers::certs(CertKind::Valid);
+    let nginx = servers::nginx(&certs);
+    let f = by_item(web(&nginx, &certs.ca_pem).await);
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Outcome::Pass, "{e}");
+    assert!(
+        e.ends_with("; chain in order; no OCSP response stapled; not publicly trusted, so Certificate Transparency does not apply (0 SCT(s) in the certificate)"),
+        "{e}"
+    );
+    drop(nginx);
+
+    let certs = servers::certs(CertKind::Misordered);
+    let nginx = servers::nginx(&certs);
+    let f = by_item(web(&nginx, &certs.ca_pem).await);
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Outcome::Warn, "{e}");
+    assert!(
+        e.starts_with("the chain is sent out of order: certificate 2 (CN=harden test CA) does not issue certificate 1 (CN=api.example.com), whose issuer is CN=harden test intermediate"),
+        "{e}"
     );
 }

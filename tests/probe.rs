@@ -772,3 +772,39 @@ async fn a_listening_redis_is_found_by_its_process_not_its_port() {
     assert!(f.evidence.contains(&me), "{}", f.evidence);
     assert_eq!(f.outcome, Pass, "{}", f.evidence);
 }
+
+/// What the rustls test server staples and the leaf embeds: a must-staple
+/// leaf with a stapled response passes and names the response's size; an
+/// embedded SCT is counted; a misordered chain warns although rustls
+/// itself builds the path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stapling_scts_and_chain_order_are_in_the_evidence() {
+    let f = web(Site::good(), CertKind::MustStapleStapled, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Pass, "{e}");
+    assert!(
+        e.contains("; must-staple, and an OCSP response of 46 bytes stapled;"),
+        "{e}"
+    );
+    let f = web(Site::good(), CertKind::MustStaple, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Fail, "{e}");
+    assert!(
+        e.contains("must-staple (TLS Feature status_request), but no OCSP response stapled"),
+        "{e}"
+    );
+    let f = web(Site::good(), CertKind::WithSct, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Pass, "{e}");
+    assert!(
+        e.contains("Certificate Transparency does not apply (1 SCT(s) in the certificate)"),
+        "{e}"
+    );
+    let f = web(Site::good(), CertKind::Misordered, "").await;
+    let (o, e) = &f["tls.cert_valid"];
+    assert_eq!(*o, Warn, "{e}");
+    assert!(
+        e.contains("chain out of order: certificate 2 (CN=harden test CA)"),
+        "{e}"
+    );
+}

@@ -36,6 +36,39 @@ pub enum CertKind {
     NoIntermediate,
     /// A CA certificate (basicConstraints CA:TRUE) served as the leaf.
     CaAsLeaf,
+    /// The leaf demands OCSP stapling (TLS Feature status_request).
+    MustStaple,
+    /// As MustStaple, and the test server staples an OCSP response.
+    MustStapleStapled,
+    /// The leaf embeds one signed certificate timestamp.
+    WithSct,
+    /// Issued by an intermediate; the chain is sent leaf, root,
+    /// intermediate (out of order).
+    Misordered,
+}
+
+/// The TLS Feature extension listing status_request (RFC 7633).
+fn must_staple() -> rcgen::CustomExtension {
+    rcgen::CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 5, 5, 7, 1, 24],
+        vec![0x30, 0x03, 0x02, 0x01, 0x05],
+    )
+}
+
+/// An embedded SCT list (RFC 6962 section 3.3) of one timestamp whose
+/// signature is filler: harden counts SCTs, it does not verify them.
+fn one_sct() -> rcgen::CustomExtension {
+    let mut sct = vec![0u8];
+    sct.extend_from_slice(&[0xA5; 32]);
+    sct.extend_from_slice(&1_700_000_000_000u64.to_be_bytes());
+    sct.extend_from_slice(&[0, 0, 4, 3, 0, 8]);
+    sct.extend_from_slice(&[0x5A; 8]);
+    let mut list = ((sct.len() + 2) as u16).to_be_bytes().to_vec();
+    list.extend_from_slice(&(sct.len() as u16).to_be_bytes());
+    list.extend_from_slice(&sct);
+    let mut content = vec![0x04, list.len() as u8];
+    content.extend_from_slice(&list);
+    rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2], content)
 }
 
 /// A test CA (written as PEM for --ca-file) and a leaf of the asked kind.
@@ -46,6 +79,8 @@ pub struct Certs {
     pub key: Vec<u8>,
     pub cert_pem: PathBuf,
     pub key_pem: PathBuf,
+    /// The OCSP response the rustls test server staples (empty: none).
+    pub ocsp: Vec<u8>,
 }
 
 pub fn certs(kind: CertKind) -> Certs {
@@ -85,10 +120,29 @@ pub fn certs(kind: CertKind) -> Certs {
     if kind == CertKind::CaAsLeaf {
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     }
+    if matches!(kind, CertKind::MustStaple | CertKind::MustStapleStapled) {
+        p.custom_extensions.push(must_staple());
+    }
+    if kind == CertKind::WithSct {
+        p.custom_extensions.push(one_sct());
+    }
+    let mut misordered_tail = Vec::new();
     let key = KeyPair::generate().unwrap();
     let (leaf, chain_pem) = if kind == CertKind::SelfSigned {
         let c = p.self_signed(&key).unwrap();
         let pem = c.pem();
+        (c, pem)
+    } else if kind == CertKind::Misordered {
+        let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ip.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ip.distinguished_name
+            .push(DnType::CommonName, "harden test intermediate");
+        let intermediate =
+            CertifiedIssuer::signed_by(ip, KeyPair::generate().unwrap(), &ca).unwrap();
+        let c = p.signed_by(&key, &intermediate).unwrap();
+        let pem = format!("{}{}{}", c.pem(), ca.pem(), intermediate.pem());
+        misordered_tail.push(ca.der().clone());
+        misordered_tail.push(intermediate.der().clone());
         (c, pem)
     } else if kind == CertKind::NoIntermediate {
         let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -112,7 +166,9 @@ pub fn certs(kind: CertKind) -> Certs {
     let key_pem = dir.path().join("key.pem");
     std::fs::write(&key_pem, key.serialize_pem()).unwrap();
     let mut chain = vec![leaf.der().clone()];
-    if ![CertKind::SelfSigned, CertKind::NoIntermediate].contains(&kind) {
+    if kind == CertKind::Misordered {
+        chain.extend(misordered_tail);
+    } else if ![CertKind::SelfSigned, CertKind::NoIntermediate].contains(&kind) {
         chain.push(ca.der().clone());
     }
     Certs {
@@ -122,6 +178,13 @@ pub fn certs(kind: CertKind) -> Certs {
         key: key.serialize_der(),
         cert_pem,
         key_pem,
+        // Bytes in the place of a response: harden reports the staple
+        // and does not verify it (that needs the responder's chain).
+        ocsp: if kind == CertKind::MustStapleStapled {
+            b"0\x82 an OCSP response stapled by the test server".to_vec()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -361,7 +424,7 @@ fn acceptor(c: &Certs) -> tokio_rustls::TlsAcceptor {
     .with_safe_default_protocol_versions()
     .unwrap()
     .with_no_client_auth()
-    .with_single_cert(c.chain.clone(), key)
+    .with_single_cert_with_ocsp(c.chain.clone(), key, c.ocsp.clone())
     .unwrap();
     tokio_rustls::TlsAcceptor::from(Arc::new(config))
 }
@@ -617,6 +680,7 @@ fn openssl_certs(leaf_key: &str, digest: &str) -> Certs {
         key: Vec::new(),
         cert_pem: dir.path().join("cert.pem"),
         key_pem: dir.path().join("key.pem"),
+        ocsp: Vec::new(),
         dir,
     }
 }

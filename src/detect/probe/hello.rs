@@ -143,6 +143,38 @@ pub const CLASSES: &[Class] = &[
         ],
     },
     Class {
+        name: "obsolete (DSS, static ECDH, IDEA, SEED, anonymous GCM)",
+        weak: true,
+        since: Version::Tls10,
+        suites: &[
+            (0x0032, "DHE-DSS-AES128-SHA"),
+            (0x0038, "DHE-DSS-AES256-SHA"),
+            (0x0013, "DHE-DSS-DES-CBC3-SHA"),
+            (0xC004, "ECDH-ECDSA-AES128-SHA"),
+            (0xC005, "ECDH-ECDSA-AES256-SHA"),
+            (0xC00E, "ECDH-RSA-AES128-SHA"),
+            (0xC00F, "ECDH-RSA-AES256-SHA"),
+            (0x0007, "IDEA-CBC-SHA"),
+            (0x0096, "SEED-SHA"),
+            (0x009A, "DHE-RSA-SEED-SHA"),
+            (0x00A6, "ADH-AES128-GCM-SHA256"),
+            (0x00A7, "ADH-AES256-GCM-SHA384"),
+        ],
+    },
+    Class {
+        name: "CBC with SHA-2 (outside Mozilla intermediate)",
+        weak: true,
+        since: Version::Tls12,
+        suites: &[
+            (0xC023, "ECDHE-ECDSA-AES128-SHA256"),
+            (0xC024, "ECDHE-ECDSA-AES256-SHA384"),
+            (0xC027, "ECDHE-RSA-AES128-SHA256"),
+            (0xC028, "ECDHE-RSA-AES256-SHA384"),
+            (0x0067, "DHE-RSA-AES128-SHA256"),
+            (0x006B, "DHE-RSA-AES256-SHA256"),
+        ],
+    },
+    Class {
         name: "Mozilla intermediate",
         weak: false,
         since: Version::Tls12,
@@ -386,6 +418,25 @@ pub async fn offer(
     suites: &[u16],
     random: [u8; 32],
 ) -> Result<Answer, ProbeError> {
+    // One deadline for the whole exchange: connect, send and read.
+    let deadline: Duration = net.deadline;
+    match tokio::time::timeout(deadline, exchange(net, host, port, version, suites, random)).await {
+        Ok(r) => r,
+        Err(_) => Err(ProbeError::HandshakeTimeout {
+            target: format!("{host}:{port}"),
+            secs: deadline.as_secs_f32(),
+        }),
+    }
+}
+
+async fn exchange(
+    net: &Net,
+    host: &str,
+    port: u16,
+    version: Version,
+    suites: &[u16],
+    random: [u8; 32],
+) -> Result<Answer, ProbeError> {
     let mut s = net
         .tcp(
             host,
@@ -393,7 +444,9 @@ pub async fn offer(
             "a raw ClientHello, to see which protocols and ciphers the server accepts",
         )
         .await?;
-    let deadline: Duration = net.deadline;
+    // The whole exchange is bounded by `offer`; the steps' own limits
+    // sit past it so that the one deadline is what ends a silent server.
+    let deadline: Duration = net.deadline * 2;
     send(
         &mut s,
         &client_hello(version, suites, host, random),
@@ -429,7 +482,7 @@ pub struct Survey {
     pub classes: Vec<(&'static Class, Result<Answer, ProbeError>)>,
 }
 
-/// Asks every question of [`Survey`] at once: nine connections, each
+/// Asks every question of [`Survey`] at once: eleven connections, each
 /// under the probe's deadline.
 pub async fn survey(net: &Net, host: &str, port: u16, nonce: u64) -> Survey {
     let random = |i: u64| {
@@ -571,6 +624,27 @@ impl Survey {
         })
     }
 
+    /// How each old version's hello was refused, alert named:
+    /// "SSLv3 refused (handshake_failure), …".
+    pub fn refusals(&self) -> String {
+        self.versions
+            .iter()
+            .map(|(v, a)| match a {
+                Ok(Answer::Alert { description }) => format!(
+                    "{} refused ({})",
+                    v.name(),
+                    super::tls_words::alert_name(*description)
+                ),
+                Ok(Answer::Closed) => format!("{} refused (connection closed)", v.name()),
+                Ok(Answer::Accepted { version, .. }) => {
+                    format!("{} answered with {}", v.name(), version_name(*version))
+                }
+                Err(e) => format!("{}: {e}", v.name()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether any TLS 1.2 (or older) suite was accepted at all.
     pub fn any_accepted(&self) -> bool {
         self.classes
@@ -605,7 +679,7 @@ pub fn judge_ciphers(s: &Survey, negotiated: Option<&str>) -> crate::detect::Fin
             id,
             Outcome::Pass,
             format!(
-                "none of the {listed} weak suites harden offers was accepted (NULL, EXPORT, DES/RC4/3DES, static RSA, CBC with SHA-1, each class alone); takes {m}"
+                "none of the {listed} weak suites harden offers was accepted (NULL, EXPORT, DES/RC4/3DES, static RSA, CBC with SHA-1, DSS/static ECDH/IDEA/SEED, CBC with SHA-2, each class alone); takes {m}"
             ),
         ),
         // TLS 1.3 only: the modern TLS 1.2 hello got protocol_version.

@@ -358,8 +358,17 @@ impl Net {
             other => format!("{other:?}"),
         });
         let seen = record.seen.lock().map(|mut s| s.take()).unwrap_or(None);
-        let (chain, mut verdict) =
-            seen.unwrap_or((Vec::new(), Err("no certificate was presented".into())));
+        let Seen {
+            chain,
+            mut verdict,
+            ocsp,
+            public,
+        } = seen.unwrap_or(Seen {
+            chain: Vec::new(),
+            verdict: Err("no certificate was presented".into()),
+            ocsp: Vec::new(),
+            public: false,
+        });
         let signature = record
             .signature
             .lock()
@@ -377,6 +386,8 @@ impl Net {
                 version,
                 chain,
                 verdict,
+                ocsp,
+                public,
             },
         ))
     }
@@ -390,6 +401,11 @@ pub struct Handshake {
     pub chain: Vec<CertificateDer<'static>>,
     /// The verifier's verdict on the chain and name.
     pub verdict: Result<(), String>,
+    /// The OCSP response the server stapled (empty: none).
+    pub ocsp: Vec<u8>,
+    /// The chain verifies against the public roots alone (not only a
+    /// `--ca-file`): Certificate Transparency applies.
+    pub public: bool,
 }
 
 /// One connection harden made: where, why, and how it was protected.
@@ -442,8 +458,33 @@ fn describe_io(e: &io::Error, target: &str) -> ProbeError {
     }
 }
 
-/// A chain and the verdict on it.
-type Seen = (Vec<CertificateDer<'static>>, Result<(), String>);
+/// What the verifier was shown.
+#[derive(Debug)]
+struct Seen {
+    chain: Vec<CertificateDer<'static>>,
+    verdict: Result<(), String>,
+    ocsp: Vec<u8>,
+    public: bool,
+}
+
+/// A verifier with only the public roots (Mozilla's, as webpki-roots
+/// ships them), built once: whether a chain is publicly trusted decides
+/// whether Certificate Transparency applies to it.
+fn public_verifier() -> Option<Arc<WebPkiServerVerifier>> {
+    static V: std::sync::OnceLock<Option<Arc<WebPkiServerVerifier>>> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        WebPkiServerVerifier::builder_with_provider(
+            Arc::new(roots),
+            Arc::new(rustls::crypto::ring::default_provider()),
+        )
+        .build()
+        .ok()
+    })
+    .clone()
+}
 
 /// Wraps the WebPKI verifier: keeps the chain and the verdict, and lets
 /// the handshake go on so the probe can still look at the server.
@@ -489,10 +530,20 @@ impl ServerCertVerifier for Recording {
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
             .map(|_| ())
             .map_err(|e| super::tls_words::certificate(&e));
+        let public = verdict.is_ok()
+            && public_verifier().is_some_and(|v| {
+                v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+                    .is_ok()
+            });
         let mut chain = vec![end_entity.clone().into_owned()];
         chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
         if let Ok(mut s) = self.seen.lock() {
-            *s = Some((chain, verdict));
+            *s = Some(Seen {
+                chain,
+                verdict,
+                ocsp: ocsp.to_vec(),
+                public,
+            });
         }
         Ok(ServerCertVerified::assertion())
     }

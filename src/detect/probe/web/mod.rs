@@ -269,7 +269,7 @@ fn protocols_from(f: &mut Finding, s: &hello::Survey) {
         }
         None => f
             .evidence
-            .push_str("; SSLv3, TLS 1.0 and 1.1 refused (raw ClientHello)"),
+            .push_str(&format!("; raw ClientHello: {}", s.refusals())),
     }
 }
 
@@ -332,7 +332,7 @@ async fn no_session(net: &Net, host: &str, port: u16, e: &ProbeError, nonce: u64
                         return Finding::new(
                             id,
                             Outcome::Pass,
-                            format!("{e}; yet the raw hellos find {m}, and SSLv3, TLS 1.0 and 1.1 refused"),
+                            format!("{e}; yet the raw hellos find {m}; {}", s.refusals()),
                         );
                     }
                     None => {}

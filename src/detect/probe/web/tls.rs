@@ -22,6 +22,39 @@ pub struct CertInfo {
     /// The raw subject and issuer, to find a certificate's issuer in a chain.
     pub subject_der: Vec<u8>,
     pub issuer_der: Vec<u8>,
+    /// The TLS Feature extension asks for status_request ("must-staple",
+    /// RFC 7633).
+    pub must_staple: bool,
+    /// Signed certificate timestamps embedded in the certificate.
+    pub scts: usize,
+}
+
+/// The TLS Feature extension (RFC 7633).
+const OID_TLS_FEATURE: &str = "1.3.6.1.5.5.7.1.24";
+
+/// Whether a TLS Feature value (`SEQUENCE OF INTEGER`) lists
+/// status_request (5). Short forms only: the list is a few bytes.
+fn lists_status_request(v: &[u8]) -> bool {
+    let Some((&0x30, rest)) = v.split_first() else {
+        return false;
+    };
+    let Some((&len, mut items)) = rest.split_first() else {
+        return false;
+    };
+    if len >= 0x80 || usize::from(len) != items.len() {
+        return false;
+    }
+    while let [0x02, n, tail @ ..] = items {
+        let n = usize::from(*n);
+        let Some(value) = tail.get(..n) else {
+            return false;
+        };
+        if value == [5] {
+            return true;
+        }
+        items = &tail[n..];
+    }
+    false
 }
 
 /// Signature algorithms no longer accepted, by OID (RFC 3279, RFC 5758).
@@ -86,6 +119,16 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
         }
         _ => "an unknown key type".into(),
     };
+    let mut must_staple = false;
+    let mut scts = 0;
+    for e in c.extensions() {
+        if e.oid.to_id_string() == OID_TLS_FEATURE {
+            must_staple |= lists_status_request(e.value);
+        }
+        if let x509_parser::extensions::ParsedExtension::SCT(v) = e.parsed_extension() {
+            scts += v.len();
+        }
+    }
     let oid = c.signature_algorithm.algorithm.to_id_string();
     if let Some((_, name)) = WEAK_SIGNATURES.iter().find(|(o, _)| *o == oid) {
         weak.push(format!("a signature with {name}"));
@@ -101,6 +144,8 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
         not_before: ts(c.validity().not_before.timestamp())?,
         not_after: ts(c.validity().not_after.timestamp())?,
         self_signed: c.subject().as_raw() == c.issuer().as_raw(),
+        must_staple,
+        scts,
     })
 }
 
@@ -128,9 +173,104 @@ fn weaknesses(h: &Handshake) -> Vec<String> {
     out
 }
 
+/// The chain's order: each certificate must certify the one before it
+/// (RFC 5246 section 7.4.2; TLS 1.3 tolerates any order, older clients
+/// do not). `Err` names the first that does not.
+fn chain_order(h: &Handshake) -> Result<(), String> {
+    let infos: Vec<Option<CertInfo>> = h.chain.iter().map(|d| cert_info(d)).collect();
+    for (i, pair) in infos.windows(2).enumerate() {
+        let (Some(child), Some(parent)) = (&pair[0], &pair[1]) else {
+            return Err(format!("certificate {} cannot be read", i + 2));
+        };
+        if child.issuer_der != parent.subject_der {
+            return Err(format!(
+                "certificate {} ({}) does not issue certificate {} ({}), whose issuer is {}",
+                i + 2,
+                parent.subject,
+                i + 1,
+                child.subject,
+                child.issuer
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// OCSP must-staple, stapling, Certificate Transparency and the chain's
+/// order, for evidence, with the worst of them as a verdict.
+fn certificate_notes(h: &Handshake, leaf: Option<&CertInfo>) -> (Vec<String>, Option<Finding>) {
+    let id = "tls.cert_valid";
+    let mut notes = Vec::new();
+    let mut worst = None;
+    let order = chain_order(h);
+    match &order {
+        Ok(()) if h.chain.len() > 1 => notes.push("chain in order".to_string()),
+        Ok(()) => {}
+        Err(why) => notes.push(format!("chain out of order: {why}")),
+    }
+    let stapled = !h.ocsp.is_empty();
+    let Some(leaf) = leaf else {
+        return (notes, None);
+    };
+    notes.push(match (leaf.must_staple, stapled) {
+        (true, true) => format!(
+            "must-staple, and an OCSP response of {} bytes stapled",
+            h.ocsp.len()
+        ),
+        (true, false) => {
+            "must-staple (TLS Feature status_request), but no OCSP response stapled".into()
+        }
+        (false, true) => format!("OCSP response of {} bytes stapled", h.ocsp.len()),
+        (false, false) => "no OCSP response stapled".into(),
+    });
+    notes.push(match (h.public, leaf.scts) {
+        (true, 0) => "publicly trusted, and no SCT in the certificate".into(),
+        (true, n) => format!("publicly trusted, {n} SCT(s) in the certificate"),
+        (false, n) => format!(
+            "not publicly trusted, so Certificate Transparency does not apply ({n} SCT(s) in the certificate)"
+        ),
+    });
+    if leaf.must_staple && !stapled {
+        worst = Some(
+            Finding::new(id, Outcome::Fail, "the certificate demands OCSP stapling (must-staple), but the server staples no OCSP response: Firefox refuses the connection")
+                .fix("Turn stapling on (nginx: ssl_stapling on; ssl_stapling_verify on; with a resolver, or ssl_stapling_file), or reissue the certificate without must-staple."),
+        );
+    } else if let Err(why) = &order {
+        worst = Some(
+            Finding::new(id, Outcome::Warn, format!("the chain is sent out of order: {why}; TLS 1.2 clients may refuse it"))
+                .fix("Send the leaf first, then each intermediate after the certificate it issued (nginx: ssl_certificate fullchain.pem as the CA gives it)."),
+        );
+    } else if h.public && leaf.scts == 0 {
+        worst = Some(
+            Finding::new(id, Outcome::Warn, "publicly trusted, but the certificate carries no SCT: Chrome and Safari require Certificate Transparency (SCTs sent in the TLS extension or in a stapled OCSP response are not read by harden)")
+                .fix("Use a certificate from a CA that logs to Certificate Transparency and embeds the SCTs (every public CA does today)."),
+        );
+    }
+    (notes, worst)
+}
+
 /// `tls.cert_valid`: the verifier's verdict, the key and signature
-/// strengths, the chain as sent.
+/// strengths, the chain as sent, must-staple, CT and the chain's order.
 fn judge_chain(h: &Handshake, info: Option<&CertInfo>, facts: &str) -> Finding {
+    let mut f = judge_verdict(h, info, facts);
+    let (notes, worst) = certificate_notes(h, info);
+    if let Some(w) = worst
+        && matches!(
+            (f.outcome, w.outcome),
+            (Outcome::Pass, _) | (Outcome::Warn, Outcome::Fail)
+        )
+    {
+        f.outcome = w.outcome;
+        f.evidence = format!("{}: {facts}", w.evidence);
+        f.remediation = w.remediation;
+    }
+    if !notes.is_empty() {
+        f.evidence.push_str(&format!("; {}", notes.join("; ")));
+    }
+    f
+}
+
+fn judge_verdict(h: &Handshake, info: Option<&CertInfo>, facts: &str) -> Finding {
     let id = "tls.cert_valid";
     let weak = weaknesses(h);
     let self_signed = info.is_some_and(|i| i.self_signed);
@@ -253,4 +393,54 @@ pub fn judge_tls(h: &Handshake, now: OffsetDateTime) -> Vec<Finding> {
         ),
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handshake(public: bool) -> Handshake {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let c = rcgen::CertificateParams::new(vec!["api.example.com".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        Handshake {
+            version: Some("TLS 1.3".into()),
+            chain: vec![c.der().clone()],
+            verdict: Ok(()),
+            ocsp: Vec::new(),
+            public,
+        }
+    }
+
+    /// A publicly trusted certificate without SCTs warns; the same
+    /// certificate trusted only through --ca-file does not need them.
+    #[test]
+    fn certificate_transparency_applies_to_public_certificates_only() {
+        let h = handshake(true);
+        let info = cert_info(&h.chain[0]).unwrap();
+        let (notes, worst) = certificate_notes(&h, Some(&info));
+        let w = worst.expect("a warning");
+        assert_eq!(w.outcome, Outcome::Warn);
+        assert!(w.evidence.contains("no SCT"), "{}", w.evidence);
+        assert!(notes.contains(&"publicly trusted, and no SCT in the certificate".to_string()));
+        let h = handshake(false);
+        let (notes, worst) = certificate_notes(&h, Some(&info));
+        assert!(worst.is_none());
+        assert!(
+            notes.iter().any(|n| n.starts_with("not publicly trusted")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn the_tls_feature_list_is_read() {
+        assert!(lists_status_request(&[0x30, 3, 2, 1, 5]));
+        assert!(lists_status_request(&[0x30, 6, 2, 1, 17, 2, 1, 5]));
+        assert!(!lists_status_request(&[0x30, 3, 2, 1, 17]));
+        assert!(!lists_status_request(&[0x30, 9, 2, 1, 5]));
+        assert!(!lists_status_request(&[0x30]));
+        assert!(!lists_status_request(&[]));
+    }
 }
