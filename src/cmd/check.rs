@@ -93,6 +93,10 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
     if let Some(s) = &state {
         d.urls.extend(s.urls.iter().cloned());
     }
+    d.active = args.active;
+    if args.active && d.offline {
+        return Err("--active and --offline together: --offline sends nothing; drop one".into());
+    }
     if args.list_probes {
         return Ok(list_probes(&d));
     }
@@ -172,6 +176,24 @@ fn list_probes(d: &detect::Inputs) -> Exit {
                 "  {}:{} (dialled as {}) - {} - {}\n",
                 c.host, c.port, c.dialled, c.purpose, c.transport
             ));
+        }
+    }
+    if d.active && !d.offline {
+        let plans = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(crate::detect::probe::active_plans(d)))
+            .unwrap_or_default();
+        if plans.is_empty() {
+            o.push_str("--active: no --url, so no active request would be sent.\n");
+        }
+        for p in &plans {
+            o.push_str(&format!(
+                "--active would send to {} (nothing was sent):\n",
+                p.url
+            ));
+            for line in crate::detect::probe::active::describe(p, d.nonce) {
+                o.push_str(&format!("  {line}\n"));
+            }
         }
     }
     if d.pip_audit_json.is_some() {

@@ -66,6 +66,36 @@ pub struct Inputs {
     /// Deadline of a pip-audit run, in seconds (it builds a virtualenv).
     #[arg(long, value_name = "SECS", default_value_t = 300, global = true)]
     pub pip_audit_timeout: u64,
+
+    /// The login route active verification bursts at (POST), instead of
+    /// the one found in the code, e.g. /api/v1/auth/token.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub login_path: Option<String>,
+
+    /// A route that needs a token, which active verification asks without
+    /// one and with forged ones (GET), e.g. /api/v1/users/me.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub protected_path: Option<String>,
+}
+
+/// A path for an active request: absolute, printable ASCII without
+/// spaces (it goes into a request line), at most 512 bytes.
+pub fn check_path(flag: &str, p: &str) -> Result<(), String> {
+    if !p.starts_with('/') {
+        return Err(format!(
+            "{flag} must start with /: the path of a route on the --url host"
+        ));
+    }
+    if p.len() > 512 {
+        return Err(format!("{flag} is {} bytes long; 512 at most", p.len()));
+    }
+    if let Some(c) = p.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(format!(
+            "{flag} holds {}: only printable ASCII without spaces goes into a request line (percent-encode the rest)",
+            c.escape_default()
+        ));
+    }
+    Ok(())
 }
 
 impl Inputs {
@@ -104,6 +134,14 @@ impl Inputs {
         }
         for u in &self.urls {
             crate::detect::probe::check_url(u).map_err(|e| format!("--url {e}"))?;
+        }
+        for (flag, p) in [
+            ("--login-path", &self.login_path),
+            ("--protected-path", &self.protected_path),
+        ] {
+            if let Some(p) = p {
+                check_path(flag, p)?;
+            }
         }
         use crate::util::fsio::{SMALL_CAP, STATE_CAP, check_input};
         for (flag, p, cap) in [
@@ -290,6 +328,13 @@ pub struct CheckArgs {
     /// pip-audit would be asked, then exit without dialling anything.
     #[arg(long)]
     pub list_probes: bool,
+
+    /// Also verify the production URLs actively (section 18): a burst of
+    /// at most 30 logins within 5 s expecting 429, and a protected route
+    /// asked without a token and with forged ones. Never on by default;
+    /// --list-probes --active lists every request first.
+    #[arg(long)]
+    pub active: bool,
 }
 
 impl Cli {
@@ -309,6 +354,8 @@ impl Cli {
             (i.pip_audit_json.is_some(), "--pip-audit-json"),
             (!i.connect_to.is_empty(), "--connect-to"),
             (i.ca_file.is_some(), "--ca-file"),
+            (i.login_path.is_some(), "--login-path"),
+            (i.protected_path.is_some(), "--protected-path"),
             (i.project != std::path::Path::new("."), "--project"),
         ] {
             if given {

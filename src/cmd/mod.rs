@@ -71,6 +71,8 @@ pub fn detector_inputs(inputs: &Inputs, env_file: &Path) -> detect::Inputs {
     d.urls = inputs.urls.clone();
     d.connect_to = inputs.connect_to.clone();
     d.ca_file = inputs.ca_file.clone();
+    d.login_path = inputs.login_path.clone();
+    d.protected_path = inputs.protected_path.clone();
     d
 }
 

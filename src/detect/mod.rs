@@ -97,6 +97,9 @@ pub enum Detector {
     /// The application's code and repository: CORS, input, SQL, password
     /// hashing, logging, security tests, documents.
     Code,
+    /// Active verification of the production URLs (rate limit, tokens):
+    /// run only with the operator's consent, so not in [`Detector::ALL`].
+    Active,
 }
 
 impl Detector {
@@ -123,6 +126,7 @@ impl Detector {
             Detector::Postgres => "PostgreSQL probe",
             Detector::Ports => "open ports",
             Detector::Code => "application code",
+            Detector::Active => "active verification",
         }
     }
 
@@ -170,6 +174,15 @@ pub struct Inputs {
     /// The `[settings]` table of `.harden/config.toml`: which of the
     /// project's settings plays each concept, as the team corrected it.
     pub settings_map: crate::detect::config::SettingsMap,
+    /// The operator consented to active verification (`check --active`,
+    /// or the wizard's confirmation).
+    pub active: bool,
+    /// The login route active verification bursts at (`--login-path`),
+    /// instead of the one found in the code.
+    pub login_path: Option<String>,
+    /// The protected route active verification sends tokens to
+    /// (`--protected-path`).
+    pub protected_path: Option<String>,
 }
 
 impl Inputs {
@@ -192,6 +205,9 @@ impl Inputs {
             now: time::OffsetDateTime::now_utc(),
             nonce: rand::random(),
             settings_map: Default::default(),
+            active: false,
+            login_path: None,
+            protected_path: None,
         }
     }
 
@@ -245,14 +261,21 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
         Detector::Redis | Detector::Web | Detector::Postgres => {
             inputs.probe_deadline * 4 + Duration::from_secs(1)
         }
+        // The burst's window after the other requests, each under the
+        // probe deadline.
+        Detector::Active => {
+            inputs.probe_deadline * 4 + probe::active::BURST_WINDOW + inputs.probe_deadline * 2
+        }
         _ => inputs.deadline,
     };
     let work = async {
         match detector {
             Detector::PipAudit => Ok(pip_audit::detect(&inputs).await),
-            Detector::Redis | Detector::Web | Detector::Postgres | Detector::Ports => {
-                Ok(probe::detect(detector, &inputs).await)
-            }
+            Detector::Redis
+            | Detector::Web
+            | Detector::Postgres
+            | Detector::Ports
+            | Detector::Active => Ok(probe::detect(detector, &inputs).await),
             _ => {
                 let i = inputs.clone();
                 tokio::task::spawn_blocking(move || match detector {
@@ -304,9 +327,12 @@ where
     F: Fn(Report) + Send + Sync + 'static,
 {
     let sink = Arc::new(sink);
+    let active = inputs.active.then_some(Detector::Active);
     Detector::ALL
         .iter()
-        .map(|&d| {
+        .copied()
+        .chain(active)
+        .map(|d| {
             let inputs = inputs.clone();
             let sink = sink.clone();
             tokio::spawn(async move {

@@ -35,7 +35,7 @@ pub fn render(
             let mut v = json!({
                 "id": r.item.id,
                 "section": r.section.slug,
-                "severity": r.item.severity.as_str(),
+                "severity": r.severity().as_str(),
                 "title": r.item.text,
                 "status": r.status.as_str(),
                 "detected": r.detected.map(|d| d.as_str()),

@@ -49,7 +49,7 @@ pub fn render(results: &[ItemResult], project: &str) -> String {
             m,
             "| `{}` | {} | **{}** | {} |",
             r.item.id,
-            r.item.severity.as_str(),
+            r.severity().as_str(),
             r.status.as_str(),
             cell(&ev)
         );

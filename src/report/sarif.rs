@@ -41,7 +41,7 @@ pub fn render(results: &[ItemResult]) -> Value {
                     Severity::Important => "warning",
                     Severity::Normal => "note",
                 }},
-                "properties": {"severity": r.item.severity.as_str(), "section": r.section.slug},
+                "properties": {"severity": r.severity().as_str(), "section": r.section.slug},
             });
             // An item a code rule decides: the rule and why it matters, as
             // help; the result's identity stays the item id.

@@ -59,6 +59,23 @@ pub struct ItemResult<'a> {
     pub waiver_expired: bool,
 }
 
+impl ItemResult<'_> {
+    /// The severity the result counts with: the item's, raised to
+    /// critical when active verification found a protected route open or
+    /// a forged token accepted (the checklist's verification section has
+    /// no severity mark; the evidence says so).
+    pub fn severity(&self) -> Severity {
+        if self.status == Verdict::Fail
+            && self.detected == Some(Outcome::Fail)
+            && crate::detect::probe::active::CRITICAL_WHEN_FAILED.contains(&self.item.id.as_str())
+        {
+            Severity::Critical
+        } else {
+            self.item.severity
+        }
+    }
+}
+
 /// Results of every item of the checklist, in checklist order.
 pub fn evaluate<'a>(
     checklist: &'a Checklist,
@@ -196,7 +213,7 @@ pub fn summarize(results: &[ItemResult]) -> Summary {
             Verdict::Na => s.na += 1,
             Verdict::Waived => s.waived += 1,
         }
-        if r.status == Verdict::Fail && r.item.severity == Severity::Critical {
+        if r.status == Verdict::Fail && r.severity() == Severity::Critical {
             s.critical_failures += 1;
         }
         if per
@@ -253,7 +270,7 @@ pub fn exit_code(results: &[ItemResult], fail_on: FailOn) -> Exit {
     if results.iter().any(|r| r.waiver_expired) {
         return Exit::Failing;
     }
-    let counted = results.iter().filter(|r| fail_on.includes(r.item.severity));
+    let counted = results.iter().filter(|r| fail_on.includes(r.severity()));
     let mut unknown = false;
     for r in counted {
         match r.status {

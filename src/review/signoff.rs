@@ -41,7 +41,7 @@ pub fn blockers(c: &Checklist, s: &State, today: Date) -> Vec<Blocker> {
                 .get(&r.item.id)
                 .map(|x| x.status)
                 .unwrap_or_default();
-            let why = match r.item.severity {
+            let why = match r.severity() {
                 Severity::Critical => {
                     if matches!(op, OperatorStatus::Waived | OperatorStatus::NotApplicable)
                         && r.status != Verdict::Fail

@@ -19,6 +19,7 @@ mod exposure;
 mod logs;
 mod platform;
 mod repo;
+pub mod routes;
 pub mod rules;
 
 use crate::detect::python::Field as _;

@@ -104,6 +104,23 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     extra: &[(&str, &str)],
     deadline: Duration,
 ) -> Result<Response, ProbeError> {
+    exchange_with_body(s, method, host, path, extra, &[], deadline).await
+}
+
+/// As [`exchange`], sending `body` (with its Content-Length) when it is
+/// not empty.
+///
+/// # Errors
+/// As [`exchange`].
+pub async fn exchange_with_body<S: AsyncRead + AsyncWrite + Unpin>(
+    s: &mut S,
+    method: &str,
+    host: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+    deadline: Duration,
+) -> Result<Response, ProbeError> {
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: harden/{}\r\nAccept: */*\r\nConnection: close\r\n",
         env!("CARGO_PKG_VERSION")
@@ -111,9 +128,14 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     for (k, v) in extra {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
+    if !body.is_empty() {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     req.push_str("\r\n");
+    let mut req = req.into_bytes();
+    req.extend_from_slice(body);
     let started = tokio::time::Instant::now();
-    send(s, req.as_bytes(), deadline).await?;
+    send(s, &req, deadline).await?;
     let left = |d: Duration| {
         d.saturating_sub(started.elapsed())
             .max(Duration::from_millis(1))

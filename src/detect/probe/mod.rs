@@ -3,6 +3,7 @@
 //! TLS, and exposed ports. Every connection has a deadline; `--offline`
 //! skips them all (`skipped`, never `pass`).
 
+pub mod active;
 pub mod hello;
 pub mod http;
 pub mod net;
@@ -28,6 +29,7 @@ pub fn items(d: Detector) -> &'static [&'static str] {
         Detector::Web => web::ITEMS,
         Detector::Postgres => &["database.server_tls"],
         Detector::Ports => ports::ITEMS,
+        Detector::Active => active::ITEMS,
         _ => &[],
     }
 }
@@ -240,6 +242,16 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
     if d == Detector::Ports {
         return Report::new(d, local_ports(inputs));
     }
+    if d == Detector::Active && !inputs.active {
+        return Report::new(
+            d,
+            all(
+                d,
+                Outcome::Skipped,
+                "active verification was not consented to (check --active, or confirm it in the wizard)",
+            ),
+        );
+    }
     // The targets come from parsing the project's Python: blocking work,
     // kept off the event loop.
     let owned = inputs.clone();
@@ -275,6 +287,7 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
             Ok(_) => all(d, Outcome::Skipped, "DATABASE_URL is not PostgreSQL"),
             Err(why) => all(d, Outcome::Skipped, why),
         },
+        Detector::Active => active_findings(inputs, &net, &t.origins).await,
         _ => {
             let urls = web_targets(inputs);
             if urls.is_empty() {
@@ -304,12 +317,56 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
     Report::new(d, findings)
 }
 
+/// The active plans for the URLs the operator gave: routes from the code
+/// (parsed off the event loop) unless the flags give them.
+pub async fn active_plans(inputs: &Inputs) -> Vec<active::Plan> {
+    let urls = web_targets(inputs);
+    if urls.is_empty() {
+        return Vec::new();
+    }
+    let project = inputs.project.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        crate::detect::appcode::routes::active_routes(&project)
+    })
+    .await
+    .unwrap_or_default();
+    active::plans(
+        &urls,
+        &found,
+        inputs.login_path.as_deref(),
+        inputs.protected_path.as_deref(),
+    )
+}
+
+async fn active_findings(inputs: &Inputs, net: &Net, origins: &[String]) -> Vec<Finding> {
+    let plans = active_plans(inputs).await;
+    if plans.is_empty() {
+        return all(
+            Detector::Active,
+            Outcome::Skipped,
+            "no production URL to verify: give --url https://…; harden sends active requests only to the URLs the operator gives",
+        );
+    }
+    let urls: Vec<Url> = plans.iter().map(|p| p.url.clone()).collect();
+    // One URL after the other: each burst must meet its own limit.
+    let mut results = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let nonce = inputs.nonce.wrapping_add(i as u64);
+        results.push(active::verify(net, p, origins, inputs.now, nonce).await);
+    }
+    merge_items(active::ITEMS, &urls, results)
+}
+
 /// One finding per item over several URLs: the worst outcome, each URL's evidence.
 fn merge(urls: &[Url], results: Vec<Vec<Finding>>) -> Vec<Finding> {
+    merge_items(web::ITEMS, urls, results)
+}
+
+fn merge_items(items: &[&str], urls: &[Url], results: Vec<Vec<Finding>>) -> Vec<Finding> {
     if results.len() == 1 {
         return results.into_iter().next().unwrap_or_default();
     }
-    web::ITEMS
+    items
         .iter()
         .map(|id| {
             let mut worst: Option<Finding> = None;

@@ -1,0 +1,218 @@
+//! The routes active verification aims at, read from the code: the login
+//! route (a POST that signs in or issues a token) and a protected route
+//! (a GET whose handler depends on the current user or a token). Paths
+//! with parameters are left out: harden sends no guessed identifiers.
+
+use super::api;
+use crate::detect::python::{Field as _, Index, Sources};
+
+/// A route as active verification sends to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: String,
+    pub path: String,
+    /// Where it was found (`app/auth.py:12`) or the flag that gave it.
+    pub from: String,
+    /// The handler reads a form (OAuth2PasswordRequestForm, `Form(`), not JSON.
+    pub form: bool,
+}
+
+/// The login and protected routes found in the code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActiveRoutes {
+    pub login: Option<Route>,
+    pub protected: Option<Route>,
+}
+
+/// Names of dependencies that authenticate the caller.
+fn authenticates(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    (t.contains("depends(") || t.contains("security("))
+        && [
+            "current_user",
+            "current_active",
+            "get_user",
+            "auth",
+            "token",
+            "verify",
+            "require",
+            "oauth2",
+            "jwt",
+            "login",
+        ]
+        .iter()
+        .any(|k| t.contains(k))
+}
+
+fn signs_in(path: &str, name: &str) -> bool {
+    let (p, n) = (path.to_ascii_lowercase(), name.to_ascii_lowercase());
+    [
+        "login",
+        "token",
+        "signin",
+        "sign-in",
+        "sign_in",
+        "authenticate",
+    ]
+    .iter()
+    .any(|k| p.contains(k) || n.contains(k))
+        && !["register", "signup", "reset", "refresh", "logout", "revoke"]
+            .iter()
+            .any(|k| p.contains(k) || n.contains(k))
+}
+
+/// The first string argument of a call's `prefix=` in `text`
+/// (`APIRouter(prefix="/auth")`, `include_router(r, prefix="/api/v1")`).
+fn prefixes(text: &str, call: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split(call).skip(1) {
+        let head: String = part.chars().take(400).collect();
+        let Some(close) = head.find(')') else {
+            continue;
+        };
+        let args = &head[..close];
+        if let Some(i) = args.find("prefix") {
+            let rest = args[i + "prefix".len()..].trim_start();
+            if let Some(rest) = rest.strip_prefix('=')
+                && let Some(q) = rest
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\'')
+            {
+                let v = rest.trim_start()[1..].split(q).next().unwrap_or("");
+                if v.starts_with('/') && !v.contains(['{', ' ']) {
+                    out.push(v.trim_end_matches('/').to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads the project's routes. The path is the decorator's, after the
+/// `APIRouter(prefix=…)` of its file and the `include_router(…, prefix=…)`
+/// when the project uses one prefix for every router.
+pub fn active_routes(project: &std::path::Path) -> ActiveRoutes {
+    let sources = Sources::load_if(project, &|t: &str| {
+        t.contains(".post(") || t.contains(".get(")
+    });
+    let index = Index::new(&sources);
+    let include: Vec<String> = sources
+        .files
+        .iter()
+        .flat_map(|s| prefixes(&s.text, "include_router("))
+        .collect();
+    let global = match include.first() {
+        Some(p) if include.iter().all(|x| x == p) => p.clone(),
+        _ => String::new(),
+    };
+    let mut out = ActiveRoutes::default();
+    for f in &index.files {
+        let src = f.src;
+        let own = prefixes(&src.text, "APIRouter(");
+        let local = if own.len() == 1 {
+            own[0].clone()
+        } else {
+            String::new()
+        };
+        for &node in &f.decorated {
+            let Some((def, route)) = api::route_of(src, node) else {
+                continue;
+            };
+            let Some((method, path)) = route.split_once(' ') else {
+                continue;
+            };
+            if !path.starts_with('/') || path.contains('{') {
+                continue;
+            }
+            let name = def.field("name").map_or("", |n| src.text_of(n));
+            let params = def.field("parameters").map_or("", |p| src.text_of(p));
+            let decorators = src.text_of(node);
+            let decorators = &decorators[..decorators.find("def ").unwrap_or(decorators.len())];
+            let full = format!("{global}{local}{path}");
+            let at = format!(
+                "{}:{}",
+                src.path
+                    .strip_prefix(project)
+                    .unwrap_or(&src.path)
+                    .display(),
+                src.line(def)
+            );
+            if method == "POST" && out.login.is_none() && signs_in(path, name) {
+                out.login = Some(Route {
+                    method: method.into(),
+                    path: full,
+                    from: at,
+                    form: params.contains("OAuth2PasswordRequestForm") || params.contains("Form("),
+                });
+            } else if method == "GET"
+                && out.protected.is_none()
+                && (authenticates(params) || authenticates(decorators))
+            {
+                out.protected = Some(Route {
+                    method: method.into(),
+                    path: full,
+                    from: at,
+                    form: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes(files: &[(&str, &str)]) -> ActiveRoutes {
+        let d = tempfile::tempdir().unwrap();
+        for (p, t) in files {
+            let path = d.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        active_routes(d.path())
+    }
+
+    #[test]
+    fn login_and_protected_routes_with_their_prefixes() {
+        let r = routes(&[
+            (
+                "app/auth.py",
+                "from fastapi import APIRouter, Depends\nfrom fastapi.security import OAuth2PasswordRequestForm\nrouter = APIRouter(prefix=\"/auth\")\n\n@router.post(\"/register\")\nasync def register(u: UserIn):\n    ...\n\n@router.post(\"/token\")\nasync def login(form: OAuth2PasswordRequestForm = Depends()):\n    ...\n",
+            ),
+            (
+                "app/users.py",
+                "router = APIRouter(prefix='/users')\n@router.get('/{user_id}')\nasync def one(user_id: int, u = Depends(get_current_user)):\n    ...\n@router.get('/me')\nasync def me(u: User = Depends(get_current_user)):\n    ...\n",
+            ),
+            (
+                "app/main.py",
+                "app.include_router(auth.router, prefix=\"/api/v1\")\napp.include_router(users.router, prefix=\"/api/v1\")\n@app.get(\"/health\")\nasync def health():\n    return {}\n",
+            ),
+        ]);
+        let login = r.login.unwrap();
+        assert_eq!(login.path, "/api/v1/auth/token");
+        assert!(login.form);
+        assert_eq!(login.from, "app/auth.py:10");
+        let p = r.protected.unwrap();
+        assert_eq!(p.path, "/api/v1/users/me");
+        assert_eq!(p.from, "app/users.py:6");
+    }
+
+    #[test]
+    fn dependencies_in_the_decorator_protect_a_route_and_json_logins_are_not_forms() {
+        let r = routes(&[(
+            "main.py",
+            "@app.post('/login')\nasync def login(body: LoginIn):\n    ...\n@app.get('/admin/stats', dependencies=[Depends(require_admin)])\nasync def stats():\n    ...\n",
+        )]);
+        assert!(!r.login.unwrap().form);
+        assert_eq!(r.protected.unwrap().path, "/admin/stats");
+        let none = routes(&[(
+            "main.py",
+            "@app.get('/items')\nasync def items():\n    return []\n",
+        )]);
+        assert_eq!(none, ActiveRoutes::default());
+    }
+}
