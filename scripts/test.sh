@@ -23,6 +23,7 @@ declare -A needs=(
   [ip]=iproute2          # brings that namespace's loopback up
   [mknod]=coreutils      # device nodes made in temp folders, never the real /dev
   [mkfifo]=coreutils
+  [nft]=nftables         # the firewall test loads rules in a network namespace of its own
 )
 missing=()
 for cmd in "${!needs[@]}"; do

@@ -315,3 +315,83 @@ fn a_crafted_path_is_refused() {
         );
     }
 }
+
+/// The wizard: V lists every request and sends none; a key other than y
+/// cancels (still nothing sent); V then y sends them, and section 18
+/// shows the verdicts.
+#[test]
+fn the_wizard_lists_the_requests_and_sends_only_after_y() {
+    use common::Pty;
+    use std::time::Duration;
+    let wait = Duration::from_secs(20);
+    let certs = servers::certs(CertKind::Valid);
+    let app = App::start(&certs, &["--default-key"]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("pip-audit.json");
+    std::fs::write(&report, r#"{"dependencies": []}"#).unwrap();
+    let project = fixture().join("project");
+    let state = dir.path().join("state.toml");
+    let (https, http) = (
+        format!("{HOST}:443:127.0.0.1:{}", app.https),
+        format!("{HOST}:80:127.0.0.1:{}", app.http),
+    );
+    let url = format!("https://{HOST}/");
+    let args = [
+        "--project",
+        project.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+        "--url",
+        &url,
+        "--connect-to",
+        &https,
+        "--connect-to",
+        &http,
+        "--ca-file",
+        certs.ca_pem.to_str().unwrap(),
+        "--pip-audit-json",
+        report.to_str().unwrap(),
+        "--timeout",
+        "3",
+    ];
+    let mut p = Pty::harden(&args, 140, 45);
+    p.wait_for("Who is answering?", wait);
+    p.send(b"\r");
+    p.wait_for("Detection done", wait);
+    p.send(b"V");
+    let screen = p.wait_for("send these requests?", wait);
+    assert!(
+        screen.contains("POST https://api.example.com/api/v1/auth/token"),
+        "{screen}"
+    );
+    assert!(screen.contains("alg:none token"), "{screen}");
+    let sent = |app: &App| {
+        app.requests()
+            .iter()
+            .filter(|l| l.contains("/api/v1/"))
+            .count()
+    };
+    assert_eq!(sent(&app), 0, "sent before the operator said yes");
+    p.send(b"n");
+    p.wait_for("Active verification cancelled: nothing was sent.", wait);
+    assert_eq!(sent(&app), 0, "sent after a cancel");
+    p.send(b"V");
+    p.wait_for("send these requests?", wait);
+    p.send(b"y");
+    p.wait_for("Sending the active requests", wait);
+    // The burst (30 logins) and the four token requests.
+    let deadline = std::time::Instant::now() + wait;
+    while sent(&app) < 34 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(sent(&app), 34, "{:?}", app.requests());
+    let saved = (0..100)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            std::fs::read_to_string(&state).unwrap_or_default()
+        })
+        .find(|s| s.contains("verify.authorization"))
+        .expect("the verdicts reach the state file");
+    assert!(!saved.contains("your-secret-key-here"), "{saved}");
+    p.send(b"q");
+}

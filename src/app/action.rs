@@ -51,6 +51,9 @@ pub enum Action {
     Generated(Result<Generated, String>),
     /// Time passed while detectors run (moves the spinner).
     Tick,
+    /// The requests active verification would send (one line each), or
+    /// why it cannot run.
+    ActivePlan(Result<Vec<String>, String>),
 }
 
 /// How the wizard ends.
@@ -68,6 +71,10 @@ pub enum Effect {
     Quit(Ending),
     /// (Re)start every detector on `model.state.env_file`.
     RunDetectors,
+    /// List the requests of active verification (delivered as `ActivePlan`).
+    PlanActive,
+    /// Send them: the operator confirmed the list.
+    RunActive,
     /// Draft answers from the env file (delivered as `AnswersDraft`).
     DraftAnswers,
     /// Render and plan the files for `model.state.answers`.

@@ -91,6 +91,10 @@ pub fn key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect>
             };
         }
         Command::Urls => urls::open(model),
+        Command::Verify => {
+            model.info("Listing the requests of active verification…");
+            return vec![Effect::PlanActive];
+        }
         Command::Search => super::search::open(model),
         // Opens at the newest message (the view clamps to its end).
         Command::Log => model.mode = Mode::Log { scroll: u16::MAX },

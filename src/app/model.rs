@@ -84,6 +84,9 @@ pub enum Mode {
     Mapping(Box<super::mapping::MappingView>),
     /// The search over ids, titles, evidence and notes.
     Search(Box<super::search::SearchView>),
+    /// Every request active verification would send, before any is:
+    /// `y` sends them, any other key sends nothing.
+    Active(Vec<String>),
 }
 
 /// How serious a status-line message is.

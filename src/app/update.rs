@@ -50,6 +50,14 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
             vec![]
         }
         Action::Detected(report) => detected(model, report, now),
+        Action::ActivePlan(Ok(lines)) => {
+            model.mode = Mode::Active(lines);
+            vec![]
+        }
+        Action::ActivePlan(Err(why)) => {
+            model.error(format!("Active verification: {why}"));
+            vec![]
+        }
         Action::AnswersDraft(a) => {
             let (a, sources) = *a;
             super::answers::open_draft(model, a, sources);
@@ -143,6 +151,17 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             super::lists::key(model, key, super::lists::Kind::Rereview, selected)
         }
         Mode::Notice(_) => prompts::notice_key(model),
+        Mode::Active(_) => match keymap::lookup(keymap::ACTIVE_CONFIRM, &key) {
+            Some(keymap::Command::Confirm) => {
+                model.running.insert(crate::detect::Detector::Active);
+                model.info("Sending the active requests…");
+                vec![Effect::RunActive]
+            }
+            _ => {
+                model.info("Active verification cancelled: nothing was sent.");
+                vec![]
+            }
+        },
         Mode::EnvChoice => prompts::env_choice_key(model, key),
         Mode::Operator {
             input, suggested, ..

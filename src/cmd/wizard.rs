@@ -526,6 +526,39 @@ async fn event_loop(
                     }
                     detectors = run_detectors(model, inputs, &tx);
                 }
+                Effect::PlanActive => {
+                    let d = wizard_inputs(model, inputs, &tx);
+                    let follow = if d.offline {
+                        Action::ActivePlan(Err("--offline: nothing is sent".into()))
+                    } else {
+                        let plans = crate::detect::probe::active_plans(&d).await;
+                        if plans.is_empty() {
+                            Action::ActivePlan(Err(
+                                "no production URL: give one with u first".into()
+                            ))
+                        } else {
+                            Action::ActivePlan(Ok(plans
+                                .iter()
+                                .flat_map(|p| crate::detect::probe::active::describe(p, d.nonce))
+                                .map(|l| crate::util::redact::redact(&l))
+                                .collect()))
+                        }
+                    };
+                    update(model, follow, now());
+                }
+                Effect::RunActive => {
+                    let mut d = wizard_inputs(model, inputs, &tx);
+                    d.active = true;
+                    let tx = tx.clone();
+                    detectors.push(tokio::spawn(async move {
+                        let r = crate::detect::run_one(
+                            crate::detect::Detector::Active,
+                            std::sync::Arc::new(d),
+                        )
+                        .await;
+                        let _ = tx.send(Action::Detected(r));
+                    }));
+                }
             }
         }
         if let Some(how) = exit {

@@ -104,6 +104,7 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             theme,
         ),
         Mode::Notice(lines) => notice(frame, body, lines, theme),
+        Mode::Active(lines) => prompts::active(frame, body, lines, theme),
         Mode::Urls { input, error } => prompt(
             frame,
             body,

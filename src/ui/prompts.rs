@@ -60,6 +60,34 @@ pub(super) fn notice(frame: &mut Frame, body: Rect, lines: &[String], theme: &Th
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
 }
 
+/// The requests of active verification, before any is sent.
+pub(super) fn active(frame: &mut Frame, body: Rect, lines: &[String], theme: &Theme) {
+    let width = 100.min(body.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let mut text: Vec<Line> = vec![
+        Line::raw("These requests go to the production URLs you gave, and nowhere else:"),
+        Line::raw(""),
+    ];
+    text.extend(lines.iter().map(|l| Line::raw(format!("• {l}"))));
+    text.push(Line::raw(""));
+    text.push(Line::from(vec![
+        Span::styled(" y ", theme.key),
+        Span::raw("send them     "),
+        Span::styled(" any other key ", theme.key),
+        Span::raw("cancel: nothing is sent"),
+    ]));
+    let rows: usize = 4 + lines
+        .iter()
+        .map(|l| (l.width() + 2).div_ceil(inner_w).max(1))
+        .sum::<usize>();
+    let area = popup(body, width, (rows as u16 + 2).min(body.height));
+    frame.render_widget(Clear, area);
+    let block = modal_block(" Active verification: send these requests? ".into(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
 /// `.env` or `.env.production`.
 pub(super) fn env_choice(frame: &mut Frame, body: Rect, theme: &Theme) {
     let area = popup(body, 64, 8);

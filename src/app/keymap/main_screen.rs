@@ -252,6 +252,16 @@ pub const BINDINGS: &[Binding] = &[
         group: VIEW,
     },
     Binding {
+        command: Command::Verify,
+        keys: &[KeyCode::Char('V')],
+        label: "V",
+        hint: "verify live",
+        help: "active verification of the URLs: lists every request (login burst, forged tokens), sends only after y",
+        footer: 0,
+        keep: 0,
+        group: VIEW,
+    },
+    Binding {
         command: Command::Mapping,
         keys: &[KeyCode::Char('m')],
         label: "m",

@@ -38,6 +38,8 @@ pub enum Command {
     Accept,
     Rerun,
     Urls,
+    /// Active verification: list the requests, send after a confirmation.
+    Verify,
     Log,
     Search,
     Mapping,
@@ -71,7 +73,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, for checks that the key tables cover them all.
-    pub const ALL: [Command; 43] = [
+    pub const ALL: [Command; 44] = [
+        Command::Verify,
         Command::Undo,
         Command::Log,
         Command::Search,
@@ -193,6 +196,7 @@ pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
         Mode::Rereview { .. } => REREVIEW,
         Mode::Blockers { .. } => BLOCKERS,
         Mode::Notice(_) => NOTICE,
+        Mode::Active(_) => ACTIVE_CONFIRM,
         Mode::EnvChoice => ENV_CHOICE,
         Mode::Operator { .. } => OPERATOR,
         Mode::Urls { .. } => URLS,
@@ -229,6 +233,7 @@ pub const TABLES: &[&[Row]] = &[
     ANSWER_EDIT,
     GENERATE,
     GENERATE_CONFIRM,
+    ACTIVE_CONFIRM,
     MAPPING,
     MAPPING_EDIT,
     SEARCH,

@@ -257,6 +257,12 @@ pub const SIGNOFF_CONFIRM: &[Row] = &[
     any("any key", "back to the form", C::Cancel),
 ];
 
+/// The requests of active verification, before any is sent.
+pub const ACTIVE_CONFIRM: &[Row] = &[
+    row("y", "send them", &[(K::Char('y'), C::Confirm)]),
+    any("any key", "cancel, nothing sent", C::Cancel),
+];
+
 pub const GENERATE_CONFIRM: &[Row] = &[
     row("y", "write now", &[(K::Char('y'), C::Confirm)]),
     any("any key", "cancel", C::Cancel),

@@ -4,6 +4,7 @@
 //! skips them all (`skipped`, never `pass`).
 
 pub mod active;
+pub mod firewall;
 pub mod hello;
 pub mod http;
 pub mod net;
@@ -240,7 +241,20 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
         );
     }
     if d == Detector::Ports {
-        return Report::new(d, local_ports(inputs));
+        let mut findings = local_ports(inputs);
+        findings.retain(|f| f.item != "network.firewall");
+        findings.push(
+            tokio::task::spawn_blocking(firewall::detect)
+                .await
+                .unwrap_or_else(|e| {
+                    Finding::new(
+                        "network.firewall",
+                        Outcome::Unknown,
+                        format!("reading the packet filter failed: {e}"),
+                    )
+                }),
+        );
+        return Report::new(d, findings);
     }
     if d == Detector::Active && !inputs.active {
         return Report::new(

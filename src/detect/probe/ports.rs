@@ -10,7 +10,11 @@ use std::path::Path;
 use crate::detect::{Finding, Outcome};
 
 /// Items this check fills.
-pub const ITEMS: &[&str] = &["network.redis_not_public", "network.database_not_public"];
+pub const ITEMS: &[&str] = &[
+    "network.redis_not_public",
+    "network.database_not_public",
+    "network.firewall",
+];
 
 /// One listening socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
