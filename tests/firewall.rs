@@ -44,6 +44,7 @@ fn firewall_with(rules: &str) -> (String, String) {
     let o = Command::new("unshare")
         .args(["-n", "sh", "-c", &script])
         .env("HARDEN_LOOPBACK_ONLY", "1")
+        .env_remove("HARDEN_NO_HOST_FACTS")
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);

@@ -174,6 +174,10 @@ pub struct Inputs {
     /// The `[settings]` table of `.harden/config.toml`: which of the
     /// project's settings plays each concept, as the team corrected it.
     pub settings_map: crate::detect::config::SettingsMap,
+    /// Read this host's own facts (its packet filter): off with
+    /// `HARDEN_NO_HOST_FACTS=1`, for a run on a machine that is not the
+    /// server (a CI runner, the test suite).
+    pub host_facts: bool,
     /// The operator consented to active verification (`check --active`,
     /// or the wizard's confirmation).
     pub active: bool,
@@ -205,6 +209,7 @@ impl Inputs {
             now: time::OffsetDateTime::now_utc(),
             nonce: rand::random(),
             settings_map: Default::default(),
+            host_facts: std::env::var_os("HARDEN_NO_HOST_FACTS").is_none_or(|v| v.is_empty()),
             active: false,
             login_path: None,
             protected_path: None,

@@ -22,6 +22,7 @@ pub fn bin() -> PathBuf {
 pub fn harden() -> std::process::Command {
     let mut c = std::process::Command::new(bin());
     c.env("HARDEN_LOOPBACK_ONLY", "1")
+        .env("HARDEN_NO_HOST_FACTS", "1")
         .stdin(std::process::Stdio::null());
     c
 }
@@ -117,6 +118,7 @@ impl Pty {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("HARDEN_DEBUG_PANIC");
         cmd.env("HARDEN_LOOPBACK_ONLY", "1");
+        cmd.env("HARDEN_NO_HOST_FACTS", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }

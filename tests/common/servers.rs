@@ -726,6 +726,9 @@ pub enum NginxConf {
     /// As the checklist asks, at OpenSSL security level 0, so that a
     /// certificate with a 1024-bit key or a SHA-1 signature loads.
     AnyCertificate,
+    /// TLS 1.2 and 1.3 with these TLS 1.2 suites (OpenSSL names, security
+    /// level 0 so that legacy ones load).
+    Suites(&'static str),
 }
 
 /// The session cookie the careless nginx sets; its value must never be shown.
@@ -772,6 +775,7 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         | NginxConf::LegacySuites
         | NginxConf::AnyCertificate
         | NginxConf::Tls13Only
+        | NginxConf::Suites(_)
         | NginxConf::OldBeside12 => r#"
         location / { return 200 "ok\n"; }"#
             .to_string(),
@@ -796,7 +800,13 @@ pub fn nginx_with(certs: &Certs, conf: NginxConf) -> Nginx {
         location / {{ return 404; }}"#
         ),
     };
+    let suites;
     let tls = match conf {
+        NginxConf::Suites(s) => {
+            suites =
+                format!("ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_ciphers {s}:@SECLEVEL=0;");
+            suites.as_str()
+        }
         NginxConf::OldProtocols => {
             "ssl_protocols TLSv1 TLSv1.1;\n        ssl_ciphers DEFAULT:@SECLEVEL=0;"
         }

@@ -243,7 +243,7 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
     if d == Detector::Ports {
         let mut findings = local_ports(inputs);
         findings.retain(|f| f.item != "network.firewall");
-        findings.push(
+        findings.push(if inputs.host_facts {
             tokio::task::spawn_blocking(firewall::detect)
                 .await
                 .unwrap_or_else(|e| {
@@ -252,8 +252,14 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
                         Outcome::Unknown,
                         format!("reading the packet filter failed: {e}"),
                     )
-                }),
-        );
+                })
+        } else {
+            Finding::new(
+                "network.firewall",
+                Outcome::Skipped,
+                "HARDEN_NO_HOST_FACTS is set: this machine is not the server, so its packet filter was not read",
+            )
+        });
         return Report::new(d, findings);
     }
     if d == Detector::Active && !inputs.active {
