@@ -280,7 +280,10 @@ pub async fn run_one(detector: Detector, inputs: Arc<Inputs>) -> Report {
             | Detector::Web
             | Detector::Postgres
             | Detector::Ports
-            | Detector::Active => Ok(probe::detect(detector, &inputs).await),
+            // Boxed: the probes' futures are large (each holds its
+            // concurrent requests), and a caller's stack holds what is
+            // not on the heap.
+            | Detector::Active => Ok(Box::pin(probe::detect(detector, &inputs)).await),
             _ => {
                 let i = inputs.clone();
                 tokio::task::spawn_blocking(move || match detector {

@@ -307,7 +307,7 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
             Ok(_) => all(d, Outcome::Skipped, "DATABASE_URL is not PostgreSQL"),
             Err(why) => all(d, Outcome::Skipped, why),
         },
-        Detector::Active => active_findings(inputs, &net, &t.origins).await,
+        Detector::Active => Box::pin(active_findings(inputs, &net, &t.origins)).await,
         _ => {
             let urls = web_targets(inputs);
             if urls.is_empty() {
