@@ -256,7 +256,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('V')],
         label: "V",
         hint: "verify live",
-        help: "active verification of the URLs: lists every request (login burst, forged tokens), sends only after y",
+        help: "verify the URLs live: list each request, send only after y",
         footer: 0,
         keep: 0,
         group: VIEW,
