@@ -88,6 +88,7 @@ async fn verify(app: &App, certs: &Certs) -> BTreeMap<String, (Outcome, String)>
         &certs.ca_pem,
     );
     i.active = true;
+    i.active_urls.clone_from(&i.urls);
     let r = harden::detect::run_one(Detector::Active, std::sync::Arc::new(i)).await;
     r.findings
         .into_iter()
@@ -118,7 +119,11 @@ async fn a_careful_application_passes_every_active_check() {
     );
     let (_, e) = &f["verify.authorization"];
     assert!(
-        e.contains("GET /api/v1/users/me → 401 with a token signed with the default SECRET_KEY, GET /api/v1/users/me → 401 with an alg:none token (route from app/users.py:9)"),
+        e.starts_with("GET /api/v1/users/me → 401 with a token signed with a random key, GET /api/v1/users/me → 401 with a token for 1 signed with the default SECRET_KEY"),
+        "{e}"
+    );
+    assert!(
+        e.contains("GET /api/v1/users/me → 401 with an alg:none token for admin@example.com (route from app/users.py:9); a server that looks the subject up"),
         "{e}"
     );
     let (_, e) = &f["verify.https"];
@@ -152,7 +157,7 @@ async fn a_careless_application_fails_for_the_right_reasons() {
     let (o, e) = &f["verify.authorization"];
     assert_eq!(*o, Outcome::Fail, "{e}");
     assert!(
-        e.contains("the server accepts a token signed with the checklist's default SECRET_KEY and an unsigned alg:none token"),
+        e.contains("the server accepts tokens signed with the checklist's default SECRET_KEY (for 1, admin, admin@example.com) and unsigned alg:none tokens (for 1, admin, admin@example.com)"),
         "{e}"
     );
     assert!(
@@ -176,7 +181,9 @@ async fn a_careless_application_fails_for_the_right_reasons() {
     let (o, e) = &f["verify.authorization"];
     assert_eq!(*o, Outcome::Fail, "{e}");
     assert!(
-        e.contains("the server accepts an unsigned alg:none token:"),
+        e.contains(
+            "the server accepts unsigned alg:none tokens (for 1, admin, admin@example.com):"
+        ),
         "{e}"
     );
     let (o, e) = &f["verify.rate_limiting"];
@@ -258,7 +265,7 @@ fn nothing_active_is_sent_without_consent_and_a_forged_token_fails_check() {
     for want in [
         "--active would send to https://api.example.com/ (nothing was sent):",
         "verify.rate_limiting: up to 30 × POST https://api.example.com/api/v1/auth/token (from app/auth.py:9), a made-up user and password as a form, within 5 s, stopping at the first 429",
-        "verify.authorization: GET https://api.example.com/api/v1/users/me with a token signed with the checklist's default SECRET_KEY (HS256), then with an alg:none token",
+        "verify.authorization: GET https://api.example.com/api/v1/users/me with a token signed with a random key, with tokens for 1, admin, admin@example.com signed with the checklist's default SECRET_KEY (HS256), and with alg:none tokens for the same",
     ] {
         assert!(o.stdout.contains(want), "{want}\n{}", o.stdout);
     }
@@ -379,12 +386,12 @@ fn the_wizard_lists_the_requests_and_sends_only_after_y() {
     p.wait_for("send these requests?", wait);
     p.send(b"y");
     p.wait_for("Sending the active requests", wait);
-    // The burst (30 logins) and the four token requests.
+    // The burst (30 logins) and the nine token requests.
     let deadline = std::time::Instant::now() + wait;
-    while sent(&app) < 34 && std::time::Instant::now() < deadline {
+    while sent(&app) < 39 && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(sent(&app), 34, "{:?}", app.requests());
+    assert_eq!(sent(&app), 39, "{:?}", app.requests());
     let saved = (0..100)
         .map(|_| {
             std::thread::sleep(Duration::from_millis(100));
@@ -394,4 +401,67 @@ fn the_wizard_lists_the_requests_and_sends_only_after_y() {
         .expect("the verdicts reach the state file");
     assert!(!saved.contains("your-secret-key-here"), "{saved}");
     p.send(b"q");
+}
+
+/// What the first review found: a redirect to the same path with a slash
+/// is no refusal (unknown, not a pass); nginx's 503 limit is a limit, said
+/// as a warning; a state file's URL gets no active request from `check`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_503_limits_and_state_urls() {
+    let certs = servers::certs(CertKind::Valid);
+    let app = App::start(
+        &certs,
+        &["--redirect-slash", "--limit", "4", "--limit-status", "503"],
+    );
+    let f = verify(&app, &certs).await;
+    let (o, e) = &f["verify.authentication"];
+    assert_eq!(*o, Outcome::Unknown, "{e}");
+    assert!(
+        e.starts_with(
+            "GET /api/v1/users/me → 307 to https://api.example.com/api/v1/users/me/ without a token"
+        ),
+        "{e}"
+    );
+    assert_eq!(f["verify.authorization"].0, Outcome::Unknown);
+    let (o, e) = &f["verify.rate_limiting"];
+    assert_eq!(*o, Outcome::Warn, "{e}");
+    assert!(
+        e.contains("503 at request 5 of at most 30 after 401 ×4"),
+        "{e}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.toml");
+    let v1 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/states/v1-with-answers.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        &state,
+        v1.replacen(
+            "schema = 1\n",
+            "schema = 1\nurls = [\"https://victim.example.org:9443/\"]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = common::run(
+        common::harden()
+            .args(["check", "--list-probes", "--active", "--project"])
+            .arg(fixture().join("project"))
+            .arg("--state")
+            .arg(&state)
+            .args(["--url", &format!("https://{HOST}/")]),
+    );
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("victim.example.org"),
+        "the state's URL is probed passively: {}",
+        o.stdout
+    );
+    let active = &o.stdout[o
+        .stdout
+        .find("--active would send")
+        .expect("the active list")..];
+    assert!(!active.contains("victim"), "{active}");
 }

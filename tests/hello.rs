@@ -283,3 +283,75 @@ async fn a_silent_server_ends_the_hello_at_its_deadline() {
     }
     server.abort();
 }
+
+/// A server this client cannot finish a handshake with, that takes the
+/// modern raw hello but never answers the TLS 1.0 one: tls.protocols is
+/// unknown (the stalled hello proves nothing), not a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_old_hello_leaves_protocols_unknown() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            let Ok((mut s, _)) = l.accept().await else {
+                return;
+            };
+            let mut b = vec![0u8; 8192];
+            let Ok(n) = s.read(&mut b).await else {
+                continue;
+            };
+            let b = &b[..n];
+            if b.len() < 11 || b[0] != 0x16 {
+                continue;
+            }
+            // The hello's own version: TLS 1.0 is held unanswered.
+            if u16::from_be_bytes([b[9], b[10]]) == 0x0301 {
+                held.push(s);
+                continue;
+            }
+            let mut m = 0x0303u16.to_be_bytes().to_vec();
+            m.extend_from_slice(&[1; 32]);
+            m.push(0);
+            m.extend_from_slice(&0xC02Fu16.to_be_bytes());
+            m.push(0);
+            let mut rec = vec![
+                0x16,
+                0x03,
+                0x03,
+                0,
+                (m.len() + 4) as u8,
+                2,
+                0,
+                0,
+                m.len() as u8,
+            ];
+            rec.extend_from_slice(&m);
+            let _ = s.write_all(&rec).await;
+        }
+    });
+    let project = tempfile::tempdir().unwrap();
+    let certs = servers::certs(CertKind::Valid);
+    let mut i = servers::web_inputs(project.path(), port, servers::free_port(), &certs.ca_pem);
+    i.probe_deadline = Duration::from_millis(800);
+    let r = harden::detect::run_one(harden::detect::Detector::Web, std::sync::Arc::new(i)).await;
+    let p = r
+        .findings
+        .iter()
+        .find(|f| f.item == "tls.protocols")
+        .unwrap();
+    assert_eq!(
+        p.outcome,
+        harden::detect::Outcome::Unknown,
+        "{}",
+        p.evidence
+    );
+    assert!(
+        p.evidence.contains("yet the raw hellos find"),
+        "{}",
+        p.evidence
+    );
+    assert!(p.evidence.contains("TLS 1.0:"), "{}", p.evidence);
+    server.abort();
+}

@@ -286,3 +286,89 @@ async fn must_staple_and_chain_order_as_nginx_serves_them() {
         "{e}"
     );
 }
+
+/// A stapled OCSP response made by `openssl ocsp` (the test CA as its own
+/// responder) and stapled by `openssl s_server -status_file`: "good" is
+/// read with its next update and passes; "revoked" fails tls.cert_valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stapled_ocsp_responses_are_read() {
+    let certs = servers::rsa_certs();
+    let dir = certs.dir.path();
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let serial = run(&["x509", "-in", "cert.pem", "-noout", "-serial"]);
+    let serial = serial.trim().trim_start_matches("serial=");
+    for (entry, want, says) in [
+        ("V\t351231000000Z\t\t", Outcome::Pass, "saying good until "),
+        (
+            "R\t351231000000Z\t200101000000Z\t",
+            Outcome::Fail,
+            "the stapled OCSP response says the certificate is revoked",
+        ),
+    ] {
+        std::fs::write(
+            dir.join("index.txt"),
+            format!("{entry}{serial}\tunknown\t/CN={}\n", servers::HOST),
+        )
+        .unwrap();
+        run(&[
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key",
+            "-CA",
+            "ca.pem",
+            "-issuer",
+            "ca.pem",
+            "-cert",
+            "cert.pem",
+            "-respout",
+            "resp.der",
+            "-ndays",
+            "1",
+        ]);
+        let port = servers::free_port();
+        let mut server = std::process::Command::new("openssl")
+            .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
+            .args([
+                "-cert",
+                "cert.pem",
+                "-key",
+                "key.pem",
+                "-status_file",
+                "resp.der",
+                "-www",
+            ])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let project = tempfile::tempdir().unwrap();
+        let i = servers::web_inputs(project.path(), port, servers::free_port(), &certs.ca_pem);
+        let f = by_item(detect::run_one(Detector::Web, Arc::new(i)).await.findings);
+        let _ = server.kill();
+        let _ = server.wait();
+        let (o, e) = &f["tls.cert_valid"];
+        assert_eq!(*o, want, "{e}");
+        assert!(e.contains(says), "{e}");
+    }
+}

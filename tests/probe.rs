@@ -779,11 +779,14 @@ async fn a_listening_redis_is_found_by_its_process_not_its_port() {
 /// itself builds the path.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stapling_scts_and_chain_order_are_in_the_evidence() {
+    // Bytes that are no OCSP response: said so, and a warning.
     let f = web(Site::good(), CertKind::MustStapleStapled, "").await;
     let (o, e) = &f["tls.cert_valid"];
-    assert_eq!(*o, Pass, "{e}");
+    assert_eq!(*o, Warn, "{e}");
     assert!(
-        e.contains("; must-staple, and an OCSP response of 46 bytes stapled;"),
+        e.contains(
+            "; must-staple, and an OCSP response of 46 bytes stapled, which could not be read;"
+        ),
         "{e}"
     );
     let f = web(Site::good(), CertKind::MustStaple, "").await;

@@ -85,8 +85,11 @@ pub enum Mode {
     /// The search over ids, titles, evidence and notes.
     Search(Box<super::search::SearchView>),
     /// Every request active verification would send, before any is:
-    /// `y` sends them, any other key sends nothing.
-    Active(Vec<String>),
+    /// arrows scroll, `y` sends them, any other key sends nothing.
+    Active {
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// How serious a status-line message is.

@@ -51,7 +51,7 @@ pub fn update(model: &mut Model, action: Action, now: OffsetDateTime) -> Vec<Eff
         }
         Action::Detected(report) => detected(model, report, now),
         Action::ActivePlan(Ok(lines)) => {
-            model.mode = Mode::Active(lines);
+            model.mode = Mode::Active { lines, scroll: 0 };
             vec![]
         }
         Action::ActivePlan(Err(why)) => {
@@ -151,7 +151,24 @@ fn on_key(model: &mut Model, key: KeyEvent, now: OffsetDateTime) -> Vec<Effect> 
             super::lists::key(model, key, super::lists::Kind::Rereview, selected)
         }
         Mode::Notice(_) => prompts::notice_key(model),
-        Mode::Active(_) => match keymap::lookup(keymap::ACTIVE_CONFIRM, &key) {
+        Mode::Active { lines, scroll } => match keymap::lookup(keymap::ACTIVE_CONFIRM, &key) {
+            Some(
+                c @ (keymap::Command::Up
+                | keymap::Command::Down
+                | keymap::Command::PageUp
+                | keymap::Command::PageDown),
+            ) => {
+                let limit = model.scroll_limit.get();
+                let scroll = match c {
+                    keymap::Command::Up => scroll.saturating_sub(1),
+                    keymap::Command::Down => scroll.saturating_add(1),
+                    keymap::Command::PageUp => scroll.saturating_sub(10),
+                    _ => scroll.saturating_add(10),
+                }
+                .min(limit);
+                model.mode = Mode::Active { lines, scroll };
+                vec![]
+            }
             Some(keymap::Command::Confirm) => {
                 model.running.insert(crate::detect::Detector::Active);
                 model.info("Sending the active requests…");

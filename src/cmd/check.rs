@@ -94,6 +94,9 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
         d.urls.extend(s.urls.iter().cloned());
     }
     d.active = args.active;
+    // Active requests only to the URLs of this command line: a state
+    // file (committed, or planted) does not choose where bursts go.
+    d.active_urls.clone_from(&inputs.urls);
     if args.active && d.offline {
         return Err("--active and --offline together: --offline sends nothing; drop one".into());
     }

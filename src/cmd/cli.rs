@@ -78,24 +78,12 @@ pub struct Inputs {
     pub protected_path: Option<String>,
 }
 
-/// A path for an active request: absolute, printable ASCII without
-/// spaces (it goes into a request line), at most 512 bytes.
+/// A path for an active request (`--login-path`, `--protected-path`).
+///
+/// # Errors
+/// The flag and what is wrong with its path.
 pub fn check_path(flag: &str, p: &str) -> Result<(), String> {
-    if !p.starts_with('/') {
-        return Err(format!(
-            "{flag} must start with /: the path of a route on the --url host"
-        ));
-    }
-    if p.len() > 512 {
-        return Err(format!("{flag} is {} bytes long; 512 at most", p.len()));
-    }
-    if let Some(c) = p.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(format!(
-            "{flag} holds {}: only printable ASCII without spaces goes into a request line (percent-encode the rest)",
-            c.escape_default()
-        ));
-    }
-    Ok(())
+    crate::detect::probe::active::check_path(p).map_err(|why| format!("{flag} {why}"))
 }
 
 impl Inputs {

@@ -425,6 +425,9 @@ async fn event_loop(
         panic!("HARDEN_DEBUG_PANIC: a panic in the event loop");
     }
     let mut detectors: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    // The active requests the operator was shown, with the nonce that
+    // named their CORS origin, until `y` sends them or `V` lists anew.
+    let mut consented: Option<(Vec<crate::detect::probe::active::Plan>, u64)> = None;
     // Rendered files (with their secrets) wait here, never in the model.
     let mut generation: Option<(
         Vec<crate::generate::Rendered>,
@@ -527,7 +530,9 @@ async fn event_loop(
                     detectors = run_detectors(model, inputs, &tx);
                 }
                 Effect::PlanActive => {
-                    let d = wizard_inputs(model, inputs, &tx);
+                    let mut d = wizard_inputs(model, inputs, &tx);
+                    d.active_urls.clone_from(&d.urls);
+                    consented = None;
                     let follow = if d.offline {
                         Action::ActivePlan(Err("--offline: nothing is sent".into()))
                     } else {
@@ -537,18 +542,34 @@ async fn event_loop(
                                 "no production URL: give one with u first".into()
                             ))
                         } else {
-                            Action::ActivePlan(Ok(plans
+                            let lines = plans
                                 .iter()
                                 .flat_map(|p| crate::detect::probe::active::describe(p, d.nonce))
                                 .map(|l| crate::util::redact::redact(&l))
-                                .collect()))
+                                .collect();
+                            // Kept here: `y` sends exactly what was listed.
+                            consented = Some((plans, d.nonce));
+                            Action::ActivePlan(Ok(lines))
                         }
                     };
                     update(model, follow, now());
                 }
                 Effect::RunActive => {
+                    let Some((plans, nonce)) = consented.take() else {
+                        update(
+                            model,
+                            Action::ActivePlan(
+                                Err("nothing was listed, so nothing is sent".into()),
+                            ),
+                            now(),
+                        );
+                        continue;
+                    };
                     let mut d = wizard_inputs(model, inputs, &tx);
                     d.active = true;
+                    d.nonce = nonce;
+                    d.active_urls = plans.iter().map(|p| p.url.to_string()).collect();
+                    d.active_plans = Some(plans);
                     let tx = tx.clone();
                     detectors.push(tokio::spawn(async move {
                         let r = crate::detect::run_one(

@@ -181,6 +181,12 @@ pub struct Inputs {
     /// The operator consented to active verification (`check --active`,
     /// or the wizard's confirmation).
     pub active: bool,
+    /// The URLs active requests may go to: `--url` for `check` (never
+    /// URLs a state file carries), the listed ones in the wizard.
+    pub active_urls: Vec<String>,
+    /// The plan the operator confirmed in the wizard: sent as it was
+    /// shown, not read again from the code.
+    pub active_plans: Option<Vec<probe::active::Plan>>,
     /// The login route active verification bursts at (`--login-path`),
     /// instead of the one found in the code.
     pub login_path: Option<String>,
@@ -211,6 +217,8 @@ impl Inputs {
             settings_map: Default::default(),
             host_facts: std::env::var_os("HARDEN_NO_HOST_FACTS").is_none_or(|v| v.is_empty()),
             active: false,
+            active_urls: Vec::new(),
+            active_plans: None,
             login_path: None,
             protected_path: None,
         }

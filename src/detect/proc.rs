@@ -84,6 +84,20 @@ pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> 
         }
         std::thread::sleep(Duration::from_millis(2));
     };
+    // A process the child started may hold its output open after the
+    // child exits: the readers get what is left of the deadline, no more.
+    while !(out.is_finished() && err.is_finished()) {
+        if start.elapsed() > deadline {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "exited, but its output stayed open past {} s (a process it started holds it)",
+                    deadline.as_secs_f32()
+                ),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
     Ok(Output {
         status,
         stdout: out.join().unwrap_or_default(),
@@ -112,5 +126,11 @@ mod tests {
         let e = run(c, Duration::from_millis(100)).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
         assert!(t.elapsed() < Duration::from_secs(5));
+        // The child exits at once; what it started keeps stdout open.
+        let mut c = Command::new("sh");
+        c.args(["-c", "sleep 5 & echo started"]);
+        let e = run(c, Duration::from_millis(300)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(e.to_string().contains("output stayed open"), "{e}");
     }
 }

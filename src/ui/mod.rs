@@ -104,7 +104,9 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
             theme,
         ),
         Mode::Notice(lines) => notice(frame, body, lines, theme),
-        Mode::Active(lines) => prompts::active(frame, body, lines, theme),
+        Mode::Active { lines, scroll } => {
+            prompts::active(frame, body, model, lines, *scroll, theme);
+        }
         Mode::Urls { input, error } => prompt(
             frame,
             body,

@@ -60,32 +60,70 @@ pub(super) fn notice(frame: &mut Frame, body: Rect, lines: &[String], theme: &Th
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
 }
 
-/// The requests of active verification, before any is sent.
-pub(super) fn active(frame: &mut Frame, body: Rect, lines: &[String], theme: &Theme) {
+/// The requests of active verification, before any is sent: the list
+/// scrolls; the question stays on its last row, always in sight.
+pub(super) fn active(
+    frame: &mut Frame,
+    body: Rect,
+    model: &crate::app::Model,
+    lines: &[String],
+    scroll: u16,
+    theme: &Theme,
+) {
     let width = 100.min(body.width.saturating_sub(2));
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    let mut text: Vec<Line> = vec![
-        Line::raw("These requests go to the production URLs you gave, and nowhere else:"),
-        Line::raw(""),
-    ];
-    text.extend(lines.iter().map(|l| Line::raw(format!("• {l}"))));
-    text.push(Line::raw(""));
-    text.push(Line::from(vec![
-        Span::styled(" y ", theme.key),
-        Span::raw("send them     "),
-        Span::styled(" any other key ", theme.key),
-        Span::raw("cancel: nothing is sent"),
-    ]));
-    let rows: usize = 4 + lines
+    let text: Vec<Line> = lines.iter().map(|l| Line::raw(format!("• {l}"))).collect();
+    let rows: usize = lines
         .iter()
         .map(|l| (l.width() + 2).div_ceil(inner_w).max(1))
-        .sum::<usize>();
-    let area = popup(body, width, (rows as u16 + 2).min(body.height));
+        .sum();
+    let area = popup(body, width, (rows as u16 + 6).min(body.height));
     frame.render_widget(Clear, area);
-    let block = modal_block(" Active verification: send these requests? ".into(), theme);
+    let list_h = area.height.saturating_sub(6);
+    let max = (rows as u16).saturating_sub(list_h);
+    model.scroll_limit.set(max);
+    let scroll = scroll.min(max);
+    let title = if max > 0 {
+        format!(
+            " Active verification: send these requests? (rows {}-{} of {rows}{}) ",
+            scroll + 1,
+            (scroll + list_h).min(rows as u16),
+            if scroll < max { ", ↓ for more" } else { "" }
+        )
+    } else {
+        " Active verification: send these requests? ".to_string()
+    };
+    let block = modal_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    let [head, list, _, foot] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(2),
+        ratatui::layout::Constraint::Min(1),
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new("These requests go to the production URLs you gave, and nowhere else:"),
+        head,
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        list,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" y ", theme.key),
+            Span::raw("send them all   "),
+            Span::styled(" ↑↓ ", theme.key),
+            Span::raw("scroll   "),
+            Span::styled(" any other key ", theme.key),
+            Span::raw("cancel: nothing is sent"),
+        ])),
+        foot,
+    );
 }
 
 /// `.env` or `.env.production`.

@@ -196,7 +196,7 @@ pub fn for_mode(mode: &super::Mode) -> Option<&'static [Row]> {
         Mode::Rereview { .. } => REREVIEW,
         Mode::Blockers { .. } => BLOCKERS,
         Mode::Notice(_) => NOTICE,
-        Mode::Active(_) => ACTIVE_CONFIRM,
+        Mode::Active { .. } => ACTIVE_CONFIRM,
         Mode::EnvChoice => ENV_CHOICE,
         Mode::Operator { .. } => OPERATOR,
         Mode::Urls { .. } => URLS,

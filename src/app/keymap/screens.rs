@@ -259,6 +259,7 @@ pub const SIGNOFF_CONFIRM: &[Row] = &[
 
 /// The requests of active verification, before any is sent.
 pub const ACTIVE_CONFIRM: &[Row] = &[
+    row("↑↓", "scroll", LIST),
     row("y", "send them", &[(K::Char('y'), C::Confirm)]),
     any("any key", "cancel, nothing sent", C::Cancel),
 ];

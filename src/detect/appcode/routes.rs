@@ -24,24 +24,89 @@ pub struct ActiveRoutes {
     pub protected: Option<Route>,
 }
 
-/// Names of dependencies that authenticate the caller.
+/// Whether a dependency's name authenticates the caller, by its words
+/// (`get_current_user`, `verify_token`, `oauth2_scheme`, `require_admin`),
+/// not by substrings (`get_author_repository` does not).
+fn authenticating_name(name: &str) -> bool {
+    let words: Vec<String> = name
+        .split(['_', '.'])
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+    const GUARDED: [&str; 12] = [
+        "user",
+        "admin",
+        "login",
+        "auth",
+        "role",
+        "roles",
+        "scope",
+        "scopes",
+        "permission",
+        "permissions",
+        "superuser",
+        "staff",
+    ];
+    [
+        "auth",
+        "authenticated",
+        "authenticate",
+        "token",
+        "jwt",
+        "bearer",
+        "oauth2",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || pair("current", "user")
+        || pair("active", "user")
+        || pair("login", "required")
+        || ["require", "requires"]
+            .iter()
+            .any(|r| GUARDED.iter().any(|w| pair(r, w)))
+}
+
+/// Whether the text of parameters or decorators names an authenticating
+/// dependency: `Depends(NAME…)` or `Security(NAME…)` (FastAPI's for scopes).
 fn authenticates(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    (t.contains("depends(") || t.contains("security("))
-        && [
-            "current_user",
-            "current_active",
-            "get_user",
-            "auth",
-            "token",
-            "verify",
-            "require",
-            "oauth2",
-            "jwt",
-            "login",
-        ]
-        .iter()
-        .any(|k| t.contains(k))
+    for call in ["Depends(", "Security("] {
+        for part in text.split(call).skip(1) {
+            let name: String = part
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            if call == "Security(" || authenticating_name(&name) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Paths whose GET may act (a careless API does it): never asked with a
+/// forged admin token.
+fn acts(path: &str) -> bool {
+    const ACTIONS: [&str; 16] = [
+        "delete", "remove", "reset", "logout", "revoke", "export", "run", "trigger", "send",
+        "purge", "approve", "cancel", "execute", "sync", "import", "restart",
+    ];
+    path.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|seg| ACTIONS.contains(&seg))
+}
+
+/// Prefers a route that reads the caller's own data (`/me`, `/profile`).
+fn rank(path: &str) -> u8 {
+    let p = path.to_ascii_lowercase();
+    if p.ends_with("/me") || p.contains("/me/") || p.contains("profile") || p.ends_with("/whoami") {
+        0
+    } else if p.contains("user") || p.contains("account") {
+        1
+    } else {
+        2
+    }
 }
 
 fn signs_in(path: &str, name: &str) -> bool {
@@ -131,6 +196,11 @@ pub fn active_routes(project: &std::path::Path) -> ActiveRoutes {
             let decorators = src.text_of(node);
             let decorators = &decorators[..decorators.find("def ").unwrap_or(decorators.len())];
             let full = format!("{global}{local}{path}");
+            // Code writes the path: it goes into a request line only if
+            // it could be typed as --login-path.
+            if crate::detect::probe::active::check_path(&full).is_err() {
+                continue;
+            }
             let at = format!(
                 "{}:{}",
                 src.path
@@ -147,8 +217,12 @@ pub fn active_routes(project: &std::path::Path) -> ActiveRoutes {
                     form: params.contains("OAuth2PasswordRequestForm") || params.contains("Form("),
                 });
             } else if method == "GET"
-                && out.protected.is_none()
+                && !acts(&full)
                 && (authenticates(params) || authenticates(decorators))
+                && out
+                    .protected
+                    .as_ref()
+                    .is_none_or(|p| rank(&full) < rank(&p.path))
             {
                 out.protected = Some(Route {
                     method: method.into(),
@@ -214,5 +288,29 @@ mod tests {
             "@app.get('/items')\nasync def items():\n    return []\n",
         )]);
         assert_eq!(none, ActiveRoutes::default());
+    }
+
+    /// A dependency protects by its name's words; actions and crafted
+    /// paths are never picked; the caller's own data is preferred.
+    #[test]
+    fn only_authenticating_dependencies_and_safe_paths_are_picked() {
+        let r = routes(&[(
+            "main.py",
+            "@app.get('/articles')\nasync def a(repo=Depends(get_author_repository)):\n    ...\n@app.get('/jobs', dependencies=[Depends(require_json)])\nasync def j():\n    ...\n",
+        )]);
+        assert_eq!(r.protected, None, "{r:?}");
+        let r = routes(&[(
+            "main.py",
+            "@app.get('/admin/purge')\nasync def p(u=Depends(require_admin)):\n    ...\n@app.get('/orders')\nasync def o(u=Depends(get_current_user)):\n    ...\n@app.get('/users/me')\nasync def me(u=Security(scopes_user, scopes=['me'])):\n    ...\n",
+        )]);
+        assert_eq!(r.protected.unwrap().path, "/users/me");
+        let crafted = concat!(
+            "@app.post(\"/token HTTP/1.1\\r\\nX: y\")\n",
+            "async def login(f: OAuth2PasswordRequestForm = Depends()):\n    ...\n",
+            "@app.get('/me?\\\nX-Evil: 1', dependencies=[Depends(verify_token)])\n",
+            "async def me():\n    ...\n",
+        );
+        let r = routes(&[("main.py", crafted)]);
+        assert_eq!(r, ActiveRoutes::default(), "crafted paths are skipped");
     }
 }

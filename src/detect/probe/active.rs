@@ -43,6 +43,9 @@ pub const BURST: usize = 30;
 /// …sent within this long.
 pub const BURST_WINDOW: Duration = Duration::from_secs(5);
 
+/// Production origins the CORS check sends preflights from, at most.
+const MAX_ORIGINS: usize = 4;
+
 /// The placeholder SECRET_KEY the checklist names (section 1).
 const DEFAULT_SECRET_KEY: &str = "your-secret-key-here-change-in-production";
 
@@ -55,6 +58,8 @@ pub struct Plan {
     pub url: Url,
     pub login: Result<Route, String>,
     pub protected: Result<Route, String>,
+    /// The production origins the CORS preflights come from.
+    pub origins: Vec<String>,
 }
 
 /// The plans for the URLs the operator gave: the routes from the code,
@@ -84,6 +89,7 @@ pub fn plans(
             url: u.clone(),
             login: login.clone(),
             protected: protected.clone(),
+            origins: Vec::new(),
         })
         .collect()
 }
@@ -98,6 +104,27 @@ fn base(u: &Url) -> String {
 
 fn url_path(u: &Url) -> &str {
     if u.path().is_empty() { "/" } else { u.path() }
+}
+
+/// An absolute path for an active request: printable ASCII without
+/// spaces (it goes into a request line), at most 512 bytes.
+///
+/// # Errors
+/// What is wrong with it.
+pub fn check_path(p: &str) -> Result<(), String> {
+    if !p.starts_with('/') {
+        return Err("must start with /: the path of a route on the --url host".into());
+    }
+    if p.len() > 512 {
+        return Err(format!("is {} bytes long; 512 at most", p.len()));
+    }
+    if let Some(c) = p.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(format!(
+            "holds {}: only printable ASCII without spaces goes into a request line (percent-encode the rest)",
+            c.escape_default()
+        ));
+    }
+    Ok(())
 }
 
 /// Every request a plan sends, one line each, for the consent screen and
@@ -117,6 +144,12 @@ pub fn describe(p: &Plan, nonce: u64) -> Vec<String> {
             unknown_origin(nonce)
         ),
     ];
+    for o in p.origins.iter().take(MAX_ORIGINS) {
+        v.push(format!(
+            "verify.cors: OPTIONS {b}{} with Origin: {o}",
+            url_path(&p.url)
+        ));
+    }
     match &p.login {
         Ok(r) => v.push(format!(
             "verify.rate_limiting: up to {BURST} × POST {b}{} (from {}), a made-up user and password as {}, within {} s, stopping at the first 429",
@@ -134,8 +167,9 @@ pub fn describe(p: &Plan, nonce: u64) -> Vec<String> {
                 r.path, r.from
             ));
             v.push(format!(
-                "verify.authorization: GET {b}{} with a token signed with the checklist's default SECRET_KEY (HS256), then with an alg:none token",
-                r.path
+                "verify.authorization: GET {b}{} with a token signed with a random key, with tokens for {} signed with the checklist's default SECRET_KEY (HS256), and with alg:none tokens for the same",
+                r.path,
+                SUBJECTS.join(", ")
             ));
         }
         Err(why) => v.push(format!(
@@ -193,16 +227,25 @@ async fn send(
     .await
 }
 
-/// A JWT: header and claims as JSON, signed with HS256 under `key`, or
-/// unsigned (`alg: none`) when `key` is `None`.
-fn token(key: Option<&[u8]>, now: OffsetDateTime) -> String {
+/// A JWT for `sub`: header and claims as JSON, signed with HS256 under
+/// `key`, or unsigned (`alg: none`) when `key` is `None`.
+fn token(key: Option<&[u8]>, sub: &str, now: OffsetDateTime) -> String {
     let t = now.unix_timestamp();
     let alg = if key.is_some() { "HS256" } else { "none" };
     let header = format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#);
-    let claims = format!(
-        r#"{{"sub":"1","user_id":1,"username":"admin","email":"admin@example.com","role":"admin","is_admin":true,"scopes":["admin"],"type":"access","iat":{t},"exp":{}}}"#,
-        t + 900
-    );
+    let claims = serde_json::json!({
+        "sub": sub,
+        "user_id": 1,
+        "username": sub,
+        "email": if sub.contains('@') { sub.to_string() } else { format!("{sub}@example.com") },
+        "role": "admin",
+        "is_admin": true,
+        "scopes": ["admin"],
+        "type": "access",
+        "iat": t,
+        "exp": t + 900,
+    })
+    .to_string();
     let signing = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header),
@@ -235,6 +278,11 @@ async fn https(net: &Net, u: &Url) -> Finding {
                 "active verification (with the operator's consent)",
             )
             .await?;
+        if let Err(why) = &hs.verdict {
+            return Err(ProbeError::Setup(format!(
+                "the certificate did not verify ({why}), so nothing was sent"
+            )));
+        }
         let host_header = if port == 443 {
             host.clone()
         } else {
@@ -328,7 +376,7 @@ async fn cors(net: &Net, u: &Url, origins: &[String], nonce: u64) -> Finding {
     };
     let (random, production) = tokio::join!(
         ask(origin.clone()),
-        futures_util::future::join_all(origins.iter().take(4).cloned().map(ask)),
+        futures_util::future::join_all(origins.iter().take(MAX_ORIGINS).cloned().map(ask)),
     );
     let mut f = judge_cors(&origin, &random.1, &production, &[]);
     f.item = "verify.cors".into();
@@ -406,6 +454,20 @@ async fn rate_limiting(net: &Net, u: &Url, login: &Result<Route, String>, nonce:
                     format!("{what}: 429 at request {n} of at most {BURST}, {retry}{before}"),
                 );
             }
+            // nginx's limit_req answers 503 unless limit_req_status says
+            // otherwise: a limit, told to clients as an outage.
+            Ok(resp) if resp.status == 503 && !statuses.is_empty() && !statuses.contains(&503) => {
+                let n = statuses.len() + 1;
+                return Finding::new(
+                    id,
+                    Outcome::Warn,
+                    format!(
+                        "{what}: 503 at request {n} of at most {BURST} after {}: limited, but answered as an outage (nginx limit_req's default); clients and monitors cannot tell it from a failure",
+                        counts(&statuses)
+                    ),
+                )
+                .fix("Answer the limit with 429 (nginx: limit_req_status 429;), with Retry-After.");
+            }
             Ok(resp) if statuses.is_empty() && matches!(resp.status, 404 | 405) => {
                 return Finding::new(
                     id,
@@ -467,12 +529,53 @@ async fn rate_limiting(net: &Net, u: &Url, login: &Result<Route, String>, nonce:
     .fix("Limit the login route per client (slowapi's @limiter.limit(\"5/minute\") with Redis storage, or nginx limit_req on the location).")
 }
 
+/// Subjects the forged tokens name, one token each: a server that looks
+/// the subject up must know one of them for a forged token to get in.
+const SUBJECTS: [&str; 3] = ["1", "admin", "admin@example.com"];
+
+/// Words of a `Location` that lead to signing in.
+const SIGN_IN: [&str; 7] = [
+    "login", "signin", "sign-in", "sign_in", "auth", "sso", "session",
+];
+
+/// How the protected route answered one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// 2xx: it served the route.
+    Served,
+    /// 401, 403, or a redirect to a sign-in page.
+    Refused,
+    /// Anything else (another redirect, 404, 5xx, no answer).
+    Other,
+}
+
+fn answer(x: &Result<Response, ProbeError>, path: &str) -> Answer {
+    let Ok(r) = x else { return Answer::Other };
+    match r.status {
+        200..=299 => Answer::Served,
+        401 | 403 => Answer::Refused,
+        300..=399 => {
+            let l = r.header("location").unwrap_or("").to_ascii_lowercase();
+            let same = l
+                .trim_end_matches('/')
+                .ends_with(path.trim_end_matches('/'));
+            if !same && SIGN_IN.iter().any(|w| l.contains(w)) {
+                Answer::Refused
+            } else {
+                Answer::Other
+            }
+        }
+        _ => Answer::Other,
+    }
+}
+
 /// `verify.authentication` and `verify.authorization` on the protected route.
 async fn tokens(
     net: &Net,
     u: &Url,
     protected: &Result<Route, String>,
     now: OffsetDateTime,
+    nonce: u64,
 ) -> Vec<Finding> {
     let (authn, authz) = ("verify.authentication", "verify.authorization");
     let r = match protected {
@@ -486,42 +589,61 @@ async fn tokens(
     };
     let path = r.path.as_str();
     let bearer = |t: String| format!("Bearer {t}");
-    let default_key = bearer(token(Some(DEFAULT_SECRET_KEY.as_bytes()), now));
-    let none = bearer(token(None, now));
-    let (h_malformed, h_forged, h_none) = (
-        [("Authorization", "Bearer harden.not-a.token")],
-        [("Authorization", default_key.as_str())],
-        [("Authorization", none.as_str())],
-    );
-    let (bare, malformed, forged, unsigned) = tokio::join!(
-        send(net, u, "GET", path, &[], &[]),
-        send(net, u, "GET", path, &h_malformed, &[]),
-        send(net, u, "GET", path, &h_forged, &[]),
-        send(net, u, "GET", path, &h_none, &[]),
-    );
-    let refused = |x: &Result<Response, ProbeError>| {
-        x.as_ref()
-            .is_ok_and(|r| matches!(r.status, 401 | 403) || (300..400).contains(&r.status))
+    // A key no server has: what a refused signature looks like here.
+    let random_key = format!("harden-random-{nonce:016x}-{:016x}", nonce.rotate_left(17));
+    let control = bearer(token(Some(random_key.as_bytes()), "1", now));
+    let forged: Vec<String> = SUBJECTS
+        .iter()
+        .map(|s| bearer(token(Some(DEFAULT_SECRET_KEY.as_bytes()), s, now)))
+        .collect();
+    let unsigned: Vec<String> = SUBJECTS
+        .iter()
+        .map(|s| bearer(token(None, s, now)))
+        .collect();
+    let get = |auth: Option<String>| async move {
+        let h: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("Authorization", a)])
+            .unwrap_or_default();
+        send(net, u, "GET", path, &h, &[]).await
     };
-    let accepted =
-        |x: &Result<Response, ProbeError>| x.as_ref().is_ok_and(|r| (200..300).contains(&r.status));
+    let (bare, malformed, control, forged, unsigned) = tokio::join!(
+        get(None),
+        get(Some("Bearer harden.not-a.token".into())),
+        get(Some(control)),
+        futures_util::future::join_all(forged.into_iter().map(|t| get(Some(t)))),
+        futures_util::future::join_all(unsigned.into_iter().map(|t| get(Some(t)))),
+    );
     let from = format!("(route from {})", r.from);
-    let requests = |list: &[(&str, &Result<Response, ProbeError>)]| {
-        list.iter()
-            .map(|(what, x)| format!("{} {what}", shown("GET", path, x)))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let line = |x: &Result<Response, ProbeError>, what: &str| {
+        let to = x
+            .as_ref()
+            .ok()
+            .filter(|r| (300..400).contains(&r.status))
+            .and_then(|r| r.header("location"))
+            .map(|l| format!(" to {}", crate::util::redact::redact(l)))
+            .unwrap_or_default();
+        format!("{}{to} {what}", shown("GET", path, x))
     };
-    let a_requests = requests(&[
-        ("without a token", &bare),
-        ("with a malformed token", &malformed),
-    ]);
-    let z_requests = requests(&[
-        ("with a token signed with the default SECRET_KEY", &forged),
-        ("with an alg:none token", &unsigned),
-    ]);
-    let not_found = |x: &Result<Response, ProbeError>| x.as_ref().is_ok_and(|r| r.status == 404);
-    let authentication = if not_found(&bare) {
+    let a_requests = [
+        line(&bare, "without a token"),
+        line(&malformed, "with a malformed token"),
+    ]
+    .join(", ");
+    let mut z_lines = vec![line(&control, "with a token signed with a random key")];
+    for (s, x) in SUBJECTS.iter().zip(&forged) {
+        z_lines.push(line(
+            x,
+            &format!("with a token for {s} signed with the default SECRET_KEY"),
+        ));
+    }
+    for (s, x) in SUBJECTS.iter().zip(&unsigned) {
+        z_lines.push(line(x, &format!("with an alg:none token for {s}")));
+    }
+    let z_requests = z_lines.join(", ");
+    let (a_bare, a_malformed) = (answer(&bare, path), answer(&malformed, path));
+    let not_found = bare.as_ref().is_ok_and(|r| r.status == 404);
+    let authentication = if not_found {
         Finding::new(
             authn,
             Outcome::Unknown,
@@ -529,19 +651,39 @@ async fn tokens(
                 "{a_requests} {from}: not the protected route; give the right one with --protected-path"
             ),
         )
-    } else if accepted(&bare) || accepted(&malformed) {
+    } else if a_bare == Answer::Served || a_malformed == Answer::Served {
         Finding::new(
             authn,
             Outcome::Fail,
             format!("{a_requests} {from}: the route answers without a valid token; {CRITICAL_NOTE}"),
         )
         .fix("Make the route depend on the token check (Depends(get_current_user)) and answer 401 without a valid token.")
-    } else if refused(&bare) && refused(&malformed) {
+    } else if a_bare == Answer::Refused && a_malformed == Answer::Refused {
         Finding::new(authn, Outcome::Pass, format!("{a_requests} {from}"))
     } else {
-        Finding::new(authn, Outcome::Unknown, format!("{a_requests} {from}"))
+        Finding::new(
+            authn,
+            Outcome::Unknown,
+            format!(
+                "{a_requests} {from}: neither 401/403 nor a redirect to a sign-in page; harden follows no redirect, so give the final path with --protected-path"
+            ),
+        )
     };
-    let authorization = if not_found(&bare) || accepted(&bare) {
+    let served = |v: &[Result<Response, ProbeError>]| -> Vec<&str> {
+        SUBJECTS
+            .iter()
+            .zip(v)
+            .filter(|(_, x)| answer(x, path) == Answer::Served)
+            .map(|(s, _)| *s)
+            .collect()
+    };
+    let (by_key, by_none) = (served(&forged), served(&unsigned));
+    let all_refused = answer(&control, path) == Answer::Refused
+        && forged
+            .iter()
+            .chain(&unsigned)
+            .all(|x| answer(x, path) == Answer::Refused);
+    let authorization = if not_found || a_bare != Answer::Refused {
         Finding::new(
             authz,
             Outcome::Unknown,
@@ -549,26 +691,44 @@ async fn tokens(
                 "{z_requests} {from}: the route does not refuse a request without a token, so forged tokens prove nothing"
             ),
         )
-    } else if accepted(&forged) || accepted(&unsigned) {
-        let which: Vec<&str> = [
-            (
-                accepted(&forged),
-                "a token signed with the checklist's default SECRET_KEY",
-            ),
-            (accepted(&unsigned), "an unsigned alg:none token"),
-        ]
-        .iter()
-        .filter(|(a, _)| *a)
-        .map(|(_, w)| *w)
-        .collect();
+    } else if answer(&control, path) == Answer::Served {
         Finding::new(
             authz,
             Outcome::Fail,
-            format!("{z_requests} {from}: the server accepts {}: anyone can act as any user; {CRITICAL_NOTE}", which.join(" and ")),
+            format!("{z_requests} {from}: the server accepts a token signed with a random key: it does not check signatures; {CRITICAL_NOTE}"),
+        )
+        .fix("Decode tokens with the server's key and algorithms=[\"HS256\"]; never decode without verifying the signature.")
+    } else if !by_key.is_empty() || !by_none.is_empty() {
+        let mut which = Vec::new();
+        if !by_key.is_empty() {
+            which.push(format!(
+                "tokens signed with the checklist's default SECRET_KEY (for {})",
+                by_key.join(", ")
+            ));
+        }
+        if !by_none.is_empty() {
+            which.push(format!(
+                "unsigned alg:none tokens (for {})",
+                by_none.join(", ")
+            ));
+        }
+        Finding::new(
+            authz,
+            Outcome::Fail,
+            format!(
+                "{z_requests} {from}: the server accepts {}: anyone can act as any user; {CRITICAL_NOTE}",
+                which.join(" and ")
+            ),
         )
         .fix("Set a random SECRET_KEY (and JWT_SECRET_KEY) of at least 32 bytes, restart, and decode tokens with algorithms=[\"HS256\"] only.")
-    } else if refused(&forged) && refused(&unsigned) {
-        Finding::new(authz, Outcome::Pass, format!("{z_requests} {from}"))
+    } else if all_refused {
+        Finding::new(
+            authz,
+            Outcome::Pass,
+            format!(
+                "{z_requests} {from}; a server that looks the subject up and has none of these users refuses the same way, so env.secret_key_not_default judges the key itself"
+            ),
+        )
     } else {
         Finding::new(authz, Outcome::Unknown, format!("{z_requests} {from}"))
     };
@@ -576,18 +736,12 @@ async fn tokens(
 }
 
 /// Every active check on one URL.
-pub async fn verify(
-    net: &Net,
-    plan: &Plan,
-    origins: &[String],
-    now: OffsetDateTime,
-    nonce: u64,
-) -> Vec<Finding> {
+pub async fn verify(net: &Net, plan: &Plan, now: OffsetDateTime, nonce: u64) -> Vec<Finding> {
     let u = &plan.url;
     let (h, c, auth) = tokio::join!(
         https(net, u),
-        cors(net, u, origins, nonce),
-        tokens(net, u, &plan.protected, now),
+        cors(net, u, &plan.origins, nonce),
+        tokens(net, u, &plan.protected, now, nonce),
     );
     // The burst goes last and alone, so the other requests do not count
     // toward the limit it looks for.
@@ -604,7 +758,7 @@ mod tests {
     #[test]
     fn forged_tokens_are_well_formed() {
         let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
-        let t = token(Some(DEFAULT_SECRET_KEY.as_bytes()), now);
+        let t = token(Some(DEFAULT_SECRET_KEY.as_bytes()), "1", now);
         let parts: Vec<&str> = t.split('.').collect();
         assert_eq!(parts.len(), 3);
         let header = URL_SAFE_NO_PAD.decode(parts[0]).unwrap();
@@ -616,7 +770,7 @@ mod tests {
         mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
         mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap())
             .unwrap();
-        let none = token(None, now);
+        let none = token(None, "admin", now);
         assert!(none.ends_with('.'), "{none}");
         assert_eq!(
             URL_SAFE_NO_PAD

@@ -48,98 +48,148 @@ pub fn ufw(text: &str) -> Filter {
     }
 }
 
-/// `nft -j list ruleset`: the chains hooked at input, their policy and
-/// whether their last rule drops or rejects.
+/// A rule that decides every packet that reaches it: its expressions
+/// are only a verdict, with at most a counter or log beside it.
+fn unconditional(expr: &[serde_json::Value], verdicts: &[&str]) -> bool {
+    let mut verdict = false;
+    for e in expr {
+        let Some(o) = e.as_object() else { return false };
+        if o.keys().any(|k| verdicts.contains(&k.as_str())) {
+            verdict = true;
+        } else if !o
+            .keys()
+            .all(|k| matches!(k.as_str(), "counter" | "log" | "limit"))
+        {
+            return false;
+        }
+    }
+    verdict
+}
+
+/// An input chain: (family, table, name), policy drop, its last rule
+/// drops, a rule accepts everything before that.
+type Chain = ((String, String, String), bool, bool, bool);
+
+/// `nft -j list ruleset`: the filter chains hooked at input of the ip,
+/// ip6 and inet families (bridge, arp and netdev do not guard the host's
+/// own sockets) in tables that are not dormant; whether each denies by
+/// default (policy drop, or an unconditional drop or reject as its last
+/// rule) and does not accept everything before that; and whether IPv4
+/// and IPv6 are both covered.
 pub fn nft(json: &str) -> Result<Filter, String> {
     let v: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("nft printed no JSON: {e}"))?;
     let items = v["nftables"]
         .as_array()
         .ok_or("nft's JSON has no nftables list")?;
-    let mut chains: Vec<(String, String, String)> = Vec::new();
-    let mut last_verdict: std::collections::HashMap<(String, String, String), String> =
-        Default::default();
+    let s = |x: &serde_json::Value| x.as_str().unwrap_or("").to_string();
+    let dormant: Vec<(String, String)> = items
+        .iter()
+        .filter_map(|it| it.get("table"))
+        .filter(|t| {
+            t["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "dormant"))
+                || t["flags"] == "dormant"
+        })
+        .map(|t| (s(&t["family"]), s(&t["name"])))
+        .collect();
+    let mut chains: Vec<Chain> = Vec::new();
     let mut rules = 0usize;
     for it in items {
         if let Some(c) = it.get("chain") {
-            if c["hook"] == "input" && c["type"] == "filter" {
+            let family = s(&c["family"]);
+            if c["hook"] == "input"
+                && c["type"] == "filter"
+                && matches!(family.as_str(), "ip" | "ip6" | "inet")
+                && !dormant.contains(&(family.clone(), s(&c["table"])))
+            {
                 chains.push((
-                    c["family"].as_str().unwrap_or("").to_string(),
-                    c["table"].as_str().unwrap_or("").to_string(),
-                    c["name"].as_str().unwrap_or("").to_string(),
+                    (family, s(&c["table"]), s(&c["name"])),
+                    c["policy"] == "drop",
+                    false,
+                    false,
                 ));
-                last_verdict.insert(
-                    (
-                        c["family"].as_str().unwrap_or("").to_string(),
-                        c["table"].as_str().unwrap_or("").to_string(),
-                        c["name"].as_str().unwrap_or("").to_string(),
-                    ),
-                    format!("policy:{}", c["policy"].as_str().unwrap_or("accept")),
-                );
             }
         } else if let Some(r) = it.get("rule") {
             rules += 1;
-            let key = (
-                r["family"].as_str().unwrap_or("").to_string(),
-                r["table"].as_str().unwrap_or("").to_string(),
-                r["chain"].as_str().unwrap_or("").to_string(),
-            );
-            if let Some(slot) = last_verdict.get_mut(&key) {
-                let policy = slot.split(';').next().unwrap_or("").to_string();
+            let key = (s(&r["family"]), s(&r["table"]), s(&r["chain"]));
+            if let Some(ch) = chains.iter_mut().find(|c| c.0 == key) {
                 let expr = r["expr"].as_array().cloned().unwrap_or_default();
-                let drops = expr
-                    .iter()
-                    .any(|e| e.get("drop").is_some() || e.get("reject").is_some())
-                    && expr.len() <= 2;
-                *slot = format!("{policy};last:{}", if drops { "drop" } else { "other" });
+                if !ch.2 && unconditional(&expr, &["accept"]) {
+                    ch.3 = true;
+                }
+                ch.2 = unconditional(&expr, &["drop", "reject"]);
             }
         }
     }
     if chains.is_empty() {
         return Ok(Filter::Nothing(format!(
-            "nftables has no input filter chain ({rules} rule(s) elsewhere)"
+            "nftables has no input filter chain for ip, ip6 or inet ({rules} rule(s) elsewhere)"
         )));
     }
-    let mut deny = Vec::new();
-    let mut open = Vec::new();
-    for key in &chains {
-        let state = last_verdict.get(key).cloned().unwrap_or_default();
-        let name = format!("{} {} {}", key.0, key.1, key.2);
-        if state.starts_with("policy:drop") {
-            deny.push(format!("{name} (policy drop)"));
-        } else if state.ends_with("last:drop") {
-            deny.push(format!("{name} (ends with a drop rule)"));
+    let denies = |c: &Chain| (c.1 || c.2) && !c.3;
+    let name = |c: &Chain| {
+        let how = if c.3 {
+            "accepts everything in a rule"
+        } else if c.1 {
+            "policy drop"
+        } else if c.2 {
+            "ends with a drop rule"
         } else {
-            open.push(format!("{name} (policy accept)"));
-        }
-    }
-    // Every input chain sees each packet: one that denies by default is
-    // enough, as long as none is meant to be the filter and accepts.
-    Ok(if deny.is_empty() {
-        Filter::Open(format!(
-            "nftables input chains accept by default: {}",
-            open.join(", ")
-        ))
-    } else {
+            "policy accept"
+        };
+        format!("{} {} {} ({how})", c.0.0, c.0.1, c.0.2)
+    };
+    let covered = |fam: &str| {
+        chains
+            .iter()
+            .any(|c| denies(c) && (c.0.0 == "inet" || c.0.0 == fam))
+    };
+    let listed: Vec<String> = chains.iter().map(name).collect();
+    // Every input chain sees each packet: any that accepts everything
+    // leaves that family open; one that denies closes it.
+    let open: Vec<String> = chains.iter().filter(|c| c.3).map(name).collect();
+    Ok(if !open.is_empty() {
+        Filter::Open(format!("nftables: {}", open.join(", ")))
+    } else if covered("ip") && covered("ip6") {
         Filter::DefaultDeny(format!(
             "nftables: {}; {rules} rule(s) in all",
-            deny.join(", ")
+            listed.join(", ")
+        ))
+    } else if covered("ip") || covered("ip6") {
+        Filter::Open(format!(
+            "nftables denies only {} by default: {}; the other family reaches every port",
+            if covered("ip") { "IPv4" } else { "IPv6" },
+            listed.join(", ")
+        ))
+    } else {
+        Filter::Open(format!(
+            "nftables input chains accept by default: {}",
+            listed.join(", ")
         ))
     })
 }
 
-/// `iptables -S INPUT`.
+/// `iptables -S INPUT` (or `ip6tables -S INPUT`).
 pub fn iptables(text: &str) -> Filter {
     let policy = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("-P INPUT "))
         .unwrap_or("")
         .trim();
-    let rules: Vec<&str> = text.lines().filter(|l| l.starts_with("-A INPUT")).collect();
-    let last_drops = rules.last().is_some_and(|l| {
-        l.trim() == "-A INPUT -j DROP" || l.trim().starts_with("-A INPUT -j REJECT")
-    });
-    if policy == "DROP" || policy == "REJECT" {
+    let rules: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("-A INPUT"))
+        .collect();
+    let accepts_all = rules.contains(&"-A INPUT -j ACCEPT");
+    let last_drops = rules
+        .last()
+        .is_some_and(|l| *l == "-A INPUT -j DROP" || l.starts_with("-A INPUT -j REJECT"));
+    if accepts_all {
+        Filter::Open("iptables INPUT has a rule accepting everything (-A INPUT -j ACCEPT)".into())
+    } else if policy == "DROP" || policy == "REJECT" {
         Filter::DefaultDeny(format!(
             "iptables INPUT policy {policy}; {} rule(s)",
             rules.len()
@@ -159,9 +209,19 @@ pub fn iptables(text: &str) -> Filter {
     }
 }
 
-/// Runs a listing tool found on PATH; `Err` says why it told nothing.
+/// Where the listing tools are looked for: the system's own folders
+/// only, never PATH (as root, a PATH entry of `.` or a folder the
+/// project controls would run its program).
+const SYSTEM_DIRS: [&str; 4] = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+/// Runs a listing tool from the system's folders; `Err` says why it told
+/// nothing.
 fn list(tool: &str, args: &[&str]) -> Result<String, String> {
-    let path = which::which(tool).map_err(|_| format!("{tool} is not installed"))?;
+    let path = SYSTEM_DIRS
+        .iter()
+        .map(|d| std::path::Path::new(d).join(tool))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("{tool} is not installed"))?;
     let mut c = Command::new(path);
     c.args(args).env("LC_ALL", "C");
     let out = crate::detect::proc::run(c, Duration::from_secs(5))
@@ -187,7 +247,9 @@ pub fn detect() -> Finding {
         ("ufw", vec!["status", "verbose"]),
         ("nft", vec!["-j", "list", "ruleset"]),
         ("iptables", vec!["-S", "INPUT"]),
+        ("ip6tables", vec!["-S", "INPUT"]),
     ];
+    let mut v4: Option<Filter> = None;
     for (tool, args) in asked {
         let text = match list(tool, &args) {
             Ok(t) => t,
@@ -207,6 +269,21 @@ pub fn detect() -> Finding {
             },
             _ => iptables(&text),
         };
+        // iptables guards IPv4 only: its verdict waits for ip6tables'.
+        if tool == "iptables" {
+            v4 = Some(filter);
+            continue;
+        }
+        let filter = match (tool, v4.take(), filter) {
+            ("ip6tables", Some(Filter::DefaultDeny(a)), Filter::DefaultDeny(b)) => {
+                Filter::DefaultDeny(format!("{a}; ip6{b}"))
+            }
+            ("ip6tables", Some(Filter::DefaultDeny(a)), _) => Filter::Open(format!(
+                "{a}, but ip6tables INPUT does not deny by default: IPv6 reaches every port"
+            )),
+            ("ip6tables", Some(other), _) => other,
+            (_, _, f) => f,
+        };
         match filter {
             Filter::DefaultDeny(how) => {
                 return Finding::new(ID, Outcome::Pass, format!("{how}; {CLOUD}"));
@@ -214,6 +291,17 @@ pub fn detect() -> Finding {
             Filter::Open(how) => open = open.or(Some(how)),
             Filter::Nothing(how) => notes.push(how),
         }
+    }
+    // iptables without ip6tables to ask.
+    match v4 {
+        Some(Filter::DefaultDeny(a)) => {
+            open = open.or(Some(format!(
+                "{a}, but IPv6 could not be read (no ip6tables)"
+            )));
+        }
+        Some(Filter::Open(how)) => open = open.or(Some(how)),
+        Some(Filter::Nothing(how)) => notes.push(how),
+        None => {}
     }
     if let Some(how) = open {
         return Finding::new(ID, Outcome::Fail, format!("{how}; {CLOUD}"))
@@ -273,6 +361,10 @@ mod tests {
             Filter::Open(_)
         ));
         assert!(matches!(iptables("-P INPUT ACCEPT\n"), Filter::Nothing(_)));
+        assert!(matches!(
+            iptables("-P INPUT DROP\n-A INPUT -j ACCEPT\n"),
+            Filter::Open(_)
+        ));
     }
 
     #[test]
@@ -296,6 +388,43 @@ mod tests {
             nft(r#"{"nftables":[{"metainfo":{}}]}"#),
             Ok(Filter::Nothing(_))
         ));
+        // IPv4 alone, a dormant table, a bridge chain, a conditional final
+        // drop, an accept-all rule before the drop: none is default deny.
+        let ip_only = deny.replace(r#""family":"inet""#, r#""family":"ip""#);
+        assert!(
+            matches!(nft(&ip_only), Ok(Filter::Open(s)) if s.contains("only IPv4")),
+            "{:?}",
+            nft(&ip_only)
+        );
+        let dormant = deny.replace(
+            r#"{"table":{"family":"inet","name":"filter"}}"#,
+            r#"{"table":{"family":"inet","name":"filter","flags":["dormant"]}}"#,
+        );
+        assert!(
+            matches!(nft(&dormant), Ok(Filter::Nothing(_))),
+            "{:?}",
+            nft(&dormant)
+        );
+        let bridge = deny.replace(r#""family":"inet""#, r#""family":"bridge""#);
+        assert!(matches!(nft(&bridge), Ok(Filter::Nothing(_))));
+        let port_drop = accept.replace(
+            r#"{"accept":null}]}}]}"#,
+            r#"{"accept":null}]}},{"rule":{"family":"inet","table":"filter","chain":"input","expr":[{"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":23}},{"drop":null}]}}]}"#,
+        );
+        assert!(
+            matches!(nft(&port_drop), Ok(Filter::Open(_))),
+            "{:?}",
+            nft(&port_drop)
+        );
+        let accept_all = deny.replace(
+            r#"{"accept":null}]}}]}"#,
+            r#"{"accept":null}]}},{"rule":{"family":"inet","table":"filter","chain":"input","expr":[{"counter":{"packets":0,"bytes":0}},{"accept":null}]}}]}"#,
+        );
+        assert!(
+            matches!(nft(&accept_all), Ok(Filter::Open(s)) if s.contains("accepts everything")),
+            "{:?}",
+            nft(&accept_all)
+        );
         assert!(nft("not json").is_err());
     }
 }

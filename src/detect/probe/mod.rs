@@ -93,8 +93,13 @@ fn targets(inputs: &Inputs) -> Targets {
 /// ALLOWED_HOSTS are front ends, not the API: they are what the CORS
 /// probes send as `Origin`, never a host harden dials on its own.
 pub fn web_targets(inputs: &Inputs) -> Vec<Url> {
+    https_urls(&inputs.urls)
+}
+
+/// The https URLs of a list, one per host and port.
+fn https_urls(list: &[String]) -> Vec<Url> {
     let mut out: Vec<Url> = Vec::new();
-    for u in &inputs.urls {
+    for u in list {
         if let Ok(u) = Url::parse(u)
             && u.scheme() == "https"
             && !out.iter().any(|o| {
@@ -307,7 +312,7 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
             Ok(_) => all(d, Outcome::Skipped, "DATABASE_URL is not PostgreSQL"),
             Err(why) => all(d, Outcome::Skipped, why),
         },
-        Detector::Active => Box::pin(active_findings(inputs, &net, &t.origins)).await,
+        Detector::Active => Box::pin(active_findings(inputs, &net)).await,
         _ => {
             let urls = web_targets(inputs);
             if urls.is_empty() {
@@ -339,27 +344,41 @@ async fn detect_live(d: Detector, inputs: &Inputs) -> Report {
 
 /// The active plans for the URLs the operator gave: routes from the code
 /// (parsed off the event loop) unless the flags give them.
+///
+/// Only the URLs consented to for active requests are aimed at
+/// (`inputs.active_urls`: `--url` for `check`; the URLs the wizard listed).
 pub async fn active_plans(inputs: &Inputs) -> Vec<active::Plan> {
-    let urls = web_targets(inputs);
+    let urls = https_urls(&inputs.active_urls);
     if urls.is_empty() {
         return Vec::new();
     }
-    let project = inputs.project.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        crate::detect::appcode::routes::active_routes(&project)
+    let owned = inputs.clone();
+    let (found, origins) = tokio::task::spawn_blocking(move || {
+        (
+            crate::detect::appcode::routes::active_routes(&owned.project),
+            targets(&owned).origins,
+        )
     })
     .await
     .unwrap_or_default();
-    active::plans(
+    let mut plans = active::plans(
         &urls,
         &found,
         inputs.login_path.as_deref(),
         inputs.protected_path.as_deref(),
-    )
+    );
+    for p in &mut plans {
+        p.origins.clone_from(&origins);
+    }
+    plans
 }
 
-async fn active_findings(inputs: &Inputs, net: &Net, origins: &[String]) -> Vec<Finding> {
-    let plans = active_plans(inputs).await;
+async fn active_findings(inputs: &Inputs, net: &Net) -> Vec<Finding> {
+    // The plan the operator saw and confirmed, when the wizard gave it.
+    let plans = match &inputs.active_plans {
+        Some(p) => p.clone(),
+        None => active_plans(inputs).await,
+    };
     if plans.is_empty() {
         return all(
             Detector::Active,
@@ -372,7 +391,7 @@ async fn active_findings(inputs: &Inputs, net: &Net, origins: &[String]) -> Vec<
     let mut results = Vec::new();
     for (i, p) in plans.iter().enumerate() {
         let nonce = inputs.nonce.wrapping_add(i as u64);
-        results.push(active::verify(net, p, origins, inputs.now, nonce).await);
+        results.push(active::verify(net, p, inputs.now, nonce).await);
     }
     merge_items(active::ITEMS, &urls, results)
 }

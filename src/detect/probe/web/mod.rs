@@ -13,6 +13,7 @@ mod cors;
 mod csp;
 mod exposure;
 mod headers;
+mod ocsp;
 mod tls;
 mod wellknown;
 
@@ -329,9 +330,16 @@ async fn no_session(net: &Net, host: &str, port: u16, e: &ProbeError, nonce: u64
                     // This client's handshake failed (a DHE-only server,
                     // say), but the server speaks TLS 1.2 with a modern suite.
                     Some(m) => {
+                        // Only if every old version's hello was answered:
+                        // one that went unanswered proves nothing.
+                        let unanswered = s.versions.iter().any(|(_, a)| a.is_err());
                         return Finding::new(
                             id,
-                            Outcome::Pass,
+                            if unanswered {
+                                Outcome::Unknown
+                            } else {
+                                Outcome::Pass
+                            },
                             format!("{e}; yet the raw hellos find {m}; {}", s.refusals()),
                         );
                     }

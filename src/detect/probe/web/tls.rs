@@ -198,7 +198,11 @@ fn chain_order(h: &Handshake) -> Result<(), String> {
 
 /// OCSP must-staple, stapling, Certificate Transparency and the chain's
 /// order, for evidence, with the worst of them as a verdict.
-fn certificate_notes(h: &Handshake, leaf: Option<&CertInfo>) -> (Vec<String>, Option<Finding>) {
+fn certificate_notes(
+    h: &Handshake,
+    leaf: Option<&CertInfo>,
+    now: OffsetDateTime,
+) -> (Vec<String>, Option<Finding>) {
     let id = "tls.cert_valid";
     let mut notes = Vec::new();
     let mut worst = None;
@@ -212,17 +216,52 @@ fn certificate_notes(h: &Handshake, leaf: Option<&CertInfo>) -> (Vec<String>, Op
     let Some(leaf) = leaf else {
         return (notes, None);
     };
+    use super::ocsp::Stapled;
+    let said = stapled.then(|| super::ocsp::read(&h.ocsp));
+    let what = match &said {
+        None => String::new(),
+        Some(None) => ", which could not be read".into(),
+        Some(Some(Stapled::Good { next_update })) => format!(
+            ", saying good{} (its signature is not checked)",
+            next_update.map_or(String::new(), |n| format!(" until {}", ymd(n)))
+        ),
+        Some(Some(Stapled::Revoked)) => ", saying REVOKED".into(),
+        Some(Some(Stapled::Unknown)) => {
+            ", saying the responder does not know the certificate".into()
+        }
+        Some(Some(Stapled::NotSuccessful(n))) => format!(", an error response (status {n})"),
+    };
     notes.push(match (leaf.must_staple, stapled) {
         (true, true) => format!(
-            "must-staple, and an OCSP response of {} bytes stapled",
+            "must-staple, and an OCSP response of {} bytes stapled{what}",
             h.ocsp.len()
         ),
         (true, false) => {
             "must-staple (TLS Feature status_request), but no OCSP response stapled".into()
         }
-        (false, true) => format!("OCSP response of {} bytes stapled", h.ocsp.len()),
+        (false, true) => format!("OCSP response of {} bytes stapled{what}", h.ocsp.len()),
         (false, false) => "no OCSP response stapled".into(),
     });
+    let staple_problem = match &said {
+        Some(Some(Stapled::Revoked)) => Some((
+            Outcome::Fail,
+            "the stapled OCSP response says the certificate is revoked".to_string(),
+        )),
+        Some(Some(Stapled::Good {
+            next_update: Some(n),
+        })) if *n < now => Some((
+            Outcome::Warn,
+            format!(
+                "the stapled OCSP response is stale (next update {}): clients that check it refuse the connection",
+                ymd(*n)
+            ),
+        )),
+        Some(Some(Stapled::Good { .. })) | None => None,
+        Some(_) => Some((
+            Outcome::Warn,
+            format!("the stapled OCSP response does not vouch for the certificate{what}"),
+        )),
+    };
     notes.push(match (h.public, leaf.scts) {
         (true, 0) => "publicly trusted, and no SCT in the certificate".into(),
         (true, n) => format!("publicly trusted, {n} SCT(s) in the certificate"),
@@ -230,7 +269,12 @@ fn certificate_notes(h: &Handshake, leaf: Option<&CertInfo>) -> (Vec<String>, Op
             "not publicly trusted, so Certificate Transparency does not apply ({n} SCT(s) in the certificate)"
         ),
     });
-    if leaf.must_staple && !stapled {
+    if let Some((outcome, why)) = staple_problem {
+        worst = Some(
+            Finding::new(id, outcome, why)
+                .fix("Staple a fresh response for a valid certificate (nginx: ssl_stapling on; ssl_stapling_verify on; with a resolver), and replace a revoked certificate now."),
+        );
+    } else if leaf.must_staple && !stapled {
         worst = Some(
             Finding::new(id, Outcome::Fail, "the certificate demands OCSP stapling (must-staple), but the server staples no OCSP response: Firefox refuses the connection")
                 .fix("Turn stapling on (nginx: ssl_stapling on; ssl_stapling_verify on; with a resolver, or ssl_stapling_file), or reissue the certificate without must-staple."),
@@ -251,9 +295,14 @@ fn certificate_notes(h: &Handshake, leaf: Option<&CertInfo>) -> (Vec<String>, Op
 
 /// `tls.cert_valid`: the verifier's verdict, the key and signature
 /// strengths, the chain as sent, must-staple, CT and the chain's order.
-fn judge_chain(h: &Handshake, info: Option<&CertInfo>, facts: &str) -> Finding {
+fn judge_chain(
+    h: &Handshake,
+    info: Option<&CertInfo>,
+    facts: &str,
+    now: OffsetDateTime,
+) -> Finding {
     let mut f = judge_verdict(h, info, facts);
-    let (notes, worst) = certificate_notes(h, info);
+    let (notes, worst) = certificate_notes(h, info, now);
     if let Some(w) = worst
         && matches!(
             (f.outcome, w.outcome),
@@ -342,7 +391,7 @@ pub fn judge_tls(h: &Handshake, now: OffsetDateTime) -> Vec<Finding> {
             )
         },
     );
-    out.push(judge_chain(h, info.as_ref(), &facts));
+    out.push(judge_chain(h, info.as_ref(), &facts, now));
     out.push(match &info {
         None => Finding::new(
             "tls.cert_expiry",
@@ -420,13 +469,13 @@ mod tests {
     fn certificate_transparency_applies_to_public_certificates_only() {
         let h = handshake(true);
         let info = cert_info(&h.chain[0]).unwrap();
-        let (notes, worst) = certificate_notes(&h, Some(&info));
+        let (notes, worst) = certificate_notes(&h, Some(&info), OffsetDateTime::now_utc());
         let w = worst.expect("a warning");
         assert_eq!(w.outcome, Outcome::Warn);
         assert!(w.evidence.contains("no SCT"), "{}", w.evidence);
         assert!(notes.contains(&"publicly trusted, and no SCT in the certificate".to_string()));
         let h = handshake(false);
-        let (notes, worst) = certificate_notes(&h, Some(&info));
+        let (notes, worst) = certificate_notes(&h, Some(&info), OffsetDateTime::now_utc());
         assert!(worst.is_none());
         assert!(
             notes.iter().any(|n| n.starts_with("not publicly trusted")),
