@@ -430,6 +430,26 @@ async fn redirects_503_limits_and_state_urls() {
         "{e}"
     );
 
+    // A web app's redirects: to /login?next=… is a refusal; a forged
+    // token sent elsewhere (not where a random-key token goes) is no pass.
+    let app = App::start(
+        &certs,
+        &["--redirect-login", "--default-key", "--limit", "5"],
+    );
+    let f = verify(&app, &certs).await;
+    let (o, e) = &f["verify.authentication"];
+    assert_eq!(*o, Outcome::Pass, "{e}");
+    let (o, e) = &f["verify.authorization"];
+    assert_eq!(*o, Outcome::Unknown, "{e}");
+    assert!(
+        e.contains("→ 303 to /account/sessions/current with a token for 1 signed with the default SECRET_KEY"),
+        "{e}"
+    );
+    assert!(
+        e.contains("answered otherwise than a token signed with a random key"),
+        "{e}"
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.toml");
     let v1 = std::fs::read_to_string(

@@ -22,7 +22,31 @@ pub fn run(cmd: Command, deadline: Duration) -> io::Result<Output> {
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> io::Result<Output> {
+pub fn run_fed(cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> io::Result<Output> {
+    run_inner(cmd, input, deadline, false)
+}
+
+/// As [`run`], in a process group of its own that is killed whole at
+/// the deadline, so that nothing it started outlives it. (Not for tools
+/// the operator may want to stop with Ctrl-C: the terminal's signal does
+/// not reach another group.)
+///
+/// # Errors
+/// As [`run`].
+pub fn run_grouped(cmd: Command, deadline: Duration) -> io::Result<Output> {
+    run_inner(cmd, None, deadline, true)
+}
+
+fn run_inner(
+    mut cmd: Command,
+    input: Option<Vec<u8>>,
+    deadline: Duration,
+    grouped: bool,
+) -> io::Result<Output> {
+    use std::os::unix::process::CommandExt;
+    if grouped {
+        cmd.process_group(0);
+    }
     let mut child = cmd
         .stdin(if input.is_some() {
             Stdio::piped()
@@ -75,6 +99,9 @@ pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> 
             break st;
         }
         if start.elapsed() > deadline {
+            if grouped {
+                kill_group(child.id());
+            }
             let _ = child.kill();
             let _ = child.wait();
             return Err(io::Error::new(
@@ -88,6 +115,9 @@ pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> 
     // child exits: the readers get what is left of the deadline, no more.
     while !(out.is_finished() && err.is_finished()) {
         if start.elapsed() > deadline {
+            if grouped {
+                kill_group(child.id());
+            }
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
                 format!(
@@ -103,6 +133,16 @@ pub fn run_fed(mut cmd: Command, input: Option<Vec<u8>>, deadline: Duration) -> 
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
     })
+}
+
+/// Ends every process of the group a child leads.
+fn kill_group(id: u32) {
+    if let Some(pid) = i32::try_from(id)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
 }
 
 #[cfg(test)]
@@ -127,10 +167,25 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
         assert!(t.elapsed() < Duration::from_secs(5));
         // The child exits at once; what it started keeps stdout open.
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
         let mut c = Command::new("sh");
-        c.args(["-c", "sleep 5 & echo started"]);
-        let e = run(c, Duration::from_millis(300)).unwrap_err();
+        c.args([
+            "-c",
+            "sleep 5 & echo $! > \"$0\"",
+            pidfile.to_str().unwrap(),
+        ]);
+        let e = run_grouped(c, Duration::from_millis(300)).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
         assert!(e.to_string().contains("output stayed open"), "{e}");
+        // And what it started was killed with its group.
+        let pid = std::fs::read_to_string(&pidfile).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+        assert!(
+            stat.is_empty() || stat.contains(") Z "),
+            "still running: {stat}"
+        );
     }
 }

@@ -72,11 +72,24 @@ pub(super) fn active(
 ) {
     let width = 100.min(body.width.saturating_sub(2));
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    let text: Vec<Line> = lines.iter().map(|l| Line::raw(format!("• {l}"))).collect();
-    let rows: usize = lines
-        .iter()
-        .map(|l| (l.width() + 2).div_ceil(inner_w).max(1))
-        .sum();
+    // Cut here, by display width, so that the rows counted are the rows
+    // drawn (a word-wrapping paragraph would hide the last ones).
+    let mut text: Vec<Line> = Vec::new();
+    for l in lines {
+        let mut row = String::new();
+        let mut used = 0;
+        for c in format!("• {l}").chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > inner_w {
+                text.push(Line::raw(std::mem::take(&mut row)));
+                used = 0;
+            }
+            row.push(c);
+            used += w;
+        }
+        text.push(Line::raw(row));
+    }
+    let rows = text.len();
     let area = popup(body, width, (rows as u16 + 6).min(body.height));
     frame.render_widget(Clear, area);
     let list_h = area.height.saturating_sub(6);
@@ -85,10 +98,10 @@ pub(super) fn active(
     let scroll = scroll.min(max);
     let title = if max > 0 {
         format!(
-            " Active verification: send these requests? (rows {}-{} of {rows}{}) ",
+            " Send these requests? rows {}-{} of {rows}{} ",
             scroll + 1,
             (scroll + list_h).min(rows as u16),
-            if scroll < max { ", ↓ for more" } else { "" }
+            if scroll < max { ", ↓ more" } else { "" }
         )
     } else {
         " Active verification: send these requests? ".to_string()
@@ -107,12 +120,7 @@ pub(super) fn active(
         Paragraph::new("These requests go to the production URLs you gave, and nowhere else:"),
         head,
     );
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        list,
-    );
+    frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), list);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" y ", theme.key),

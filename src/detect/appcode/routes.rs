@@ -22,6 +22,8 @@ pub struct Route {
 pub struct ActiveRoutes {
     pub login: Option<Route>,
     pub protected: Option<Route>,
+    /// Why routes of the code were passed over, if some were.
+    pub note: Option<String>,
 }
 
 /// Whether a dependency's name authenticates the caller, by its words
@@ -33,6 +35,10 @@ fn authenticating_name(name: &str) -> bool {
         .map(str::to_ascii_lowercase)
         .collect();
     let has = |w: &str| words.iter().any(|x| x == w);
+    // Optional authentication lets anyone in; a CSRF check is no login.
+    if has("optional") || has("csrf") {
+        return false;
+    }
     let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
     const GUARDED: [&str; 12] = [
         "user",
@@ -86,21 +92,62 @@ fn authenticates(text: &str) -> bool {
 }
 
 /// Paths whose GET may act (a careless API does it): never asked with a
-/// forged admin token.
+/// forged admin token. Segments are split at punctuation and camelCase.
 fn acts(path: &str) -> bool {
-    const ACTIONS: [&str; 16] = [
-        "delete", "remove", "reset", "logout", "revoke", "export", "run", "trigger", "send",
-        "purge", "approve", "cancel", "execute", "sync", "import", "restart",
+    const ACTIONS: [&str; 34] = [
+        "delete",
+        "remove",
+        "reset",
+        "logout",
+        "revoke",
+        "export",
+        "run",
+        "trigger",
+        "send",
+        "purge",
+        "approve",
+        "cancel",
+        "execute",
+        "sync",
+        "import",
+        "restart",
+        "deactivate",
+        "activate",
+        "wipe",
+        "disable",
+        "enable",
+        "ban",
+        "unban",
+        "archive",
+        "clear",
+        "flush",
+        "rotate",
+        "generate",
+        "create",
+        "update",
+        "stop",
+        "start",
+        "lock",
+        "unlock",
     ];
-    path.to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|seg| ACTIONS.contains(&seg))
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in path.chars() {
+        if (!c.is_ascii_alphanumeric() || c.is_ascii_uppercase()) && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        if c.is_ascii_alphanumeric() {
+            cur.push(c.to_ascii_lowercase());
+        }
+    }
+    words.push(cur);
+    words.iter().any(|w| ACTIONS.contains(&w.as_str()))
 }
 
 /// Prefers a route that reads the caller's own data (`/me`, `/profile`).
 fn rank(path: &str) -> u8 {
     let p = path.to_ascii_lowercase();
-    if p.ends_with("/me") || p.contains("/me/") || p.contains("profile") || p.ends_with("/whoami") {
+    if p.ends_with("/me") || p.ends_with("/profile") || p.ends_with("/whoami") {
         0
     } else if p.contains("user") || p.contains("account") {
         1
@@ -128,29 +175,44 @@ fn signs_in(path: &str, name: &str) -> bool {
 
 /// The first string argument of a call's `prefix=` in `text`
 /// (`APIRouter(prefix="/auth")`, `include_router(r, prefix="/api/v1")`).
-fn prefixes(text: &str, call: &str) -> Vec<String> {
+fn prefixes(text: &str, call: &str) -> Vec<Option<String>> {
     let mut out = Vec::new();
     for part in text.split(call).skip(1) {
-        let head: String = part.chars().take(400).collect();
-        let Some(close) = head.find(')') else {
-            continue;
-        };
-        let args = &head[..close];
-        if let Some(i) = args.find("prefix") {
-            let rest = args[i + "prefix".len()..].trim_start();
-            if let Some(rest) = rest.strip_prefix('=')
-                && let Some(q) = rest
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .filter(|c| *c == '"' || *c == '\'')
-            {
-                let v = rest.trim_start()[1..].split(q).next().unwrap_or("");
-                if v.starts_with('/') && !v.contains(['{', ' ']) {
-                    out.push(v.trim_end_matches('/').to_string());
+        // The call's arguments: up to its closing parenthesis.
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in part.char_indices().take(2000) {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => {
+                    end = Some(i);
+                    break;
                 }
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
             }
         }
+        let Some(end) = end else {
+            out.push(None);
+            continue;
+        };
+        let args = &part[..end];
+        let Some(i) = args.find("prefix") else {
+            out.push(Some(String::new()));
+            continue;
+        };
+        let rest = args[i + "prefix".len()..].trim_start();
+        let literal = rest.strip_prefix('=').and_then(|r| {
+            let r = r.trim_start();
+            let q = r.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let v = r[1..].split(q).next()?;
+            (v.is_empty() || v.starts_with('/')).then(|| v.trim_end_matches('/').to_string())
+        });
+        // A prefix harden cannot read (a variable, a path it would not
+        // send) makes the routes under it unknown, never guessed.
+        out.push(
+            literal.filter(|v| v.is_empty() || crate::detect::probe::active::check_path(v).is_ok()),
+        );
     }
     out
 }
@@ -163,24 +225,45 @@ pub fn active_routes(project: &std::path::Path) -> ActiveRoutes {
         t.contains(".post(") || t.contains(".get(")
     });
     let index = Index::new(&sources);
-    let include: Vec<String> = sources
+    let include: Vec<Option<String>> = sources
         .files
         .iter()
         .flat_map(|s| prefixes(&s.text, "include_router("))
         .collect();
-    let global = match include.first() {
-        Some(p) if include.iter().all(|x| x == p) => p.clone(),
-        _ => String::new(),
-    };
     let mut out = ActiveRoutes::default();
+    // One prefix for every router, read: else where a route is mounted
+    // is not known, and no route is aimed at.
+    let global = match include.first() {
+        None => String::new(),
+        Some(Some(p)) if include.iter().all(|x| x.as_ref() == Some(p)) => p.clone(),
+        Some(_) => {
+            out.note = Some(
+                "the routers are mounted (include_router) under prefixes harden cannot read, or that differ"
+                    .into(),
+            );
+            return out;
+        }
+    };
     for f in &index.files {
         let src = f.src;
         let own = prefixes(&src.text, "APIRouter(");
-        let local = if own.len() == 1 {
-            own[0].clone()
-        } else {
-            String::new()
+        let local = match own.as_slice() {
+            [] => String::new(),
+            [Some(p)] => p.clone(),
+            _ => {
+                out.note.get_or_insert_with(|| {
+                    format!(
+                        "{} has a router prefix harden cannot read",
+                        src.path
+                            .strip_prefix(project)
+                            .unwrap_or(&src.path)
+                            .display()
+                    )
+                });
+                continue;
+            }
         };
+
         for &node in &f.decorated {
             let Some((def, route)) = api::route_of(src, node) else {
                 continue;
@@ -312,5 +395,42 @@ mod tests {
         );
         let r = routes(&[("main.py", crafted)]);
         assert_eq!(r, ActiveRoutes::default(), "crafted paths are skipped");
+    }
+
+    /// What the second review found: actions after /me/ and in camelCase,
+    /// optional authentication and CSRF checks, and prefixes harden cannot
+    /// read (the routes under them are passed over, with a note).
+    #[test]
+    fn actions_optional_guards_and_unread_prefixes() {
+        let r = routes(&[(
+            "main.py",
+            "@app.get('/users/me/deactivate')\nasync def d(u=Depends(get_current_user)):\n    ...\n@app.get('/users/me/deleteAccount')\nasync def x(u=Depends(get_current_user)):\n    ...\n@app.get('/feed')\nasync def f(u=Depends(get_current_user_optional)):\n    ...\n@app.get('/items')\nasync def i(c=Depends(validate_csrf_token)):\n    ...\n@app.get('/orders')\nasync def o(u=Depends(get_current_user)):\n    ...\n",
+        )]);
+        assert_eq!(r.protected.unwrap().path, "/orders");
+        let r = routes(&[
+            (
+                "app/auth.py",
+                "router = APIRouter(tags=['auth'], prefix=settings.API_V1_STR)\n@router.post('/login')\nasync def login(b: LoginIn):\n    ...\n",
+            ),
+            (
+                "app/users.py",
+                "router = APIRouter(dependencies=[Depends(x)], prefix='/users')\n@router.get('/me')\nasync def me(u=Depends(get_current_user)):\n    ...\n",
+            ),
+        ]);
+        assert_eq!(r.login, None);
+        assert!(
+            r.note
+                .as_deref()
+                .unwrap()
+                .starts_with("app/auth.py has a router prefix"),
+            "{r:?}"
+        );
+        assert_eq!(r.protected.unwrap().path, "/users/me");
+        let r = routes(&[(
+            "main.py",
+            "app.include_router(a.router, prefix='/v1')\napp.include_router(b.router, prefix='/v2')\n@app.post('/login')\nasync def login(b: LoginIn):\n    ...\n",
+        )]);
+        assert_eq!(r.login, None);
+        assert!(r.note.is_some());
     }
 }

@@ -78,12 +78,17 @@ pub fn plans(
             form: false,
         })
     };
+    let note = found
+        .note
+        .as_ref()
+        .map(|n| format!(" ({n}: its routes were passed over)"))
+        .unwrap_or_default();
     let login = given(login_path, "POST", "--login-path")
         .or_else(|| found.login.clone())
-        .ok_or_else(|| "no login route found in the code (a POST whose path or handler says login, token or sign-in); give one with --login-path".to_string());
+        .ok_or_else(|| format!("no login route found in the code (a POST whose path or handler says login, token or sign-in){note}; give one with --login-path"));
     let protected = given(protected_path, "GET", "--protected-path")
         .or_else(|| found.protected.clone())
-        .ok_or_else(|| "no protected route found in the code (a GET without path parameters whose handler depends on the current user or a token); give one with --protected-path".to_string());
+        .ok_or_else(|| format!("no protected route found in the code (a GET without path parameters whose handler depends on the current user or a token){note}; give one with --protected-path"));
     urls.iter()
         .map(|u| Plan {
             url: u.clone(),
@@ -534,8 +539,15 @@ async fn rate_limiting(net: &Net, u: &Url, login: &Result<Route, String>, nonce:
 const SUBJECTS: [&str; 3] = ["1", "admin", "admin@example.com"];
 
 /// Words of a `Location` that lead to signing in.
-const SIGN_IN: [&str; 7] = [
-    "login", "signin", "sign-in", "sign_in", "auth", "sso", "session",
+const SIGN_IN: [&str; 8] = [
+    "login",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "auth",
+    "sso",
+    "oauth2",
+    "authorize",
 ];
 
 /// How the protected route answered one request.
@@ -555,11 +567,20 @@ fn answer(x: &Result<Response, ProbeError>, path: &str) -> Answer {
         200..=299 => Answer::Served,
         401 | 403 => Answer::Refused,
         300..=399 => {
+            // The Location's path, without scheme, host or query.
             let l = r.header("location").unwrap_or("").to_ascii_lowercase();
-            let same = l
-                .trim_end_matches('/')
-                .ends_with(path.trim_end_matches('/'));
-            if !same && SIGN_IN.iter().any(|w| l.contains(w)) {
+            let l = l.split(['?', '#']).next().unwrap_or("");
+            let l = match l.split_once("://") {
+                Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+                None => l,
+            };
+            let same = l.trim_end_matches('/') == path.trim_end_matches('/').to_ascii_lowercase();
+            // A sign-in page: a path segment that is one of the words,
+            // or starts with login / signin.
+            let sign_in = l.split('/').any(|seg| {
+                SIGN_IN.contains(&seg) || seg.starts_with("login") || seg.starts_with("signin")
+            });
+            if !same && sign_in {
                 Answer::Refused
             } else {
                 Answer::Other
@@ -678,7 +699,19 @@ async fn tokens(
             .collect()
     };
     let (by_key, by_none) = (served(&forged), served(&unsigned));
+    // Status and Location of an answer: a forged token answered other
+    // than the random-key one got somewhere the control did not.
+    let shape = |x: &Result<Response, ProbeError>| {
+        x.as_ref()
+            .ok()
+            .map(|r| (r.status, r.header("location").map(str::to_string)))
+    };
+    let like_control = forged
+        .iter()
+        .chain(&unsigned)
+        .all(|x| shape(x) == shape(&control));
     let all_refused = answer(&control, path) == Answer::Refused
+        && like_control
         && forged
             .iter()
             .chain(&unsigned)
@@ -727,6 +760,14 @@ async fn tokens(
             Outcome::Pass,
             format!(
                 "{z_requests} {from}; a server that looks the subject up and has none of these users refuses the same way, so env.secret_key_not_default judges the key itself"
+            ),
+        )
+    } else if !like_control {
+        Finding::new(
+            authz,
+            Outcome::Unknown,
+            format!(
+                "{z_requests} {from}: a forged token was answered otherwise than a token signed with a random key, so the server may take it; look at the route with one by hand"
             ),
         )
     } else {
@@ -791,6 +832,7 @@ mod tests {
                 form: true,
             }),
             protected: None,
+            note: None,
         };
         let p = &plans(std::slice::from_ref(&u), &found, None, Some("/me"))[0];
         assert_eq!(p.login.as_ref().unwrap().path, "/auth/token");

@@ -13,10 +13,13 @@ pub enum Stapled {
     /// `responseStatus` other than successful (0).
     NotSuccessful(u8),
     Good {
+        this_update: OffsetDateTime,
         next_update: Option<OffsetDateTime>,
     },
     Revoked,
     Unknown,
+    /// A response, but for other certificates.
+    NoneForThis,
 }
 
 /// One DER element: tag, contents, and the rest after it.
@@ -74,8 +77,17 @@ fn generalized_time(b: &[u8]) -> Option<OffsetDateTime> {
     Some(date.with_time(t).assume_utc())
 }
 
-/// Reads a stapled OCSP response.
-pub fn read(der: &[u8]) -> Option<Stapled> {
+/// A serial number as DER writes it, without leading zero bytes.
+fn trimmed(serial: &[u8]) -> &[u8] {
+    let i = serial
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(serial.len().saturating_sub(1));
+    &serial[i..]
+}
+
+/// Reads a stapled OCSP response for the certificate with `serial`.
+pub fn read(der: &[u8], serial: &[u8]) -> Option<Stapled> {
     let (0x30, resp, _) = tlv(der)? else {
         return None;
     };
@@ -111,22 +123,42 @@ pub fn read(der: &[u8]) -> Option<Stapled> {
     let (0x30, responses) = *tbs.get(at + 1)? else {
         return None;
     };
-    let (0x30, single, _) = tlv(responses)? else {
-        return None;
-    };
-    let single = children(single)?;
-    let (tag, _) = *single.get(1)?;
-    let next_update = single
-        .iter()
-        .find(|(t, _)| *t == 0xa0)
-        .and_then(|(_, c)| tlv(c))
-        .and_then(|(_, t, _)| generalized_time(t));
-    Some(match tag {
-        0x80 => Stapled::Good { next_update },
-        0xa1 => Stapled::Revoked,
-        0x82 => Stapled::Unknown,
-        _ => return None,
-    })
+    // The SingleResponse whose CertID names this certificate's serial.
+    for (t, single) in children(responses)? {
+        if t != 0x30 {
+            return None;
+        }
+        let single = children(single)?;
+        let (0x30, cert_id) = *single.first()? else {
+            return None;
+        };
+        let (0x02, number) = *children(cert_id)?.get(3)? else {
+            return None;
+        };
+        if trimmed(number) != trimmed(serial) {
+            continue;
+        }
+        let (tag, _) = *single.get(1)?;
+        let (0x18, this) = *single.get(2)? else {
+            return None;
+        };
+        let this_update = generalized_time(this)?;
+        let next_update = match single.iter().find(|(t, _)| *t == 0xa0) {
+            // A nextUpdate that cannot be read makes the answer unreadable.
+            Some((_, c)) => Some(generalized_time(tlv(c)?.1)?),
+            None => None,
+        };
+        return Some(match tag {
+            0x80 => Stapled::Good {
+                this_update,
+                next_update,
+            },
+            0xa1 => Stapled::Revoked,
+            0x82 => Stapled::Unknown,
+            _ => return None,
+        });
+    }
+    Some(Stapled::NoneForThis)
 }
 
 #[cfg(test)]
@@ -143,6 +175,10 @@ mod tests {
         }
         v.extend_from_slice(body);
         v
+    }
+
+    fn read_one(der: &[u8]) -> Option<Stapled> {
+        read(der, &[0, 7])
     }
 
     fn response(cert_status: &[u8]) -> Vec<u8> {
@@ -183,31 +219,37 @@ mod tests {
 
     #[test]
     fn statuses_are_read_and_garbage_is_not() {
-        let good = read(&response(&[0x80, 0])).unwrap();
+        let good = read_one(&response(&[0x80, 0])).unwrap();
         let Stapled::Good {
             next_update: Some(n),
+            ..
         } = good
         else {
             panic!("{good:?}")
         };
         assert_eq!(n.date().to_string(), "2026-12-08");
         assert_eq!(
-            read(&response(&enc(0xa1, &enc(0x18, b"20261130000000Z")))),
+            read_one(&response(&enc(0xa1, &enc(0x18, b"20261130000000Z")))),
             Some(Stapled::Revoked)
         );
-        assert_eq!(read(&response(&[0x82, 0])), Some(Stapled::Unknown));
+        assert_eq!(read_one(&response(&[0x82, 0])), Some(Stapled::Unknown));
         assert_eq!(
-            read(&enc(0x30, &enc(0x0a, &[6]))),
+            read(&enc(0x30, &enc(0x0a, &[6])), &[7]),
             Some(Stapled::NotSuccessful(6))
         );
         let r = response(&[0x80, 0]);
         for cut in 0..r.len() {
-            let _ = read(&r[..cut]);
+            let _ = read(&r[..cut], &[7]);
         }
         assert_eq!(
-            read(b"0\x82 an OCSP response stapled by the test server"),
+            read(b"0\x82 an OCSP response stapled by the test server", &[7]),
             None
         );
-        assert_eq!(read(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+        assert_eq!(read(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff], &[7]), None);
+        // Another certificate's response says nothing of this one.
+        assert_eq!(
+            read(&response(&[0x80, 0]), &[0, 8]),
+            Some(Stapled::NoneForThis)
+        );
     }
 }

@@ -27,6 +27,8 @@ pub struct CertInfo {
     pub must_staple: bool,
     /// Signed certificate timestamps embedded in the certificate.
     pub scts: usize,
+    /// The serial number, as its DER integer's bytes.
+    pub serial: Vec<u8>,
 }
 
 /// The TLS Feature extension (RFC 7633).
@@ -146,6 +148,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
         self_signed: c.subject().as_raw() == c.issuer().as_raw(),
         must_staple,
         scts,
+        serial: c.raw_serial().to_vec(),
     })
 }
 
@@ -217,11 +220,11 @@ fn certificate_notes(
         return (notes, None);
     };
     use super::ocsp::Stapled;
-    let said = stapled.then(|| super::ocsp::read(&h.ocsp));
+    let said = stapled.then(|| super::ocsp::read(&h.ocsp, &leaf.serial));
     let what = match &said {
         None => String::new(),
         Some(None) => ", which could not be read".into(),
-        Some(Some(Stapled::Good { next_update })) => format!(
+        Some(Some(Stapled::Good { next_update, .. })) => format!(
             ", saying good{} (its signature is not checked)",
             next_update.map_or(String::new(), |n| format!(" until {}", ymd(n)))
         ),
@@ -230,6 +233,7 @@ fn certificate_notes(
             ", saying the responder does not know the certificate".into()
         }
         Some(Some(Stapled::NotSuccessful(n))) => format!(", an error response (status {n})"),
+        Some(Some(Stapled::NoneForThis)) => ", for other certificates, not this one".into(),
     };
     notes.push(match (leaf.must_staple, stapled) {
         (true, true) => format!(
@@ -249,11 +253,23 @@ fn certificate_notes(
         )),
         Some(Some(Stapled::Good {
             next_update: Some(n),
+            ..
         })) if *n < now => Some((
             Outcome::Warn,
             format!(
                 "the stapled OCSP response is stale (next update {}): clients that check it refuse the connection",
                 ymd(*n)
+            ),
+        )),
+        // Without a next update, a response a week old is stale.
+        Some(Some(Stapled::Good {
+            this_update,
+            next_update: None,
+        })) if *this_update + time::Duration::days(7) < now => Some((
+            Outcome::Warn,
+            format!(
+                "the stapled OCSP response is from {} and names no next update: clients take it as stale",
+                ymd(*this_update)
             ),
         )),
         Some(Some(Stapled::Good { .. })) | None => None,
