@@ -963,6 +963,8 @@ fn a_broken_session_file_is_named_and_left_untouched() {
     assert!(screen.contains("left as it is"), "{screen}");
     p.keys(" ", GAP);
     p.wait_for("y accept", WAIT);
+    // Detection's own status message would cover the answer to U.
+    p.wait_for("Detection done", WAIT);
     p.keys("U", GAP);
     p.wait_for("Nothing to undo", WAIT);
     p.keys("x", GAP);
