@@ -20,3 +20,4 @@ pub mod review;
 pub mod state;
 pub mod ui;
 pub mod util;
+pub mod version;

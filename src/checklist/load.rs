@@ -139,6 +139,11 @@ struct RawNotes {
 ///
 /// # Errors
 /// Only if the embedded file is invalid, which a test rules out.
+/// The sha256 of the embedded checklist's text.
+pub fn embedded_sha256() -> String {
+    sha256_hex(EMBEDDED.as_bytes())
+}
+
 pub fn load_embedded() -> Result<Checklist, ChecklistError> {
     parse(EMBEDDED, EMBEDDED_SOURCE)
 }

@@ -8,7 +8,7 @@ pub mod verdict;
 
 use std::fmt;
 
-pub use load::{ChecklistError, EMBEDDED_SOURCE, load_embedded, load_file, parse};
+pub use load::{ChecklistError, EMBEDDED_SOURCE, embedded_sha256, load_embedded, load_file, parse};
 pub use verdict::{Outcome, Verdict};
 
 /// How much an item matters, from the checklist's `⚠ CRITICAL` / `⚠ IMPORTANT`

@@ -186,6 +186,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `harden man > harden.1`.
+    Man,
+}
+
+/// The command line's definition, with the long version (`--version`
+/// names the commit, build date, checklist digest and target).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    static LONG: std::sync::LazyLock<String> = std::sync::LazyLock::new(crate::version::long);
+    Cli::command().long_version(LONG.as_str())
 }
 
 /// Formats of `report`.

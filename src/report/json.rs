@@ -54,7 +54,7 @@ pub fn render(
         .collect();
     json!({
         "schema": SCHEMA,
-        "tool": {"name": "harden", "version": env!("CARGO_PKG_VERSION")},
+        "tool": crate::version::json(),
         "checklist": {"id": checklist.meta.id, "sha256": checklist.sha256},
         "project": project,
         "duration_ms": duration_ms as u64,

@@ -1,0 +1,107 @@
+//! What the binary says it is (issue 17): `--version` with the commit,
+//! build date, checklist digest and target; the JSON report carries the
+//! same; completions and the man page come from the clap definitions, so
+//! every flag is in them.
+
+mod common;
+
+use sha2::Digest;
+
+fn out(args: &[&str]) -> String {
+    let o = common::run(common::harden().args(args));
+    // check exits 3 when items are unknown (an empty project): still a report.
+    assert!(
+        o.code == 0 || (args[0] == "check" && o.code == 3),
+        "{args:?}: {}",
+        o.stderr
+    );
+    o.stdout
+}
+
+#[test]
+fn version_names_commit_date_checklist_and_target() {
+    let v = out(&["--version"]);
+    let lines: Vec<&str> = v.lines().collect();
+    assert_eq!(lines[0], format!("harden {}", env!("CARGO_PKG_VERSION")));
+    let commit = lines[1].strip_prefix("commit ").expect("a commit line");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    let built = lines[2].strip_prefix("built ").expect("a build date");
+    assert!(
+        time::Date::parse(built, &time::format_description::well_known::Iso8601::DATE).is_ok(),
+        "{built}"
+    );
+    let checklist = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/checklist.toml"
+    ))
+    .unwrap();
+    let digest: String = sha2::Sha256::digest(&checklist)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(lines[3], format!("checklist sha256 {digest}"));
+    assert!(
+        lines[4].starts_with("target x86_64-") || lines[4].starts_with("target "),
+        "{v}"
+    );
+
+    // The JSON report says the same.
+    let dir = tempfile::tempdir().unwrap();
+    let r = out(&[
+        "check",
+        "--offline",
+        "--format",
+        "json",
+        "--project",
+        dir.path().to_str().unwrap(),
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&r).unwrap();
+    let tool = &j["tool"];
+    assert_eq!(tool["commit"], commit);
+    assert_eq!(tool["built"], built);
+    assert_eq!(tool["checklist_sha256"], digest);
+    assert_eq!(
+        format!("target {}", tool["target"].as_str().unwrap()),
+        lines[4]
+    );
+}
+
+#[test]
+fn completions_and_the_man_page_hold_every_flag() {
+    let man = out(&["man"]);
+    assert!(man.contains(".TH harden 1"), "{man}");
+    for shell in ["bash", "zsh", "fish"] {
+        let c = out(&["completions", shell]);
+        for flag in [
+            "--project",
+            "--url",
+            "--connect-to",
+            "--login-path",
+            "--offline",
+        ] {
+            // fish writes a long flag as `-l name`.
+            let fish = format!("-l {}", &flag[2..]);
+            assert!(
+                c.contains(flag) || c.contains(&fish),
+                "{shell} lacks {flag}"
+            );
+            assert!(man.contains(&flag.replace('-', "\\-")), "man lacks {flag}");
+        }
+        for sub in [
+            "check",
+            "generate",
+            "report",
+            "diff",
+            "rules",
+            "completions",
+        ] {
+            assert!(c.contains(sub), "{shell} lacks {sub}");
+        }
+    }
+    let o = common::run(common::harden().args(["completions", "tcsh"]));
+    assert_eq!(o.code, 2, "an unknown shell is a usage error");
+}
