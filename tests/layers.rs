@@ -12,6 +12,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("util", 0),
     ("checklist", 1),
     ("detect", 2),
+    ("version", 2),
     ("answers", 3),
     ("state", 4),
     ("review", 5),
