@@ -45,6 +45,29 @@ async fn ask(port: u16, v: Version, suites: &[u16]) -> Answer {
         .unwrap()
 }
 
+/// A ServerHello record choosing `suite` at `version` (no session id, no
+/// extensions), as the scripted responders send it.
+fn server_hello(version: u16, suite: u16) -> Vec<u8> {
+    let mut m = version.to_be_bytes().to_vec();
+    m.extend_from_slice(&[1; 32]);
+    m.push(0);
+    m.extend_from_slice(&suite.to_be_bytes());
+    m.push(0);
+    let mut rec = vec![
+        0x16,
+        0x03,
+        0x01,
+        0,
+        (m.len() + 4) as u8,
+        2,
+        0,
+        0,
+        m.len() as u8,
+    ];
+    rec.extend_from_slice(&m);
+    rec
+}
+
 /// protocol_version (70) or handshake_failure (40): a refusal.
 fn refused(a: &Answer) -> bool {
     matches!(
@@ -196,24 +219,7 @@ async fn a_server_that_accepts_only_a_broken_suite_fails_both_items() {
                         .map(|x| u16::from_be_bytes([x[0], x[1]]))
                         .collect();
                     let answer = if suites.contains(&pick) && offered >= version {
-                        let mut m = version.to_be_bytes().to_vec();
-                        m.extend_from_slice(&[1; 32]);
-                        m.push(0);
-                        m.extend_from_slice(&pick.to_be_bytes());
-                        m.push(0);
-                        let mut rec = vec![
-                            0x16,
-                            0x03,
-                            0x01,
-                            0,
-                            (m.len() + 4) as u8,
-                            2,
-                            0,
-                            0,
-                            m.len() as u8,
-                        ];
-                        rec.extend_from_slice(&m);
-                        rec
+                        server_hello(version, pick)
                     } else {
                         vec![0x15, 0x03, 0x01, 0, 2, 2, 40]
                     };
@@ -311,24 +317,7 @@ async fn an_unanswered_old_hello_leaves_protocols_unknown() {
                 held.push(s);
                 continue;
             }
-            let mut m = 0x0303u16.to_be_bytes().to_vec();
-            m.extend_from_slice(&[1; 32]);
-            m.push(0);
-            m.extend_from_slice(&0xC02Fu16.to_be_bytes());
-            m.push(0);
-            let mut rec = vec![
-                0x16,
-                0x03,
-                0x03,
-                0,
-                (m.len() + 4) as u8,
-                2,
-                0,
-                0,
-                m.len() as u8,
-            ];
-            rec.extend_from_slice(&m);
-            let _ = s.write_all(&rec).await;
+            let _ = s.write_all(&server_hello(0x0303, 0xC02F)).await;
         }
     });
     let project = tempfile::tempdir().unwrap();

@@ -132,7 +132,7 @@ pub fn certs(kind: CertKind) -> Certs {
         let c = p.self_signed(&key).unwrap();
         let pem = c.pem();
         (c, pem)
-    } else if kind == CertKind::Misordered {
+    } else if matches!(kind, CertKind::Misordered | CertKind::NoIntermediate) {
         let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
         ip.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ip.distinguished_name
@@ -140,19 +140,13 @@ pub fn certs(kind: CertKind) -> Certs {
         let intermediate =
             CertifiedIssuer::signed_by(ip, KeyPair::generate().unwrap(), &ca).unwrap();
         let c = p.signed_by(&key, &intermediate).unwrap();
-        let pem = format!("{}{}{}", c.pem(), ca.pem(), intermediate.pem());
-        misordered_tail.push(ca.der().clone());
-        misordered_tail.push(intermediate.der().clone());
-        (c, pem)
-    } else if kind == CertKind::NoIntermediate {
-        let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ip.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ip.distinguished_name
-            .push(DnType::CommonName, "harden test intermediate");
-        let intermediate =
-            CertifiedIssuer::signed_by(ip, KeyPair::generate().unwrap(), &ca).unwrap();
-        let c = p.signed_by(&key, &intermediate).unwrap();
-        let pem = c.pem();
+        let pem = if kind == CertKind::Misordered {
+            misordered_tail.push(ca.der().clone());
+            misordered_tail.push(intermediate.der().clone());
+            format!("{}{}{}", c.pem(), ca.pem(), intermediate.pem())
+        } else {
+            c.pem()
+        };
         (c, pem)
     } else {
         let c = p.signed_by(&key, &ca).unwrap();
