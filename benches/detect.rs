@@ -66,6 +66,13 @@ fn main() {
     git(dir.path(), &["add", ".gitignore"]);
     git(dir.path(), &["commit", "-q", "-m", "ignore .env"]);
 
+    // `HARDEN_BIN` (another build of harden, such as the shipped static
+    // binary) measures only that binary's whole process.
+    if let Some(other) = std::env::var_os("HARDEN_BIN") {
+        println!("{}:", other.to_string_lossy());
+        whole_processes(&other.to_string_lossy(), dir.path());
+        return;
+    }
     let mut inputs = Inputs::new(dir.path());
     inputs.offline = true;
     let inputs = Arc::new(inputs);
@@ -104,14 +111,20 @@ fn main() {
         println!("  {name:<14} median {:.1} ms", percentile(&v, 0.5));
     }
 
-    // The whole command a pipeline runs: process start, every detector
-    // (no network), the JSON report. Once as the template leaves it (a
-    // placeholder SECRET_KEY, which the judge settles without its
-    // dictionaries) and once with a freshly drawn key, which the strength
-    // judge reads through zxcvbn's dictionaries.
     let bin = env!("CARGO_BIN_EXE_harden");
-    whole_process(bin, dir.path(), "placeholder SECRET_KEY");
-    let env = dir.path().join(".env");
+    whole_processes(bin, dir.path());
+    big_env_file(bin);
+    shapes(bin);
+}
+
+/// `check --offline` as a pipeline runs it: process start, every detector
+/// (no network), the JSON report. Once as the template leaves it (a
+/// placeholder SECRET_KEY, which the judge settles without its
+/// dictionaries) and once with a freshly drawn key, which the strength
+/// judge reads through zxcvbn's dictionaries.
+fn whole_processes(bin: &str, dir: &Path) {
+    whole_process(bin, dir, "placeholder SECRET_KEY");
+    let env = dir.join(".env");
     let text = std::fs::read_to_string(&env).expect("env");
     let key = harden::generate::random_hex32();
     let text: String = text
@@ -125,9 +138,7 @@ fn main() {
         })
         .collect();
     std::fs::write(&env, text).expect("env");
-    whole_process(bin, dir.path(), "random SECRET_KEY");
-    big_env_file(bin);
-    shapes(bin);
+    whole_process(bin, dir, "random SECRET_KEY");
 }
 
 /// `check --offline` on each real-shape fixture of tests/shapes.rs (its

@@ -90,7 +90,15 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let bin = Path::new(env!("CARGO_BIN_EXE_harden"));
+    // `HARDEN_BIN` measures another build (the shipped static binary, or
+    // one built with an earlier profile) instead of this one.
+    let other = std::env::var_os("HARDEN_BIN");
+    let bin = other
+        .as_deref()
+        .map_or(Path::new(env!("CARGO_BIN_EXE_harden")), Path::new);
+    if let Some(other) = &other {
+        println!("{}:", other.to_string_lossy());
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     // A realistic state: an operator and half the checklist answered.
     let c = load_embedded().expect("checklist");

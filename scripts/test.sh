@@ -24,6 +24,10 @@ declare -A needs=(
   [mknod]=coreutils      # device nodes made in temp folders, never the real /dev
   [mkfifo]=coreutils
   [nft]=nftables         # the firewall test loads rules in a network namespace of its own
+  [musl-gcc]=musl-tools  # scripts/dist: ring's C for the static musl binary
+  [file]=file            # scripts/dist: proves the binary static
+  [man]=man-db           # scripts/dist: renders the generated man page
+  [chroot]=coreutils     # scripts/dist: runs the binary in an empty root
 )
 missing=()
 for cmd in "${!needs[@]}"; do
@@ -45,6 +49,11 @@ cargo clippy --all-targets -- -D warnings
 # (tests/firewall.rs reads one it makes, in a namespace of its own).
 export CI=true INSTA_UPDATE=no HARDEN_LOOPBACK_ONLY=1 HARDEN_NO_HOST_FACTS=1
 cargo test --locked --no-run
+# What an operator installs (issue 17): the static binary, proved static
+# and run in an empty root, and the Debian package, unpacked and inspected.
+# cargo-deb builds the package; installed here when missing.
+command -v cargo-deb >/dev/null || cargo install --locked cargo-deb --version 3.8.0
+scripts/dist
 # Where this user may (root, as in CI), the tests run in a network
 # namespace that has only loopback: no test can reach another host, even by
 # mistake. Everything was built above, so cargo needs no network inside.

@@ -105,3 +105,48 @@ fn completions_and_the_man_page_hold_every_flag() {
     let o = common::run(common::harden().args(["completions", "tcsh"]));
     assert_eq!(o.code, 2, "an unknown shell is a usage error");
 }
+
+/// Every page `man --list` names renders, and each holds every long flag
+/// its command accepts (clap's own definitions, read here), so a flag
+/// added to the code cannot be missing from the pages the .deb installs.
+#[test]
+fn every_man_page_holds_every_flag_of_its_command() {
+    let list = out(&["man", "--list"]);
+    let names: Vec<&str> = list.lines().collect();
+    let pages = harden::cmd::cli::man_pages();
+    assert_eq!(
+        names,
+        pages.iter().map(|p| p.get_name()).collect::<Vec<_>>(),
+        "the listed pages are the commands"
+    );
+    assert!(names.contains(&"harden-check") && names.contains(&"harden-generate"));
+    for cmd in &pages {
+        let name = cmd.get_name();
+        let sub = name.strip_prefix("harden-");
+        let page = out(&["man"].into_iter().chain(sub).collect::<Vec<_>>());
+        assert!(page.contains(&format!(".TH {name} 1")), "{name}: {page}");
+        let mut flags = 0;
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(page.contains(&roff), "{name}(1) lacks --{long}");
+                flags += 1;
+            }
+        }
+        assert!(flags > 0, "{name} has flags");
+    }
+    let check = out(&["man", "check"]);
+    for flag in ["format", "active", "output"] {
+        assert!(
+            check.contains(&format!("\\-\\-{flag}")),
+            "harden-check(1) lacks --{flag}"
+        );
+    }
+    let o = common::run(common::harden().args(["man", "nosuch"]));
+    assert_eq!(o.code, 2, "an unknown page is bad input");
+    assert!(
+        o.stderr.contains("no page for \"nosuch\"") && o.stderr.contains("check"),
+        "{}",
+        o.stderr
+    );
+}

@@ -159,9 +159,9 @@ fn settle(mut a: Answers) -> Answers {
         if let Some(toml::Value::Table(st)) = t.get_mut(section) {
             st.insert(key.to_string(), old);
         }
-        match toml::Value::Table(t).try_into() {
-            Ok(next) => a = next,
-            Err(_) => break,
+        match toml::to_string(&t).map(|text| toml::from_str(&text)) {
+            Ok(Ok(next)) => a = next,
+            _ => break,
         }
     }
     example

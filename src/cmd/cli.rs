@@ -191,8 +191,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `harden man > harden.1`.
-    Man,
+    /// Print a man page (roff): `harden man > harden.1`, `harden man check`.
+    Man {
+        /// A subcommand's page (harden-check(1) is `harden man check`).
+        page: Option<String>,
+        /// List the pages, one name per line.
+        #[arg(long, conflicts_with = "page")]
+        list: bool,
+    },
 }
 
 /// The command line's definition, with the long version (`--version`
@@ -420,4 +426,18 @@ impl From<FailOn> for crate::review::FailOn {
             FailOn::Any => crate::review::FailOn::Any,
         }
     }
+}
+
+/// The man pages: `harden` and one per subcommand (`harden-check`...),
+/// each with the arguments clap propagates to it, as `man` looks them up.
+pub fn man_pages() -> Vec<clap::Command> {
+    let mut top = command();
+    top.build();
+    let mut pages = vec![top.clone()];
+    // clap's own `help` subcommand is `harden help`, not a page.
+    for sub in top.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("harden-{}", sub.get_name());
+        pages.push(sub.clone().name(name.clone()).bin_name(name));
+    }
+    pages
 }

@@ -120,7 +120,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<State, StateError> {
             migrate_1_to_2(&mut table);
             // A file that does not fit once migrated is reported from its
             // own text, so the error keeps its line and column.
-            if let Ok(state) = toml::Value::Table(table).try_into::<State>() {
+            if let Ok(Ok(state)) = toml::to_string(&table).map(|t| toml::from_str::<State>(&t)) {
                 return Ok(state);
             }
         }
