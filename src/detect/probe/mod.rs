@@ -526,14 +526,6 @@ pub fn check_url(u: &str) -> Result<(), UrlRefused> {
             shown,
             scheme: p.scheme().to_string(),
         }),
-        // The binary carries no Unicode tables for IDNA (idna_adapter 1.0,
-        // pinned in Cargo.lock): an operator gives the ASCII form.
-        Err(url::ParseError::IdnaError) => Err(UrlRefused::Unparsable {
-            shown,
-            why: "a host name with letters outside ASCII; give its ASCII form \
-                  (xn--..., as `idn2` or a browser's address bar shows it)"
-                .to_string(),
-        }),
         Err(e) => Err(UrlRefused::Unparsable {
             shown,
             why: e.to_string(),
