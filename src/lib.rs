@@ -13,6 +13,7 @@ pub mod app;
 pub mod checklist;
 pub mod cmd;
 pub mod detect;
+pub mod fleet;
 pub mod fuzzing;
 pub mod generate;
 pub mod report;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 use harden::cmd::cli::{Cli, Command};
-use harden::cmd::{check, diff, generate, report, rules, wizard};
+use harden::cmd::{check, diff, fleet, generate, report, rules, wizard};
 use harden::util::exit::Exit;
 
 /// The static musl build's allocator (musl's own halves the speed of the
@@ -67,6 +67,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Report(args)) => report::run(&cli.inputs, args),
+        Some(Command::Fleet(args)) => fleet::run(args),
         Some(Command::Diff { old, new }) => diff::run(&cli.inputs, old, new),
         Some(Command::Rules { json }) => rules::run(*json),
         Some(Command::Completions { shell }) => {

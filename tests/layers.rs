@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("review", 5),
     ("generate", 6),
     ("report", 6),
+    ("fleet", 6),
     ("app", 7),
     ("ui", 8),
     ("cmd", 9),

@@ -88,6 +88,15 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
     if let Some(n) = notice {
         eprintln!("harden check: {}", redact(&n));
     }
+    let host = host_name(args.host_name.as_deref())?;
+    let role = match args.host_role.as_deref() {
+        Some(r) => Some(checked_name("--host-role", r)?),
+        None => None,
+    };
+    let fingerprints = crate::detect::fingerprint::Key::from_env()?.map(|k| {
+        let env = crate::detect::envfile::read(&env_file).unwrap_or_default();
+        crate::detect::fingerprint::of_env(&k, &env.interpolated())
+    });
     let mut d = detector_inputs(inputs, &env_file);
     d.settings_map = super::settings_map(inputs)?;
     if let Some(s) = &state {
@@ -128,6 +137,12 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
                     &results,
                     &inputs.project.display().to_string(),
                     started.elapsed().as_millis(),
+                    &report::json::Origin {
+                        host: &host,
+                        role: role.as_deref(),
+                        generated: now,
+                        fingerprints: fingerprints.as_ref(),
+                    },
                 );
                 let mut s = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
                 s.push('\n');
@@ -162,6 +177,33 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
         write_report(out.as_deref(), &body)?;
     }
     Ok(exit_code(&results, args.fail_on.into()))
+}
+
+/// A host name or role as a report carries it: printable, at most 253
+/// characters.
+fn checked_name(flag: &str, v: &str) -> Result<String, String> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > 253 || v.chars().any(char::is_control) {
+        return Err(format!(
+            "{flag} {:?}: give 1 to 253 printable characters",
+            v.chars().take(40).collect::<String>()
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// `--host-name`, else the system's host name (the kernel's, as
+/// `hostname` prints it).
+fn host_name(given: Option<&str>) -> Result<String, String> {
+    if let Some(g) = given {
+        return checked_name("--host-name", g);
+    }
+    let system = ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && s.len() <= 253 && !s.chars().any(char::is_control));
+    Ok(system.unwrap_or_else(|| "unnamed-host".to_string()))
 }
 
 /// `check --list-probes`: what would be dialled, nothing dialled.

@@ -186,6 +186,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Many hosts' check reports (and state files) as one fleet: drift, secrets, the worst host.
+    Fleet(FleetArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -263,47 +265,95 @@ impl CheckArgs {
     /// # Errors
     /// More outputs than formats, or two formats left for stdout.
     pub fn reports(&self) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
-        let formats = if self.format.is_empty() {
-            vec![Format::Text]
-        } else {
-            self.format.clone()
-        };
-        if self.output.len() > formats.len() {
-            return Err(format!(
-                "{} --output but {} --format: give a --format for each --output",
-                self.output.len(),
-                formats.len()
-            ));
-        }
-        if formats.len() > self.output.len() + 1 {
-            return Err(
-                "only one report can go to stdout: give an --output to each --format but one"
-                    .into(),
-            );
-        }
-        for (i, a) in self.output.iter().enumerate() {
-            for b in &self.output[..i] {
-                if a == b
-                    || (a.as_os_str() != "-"
-                        && crate::util::fsio::same_file(a, b)
-                        && !matches!(
-                            crate::util::fsio::sink(a),
-                            Ok(crate::util::fsio::Sink::InPlace(_))
-                        ))
-                {
-                    return Err(format!(
-                        "--output {} is given for two formats; give each format its own file",
-                        a.display()
-                    ));
-                }
+        pair_outputs(&self.format, Format::Text, &self.output)
+    }
+}
+
+/// Each `--format` with the `--output` at the same place (`None`: stdout);
+/// `default` when no format is given.
+///
+/// # Errors
+/// More outputs than formats, two formats left for stdout, or one file
+/// given twice.
+pub fn pair_outputs<F: Clone>(
+    format: &[F],
+    default: F,
+    output: &[PathBuf],
+) -> Result<Vec<(F, Option<PathBuf>)>, String> {
+    let formats = if format.is_empty() {
+        vec![default]
+    } else {
+        format.to_vec()
+    };
+    if output.len() > formats.len() {
+        return Err(format!(
+            "{} --output but {} --format: give a --format for each --output",
+            output.len(),
+            formats.len()
+        ));
+    }
+    if formats.len() > output.len() + 1 {
+        return Err(
+            "only one report can go to stdout: give an --output to each --format but one".into(),
+        );
+    }
+    for (i, a) in output.iter().enumerate() {
+        for b in &output[..i] {
+            if a == b
+                || (a.as_os_str() != "-"
+                    && crate::util::fsio::same_file(a, b)
+                    && !matches!(
+                        crate::util::fsio::sink(a),
+                        Ok(crate::util::fsio::Sink::InPlace(_))
+                    ))
+            {
+                return Err(format!(
+                    "--output {} is given for two formats; give each format its own file",
+                    a.display()
+                ));
             }
         }
-        Ok(formats
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (f, self.output.get(i).cloned()))
-            .collect())
     }
+    Ok(formats
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (f, output.get(i).cloned()))
+        .collect())
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Report files, or folders of them (one per host, with the state file
+    /// beside it when the review's should show).
+    #[arg(required = true, value_name = "REPORT|DIR")]
+    pub paths: Vec<PathBuf>,
+
+    /// An earlier fleet run's folder: items that passed there and fail now
+    /// are regressions (exit 1).
+    #[arg(long, value_name = "DIR")]
+    pub since: Option<PathBuf>,
+
+    /// Output format (repeatable, each paired with the --output at the same
+    /// place) [default: text].
+    #[arg(long, value_enum)]
+    pub format: Vec<FleetFormat>,
+
+    /// Write the fleet report here instead of stdout (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// Fail (exit 1) when a host fails an item of at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+}
+
+/// `harden fleet`'s formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FleetFormat {
+    Text,
+    Markdown,
+    Html,
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -337,6 +387,16 @@ pub struct CheckArgs {
     /// pip-audit would be asked, then exit without dialling anything.
     #[arg(long)]
     pub list_probes: bool,
+
+    /// The host this report names (for `harden fleet`) [default: the
+    /// system's host name].
+    #[arg(long, value_name = "NAME")]
+    pub host_name: Option<String>,
+
+    /// The host's role in its fleet (e.g. api, worker): hosts of one role
+    /// must share their secrets.
+    #[arg(long, value_name = "ROLE")]
+    pub host_role: Option<String>,
 
     /// Also verify the production URLs actively (section 18): a burst of
     /// at most 30 logins within 5 s expecting 429, and a protected route

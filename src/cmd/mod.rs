@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod diff;
+pub mod fleet;
 pub mod generate;
 pub mod report;
 pub mod rules;

@@ -10,6 +10,7 @@ pub mod config;
 pub mod deps;
 pub mod env;
 pub mod envfile;
+pub mod fingerprint;
 pub mod git;
 pub mod pip_audit;
 pub mod probe;

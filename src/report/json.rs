@@ -21,12 +21,24 @@ fn operator_word(o: OperatorStatus) -> &'static str {
     }
 }
 
+/// Where and when a report was made, so reports from many hosts merge
+/// without guessing (`harden fleet`).
+#[derive(Debug, Clone)]
+pub struct Origin<'a> {
+    pub host: &'a str,
+    pub role: Option<&'a str>,
+    pub generated: time::OffsetDateTime,
+    /// Keyed fingerprints of the env file's secrets, with a fleet key only.
+    pub fingerprints: Option<&'a crate::detect::fingerprint::Fingerprints>,
+}
+
 /// Builds the report.
 pub fn render(
     checklist: &Checklist,
     results: &[ItemResult],
     project: &str,
     duration_ms: u128,
+    origin: &Origin<'_>,
 ) -> Value {
     let summary = summarize(results);
     let items: Vec<Value> = results
@@ -52,9 +64,15 @@ pub fn render(
             v
         })
         .collect();
-    json!({
+    let generated = origin
+        .generated
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut v = json!({
         "schema": SCHEMA,
         "tool": crate::version::json(),
+        "host": {"name": origin.host, "role": origin.role},
+        "generated": generated,
         "checklist": {"id": checklist.meta.id, "sha256": checklist.sha256},
         "project": project,
         "duration_ms": duration_ms as u64,
@@ -76,5 +94,9 @@ pub fn render(
             "sections": summary.sections.iter().map(|(k, v)| json!({"section": k, "score": v})).collect::<Vec<_>>(),
         },
         "items": items,
-    })
+    });
+    if let Some(f) = origin.fingerprints {
+        v["fingerprints"] = json!(f);
+    }
+    v
 }
