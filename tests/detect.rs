@@ -1195,6 +1195,17 @@ fn golden_json_report_of_the_fresh_project() {
     // The build facts of the binary under test (`harden --version`).
     let build = regex::Regex::new(r#""(commit|built|target)": "[^"]+""#).unwrap();
     text = build.replace_all(&text, "\"$1\": \"[$1]\"").into_owned();
+    // Where and when (issue 18): this machine's host name, the time.
+    let host = regex::Regex::new(r#""(name|generated)": "[^"]+"(,?)\n"#).unwrap();
+    text = host
+        .replace_all(&text, |c: &regex::Captures| {
+            if c[1] == *"name" && c[0].contains("\"harden\"") {
+                c[0].to_string()
+            } else {
+                format!("\"{}\": \"[{}]\"{}\n", &c[1], &c[1], &c[2])
+            }
+        })
+        .into_owned();
     insta::assert_snapshot!("check_fresh_json", text);
 }
 

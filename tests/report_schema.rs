@@ -38,12 +38,24 @@ fn every_golden_and_fixture_report_holds_to_the_schema() {
     golden["tool"]["commit"] = "0123456789ab".into();
     golden["tool"]["built"] = "2026-12-01".into();
     golden["tool"]["target"] = "x86_64-unknown-linux-musl".into();
+    golden["generated"] = "2026-12-01T10:00:00Z".into();
+    golden["host"]["name"] = "api1".into();
     check(&v, &golden, "the golden report");
     for project in [common::projects::fresh(), common::projects::hardened()] {
+        // With a fleet key, as a fleet's hosts run it: fingerprints too.
         let o = common::run(
             common::harden()
-                .args(["check", "--offline", "--format", "json", "--project"])
-                .arg(project.path()),
+                .args([
+                    "check",
+                    "--offline",
+                    "--format",
+                    "json",
+                    "--host-role",
+                    "api",
+                    "--project",
+                ])
+                .arg(project.path())
+                .env("HARDEN_FINGERPRINT_KEY", "0123456789abcdef0123456789abcdef"),
         );
         let report: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
         check(&v, &report, &project.path().display().to_string());
@@ -51,6 +63,13 @@ fn every_golden_and_fixture_report_holds_to_the_schema() {
     let mut broken = golden.clone();
     broken["items"][0]["status"] = "maybe".into();
     assert!(!v.is_valid(&broken), "a status outside the list is refused");
+    let mut broken = golden.clone();
+    broken["fingerprints"] =
+        serde_json::json!({"key_id": "k", "secrets": {"SECRET_KEY": "the-secret"}});
+    assert!(
+        !v.is_valid(&broken),
+        "a fingerprint that is not 128 bits of hex is refused"
+    );
     let mut broken = golden;
     broken["summary"].as_object_mut().unwrap().remove("grade");
     assert!(!v.is_valid(&broken), "a missing grade is refused");
