@@ -9,13 +9,32 @@ fn main() {
     println!("cargo:rerun-if-env-changed=HARDEN_COMMIT");
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");
-    let commit = std::env::var("HARDEN_COMMIT").ok().or_else(|| {
+    // A build from a tree with changes the commit lacks says so
+    // (`-dirty`): the sources it was built from are watched for that.
+    for p in [
+        ".git/index",
+        "src",
+        "assets",
+        "templates",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+    ] {
+        println!("cargo:rerun-if-changed={p}");
+    }
+    let git = |args: &[&str]| {
         Command::new("git")
-            .args(["rev-parse", "--short=12", "HEAD"])
+            .args(args)
             .output()
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let commit = std::env::var("HARDEN_COMMIT").ok().or_else(|| {
+        let c = git(&["rev-parse", "--short=12", "HEAD"])?;
+        let dirty =
+            git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+        Some(if dirty { format!("{c}-dirty") } else { c })
     });
     let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

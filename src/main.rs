@@ -13,6 +13,20 @@ use harden::util::exit::Exit;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Writes generated text to stdout. A reader that closes early (`| head`)
+/// is no error of ours; any other write error (a full disk) is.
+fn emit(out: &[u8], command: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout();
+    match stdout.write_all(out).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("harden {command}: cannot write: {e}");
+            Exit::Error.into()
+        }
+        _ => Exit::Ok.into(),
+    }
+}
+
 /// `harden man`: one page as roff, or the pages' names.
 fn man(page: Option<&str>, list: bool) -> ExitCode {
     use std::io::Write;
@@ -23,7 +37,12 @@ fn man(page: Option<&str>, list: bool) -> ExitCode {
             let _ = writeln!(out, "{}", p.get_name());
         }
     } else {
-        let name = page.map_or("harden".to_string(), |p| format!("harden-{p}"));
+        // `check`, `harden-check` (as --list names it) and `harden` all work.
+        let name = match page {
+            None | Some("harden") => "harden".to_string(),
+            Some(p) if p.starts_with("harden-") => p.to_string(),
+            Some(p) => format!("harden-{p}"),
+        };
         let Some(cmd) = pages.into_iter().find(|p| p.get_name() == name) else {
             let known: Vec<String> = harden::cmd::cli::man_pages()
                 .iter()
@@ -42,9 +61,7 @@ fn man(page: Option<&str>, list: bool) -> ExitCode {
             return Exit::Error.into();
         }
     }
-    // A reader that closes early (`| head`) is no error of ours.
-    let _ = std::io::stdout().write_all(&out);
-    Exit::Ok.into()
+    emit(&out, "man")
 }
 
 fn main() -> ExitCode {
@@ -71,13 +88,10 @@ fn main() -> ExitCode {
         Some(Command::Diff { old, new }) => diff::run(&cli.inputs, old, new),
         Some(Command::Rules { json }) => rules::run(*json),
         Some(Command::Completions { shell }) => {
-            use std::io::Write;
             let mut c = harden::cmd::cli::command();
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut c, "harden", &mut out);
-            // A reader that closes early (`| head`) is no error of ours.
-            let _ = std::io::stdout().write_all(&out);
-            Exit::Ok.into()
+            emit(&out, "completions")
         }
         Some(Command::Man { page, list }) => man(page.as_deref(), *list),
         None => wizard::run(cli),

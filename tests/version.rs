@@ -26,7 +26,11 @@ fn version_names_commit_date_checklist_and_target() {
     let commit = lines[1].strip_prefix("commit ").expect("a commit line");
     assert!(
         commit == "unknown"
-            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+            || (commit.trim_end_matches("-dirty").len() == 12
+                && commit
+                    .trim_end_matches("-dirty")
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit())),
         "{commit}"
     );
     let built = lines[2].strip_prefix("built ").expect("a build date");
@@ -149,4 +153,38 @@ fn every_man_page_holds_every_flag_of_its_command() {
         "{}",
         o.stderr
     );
+}
+
+/// A page is found by either name `man --list` prints it under, and a
+/// write that fails (a full disk: a full device made here with mknod, not
+/// the real /dev/full) is an error, not a silent empty page.
+#[test]
+fn man_pages_by_either_name_and_a_failed_write_is_an_error() {
+    assert_eq!(out(&["man", "harden-check"]), out(&["man", "check"]));
+    assert_eq!(out(&["man", "harden"]), out(&["man"]));
+    assert!(
+        !out(&["man"]).contains("harden\\-help"),
+        "no page for clap's help"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let made = std::process::Command::new("mknod")
+        .arg(&full)
+        .args(["c", "1", "7"])
+        .status()
+        .unwrap();
+    if !made.success() {
+        eprintln!("mknod refused (not root): the full-device case is not run");
+        return;
+    }
+    for args in [&["man", "check"][..], &["completions", "bash"][..]] {
+        let f = std::fs::OpenOptions::new().write(true).open(&full).unwrap();
+        let o = common::harden().args(args).stdout(f).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("cannot write"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

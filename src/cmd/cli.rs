@@ -491,13 +491,20 @@ impl From<FailOn> for crate::review::FailOn {
 /// The man pages: `harden` and one per subcommand (`harden-check`...),
 /// each with the arguments clap propagates to it, as `man` looks them up.
 pub fn man_pages() -> Vec<clap::Command> {
-    let mut top = command();
+    // clap's own `help` subcommand is `harden help`, not a page.
+    let mut top = command().disable_help_subcommand(true);
     top.build();
     let mut pages = vec![top.clone()];
-    // clap's own `help` subcommand is `harden help`, not a page.
-    for sub in top.get_subcommands().filter(|s| s.get_name() != "help") {
+    for sub in top.get_subcommands() {
         let name = format!("harden-{}", sub.get_name());
-        pages.push(sub.clone().name(name.clone()).bin_name(name));
+        pages.push(
+            sub.clone()
+                .name(name.clone())
+                .display_name(name)
+                // The synopsis shows the command as typed.
+                .bin_name(format!("harden {}", sub.get_name()))
+                .version(crate::version::VERSION),
+        );
     }
     pages
 }
