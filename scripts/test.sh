@@ -54,6 +54,14 @@ cargo test --locked --no-run
 # cargo-deb builds the package; installed here when missing.
 command -v cargo-deb >/dev/null || cargo install --locked cargo-deb --version 3.8.0
 scripts/dist
+# The fleet test drives Ansible (issue 18): ansible-core and ansible-lint
+# from PyPI in a virtualenv, made here, outside the tests' network
+# namespace.
+venv=target/ansible-venv
+if [ ! -x "$venv/bin/ansible-playbook" ] || [ ! -x "$venv/bin/ansible-lint" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "ansible-core==2.19.14" "ansible-lint==26.10.1"
+fi
 # Where this user may (root, as in CI), the tests run in a network
 # namespace that has only loopback: no test can reach another host, even by
 # mistake. Everything was built above, so cargo needs no network inside.

@@ -335,3 +335,4 @@ impl Lcg {
 
 pub mod projects;
 pub mod servers;
+pub mod sshd;
