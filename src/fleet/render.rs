@@ -364,10 +364,19 @@ pub fn html(f: &Fleet) -> String {
                 })
                 .copied()
                 .unwrap_or("none");
-            let text: Vec<String> = STATUSES
+            let mut text: Vec<String> = STATUSES
                 .iter()
                 .filter_map(|st| counts.get(st).map(|n| format!("{n} {st}")))
                 .collect();
+            // The review of this host, in this section, from its state file.
+            if let Some(r) = &h.review {
+                let reviewed = r
+                    .operator
+                    .keys()
+                    .filter(|id| section_of.get(id.as_str()) == Some(s))
+                    .count();
+                text.push(format!("{reviewed} reviewed"));
+            }
             let _ = write!(
                 o,
                 "<td class=\"{worst}\">{}</td>",
