@@ -459,9 +459,9 @@ fn small_report(
     if !fp.is_empty() {
         let secrets: serde_json::Map<String, serde_json::Value> = fp
             .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).into()))
+            .map(|(k, v)| ((*k).to_string(), v.repeat(16).into()))
             .collect();
-        v["fingerprints"] = serde_json::json!({"key_id": "k1", "secrets": secrets});
+        v["fingerprints"] = serde_json::json!({"key_id": "1f".repeat(16), "secrets": secrets});
     }
     v
 }
@@ -560,4 +560,176 @@ fn golden_fleet_reports_in_every_format() {
         }
         insta::assert_snapshot!(format!("fleet_{ext}"), out);
     }
+}
+
+/// What the attack on the fleet found (issue 18 review): outputs over any
+/// input refused, crafted ids and statuses refused, items left out of a
+/// report of the same version named, a secret absent on one host of a
+/// role, reuse named per host, JSON valid with bidirectional characters,
+/// and the fleet key kept from child processes.
+#[test]
+fn crafted_reports_and_outputs_over_inputs_are_refused() {
+    let h = host(false);
+    let before = tempfile::tempdir().unwrap();
+    check(&h, "api1", "api", Some(KEY), before.path());
+    let now = tempfile::tempdir().unwrap();
+    check(&h, "api1", "api", Some(KEY), now.path());
+    check(&h, "api2", "api", Some(KEY), now.path());
+    // Outputs over the earlier run's report or a host's state file.
+    let old = before.path().join("api1/report.json");
+    let old_text = std::fs::read_to_string(&old).unwrap();
+    let o = fleet(&[
+        s(now.path()),
+        "--since",
+        s(before.path()),
+        "--output",
+        s(&old),
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), old_text);
+    let c = harden::checklist::load_embedded().unwrap();
+    let st = harden::state::State::new(&c, time::OffsetDateTime::now_utc());
+    let state = now.path().join("api1/state.toml");
+    harden::state::store::save(&state, &st).unwrap();
+    let st_text = std::fs::read_to_string(&state).unwrap();
+    let o = fleet(&[s(now.path()), "--output", s(&state)]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), st_text);
+    // The fleet's own output, written twice into the folder it reads.
+    for run in 0..2 {
+        let out = now.path().join("fleet.json");
+        let o = fleet(&[s(now.path()), "--format", "json", "--output", s(&out)]);
+        assert_ne!(o.code, 2, "{}", o.stderr);
+        assert!(
+            run == 0 || o.stderr.contains("a fleet report, not a host's"),
+            "{}",
+            o.stderr
+        );
+    }
+    std::fs::remove_file(now.path().join("fleet.json")).unwrap();
+    // An item left out on api2 (same checklist version), and api2 without
+    // a SECRET_KEY fingerprint.
+    edit(&now.path().join("api2/report.json"), |v| {
+        v["items"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|i| i["id"] != "env.jwt_algorithm");
+        v["fingerprints"]["secrets"]
+            .as_object_mut()
+            .unwrap()
+            .remove("SECRET_KEY");
+    });
+    let o = fleet(&[s(now.path()), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let item = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "env.jwt_algorithm")
+        .unwrap();
+    assert_eq!(item["left_out_on"], serde_json::json!(["api2"]), "{item}");
+    assert!(item["missing_on"].is_null(), "{item}");
+    let d = v["secrets"]["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "SECRET_KEY")
+        .unwrap();
+    assert_eq!(d["absent"], serde_json::json!(["api2"]), "{d}");
+    // Reuse is named per use: api2's JWT key is api1's SECRET_KEY.
+    let fp1: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(now.path().join("api1/report.json")).unwrap(),
+    )
+    .unwrap();
+    let sk = fp1["fingerprints"]["secrets"]["SECRET_KEY"].clone();
+    edit(&now.path().join("api2/report.json"), |v| {
+        v["fingerprints"]["secrets"]["DATABASE_URL#password"] = sk.clone();
+    });
+    let o = fleet(&[s(now.path())]);
+    assert!(
+        o.stdout
+            .contains("DATABASE_URL#password (on api2) and SECRET_KEY (on api1)"),
+        "{}",
+        o.stdout
+    );
+    // Crafted ids, statuses and names.
+    let r2 = now.path().join("api2/report.json");
+    let good = std::fs::read_to_string(&r2).unwrap();
+    for (field, value, needle) in [
+        ("id", "x`\n# forged", "not a checklist id"),
+        ("status", "maybe", "has status"),
+        ("section", "<script>", "not a checklist id"),
+    ] {
+        std::fs::write(&r2, &good).unwrap();
+        edit(&r2, |v| v["items"][0][field] = value.into());
+        let o = fleet(&[s(now.path())]);
+        assert_eq!(o.code, 2, "{field}: {}", o.stderr);
+        assert!(o.stderr.contains(needle), "{field}: {}", o.stderr);
+    }
+    std::fs::write(&r2, &good).unwrap();
+    edit(&r2, |v| v["host"]["name"] = "api\u{202e}2\u{85}".into());
+    for f in ["json", "text", "html", "markdown"] {
+        let o = fleet(&[s(now.path()), "--format", f]);
+        assert!(
+            !o.stdout.contains('\u{202e}') && !o.stdout.contains('\u{85}'),
+            "{f}"
+        );
+        if f == "json" {
+            let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("valid JSON");
+            assert!(v["hosts"][1]["name"].as_str().unwrap().contains('\u{fffd}'));
+        }
+    }
+    // check's own JSON stays valid with a bidirectional mark in a value,
+    // and refuses one in a host name.
+    let mut c = common::harden();
+    c.args([
+        "check",
+        "--offline",
+        "--format",
+        "json",
+        "--host-name",
+        "web\u{202e}1",
+        "--project",
+    ])
+    .arg(&h.project);
+    let o = common::run(&mut c);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
+/// The fleet key is harden's alone: git, run for the repository checks,
+/// does not see it in its environment.
+#[test]
+fn the_fleet_key_reaches_no_child_process() {
+    let h = host(false);
+    let bin = tempfile::tempdir().unwrap();
+    let seen = bin.path().join("seen");
+    let real = which::which("git").unwrap();
+    let wrapper = bin.path().join("git");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nenv >> '{}'\nexec '{}' \"$@\"\n",
+            seen.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    projects::chmod(&wrapper, 0o755);
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = common::harden();
+    c.args(["check", "--offline", "--format", "json", "--project"])
+        .arg(&h.project)
+        .env("PATH", path)
+        .env("HARDEN_FINGERPRINT_KEY", KEY);
+    let o = common::run(&mut c);
+    assert!(matches!(o.code, 0 | 1 | 3), "{}", o.stderr);
+    let env = std::fs::read_to_string(&seen).expect("harden ran git");
+    assert!(
+        !env.contains(KEY) && !env.contains("HARDEN_FINGERPRINT_KEY"),
+        "git saw the key"
+    );
 }

@@ -126,6 +126,8 @@ pub fn installed_nginx() -> Option<String> {
         .ok()
         .or_else(|| Some(std::path::PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))?;
     let out = std::process::Command::new(exe)
+        .env_remove(crate::detect::fingerprint::KEY_ENV)
+        .env_remove(crate::detect::fingerprint::KEY_FILE_ENV)
         .arg("-v")
         .stdin(std::process::Stdio::null())
         .output()

@@ -183,7 +183,11 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
 /// characters.
 fn checked_name(flag: &str, v: &str) -> Result<String, String> {
     let v = v.trim();
-    if v.is_empty() || v.chars().count() > 253 || v.chars().any(char::is_control) {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+    };
+    if v.is_empty() || v.chars().count() > 253 || v.chars().any(invisible) {
         return Err(format!(
             "{flag} {:?}: give 1 to 253 printable characters",
             v.chars().take(40).collect::<String>()

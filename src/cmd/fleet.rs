@@ -16,14 +16,24 @@ use crate::util::fsio;
 pub fn run(args: &FleetArgs) -> ExitCode {
     let run = || -> Result<Exit, String> {
         let pairs = pair_outputs(&args.format, FleetFormat::Text, &args.output)?;
-        // A destination may not be one of the reports being read.
-        let files = fleet::report_files(&args.paths).map_err(|e| e.to_string())?;
-        let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("a report", f.as_path())).collect();
         for p in pairs.iter().filter_map(|(_, o)| o.as_ref()) {
             fsio::sink(p)?;
-            fsio::refuse_inputs(p, &inputs)?;
         }
         let f = fleet::load(&args.paths, args.since.as_deref()).map_err(|e| e.to_string())?;
+        // No destination may be a file read: a host's report or state
+        // file, or one of the earlier run's reports. Checked before any
+        // output is written.
+        let inputs: Vec<(&str, &Path)> = f
+            .inputs
+            .iter()
+            .map(|p| ("an input of this run", p.as_path()))
+            .collect();
+        for p in pairs.iter().filter_map(|(_, o)| o.as_ref()) {
+            fsio::refuse_inputs(p, &inputs)?;
+        }
+        for n in &f.notices {
+            eprintln!("harden fleet: {}", crate::util::redact::redact(n));
+        }
         let threshold = match args.fail_on {
             FailOn::Critical => "critical",
             FailOn::Important => "important",

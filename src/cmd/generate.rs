@@ -211,6 +211,8 @@ fn warn_if_tracked(out: &Path, files: &[crate::generate::Rendered]) {
     for f in files.iter().filter(|f| f.secret) {
         let path = out.join(f.path);
         let mut c = std::process::Command::new("git");
+        c.env_remove(crate::detect::fingerprint::KEY_ENV)
+            .env_remove(crate::detect::fingerprint::KEY_FILE_ENV);
         c.arg("-C")
             .arg(crate::util::fsio::parent(&path))
             .args([

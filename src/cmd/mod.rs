@@ -120,6 +120,14 @@ pub fn own_inputs(
 /// `-`, `/dev/stdout`), a device or FIFO in place, or a file through a
 /// temp file and a rename.
 pub fn write_report(path: Option<&Path>, body: &str) -> Result<(), String> {
-    let body = redact(body);
+    // A JSON report (every format's JSON starts so; no other format does)
+    // gets its invisible characters as JSON escapes first, so the masking
+    // path's own escapes cannot make it invalid JSON.
+    let json = body.trim_start().starts_with(['{', '[']);
+    let body = if json {
+        redact(&crate::util::redact::json_escape_invisible(body))
+    } else {
+        redact(body)
+    };
     fsio::write_output(path.unwrap_or(Path::new("-")), body.as_bytes()).map_err(String::from)
 }

@@ -72,8 +72,11 @@ impl Key {
         let path = Path::new(&file);
         let bytes = crate::util::fsio::read_input(path, 4096, true)
             .map_err(|e| format!("{KEY_FILE_ENV}: cannot read {}: {e}", path.display()))?;
-        let text = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        // Line ends and blank lines after the key are not part of it.
+        let mut text = &bytes[..];
+        while let [rest @ .., b'\n' | b'\r'] = text {
+            text = rest;
+        }
         Key::new(text, &format!("{KEY_FILE_ENV} ({})", path.display())).map(Some)
     }
 

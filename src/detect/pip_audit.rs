@@ -421,6 +421,8 @@ async fn audit_once(
     };
     let out = dir.path().join("report.json");
     let child = tokio::process::Command::new(exe)
+        .env_remove(crate::detect::fingerprint::KEY_ENV)
+        .env_remove(crate::detect::fingerprint::KEY_FILE_ENV)
         .args(args)
         .args(["-f", "json", "-o"])
         .arg(&out)

@@ -25,6 +25,14 @@ pub const SCHEMA: u32 = 1;
 pub const REPORT_CAP: u64 = 16 << 20;
 /// At most this many reports in one run.
 pub const MAX_HOSTS: usize = 10_000;
+/// At most this many items, and sections, in one report (the checklist has
+/// 232 in 18): a crafted report cannot make the judgement quadratic.
+pub const MAX_ITEMS: usize = 5_000;
+pub const MAX_SECTIONS: usize = 200;
+/// The statuses a report may give an item.
+pub const STATUS_WORDS: [&str; 9] = [
+    "pass", "fail", "warn", "unknown", "skipped", "absent", "open", "na", "waived",
+];
 
 /// One host's item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +63,7 @@ pub struct Host {
 }
 
 /// The review a host's state file holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Review {
     pub answered: usize,
     pub items: usize,
@@ -76,18 +84,17 @@ pub struct ItemInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretDrift {
     /// Hosts of one role hold different values of a secret they must
-    /// share (hosts grouped by value, the groups named A, B...).
+    /// share (hosts grouped by value, the groups named A, B...), or some
+    /// of them lack it (`absent`).
     Differs {
         role: Option<String>,
         name: String,
         groups: Vec<Vec<String>>,
+        absent: Vec<String>,
     },
-    /// One value under two names of different purposes (a signing key
-    /// that is also a database password), on these hosts.
-    Reused {
-        names: Vec<String>,
-        hosts: Vec<String>,
-    },
+    /// One value under names of different purposes (a signing key that is
+    /// also a database password): each name, with the hosts it is on.
+    Reused { uses: Vec<(String, Vec<String>)> },
 }
 
 /// Why secrets were not (all) compared.
@@ -117,8 +124,12 @@ pub struct Fleet {
     pub items: Vec<ItemInfo>,
     /// Items some hosts lack (a rolling upgrade): item id -> hosts lacking it.
     pub missing: BTreeMap<String, Vec<String>>,
-    /// Items whose status differs between hosts.
+    /// Items a host left out of a report of the same checklist version
+    /// (`--only`, `--skip`): item id -> those hosts.
+    pub left_out: BTreeMap<String, Vec<String>>,
+    /// Items whose status differs between hosts, in checklist order.
     pub drift: Vec<String>,
+    pub drift_set: BTreeSet<String>,
     pub secret_drift: Vec<SecretDrift>,
     pub secrets_not_judged: Vec<SecretsNotJudged>,
     pub regressions: Vec<Regression>,
@@ -126,6 +137,11 @@ pub struct Fleet {
     pub gone: Vec<String>,
     pub new_hosts: Vec<String>,
     pub since: Option<PathBuf>,
+    /// Every file read (reports, state files, the earlier run's reports):
+    /// no output may overwrite one.
+    pub inputs: Vec<PathBuf>,
+    /// What was passed over, for stderr.
+    pub notices: Vec<String>,
 }
 
 /// Why the fleet could not be read. The text names the file and what to do.
@@ -143,11 +159,18 @@ fn err(s: impl Into<String>) -> FleetError {
 /// # Errors
 /// A path that is missing, or neither a regular file nor a folder.
 pub fn report_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FleetError> {
+    report_files_noting(paths, &mut Vec::new())
+}
+
+fn report_files_noting(
+    paths: &[PathBuf],
+    notices: &mut Vec<String>,
+) -> Result<Vec<PathBuf>, FleetError> {
     let mut out = Vec::new();
     for p in paths {
         let m = std::fs::symlink_metadata(p).map_err(|e| err(format!("{}: {e}", p.display())))?;
         if m.is_dir() {
-            walk(p, 0, &mut out)?;
+            walk(p, 0, &mut out, notices)?;
         } else if m.is_file() {
             out.push(p.clone());
         } else {
@@ -179,22 +202,59 @@ pub fn report_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FleetError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), FleetError> {
+fn walk(
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+    notices: &mut Vec<String>,
+) -> Result<(), FleetError> {
     let rd = std::fs::read_dir(dir).map_err(|e| err(format!("{}: {e}", dir.display())))?;
     for e in rd.flatten() {
         let Ok(ft) = e.file_type() else { continue };
         let p = e.path();
         if ft.is_dir() && depth < 3 {
-            walk(&p, depth + 1, out)?;
-        } else if ft.is_file() && p.extension().is_some_and(|x| x == "json") {
-            out.push(p);
+            walk(&p, depth + 1, out, notices)?;
+        } else if p.extension().is_some_and(|x| x == "json") {
+            if ft.is_file() {
+                out.push(p);
+            } else {
+                notices.push(format!(
+                    "{} passed over: a link or special file, not a report (links are not followed)",
+                    p.display()
+                ));
+            }
         }
     }
     Ok(())
 }
 
+/// A text field of a report: control, format and bidirectional
+/// characters replaced, so no output can be steered by them.
+fn clean_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+            {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// An item id or section slug as checklists write them.
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')
+        })
+}
+
 fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
+    v.get(key).and_then(Value::as_str).map(clean_text)
 }
 
 /// Reads one report.
@@ -234,6 +294,13 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
         return Err(err(format!("{shown}: no checklist id and digest")));
     };
     let host = v.get("host").cloned().unwrap_or(Value::Null);
+    if host
+        .get("role")
+        .is_some_and(|r| !r.is_null() && !r.is_string())
+        || host.get("name").is_some_and(|n| !n.is_string())
+    {
+        return Err(err(format!("{shown}: host name and role must be text")));
+    }
     let Some(name) = text(&host, "name").filter(|n| !n.is_empty()) else {
         return Err(err(format!(
             "{shown}: the report does not name its host (made by a harden before 0.1.0's fleet support); \
@@ -241,6 +308,9 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
         )));
     };
     let summary = v.get("summary").cloned().unwrap_or(Value::Null);
+    if summary.get("score").is_some_and(|x| !x.is_number()) {
+        return Err(err(format!("{shown}: summary.score must be a number")));
+    }
     let mut counts = BTreeMap::new();
     for k in ["pass", "fail", "warn", "unknown", "skipped", "absent"] {
         counts.insert(
@@ -250,19 +320,46 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
     }
     let mut items = BTreeMap::new();
     let mut infos = Vec::new();
-    for it in v
+    let list = v
         .get("items")
         .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+        .map_or(&[][..], Vec::as_slice);
+    if list.len() > MAX_ITEMS {
+        return Err(err(format!(
+            "{shown}: {} items; a report of harden's checklist has at most {MAX_ITEMS}",
+            list.len()
+        )));
+    }
+    let mut sections = BTreeSet::new();
+    for it in list {
         let (Some(iid), Some(status)) = (text(it, "id"), text(it, "status")) else {
             return Err(err(format!("{shown}: an item without id or status")));
         };
-        let severity = text(it, "severity").unwrap_or_else(|| "important".into());
+        let section = text(it, "section").unwrap_or_default();
+        if !is_slug(&iid) || !(section.is_empty() || is_slug(&section)) {
+            return Err(err(format!(
+                "{shown}: item {:?} (section {:?}) is not a checklist id",
+                iid.chars().take(60).collect::<String>(),
+                section.chars().take(60).collect::<String>()
+            )));
+        }
+        if !STATUS_WORDS.contains(&status.as_str()) {
+            return Err(err(format!(
+                "{shown}: item {iid} has status {:?}; a report says one of {}",
+                status.chars().take(20).collect::<String>(),
+                STATUS_WORDS.join(", ")
+            )));
+        }
+        sections.insert(section.clone());
+        if sections.len() > MAX_SECTIONS {
+            return Err(err(format!("{shown}: more than {MAX_SECTIONS} sections")));
+        }
+        let severity = text(it, "severity")
+            .filter(|x| is_slug(x) && x.len() <= 20)
+            .unwrap_or_else(|| "important".into());
         infos.push(ItemInfo {
             id: iid.clone(),
-            section: text(it, "section").unwrap_or_default(),
+            section,
             title: text(it, "title").unwrap_or_default(),
             severity: severity.clone(),
         });
@@ -271,16 +368,27 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
             HostItem {
                 status,
                 severity,
-                operator: text(it, "operator"),
+                operator: text(it, "operator").map(|o| o.chars().take(20).collect()),
             },
         );
     }
     let fingerprints = match v.get("fingerprints") {
         None | Some(Value::Null) => None,
-        Some(f) => Some(
-            serde_json::from_value(f.clone())
-                .map_err(|e| err(format!("{shown}: fingerprints unreadable: {e}")))?,
-        ),
+        Some(f) => {
+            let f: crate::detect::fingerprint::Fingerprints = serde_json::from_value(f.clone())
+                .map_err(|e| err(format!("{shown}: fingerprints unreadable: {e}")))?;
+            let hex = |x: &str| x.len() == 32 && x.bytes().all(|b| b.is_ascii_hexdigit());
+            if !hex(&f.key_id)
+                || f.secrets
+                    .iter()
+                    .any(|(k, v)| !hex(v) || k.len() > 200 || k.chars().any(char::is_control))
+            {
+                return Err(err(format!(
+                    "{shown}: fingerprints that are not 128-bit hex under printable names"
+                )));
+            }
+            Some(f)
+        }
     };
     let tool = v.get("tool").cloned().unwrap_or(Value::Null);
     let h = Host {
@@ -306,7 +414,12 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
 ///
 /// # Errors
 /// A state file that is there and cannot be read.
-pub fn read_review(report: &Path) -> Result<Option<Review>, FleetError> {
+pub fn read_review(
+    report: &Path,
+    checklist_id: &str,
+    host: &Host,
+    notices: &mut Vec<String>,
+) -> Result<Option<(PathBuf, Review)>, FleetError> {
     let path = fsio::parent(report).join("state.toml");
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);
@@ -314,23 +427,45 @@ pub fn read_review(report: &Path) -> Result<Option<Review>, FleetError> {
     let state =
         crate::state::store::load(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
     let Some(s) = state else { return Ok(None) };
+    if s.checklist.id != checklist_id {
+        notices.push(format!(
+            "{}: a review of checklist {:?}, not {checklist_id:?}; not shown for {}",
+            path.display(),
+            clean_text(&s.checklist.id),
+            host.name
+        ));
+        return Ok(Some((path, Review::default())));
+    }
+    // Only the items this host's report has: an id the checklist lacks is
+    // no answer.
     let operator: BTreeMap<String, String> = s
         .items
         .iter()
-        .filter(|(_, r)| r.status != crate::state::OperatorStatus::Open)
+        .filter(|(id, r)| {
+            r.status != crate::state::OperatorStatus::Open && host.items.contains_key(*id)
+        })
         .map(|(id, r)| (id.clone(), r.status.as_str().to_string()))
         .collect();
-    Ok(Some(Review {
-        answered: operator.len(),
-        items: s.items.len(),
-        signed_off: s.signoffs.last().map(|so| {
-            format!(
+    // A sign-off counts for the checklist version the host runs.
+    let signed_off = s.signoffs.last().map(|so| {
+        if so.checklist_sha256 == host.checklist_sha256 {
+            clean_text(&format!(
                 "reviewed by {} on {}, approved by {} on {}",
                 so.reviewed_by, so.reviewed_date, so.approved_by, so.approved_date
-            )
-        }),
-        operator,
-    }))
+            ))
+        } else {
+            "signed off for another checklist version".to_string()
+        }
+    });
+    Ok(Some((
+        path,
+        Review {
+            answered: operator.len(),
+            items: s.items.len(),
+            signed_off,
+            operator,
+        },
+    )))
 }
 
 /// Reads every report (and the state beside it) and judges the fleet.
@@ -338,13 +473,21 @@ pub fn read_review(report: &Path) -> Result<Option<Review>, FleetError> {
 /// # Errors
 /// Any report refused, two checklists, or one host named twice.
 pub fn load(paths: &[PathBuf], since: Option<&Path>) -> Result<Fleet, FleetError> {
-    let (checklist_id, mut hosts, items) = read_all(paths)?;
+    let mut notices = Vec::new();
+    let (checklist_id, mut hosts, items) = read_all(paths, &mut notices)?;
+    let mut inputs: Vec<PathBuf> = hosts.iter().map(|h| h.file.clone()).collect();
     for h in &mut hosts {
-        h.review = read_review(&h.file)?;
+        if let Some((path, r)) = read_review(&h.file, &checklist_id, h, &mut notices)? {
+            inputs.push(path);
+            h.review = Some(r);
+        }
     }
     let mut fleet = judge(checklist_id, hosts, items);
+    fleet.inputs = inputs;
+    fleet.notices = notices;
     if let Some(dir) = since {
-        let (old_id, old, _) = read_all(&[dir.to_path_buf()])?;
+        let (old_id, old, _) = read_all(&[dir.to_path_buf()], &mut fleet.notices)?;
+        fleet.inputs.extend(old.iter().map(|h| h.file.clone()));
         if old_id != fleet.checklist_id {
             return Err(err(format!(
                 "--since {}: checklist {old_id:?}, and this run's is {:?}",
@@ -358,8 +501,11 @@ pub fn load(paths: &[PathBuf], since: Option<&Path>) -> Result<Fleet, FleetError
     Ok(fleet)
 }
 
-fn read_all(paths: &[PathBuf]) -> Result<(String, Vec<Host>, Vec<ItemInfo>), FleetError> {
-    let files = report_files(paths)?;
+fn read_all(
+    paths: &[PathBuf],
+    notices: &mut Vec<String>,
+) -> Result<(String, Vec<Host>, Vec<ItemInfo>), FleetError> {
+    let files = report_files_noting(paths, notices)?;
     let mut id: Option<(String, PathBuf)> = None;
     let mut hosts: Vec<Host> = Vec::new();
     let mut items: Vec<ItemInfo> = Vec::new();
@@ -367,6 +513,10 @@ fn read_all(paths: &[PathBuf]) -> Result<(String, Vec<Host>, Vec<ItemInfo>), Fle
     let mut by_name: BTreeMap<String, PathBuf> = BTreeMap::new();
     for f in files {
         let Some((cid, h, infos)) = read_report(&f)? else {
+            notices.push(format!(
+                "{} passed over: a fleet report, not a host's",
+                f.display()
+            ));
             continue;
         };
         match &id {
@@ -428,13 +578,26 @@ pub fn secret_kind(name: &str) -> String {
 /// Judges hosts read from reports: drift of items and of secrets.
 pub fn judge(checklist_id: String, hosts: Vec<Host>, items: Vec<ItemInfo>) -> Fleet {
     let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut left_out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut drift = Vec::new();
     for i in &items {
         let mut statuses = BTreeSet::new();
+        // The checklist versions that have this item.
+        let versions: BTreeSet<&str> = hosts
+            .iter()
+            .filter(|h| h.items.contains_key(&i.id))
+            .map(|h| h.checklist_sha256.as_str())
+            .collect();
         for h in &hosts {
             match h.items.get(&i.id) {
                 Some(x) => {
                     statuses.insert(x.status.as_str());
+                }
+                None if versions.contains(h.checklist_sha256.as_str()) => {
+                    left_out
+                        .entry(i.id.clone())
+                        .or_default()
+                        .push(h.name.clone());
                 }
                 None => missing
                     .entry(i.id.clone())
@@ -446,19 +609,24 @@ pub fn judge(checklist_id: String, hosts: Vec<Host>, items: Vec<ItemInfo>) -> Fl
             drift.push(i.id.clone());
         }
     }
+    let drift_set: BTreeSet<String> = drift.iter().cloned().collect();
     let (secret_drift, secrets_not_judged) = secrets(&hosts);
     Fleet {
         checklist_id,
         hosts,
         items,
         missing,
+        left_out,
         drift,
+        drift_set,
         secret_drift,
         secrets_not_judged,
         regressions: Vec::new(),
         gone: Vec::new(),
         new_hosts: Vec::new(),
         since: None,
+        inputs: Vec::new(),
+        notices: Vec::new(),
     }
 }
 
@@ -514,7 +682,16 @@ fn secrets(hosts: &[Host]) -> (Vec<SecretDrift>, Vec<SecretsNotJudged>) {
                     groups.entry(fp.as_str()).or_default().push(h.name.clone());
                 }
             }
-            if groups.len() > 1 {
+            let absent: Vec<String> = hs
+                .iter()
+                .filter(|h| {
+                    h.fingerprints
+                        .as_ref()
+                        .is_some_and(|f| !f.secrets.contains_key(name))
+                })
+                .map(|h| h.name.clone())
+                .collect();
+            if groups.len() > 1 || !absent.is_empty() {
                 let mut g: Vec<Vec<String>> = groups.into_values().collect();
                 // The largest group first: the odd ones out follow.
                 g.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -522,25 +699,31 @@ fn secrets(hosts: &[Host]) -> (Vec<SecretDrift>, Vec<SecretsNotJudged>) {
                     role: role.clone(),
                     name: name.clone(),
                     groups: g,
+                    absent,
                 });
             }
         }
     }
     // Reuse: one value under names of different kinds, anywhere.
-    let mut by_value: BTreeMap<&str, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut by_value: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
     for h in &keyed {
         for (name, fp) in &h.fingerprints.as_ref().expect("keyed").secrets {
-            let e = by_value.entry(fp.as_str()).or_default();
-            e.0.insert(name.clone());
-            e.1.insert(h.name.clone());
+            by_value
+                .entry(fp.as_str())
+                .or_default()
+                .entry(name.as_str())
+                .or_default()
+                .push(h.name.clone());
         }
     }
-    for (names, hs) in by_value.into_values() {
-        let kinds: BTreeSet<String> = names.iter().map(|n| secret_kind(n)).collect();
+    for uses in by_value.into_values() {
+        let kinds: BTreeSet<String> = uses.keys().map(|n| secret_kind(n)).collect();
         if kinds.len() > 1 {
             drift.push(SecretDrift::Reused {
-                names: names.into_iter().collect(),
-                hosts: hs.into_iter().collect(),
+                uses: uses
+                    .into_iter()
+                    .map(|(n, hs)| (n.to_string(), hs))
+                    .collect(),
             });
         }
     }
@@ -631,6 +814,7 @@ impl Fleet {
         if failing || !self.secret_drift.is_empty() || !self.regressions.is_empty() {
             Exit::Failing
         } else if !self.secrets_not_judged.is_empty()
+            || !self.left_out.is_empty()
             || self
                 .hosts
                 .iter()

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use super::{Fleet, SecretDrift, SecretsNotJudged};
 
 /// The statuses in the order they are shown.
-const STATUSES: [&str; 6] = ["fail", "warn", "unknown", "pass", "skipped", "absent"];
+const STATUSES: [&str; 9] = [
+    "fail", "warn", "unknown", "open", "pass", "waived", "na", "skipped", "absent",
+];
 
 fn letters(i: usize) -> String {
     let mut n = i;
@@ -38,22 +40,28 @@ fn secret_lines(f: &Fleet) -> Vec<String> {
                 role: r,
                 name,
                 groups,
+                absent,
             } => {
-                let gs: Vec<String> = groups
+                let mut gs: Vec<String> = groups
                     .iter()
                     .enumerate()
                     .map(|(i, g)| format!("value {}: {}", letters(i), g.join(", ")))
                     .collect();
+                if !absent.is_empty() {
+                    gs.push(format!("absent on {}", absent.join(", ")));
+                }
                 out.push(format!(
                     "{name} differs between hosts of {} that must share it ({})",
                     role(r.as_ref()),
                     gs.join("; ")
                 ));
             }
-            SecretDrift::Reused { names, hosts } => out.push(format!(
-                "one value is used as {} (on {}): each purpose needs its own secret",
-                names.join(" and "),
-                hosts.join(", ")
+            SecretDrift::Reused { uses } => out.push(format!(
+                "one value is used as {}: each purpose needs its own secret",
+                uses.iter()
+                    .map(|(n, hs)| format!("{n} (on {})", hs.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             )),
         }
     }
@@ -161,7 +169,7 @@ pub fn text(f: &Fleet) -> String {
     let failing: Vec<&super::ItemInfo> = f
         .items
         .iter()
-        .filter(|i| f.by_status(&i.id).contains_key("fail") && !f.drift.contains(&i.id))
+        .filter(|i| f.by_status(&i.id).contains_key("fail") && !f.drift_set.contains(&i.id))
         .collect();
     if !failing.is_empty() {
         let _ = writeln!(o, "\nFailing on every host that has it");
@@ -173,6 +181,15 @@ pub fn text(f: &Fleet) -> String {
         let _ = writeln!(o, "\nItems some hosts lack (another checklist version)");
         for (id, hosts) in &f.missing {
             let _ = writeln!(o, "  {id}: missing on {}", clean(&hosts.join(", ")));
+        }
+    }
+    if !f.left_out.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nItems hosts left out of their report (same checklist version)"
+        );
+        for (id, hosts) in &f.left_out {
+            let _ = writeln!(o, "  {id}: left out on {}", clean(&hosts.join(", ")));
         }
     }
     o
@@ -279,6 +296,12 @@ pub fn markdown(f: &Fleet) -> String {
             let _ = writeln!(o, "- `{id}`: missing on {}", md(&hosts.join(", ")));
         }
     }
+    if !f.left_out.is_empty() {
+        let _ = writeln!(o, "\n## Items hosts left out of their report\n");
+        for (id, hosts) in &f.left_out {
+            let _ = writeln!(o, "- `{id}`: left out on {}", md(&hosts.join(", ")));
+        }
+    }
     o
 }
 
@@ -350,13 +373,24 @@ pub fn html(f: &Fleet) -> String {
             html_escape(&h.grade),
             html_escape(&host_review(h))
         );
-        for s in &sections {
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for (id, it) in &h.items {
-                if section_of.get(id.as_str()) == Some(s) {
-                    *counts.entry(it.status.as_str()).or_default() += 1;
-                }
+        // One pass over the host's items: counts per section and status.
+        let mut per: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        for (id, it) in &h.items {
+            if let Some(sec) = section_of.get(id.as_str()) {
+                *per.entry(sec)
+                    .or_default()
+                    .entry(it.status.as_str())
+                    .or_default() += 1;
             }
+        }
+        let mut reviewed: BTreeMap<&str, usize> = BTreeMap::new();
+        for id in h.review.iter().flat_map(|r| r.operator.keys()) {
+            if let Some(sec) = section_of.get(id.as_str()) {
+                *reviewed.entry(sec).or_default() += 1;
+            }
+        }
+        for s in &sections {
+            let counts = per.get(s).cloned().unwrap_or_default();
             let worst = STATUSES
                 .iter()
                 .find(|st| {
@@ -369,13 +403,11 @@ pub fn html(f: &Fleet) -> String {
                 .filter_map(|st| counts.get(st).map(|n| format!("{n} {st}")))
                 .collect();
             // The review of this host, in this section, from its state file.
-            if let Some(r) = &h.review {
-                let reviewed = r
-                    .operator
-                    .keys()
-                    .filter(|id| section_of.get(id.as_str()) == Some(s))
-                    .count();
-                text.push(format!("{reviewed} reviewed"));
+            if h.review.is_some() {
+                text.push(format!(
+                    "{} reviewed",
+                    reviewed.get(s).copied().unwrap_or(0)
+                ));
             }
             let _ = write!(
                 o,
@@ -484,7 +516,8 @@ pub fn json(f: &Fleet, threshold: &str) -> Value {
                 "severity": i.severity,
                 "title": i.title,
                 "hosts": by,
-                "drift": f.drift.contains(&i.id),
+                "drift": f.drift_set.contains(&i.id),
+                "left_out_on": f.left_out.get(&i.id),
                 "missing_on": f.missing.get(&i.id),
                 "operator": operator,
             })
@@ -494,11 +527,17 @@ pub fn json(f: &Fleet, threshold: &str) -> Value {
         .secret_drift
         .iter()
         .map(|d| match d {
-            SecretDrift::Differs { role, name, groups } => json!({
-                "kind": "differs", "role": role, "name": name, "groups": groups,
+            SecretDrift::Differs {
+                role,
+                name,
+                groups,
+                absent,
+            } => json!({
+                "kind": "differs", "role": role, "name": name, "groups": groups, "absent": absent,
             }),
-            SecretDrift::Reused { names, hosts } => json!({
-                "kind": "reused", "names": names, "hosts": hosts,
+            SecretDrift::Reused { uses } => json!({
+                "kind": "reused",
+                "uses": uses.iter().map(|(n, hs)| json!({"name": n, "hosts": hs})).collect::<Vec<_>>(),
             }),
         })
         .collect();

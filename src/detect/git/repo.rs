@@ -77,6 +77,9 @@ fn command(root: &Path, args: &[&str]) -> Command {
 fn command_in(dir: &Path, safe: &str, args: &[&str]) -> Command {
     let mut c = Command::new("git");
     c.arg("-C").arg(dir).arg("--no-pager");
+    // The fleet key is harden's alone: no child sees it.
+    c.env_remove(crate::detect::fingerprint::KEY_ENV)
+        .env_remove(crate::detect::fingerprint::KEY_FILE_ENV);
     // safe.directory: harden runs as root on a checkout a deploy user owns;
     // git would refuse it ("dubious ownership"). The protection is against
     // the repository's config running programs, and every such setting a

@@ -362,6 +362,9 @@ fn list(tool: &str, args: &[&str]) -> Result<String, String> {
         .ok_or_else(|| format!("{tool} is not installed"))?;
     let mut c = Command::new(path);
     c.args(args).env("LC_ALL", "C");
+    // The fleet key is harden's alone: no child sees it.
+    c.env_remove(crate::detect::fingerprint::KEY_ENV)
+        .env_remove(crate::detect::fingerprint::KEY_FILE_ENV);
     // Four tools at most, each under 2 s: within the detector's 10 s.
     let out = crate::detect::proc::run_grouped(c, Duration::from_secs(2))
         .map_err(|e| format!("{tool} {}: {e}", args.join(" ")))?;

@@ -379,6 +379,29 @@ pub fn escape_controls(text: &str) -> String {
     out
 }
 
+/// JSON text with every character [`escape_controls`] would rewrite
+/// (DEL, C1 controls, bidirectional marks; serde_json already escapes the
+/// C0 ones) written as a JSON `\uXXXX` escape instead: the same string to
+/// a JSON reader, and nothing left for the masking path to turn into an
+/// escape JSON does not have.
+pub fn json_escape_invisible(json: &str) -> String {
+    if !json.chars().any(is_control) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_control(c) {
+            let mut buf = [0u16; 2];
+            for u in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
