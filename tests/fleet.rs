@@ -667,6 +667,16 @@ fn crafted_reports_and_outputs_over_inputs_are_refused() {
         assert!(o.stderr.contains(needle), "{field}: {}", o.stderr);
     }
     std::fs::write(&r2, &good).unwrap();
+    // A report in api2's folder that names another host is pointed out.
+    edit(&r2, |v| v["host"]["name"] = "api9".into());
+    let o = fleet(&[s(now.path())]);
+    assert!(
+        o.stderr
+            .contains("names host \"api9\", not its folder's \"api2\""),
+        "{}",
+        o.stderr
+    );
+    std::fs::write(&r2, &good).unwrap();
     edit(&r2, |v| v["host"]["name"] = "api\u{202e}2\u{85}".into());
     for f in ["json", "text", "html", "markdown"] {
         let o = fleet(&[s(now.path()), "--format", f]);
@@ -732,4 +742,53 @@ fn the_fleet_key_reaches_no_child_process() {
         !env.contains(KEY) && !env.contains("HARDEN_FINGERPRINT_KEY"),
         "git saw the key"
     );
+}
+
+/// Reuse is judged by purpose, and a URL's purpose by its scheme: a
+/// Celery broker on Redis sharing the Redis password is one purpose; the
+/// same password as the database's is reuse.
+#[test]
+fn a_urls_purpose_comes_from_its_scheme() {
+    let h = host(false);
+    let env = h.project.join(".env");
+    let text = std::fs::read_to_string(&env).unwrap();
+    let redis = text
+        .lines()
+        .find_map(|l| l.strip_prefix("REDIS_URL=rediss://:"))
+        .and_then(|r| r.split('@').next())
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &env,
+        format!("{text}CELERY_BROKER_URL=rediss://:{redis}@redis.internal:6380/1\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    check(&h, "api1", "api", Some(KEY), out.path());
+    let o = fleet(&[s(out.path()), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(v["secrets"]["drift"].as_array().unwrap().is_empty(), "{v}");
+    // The same password behind the database URL is reuse.
+    let text = std::fs::read_to_string(&env).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("DATABASE_URL=") {
+                format!("DATABASE_URL=postgresql://app:{redis}@db.internal:5432/app\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&env, text).unwrap();
+    check(&h, "api1", "api", Some(KEY), out.path());
+    let o = fleet(&[s(out.path()), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let reused = v["secrets"]["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "reused");
+    assert!(reused.is_some(), "{v}");
+    assert!(!o.stdout.contains(&redis));
 }

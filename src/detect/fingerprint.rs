@@ -29,6 +29,23 @@ pub const MIN_KEY_BYTES: usize = 16;
 pub struct Fingerprints {
     pub key_id: String,
     pub secrets: BTreeMap<String, String>,
+    /// What a URL's password is for, by the URL's scheme (`redis`,
+    /// `database`, `broker`): a fleet judges reuse by purpose, and a
+    /// variable's name (`CELERY_BROKER_URL`) does not always say it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds: BTreeMap<String, String>,
+}
+
+/// The purpose of a URL by its scheme, where the scheme says it.
+fn url_kind(scheme: &str) -> Option<&'static str> {
+    let s = scheme.to_ascii_lowercase();
+    let base = s.split('+').next().unwrap_or(&s);
+    match base {
+        "redis" | "rediss" => Some("redis"),
+        "postgres" | "postgresql" | "mysql" | "mariadb" | "mssql" | "oracle" => Some("database"),
+        "amqp" | "amqps" => Some("broker"),
+        _ => None,
+    }
 }
 
 /// The fleet key. Its bytes are never printed, not even by `Debug`.
@@ -110,6 +127,7 @@ impl Key {
 /// `${...}` references are left out: they are not the secret.
 pub fn of_env(key: &Key, env: &EnvFile) -> Fingerprints {
     let mut secrets = BTreeMap::new();
+    let mut kinds = BTreeMap::new();
     for e in &env.entries {
         if e.value.is_empty() || e.reference {
             continue;
@@ -122,11 +140,16 @@ pub fn of_env(key: &Key, env: &EnvFile) -> Fingerprints {
             && !p.is_empty()
         {
             let p = crate::util::redact::percent_decode(p);
-            secrets.insert(format!("{}#password", e.key), key.fingerprint(&p));
+            let name = format!("{}#password", e.key);
+            if let Some(k) = url_kind(u.scheme()) {
+                kinds.insert(name.clone(), k.to_string());
+            }
+            secrets.insert(name, key.fingerprint(&p));
         }
     }
     Fingerprints {
         key_id: key.id(),
         secrets,
+        kinds,
     }
 }

@@ -382,6 +382,9 @@ pub fn read_report(path: &Path) -> Result<Option<(String, Host, Vec<ItemInfo>)>,
                 || f.secrets
                     .iter()
                     .any(|(k, v)| !hex(v) || k.len() > 200 || k.chars().any(char::is_control))
+                || f.kinds
+                    .values()
+                    .any(|k| !["redis", "database", "broker"].contains(&k.as_str()))
             {
                 return Err(err(format!(
                     "{shown}: fingerprints that are not 128-bit hex under printable names"
@@ -529,6 +532,21 @@ fn read_all(
             }
             None => id = Some((cid, f.clone())),
             _ => {}
+        }
+        // The role fetches each host's report into a folder named for the
+        // inventory host: a report that names another host says so.
+        let folder = fsio::parent(&f);
+        if !paths.iter().any(|p| p == folder)
+            && folder
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy() != h.name)
+        {
+            notices.push(format!(
+                "{} names host {:?}, not its folder's {:?}",
+                f.display(),
+                h.name,
+                folder.file_name().unwrap_or_default().to_string_lossy()
+            ));
         }
         if let Some(other) = by_name.insert(h.name.clone(), f.clone()) {
             return Err(err(format!(
@@ -716,8 +734,22 @@ fn secrets(hosts: &[Host]) -> (Vec<SecretDrift>, Vec<SecretsNotJudged>) {
                 .push(h.name.clone());
         }
     }
+    // A URL's purpose by its scheme, as the hosts read it; else the name.
+    let mut by_scheme: BTreeMap<&str, &str> = BTreeMap::new();
+    for h in &keyed {
+        for (n, k) in &h.fingerprints.as_ref().expect("keyed").kinds {
+            by_scheme.insert(n.as_str(), k.as_str());
+        }
+    }
     for uses in by_value.into_values() {
-        let kinds: BTreeSet<String> = uses.keys().map(|n| secret_kind(n)).collect();
+        let kinds: BTreeSet<String> = uses
+            .keys()
+            .map(|n| {
+                by_scheme
+                    .get(n)
+                    .map_or_else(|| secret_kind(n), |k| (*k).to_string())
+            })
+            .collect();
         if kinds.len() > 1 {
             drift.push(SecretDrift::Reused {
                 uses: uses
