@@ -35,21 +35,11 @@ fn host(odd: bool) -> Host {
     let dir = projects::hardened();
     let project = dir.path().to_path_buf();
     if odd {
-        let env = project.join(".env");
-        let text = std::fs::read_to_string(&env).unwrap();
-        let text: String = text
-            .lines()
-            .map(|l| {
-                if l.starts_with("SECRET_KEY=") {
-                    format!("SECRET_KEY={PLACEHOLDER}\n")
-                } else if l.starts_with("REDIS_URL=") {
-                    format!("REDIS_URL=rediss://:{ODD_REDIS}@redis.internal:6380/0\n")
-                } else {
-                    format!("{l}\n")
-                }
-            })
-            .collect();
-        std::fs::write(&env, text).unwrap();
+        let redis = format!("rediss://:{ODD_REDIS}@redis.internal:6380/0");
+        projects::set_env(
+            &project,
+            &[("SECRET_KEY", PLACEHOLDER), ("REDIS_URL", &redis)],
+        );
     }
     Host { _dir: dir, project }
 }
@@ -76,6 +66,16 @@ fn check(h: &Host, name: &str, role: &str, key: Option<&str>, out: &Path) -> com
         o.stderr
     );
     o
+}
+
+/// The item of a fleet JSON with this id.
+fn item<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 fn fleet(args: &[&str]) -> common::Run {
@@ -107,12 +107,7 @@ fn three_hosts_the_odd_one_fails_and_drifts() {
     assert_eq!(names, ["api1", "api2", "api3"]);
     assert_eq!(v["worst_host"], "api3");
     // The placeholder key fails on api3 only.
-    let strong = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "env.secret_key_strong")
-        .unwrap();
+    let strong = item(&v, "env.secret_key_strong");
     assert_eq!(
         strong["hosts"]["fail"],
         serde_json::json!(["api3"]),
@@ -365,12 +360,7 @@ fn a_rolling_upgrade_merges_by_item_and_names_what_hosts_lack() {
     let o = fleet(&[s(out.path()), "--format", "json"]);
     assert_ne!(o.code, 2, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-    let item = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "env.jwt_algorithm")
-        .unwrap();
+    let item = item(&v, "env.jwt_algorithm");
     assert_eq!(item["missing_on"], serde_json::json!(["api2"]), "{item}");
     let t = fleet(&[s(out.path())]);
     assert!(
@@ -621,12 +611,7 @@ fn crafted_reports_and_outputs_over_inputs_are_refused() {
     });
     let o = fleet(&[s(now.path()), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-    let item = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "env.jwt_algorithm")
-        .unwrap();
+    let item = item(&v, "env.jwt_algorithm");
     assert_eq!(item["left_out_on"], serde_json::json!(["api2"]), "{item}");
     assert!(item["missing_on"].is_null(), "{item}");
     let d = v["secrets"]["drift"]
@@ -758,29 +743,16 @@ fn a_urls_purpose_comes_from_its_scheme() {
         .and_then(|r| r.split('@').next())
         .unwrap()
         .to_string();
-    std::fs::write(
-        &env,
-        format!("{text}CELERY_BROKER_URL=rediss://:{redis}@redis.internal:6380/1\n"),
-    )
-    .unwrap();
+    let broker = format!("rediss://:{redis}@redis.internal:6380/1");
+    projects::set_env(&h.project, &[("CELERY_BROKER_URL", &broker)]);
     let out = tempfile::tempdir().unwrap();
     check(&h, "api1", "api", Some(KEY), out.path());
     let o = fleet(&[s(out.path()), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(v["secrets"]["drift"].as_array().unwrap().is_empty(), "{v}");
     // The same password behind the database URL is reuse.
-    let text = std::fs::read_to_string(&env).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("DATABASE_URL=") {
-                format!("DATABASE_URL=postgresql://app:{redis}@db.internal:5432/app\n")
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    std::fs::write(&env, text).unwrap();
+    let db = format!("postgresql://app:{redis}@db.internal:5432/app");
+    projects::set_env(&h.project, &[("DATABASE_URL", &db)]);
     check(&h, "api1", "api", Some(KEY), out.path());
     let o = fleet(&[s(out.path()), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();

@@ -70,21 +70,11 @@ fn audit_folders() -> Vec<PathBuf> {
 }
 
 fn odd(project: &Path) {
-    let env = project.join(".env");
-    let text: String = std::fs::read_to_string(&env)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            if l.starts_with("SECRET_KEY=") {
-                format!("SECRET_KEY={PLACEHOLDER}\n")
-            } else if l.starts_with("REDIS_URL=") {
-                format!("REDIS_URL=rediss://:{ODD_REDIS}@redis.internal:6380/0\n")
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    std::fs::write(&env, text).unwrap();
+    let redis = format!("rediss://:{ODD_REDIS}@redis.internal:6380/0");
+    common::projects::set_env(
+        project,
+        &[("SECRET_KEY", PLACEHOLDER), ("REDIS_URL", &redis)],
+    );
 }
 
 #[test]

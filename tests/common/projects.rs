@@ -163,3 +163,25 @@ pub fn chmod(p: &Path, mode: u32) {
 pub fn path(d: &tempfile::TempDir) -> PathBuf {
     d.path().to_path_buf()
 }
+
+/// Sets variables in a project's `.env`: a line of the key is replaced,
+/// a key the file lacks is appended.
+pub fn set_env(project: &Path, values: &[(&str, &str)]) {
+    let env = project.join(".env");
+    let text = std::fs::read_to_string(&env).unwrap_or_default();
+    let mut out = String::new();
+    let mut done = Vec::new();
+    for l in text.lines() {
+        match values.iter().find(|(k, _)| l.starts_with(&format!("{k}="))) {
+            Some((k, v)) => {
+                out.push_str(&format!("{k}={v}\n"));
+                done.push(*k);
+            }
+            None => out.push_str(&format!("{l}\n")),
+        }
+    }
+    for (k, v) in values.iter().filter(|(k, _)| !done.contains(k)) {
+        out.push_str(&format!("{k}={v}\n"));
+    }
+    std::fs::write(&env, out).unwrap();
+}
