@@ -10,28 +10,18 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{copy_tree, percentile, wait_with_rusage};
+
 const HOSTS: usize = 500;
 const RUNS: usize = 10;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// Peak RSS of a finished child, in KiB, with its exit code.
-fn wait_with_rusage(pid: u32) -> (i32, u64) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut ru) };
-    assert_eq!(r, pid as libc::pid_t, "wait4");
-    (libc::WEXITSTATUS(status), ru.ru_maxrss as u64)
-}
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_harden");
     let project = tempfile::tempdir().expect("tempdir");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/hardened");
-    copy(&fixture, project.path());
+    copy_tree(&fixture, project.path());
     // One real report, then 500 hosts made from it: names, roles, a few
     // statuses and one secret varied per host.
     let one = Command::new(bin)
@@ -96,21 +86,5 @@ fn main() {
             percentile(&times, 0.95),
             peak as f64 / 1024.0
         );
-    }
-}
-
-fn copy(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for e in std::fs::read_dir(src).expect("read").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let target = match name.as_str() {
-            "env" | "gitignore" | "dockerignore" => format!(".{name}"),
-            _ => name,
-        };
-        if e.file_type().expect("type").is_dir() {
-            copy(&e.path(), &dst.join(target));
-        } else {
-            std::fs::copy(e.path(), dst.join(target)).expect("copy");
-        }
     }
 }
