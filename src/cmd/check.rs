@@ -183,10 +183,7 @@ fn run_inner(inputs: &Inputs, args: &CheckArgs) -> Result<Exit, String> {
 /// characters.
 fn checked_name(flag: &str, v: &str) -> Result<String, String> {
     let v = v.trim();
-    let invisible = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
-    };
+    let invisible = crate::util::redact::is_invisible;
     if v.is_empty() || v.chars().count() > 253 || v.chars().any(invisible) {
         return Err(format!(
             "{flag} {:?}: give 1 to 253 printable characters",
@@ -206,7 +203,9 @@ fn host_name(given: Option<&str>) -> Result<String, String> {
         .iter()
         .find_map(|p| std::fs::read_to_string(p).ok())
         .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty() && s.len() <= 253 && !s.chars().any(char::is_control));
+        .filter(|s| {
+            !s.is_empty() && s.len() <= 253 && !s.chars().any(crate::util::redact::is_invisible)
+        });
     Ok(system.unwrap_or_else(|| "unnamed-host".to_string()))
 }
 

@@ -233,9 +233,7 @@ fn walk(
 fn clean_text(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
-            {
+            if crate::util::redact::is_invisible(c) {
                 '\u{fffd}'
             } else {
                 c

@@ -402,6 +402,14 @@ pub fn json_escape_invisible(json: &str) -> String {
     out
 }
 
+/// A character that changes how text shows without showing itself:
+/// controls (newline and tab included), zero-width and bidirectional
+/// marks, the byte-order mark. A name (a host, a role) holds none.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+}
+
 fn is_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
